@@ -1,0 +1,99 @@
+//! Log in and out, for staff and candidates, and who is logged in.
+use crate::domain::{AppError, CandidateSelf, StaffUser};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::{auth as cookies, context, service::auth as svc};
+
+/// Staff login with username and password; sets the staff session cookie.
+#[server(prefix = "/api", endpoint = "staff/login")]
+pub async fn staff_login(username: String, password: String) -> Result<StaffUser, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let (user, token) =
+                svc::staff_login(&state, context::client_ip(), &username, &password).await?;
+            let max_age = cookies::staff_session_length();
+            context::set_cookie(cookies::session_cookie(
+                cookies::STAFF_COOKIE,
+                &token,
+                max_age,
+            ));
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+/// Ends the staff session.
+#[server(prefix = "/api", endpoint = "staff/logout")]
+pub async fn staff_logout() -> Result<(), AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            if let Some(token) = context::request_cookie(cookies::STAFF_COOKIE) {
+                svc::logout(&state, &token).await?;
+            }
+            context::set_cookie(cookies::clear_cookie(cookies::STAFF_COOKIE));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The logged-in staff member, if any.
+#[server(prefix = "/api", endpoint = "staff/me")]
+pub async fn current_staff() -> Result<Option<StaffUser>, AppError> {
+    super::respond(async { context::current_staff(&context::app_state()?).await }.await)
+}
+
+/// Candidate login with exam code and admission ticket number; sets the candidate cookie.
+#[server(prefix = "/api", endpoint = "candidate/login")]
+pub async fn candidate_login(exam_code: String, ticket: String) -> Result<CandidateSelf, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let (me, token) =
+                svc::candidate_login(&state, context::client_ip(), &exam_code, &ticket).await?;
+            let max_age = cookies::candidate_session_length();
+            context::set_cookie(cookies::session_cookie(
+                cookies::CANDIDATE_COOKIE,
+                &token,
+                max_age,
+            ));
+            Ok(me)
+        }
+        .await,
+    )
+}
+
+/// Ends the candidate session.
+#[server(prefix = "/api", endpoint = "candidate/logout")]
+pub async fn candidate_logout() -> Result<(), AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            if let Some(token) = context::request_cookie(cookies::CANDIDATE_COOKIE) {
+                svc::logout(&state, &token).await?;
+            }
+            context::set_cookie(cookies::clear_cookie(cookies::CANDIDATE_COOKIE));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The logged-in candidate's own record, if a candidate is logged in.
+#[server(prefix = "/api", endpoint = "candidate/me")]
+pub async fn current_candidate() -> Result<Option<CandidateSelf>, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            match context::current_candidate(&state).await? {
+                Some(id) => svc::candidate_self(&state, id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
+}

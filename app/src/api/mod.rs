@@ -1,0 +1,11 @@
+//! Server functions, one file per area: authorise, call a service, return.
+pub mod auth;
+pub mod rooms;
+
+#[cfg(feature = "ssr")]
+fn respond<T>(result: Result<T, crate::domain::AppError>) -> Result<T, crate::domain::AppError> {
+    if let Err(e) = &result {
+        crate::server::context::set_status(e);
+    }
+    result
+}

@@ -1,0 +1,58 @@
+//! The HTML shell, the `App` root with its providers, and the route table.
+use crate::components::header::Header;
+use crate::i18n::I18nContextProvider;
+use crate::pages::{
+    candidate_exam::CandidateExamPage, candidate_login::CandidateLoginPage,
+    not_found::NotFoundPage, proctor_rooms::ProctorRoomsPage, room_grid::RoomGridPage,
+    staff_login::StaffLoginPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application root.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/vigil.css" />
+            <Title text="Vigil" />
+            <Router>
+                <Header />
+                <main class="main">
+                    <Routes fallback=|| view! { <NotFoundPage /> }>
+                        <Route path=path!("/") view=CandidateLoginPage />
+                        <Route path=path!("/exam") view=CandidateExamPage />
+                        <Route path=path!("/staff/login") view=StaffLoginPage />
+                        <Route path=path!("/proctor") view=ProctorRoomsPage />
+                        <Route path=path!("/proctor/rooms/:id") view=RoomGridPage />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,74 @@
+//! One candidate on the proctor grid: name, ticket, phase, both views' presence and the
+//! time since each view's last heartbeat.
+use super::labels::phase_label;
+use crate::domain::{CandidateTile, ViewPresence};
+use crate::i18n::*;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// Presence of one view as a small labelled dot.
+#[component]
+fn ViewDot(
+    label: AnyView,
+    presence: Signal<ViewPresence>,
+    now: Signal<DateTime<Utc>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let online = move || presence.get().online;
+    let age = move || presence.get().seconds_since(now.get());
+    view! {
+        <span class="view" class:online=online data-online=move || online().to_string()>
+            <span class="dot" aria-hidden="true"></span>
+            <span class="view-name">{label}</span>
+            <span class="view-state">
+                {move || if online() { t!(i18n, online).into_any() } else { t!(i18n, offline).into_any() }}
+            </span>
+            <span class="view-age">
+                {move || match age() {
+                    Some(secs) => t!(i18n, seen_ago, secs = move || secs).into_any(),
+                    None => t!(i18n, never_seen).into_any(),
+                }}
+            </span>
+        </span>
+    }
+}
+
+/// A candidate tile. `now` is the server-aligned clock, ticking every second.
+#[component]
+pub fn CandidateTileView(tile: Signal<CandidateTile>, now: Signal<DateTime<Utc>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = move || tile.with(|t| t.name.clone());
+    let any_online = move || tile.with(|t| t.pc.online || t.phone.online);
+    let flagged = move || tile.with(|t| t.verification.needs_attention());
+    view! {
+        <article
+            class="tile"
+            class:offline=move || !any_online()
+            aria-label=name
+            data-candidate=move || tile.with(|t| t.id.to_string())
+        >
+            <header class="tile-head">
+                <h3 class="tile-name">{name}</h3>
+                <span class="tile-ticket">{move || tile.with(|t| t.ticket.clone())}</span>
+            </header>
+            <p class="tile-phase" data-phase=move || tile.with(|t| t.phase.as_str())>
+                {move || phase_label(i18n, tile.with(|t| t.phase))}
+            </p>
+            <Show when=flagged>
+                <p class="tile-flag">{t!(i18n, verification_flag)}</p>
+            </Show>
+            <div class="tile-views">
+                <ViewDot
+                    label=t!(i18n, view_pc).into_any()
+                    presence=Signal::derive(move || tile.with(|t| t.pc))
+                    now
+                />
+                <ViewDot
+                    label=t!(i18n, view_phone).into_any()
+                    presence=Signal::derive(move || tile.with(|t| t.phone))
+                    now
+                />
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,123 @@
+//! `AppError`: the one serialisable error every server function returns. Its variants are
+//! codes, never prose: the UI turns each into a sentence in the user's language.
+use super::phase::TransitionError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Which input field a validation error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    ExamCode,
+    Ticket,
+    Username,
+    Password,
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationCode {
+    Required,
+    BadFormat,
+    TooShort,
+}
+
+/// The error every server function returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AppError {
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field:?}: {code:?}")]
+    Validation { field: Field, code: ValidationCode },
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("no exam with that code")]
+    UnknownExam,
+    #[error("no candidate with that ticket number in this exam")]
+    UnknownTicket,
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("step refused: {0}")]
+    Transition(TransitionError),
+    #[error("already exists")]
+    Conflict,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error (ref {correlation_id})")]
+    Internal { correlation_id: String },
+    #[error("request failed: {message}")]
+    Request { message: String },
+}
+
+impl From<TransitionError> for AppError {
+    fn from(e: TransitionError) -> Self {
+        AppError::Transition(e)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request {
+            message: value.to_string(),
+        }
+    }
+}
+
+impl AppError {
+    /// HTTP status for plain routes and server functions.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound | AppError::UnknownExam | AppError::UnknownTicket => 404,
+            AppError::Validation { .. } | AppError::Request { .. } => 400,
+            AppError::Transition(_) | AppError::Conflict => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_serialise_as_tagged_codes() {
+        let e = AppError::Validation {
+            field: Field::Ticket,
+            code: ValidationCode::Required,
+        };
+        let json = serde_json::to_string(&e).expect("json");
+        assert_eq!(
+            json,
+            r#"{"kind":"validation","field":"ticket","code":"required"}"#
+        );
+        let back: AppError = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn status_codes_match_the_meaning() {
+        assert_eq!(AppError::Unauthenticated.status_code(), 401);
+        assert_eq!(AppError::Forbidden.status_code(), 403);
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_secs: 5
+            }
+            .status_code(),
+            429
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! The live protocol: typed messages on the candidate and proctor WebSockets, shared by the
+//! server and the browser. Every message is a JSON object with a `type` tag.
+use super::candidate::{CandidateSelf, CandidateTile};
+use super::ids::CandidateId;
+use super::phase::{Phase, PhaseCommand, TransitionError};
+use super::presence::{View, ViewPresence};
+use super::user::RoomSummary;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Bumped on any incompatible change; peers with another version are refused.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest text message the server accepts on a socket.
+pub const MAX_CLIENT_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// Why the server refused a socket message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ProtocolError {
+    /// Not JSON, or not a known message.
+    Malformed { detail: String },
+    /// The client speaks another protocol version.
+    UnsupportedVersion { supported: u32 },
+    /// Binary or oversized message where text was expected.
+    Unsupported,
+    /// The first message must be `hello`.
+    HelloRequired,
+    /// Candidates may not send this command.
+    NotAllowed,
+    /// The requested step is not allowed now.
+    Transition { error: TransitionError },
+    /// The server could not process the message; retry later.
+    Internal,
+}
+
+/// Candidate page → server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CandidateClientMsg {
+    Hello { protocol: u32, view: View },
+    Heartbeat,
+    Advance { command: PhaseCommand },
+}
+
+/// Server → candidate page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CandidateServerMsg {
+    Welcome {
+        protocol: u32,
+        candidate: CandidateSelf,
+        server_time: DateTime<Utc>,
+    },
+    Phase {
+        phase: Phase,
+    },
+    HeartbeatAck {
+        server_time: DateTime<Utc>,
+    },
+    Error {
+        error: ProtocolError,
+    },
+}
+
+/// Proctor page → server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProctorClientMsg {
+    /// Ask for a fresh snapshot (after a detected gap).
+    Resync,
+    Ping,
+}
+
+/// Last heartbeat of one candidate's views, sent periodically without a sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Beat {
+    pub id: CandidateId,
+    pub pc: ViewPresence,
+    pub phone: ViewPresence,
+}
+
+/// Server → proctor page. `snapshot` then `delta`s with consecutive `seq`; a client that
+/// sees a gap sends `resync`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProctorServerMsg {
+    Snapshot {
+        protocol: u32,
+        seq: u64,
+        room: RoomSummary,
+        tiles: Vec<CandidateTile>,
+        server_time: DateTime<Utc>,
+    },
+    Delta {
+        seq: u64,
+        tile: CandidateTile,
+    },
+    Beats {
+        server_time: DateTime<Utc>,
+        beats: Vec<Beat>,
+    },
+    Pong,
+    Error {
+        error: ProtocolError,
+    },
+}
+
+/// What a proctor client should do with an incoming sequenced message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeqCheck {
+    /// The next one in order: apply it.
+    Apply,
+    /// Already covered by the snapshot or seen: ignore it.
+    Stale,
+    /// One or more were missed: ask for a snapshot.
+    Gap,
+}
+
+/// The client-side ordering rule for deltas.
+pub fn check_seq(last_applied: u64, incoming: u64) -> SeqCheck {
+    if incoming <= last_applied {
+        SeqCheck::Stale
+    } else if incoming == last_applied + 1 {
+        SeqCheck::Apply
+    } else {
+        SeqCheck::Gap
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_messages_use_a_type_tag() {
+        let m: CandidateClientMsg =
+            serde_json::from_str(r#"{"type":"hello","protocol":1,"view":"pc"}"#).expect("parse");
+        assert_eq!(
+            m,
+            CandidateClientMsg::Hello {
+                protocol: 1,
+                view: View::Pc
+            }
+        );
+        let a: CandidateClientMsg =
+            serde_json::from_str(r#"{"type":"advance","command":"confirm_identity"}"#)
+                .expect("parse");
+        assert_eq!(
+            a,
+            CandidateClientMsg::Advance {
+                command: PhaseCommand::ConfirmIdentity
+            }
+        );
+        assert!(serde_json::from_str::<ProctorClientMsg>(r#"{"type":"nope"}"#).is_err());
+    }
+
+    #[test]
+    fn sequence_rule_applies_next_ignores_old_and_detects_gaps() {
+        assert_eq!(check_seq(5, 6), SeqCheck::Apply);
+        assert_eq!(check_seq(5, 5), SeqCheck::Stale);
+        assert_eq!(check_seq(5, 3), SeqCheck::Stale);
+        assert_eq!(check_seq(5, 8), SeqCheck::Gap);
+    }
+
+    #[test]
+    fn errors_carry_a_code() {
+        let e = CandidateServerMsg::Error {
+            error: ProtocolError::HelloRequired,
+        };
+        let json = serde_json::to_string(&e).expect("json");
+        assert_eq!(
+            json,
+            r#"{"type":"error","error":{"code":"hello_required"}}"#
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! The proctor's room feed: a snapshot, then ordered deltas; a gap triggers a resync and a
+//! reconnect brings a fresh snapshot, so the grid never misses a change.
+use crate::domain::protocol::{ProctorClientMsg, ProctorServerMsg, SeqCheck, check_seq};
+use crate::domain::{CandidateId, CandidateTile, RoomId};
+use chrono::{DateTime, Duration, Utc};
+use codee::string::JsonSerdeCodec;
+use leptos::prelude::*;
+use leptos_use::core::ConnectionReadyState;
+use leptos_use::{
+    ReconnectLimit, UseWebSocketOptions, use_interval_fn, use_websocket_with_options,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// State of the feed's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+impl FeedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedStatus::Connecting => "connecting",
+            FeedStatus::Live => "live",
+            FeedStatus::Reconnecting => "reconnecting",
+        }
+    }
+}
+
+type Tiles = HashMap<CandidateId, ArcRwSignal<CandidateTile>>;
+type Sender = Arc<dyn Fn(&ProctorClientMsg) + Send + Sync>;
+
+/// A live room: the tile order, one signal per tile, and a server-aligned clock.
+#[derive(Clone, Copy)]
+pub struct RoomFeed {
+    pub status: RwSignal<FeedStatus>,
+    pub order: RwSignal<Vec<CandidateId>>,
+    pub online_count: RwSignal<usize>,
+    pub now: Signal<DateTime<Utc>>,
+    tiles: StoredValue<Tiles>,
+}
+
+impl RoomFeed {
+    /// The signal of one tile.
+    pub fn tile(&self, id: CandidateId) -> Option<Signal<CandidateTile>> {
+        let sig = self.tiles.with_value(|m| m.get(&id).cloned())?;
+        Some(Signal::derive(move || sig.get()))
+    }
+
+    fn recount(&self) {
+        let n = self.tiles.with_value(|m| {
+            m.values()
+                .filter(|t| t.with_untracked(|t| t.pc.online || t.phone.online))
+                .count()
+        });
+        self.online_count.set(n);
+    }
+
+    fn replace_all(&self, tiles: &[CandidateTile]) {
+        let map: Tiles = tiles
+            .iter()
+            .map(|t| (t.id, ArcRwSignal::new(t.clone())))
+            .collect();
+        self.tiles.set_value(map);
+        self.order.set(tiles.iter().map(|t| t.id).collect());
+    }
+
+    fn upsert(&self, tile: &CandidateTile) {
+        let existing = self.tiles.with_value(|m| m.get(&tile.id).cloned());
+        match existing {
+            Some(sig) => sig.set(tile.clone()),
+            None => {
+                self.tiles.update_value(|m| {
+                    m.insert(tile.id, ArcRwSignal::new(tile.clone()));
+                });
+                self.order.update(|o| o.push(tile.id));
+            }
+        }
+    }
+}
+
+/// Opens the feed of `room` (in the browser) and keeps it up to date.
+pub fn use_room_feed(room: RoomId) -> RoomFeed {
+    let offset = RwSignal::new(Duration::zero());
+    let local_now = RwSignal::new(Utc::now());
+    let feed = RoomFeed {
+        status: RwSignal::new(FeedStatus::Connecting),
+        order: RwSignal::new(Vec::new()),
+        online_count: RwSignal::new(0),
+        now: Signal::derive(move || local_now.get() + offset.get()),
+        tiles: StoredValue::new(HashMap::new()),
+    };
+    let last_seq = StoredValue::new(0u64);
+    let sender: StoredValue<Option<Sender>> = StoredValue::new(None);
+
+    let on_message = move |msg: &ProctorServerMsg| match msg {
+        ProctorServerMsg::Snapshot {
+            seq,
+            tiles,
+            server_time,
+            ..
+        } => {
+            offset.set(*server_time - Utc::now());
+            last_seq.set_value(*seq);
+            feed.replace_all(tiles);
+            feed.recount();
+            feed.status.set(FeedStatus::Live);
+        }
+        ProctorServerMsg::Delta { seq, tile } => match check_seq(last_seq.get_value(), *seq) {
+            SeqCheck::Apply => {
+                last_seq.set_value(*seq);
+                feed.upsert(tile);
+                feed.recount();
+            }
+            SeqCheck::Stale => {}
+            SeqCheck::Gap => {
+                if let Some(send) = sender.get_value() {
+                    send(&ProctorClientMsg::Resync);
+                }
+            }
+        },
+        ProctorServerMsg::Beats { server_time, beats } => {
+            offset.set(*server_time - Utc::now());
+            for b in beats {
+                if let Some(sig) = feed.tiles.with_value(|m| m.get(&b.id).cloned()) {
+                    sig.update(|t| {
+                        t.pc = b.pc;
+                        t.phone = b.phone;
+                    });
+                }
+            }
+            feed.recount();
+        }
+        ProctorServerMsg::Pong | ProctorServerMsg::Error { .. } => {}
+    };
+
+    let ws = use_websocket_with_options::<ProctorClientMsg, ProctorServerMsg, JsonSerdeCodec, _, _>(
+        &format!("/ws/proctor?room={room}"),
+        UseWebSocketOptions::default()
+            .reconnect_limit(ReconnectLimit::Infinite)
+            .reconnect_interval(1000)
+            .on_message(on_message),
+    );
+    let send = ws.send.clone();
+    sender.set_value(Some(Arc::new(move |m: &ProctorClientMsg| send(m))));
+
+    let ready = ws.ready_state;
+    Effect::new(move |_| {
+        if ready.get() != ConnectionReadyState::Open
+            && feed.status.get_untracked() == FeedStatus::Live
+        {
+            feed.status.set(FeedStatus::Reconnecting);
+        }
+    });
+    let _tick = use_interval_fn(move || local_now.set(Utc::now()), 1000);
+    feed
+}

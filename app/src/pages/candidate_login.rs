@@ -1,0 +1,56 @@
+//! `/`: the candidate signs in with the exam ID and admission ticket number (seed step 2).
+use crate::api::auth::CandidateLogin;
+use crate::components::error_text::ErrorText;
+use crate::i18n::*;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn CandidateLoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CandidateLogin>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            super::go_to("/exam");
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <section class="card narrow">
+            <h1>{t!(i18n, candidate_login_title)}</h1>
+            <p class="muted">{t!(i18n, candidate_login_intro)}</p>
+            <ActionForm action attr:class="form" attr:id="candidate-login">
+                <label>
+                    <span>{t!(i18n, exam_code_label)}</span>
+                    <input
+                        name="exam_code"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        required
+                        placeholder=move || t_string!(i18n, exam_code_placeholder).to_string()
+                    />
+                </label>
+                <label>
+                    <span>{t!(i18n, ticket_label)}</span>
+                    <input
+                        name="ticket"
+                        autocomplete="off"
+                        required
+                        placeholder=move || t_string!(i18n, ticket_placeholder).to_string()
+                    />
+                </label>
+                {move || error().map(|err| view! { <ErrorText err /> })}
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() {
+                        t!(i18n, logging_in).into_any()
+                    } else {
+                        t!(i18n, login_button).into_any()
+                    }}
+                </button>
+            </ActionForm>
+            <p class="muted small">
+                <a href="/staff/login">{t!(i18n, nav_staff)}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,17 @@
+//! Route-level components: each owns its data (resources, actions) and lays out components.
+pub mod candidate_exam;
+pub mod candidate_login;
+pub mod not_found;
+pub mod proctor_rooms;
+pub mod room_grid;
+pub mod staff_login;
+
+/// Full page load to `url` (so the next page renders with the new session cookie).
+pub(crate) fn go_to(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}

@@ -1,0 +1,71 @@
+//! `/proctor`: the rooms the staff member may watch.
+use crate::api::auth::StaffLogout;
+use crate::api::rooms::my_rooms;
+use crate::components::error_text::ErrorText;
+use crate::domain::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Logs the staff member out and returns to the sign-in page.
+#[component]
+pub fn StaffLogoutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<StaffLogout>::new();
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            super::go_to("/staff/login");
+        }
+    });
+    view! {
+        <button class="ghost" id="logout" on:click=move |_| { action.dispatch(StaffLogout {}); }>
+            {t!(i18n, nav_logout)}
+        </button>
+    }
+}
+
+#[component]
+pub fn ProctorRoomsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let rooms = Resource::new(|| (), |_| my_rooms());
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <div>
+                    <h1>{t!(i18n, rooms_title)}</h1>
+                    <p class="muted">{t!(i18n, rooms_intro)}</p>
+                </div>
+                <StaffLogoutButton />
+            </div>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || rooms.get().map(|r| match r {
+                    Err(AppError::Unauthenticated) => {
+                        super::go_to("/staff/login");
+                        view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
+                    }
+                    Err(err) => view! { <ErrorText err /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, rooms_empty)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="room-list">
+                            {list.into_iter().map(|room| {
+                                let count = room.candidates;
+                                view! {
+                                    <li class="room-card">
+                                        <div>
+                                            <p class="room-exam">{room.exam_code.clone()} " · " {room.exam_title.clone()}</p>
+                                            <h2>{room.name.clone()}</h2>
+                                            <p class="muted">{t!(i18n, room_candidates, count = move || count)}</p>
+                                        </div>
+                                        <A href=format!("/proctor/rooms/{}", room.id) attr:class="button primary">
+                                            {t!(i18n, open_room)}
+                                        </A>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

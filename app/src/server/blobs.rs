@@ -1,0 +1,81 @@
+//! `BlobStore`: images and other binary objects (roster photos now; camera frames and
+//! evidence later). A local directory by default; object storage later behind the trait.
+use async_trait::async_trait;
+use std::path::PathBuf;
+
+#[async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Stores `bytes` under `key` (a relative path of `[a-z0-9_/.-]`).
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+    /// Reads the blob at `key`; `Ok(None)` when absent.
+    async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
+}
+
+/// Blobs as files below a directory.
+pub struct LocalBlobs {
+    root: PathBuf,
+}
+
+impl LocalBlobs {
+    pub fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+
+    fn path(&self, key: &str) -> std::io::Result<PathBuf> {
+        let ok = !key.is_empty()
+            && !key.contains("..")
+            && !key.starts_with('/')
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_/.-".contains(c));
+        if ok {
+            Ok(self.root.join(key))
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "invalid blob key",
+            ))
+        }
+    }
+}
+
+#[async_trait]
+impl BlobStore for LocalBlobs {
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        // Write then rename, so a crash never leaves a half-written blob under the key.
+        let tmp = path.with_extension("partial");
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(tmp, path).await
+    }
+
+    async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>> {
+        match tokio::fs::read(self.path(key)?).await {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn blobs_round_trip_and_reject_escaping_keys() {
+        let dir = std::env::temp_dir().join(format!("vigil-blobs-{}", std::process::id()));
+        let blobs = LocalBlobs::new(dir.clone());
+        blobs.put("roster/1.png", vec![1, 2, 3]).await.expect("put");
+        assert_eq!(
+            blobs.get("roster/1.png").await.expect("get"),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(blobs.get("roster/2.png").await.expect("get"), None);
+        assert!(blobs.get("../etc/passwd").await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,76 @@
+//! Live room feeds: builds candidate tiles from the store and presence, announces changes
+//! on the room topic (in order, one announcement per room at a time) and builds snapshots.
+use super::super::bus::{BusEvent, Topic};
+use super::super::state::AppState;
+use crate::domain::{AppError, Candidate, CandidateId, CandidateTile, RoomId, RoomSummary};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Serialises announcements per room: each reads the current state and publishes it under
+/// the room's lock, so a later sequence number never carries older state.
+#[derive(Default)]
+pub struct Announcer {
+    locks: Mutex<HashMap<RoomId, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Announcer {
+    fn lock_for(&self, room: RoomId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+        m.entry(room).or_default().clone()
+    }
+}
+
+/// The tile of a stored candidate with current presence.
+pub fn tile(state: &AppState, c: &Candidate) -> CandidateTile {
+    let presence = state.presence.get(c.id);
+    CandidateTile {
+        id: c.id,
+        name: c.name.clone(),
+        ticket: c.ticket.to_string(),
+        phase: c.phase,
+        verification: c.verification,
+        pc: presence.pc,
+        phone: presence.phone,
+    }
+}
+
+/// Publishes the candidate's current tile to its room and its phase to its own topic.
+pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError> {
+    let Some(c) = state.store.candidate(id).await? else {
+        return Ok(());
+    };
+    let lock = state.announcer.lock_for(c.room_id);
+    let _guard = lock.lock().await;
+    // Re-read under the lock: the state published is the latest committed one.
+    let Some(c) = state.store.candidate(id).await? else {
+        return Ok(());
+    };
+    let t = tile(state, &c);
+    state
+        .bus
+        .publish(Topic::Room(c.room_id), BusEvent::TileChanged(t))
+        .await;
+    state
+        .bus
+        .publish(Topic::Candidate(c.id), BusEvent::PhaseChanged(c.phase))
+        .await;
+    Ok(())
+}
+
+/// A room snapshot: the room topic's sequence number read *before* loading, so every change
+/// after it arrives as a delta (deltas are whole tiles, so applying one twice is harmless).
+pub async fn snapshot(
+    state: &AppState,
+    room: RoomId,
+) -> Result<(u64, RoomSummary, Vec<CandidateTile>), AppError> {
+    let seq = state.bus.current_seq(Topic::Room(room)).await;
+    let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
+    let tiles = state
+        .store
+        .candidates_in_room(room)
+        .await?
+        .iter()
+        .map(|c| tile(state, c))
+        .collect();
+    Ok((seq, summary, tiles))
+}

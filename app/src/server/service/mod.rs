@@ -1,0 +1,4 @@
+//! Write paths and orchestration: load → domain rule → store → announce.
+pub mod auth;
+pub mod live;
+pub mod phase;

@@ -1,0 +1,34 @@
+//! Moving a candidate through the procedure: the domain decides, the store commits
+//! (compare-and-set), then the change is announced.
+use super::super::state::AppState;
+use super::live;
+use crate::domain::{AppError, CandidateId, Phase, PhaseCommand};
+use chrono::Utc;
+
+/// Applies `cmd` to the candidate's stored phase. `actor` names who asked (for the history).
+pub async fn advance(
+    state: &AppState,
+    id: CandidateId,
+    cmd: PhaseCommand,
+    actor: &str,
+) -> Result<Phase, AppError> {
+    // A concurrent change makes the compare-and-set fail; re-read and decide again.
+    for _ in 0..3 {
+        let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
+        let exam = state
+            .store
+            .exam(c.exam_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let next = c.phase.apply(cmd, &exam.times(c.extra_minutes), now)?;
+        if next == c.phase {
+            return Ok(next);
+        }
+        if state.store.set_phase(id, c.phase, next, actor, now).await? {
+            live::announce(state, id).await?;
+            return Ok(next);
+        }
+    }
+    Err(AppError::Conflict)
+}

@@ -1,0 +1,40 @@
+//! `AppState`: everything a request needs, injected (no globals), so tests can build their own.
+use super::blobs::BlobStore;
+use super::bus::EventBus;
+use super::presence::PresenceBook;
+use super::service::auth::LoginThrottle;
+use super::service::live::Announcer;
+use super::store::Store;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub bus: Arc<dyn EventBus>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub presence: Arc<PresenceBook>,
+    pub throttle: Arc<LoginThrottle>,
+    pub announcer: Arc<Announcer>,
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Arc<dyn Store>,
+        bus: Arc<dyn EventBus>,
+        blobs: Arc<dyn BlobStore>,
+    ) -> Self {
+        Self {
+            leptos_options,
+            store,
+            bus,
+            blobs,
+            presence: Arc::default(),
+            throttle: Arc::default(),
+            announcer: Arc::default(),
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Typed settings for `vigil serve`.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// Directory for the default database file and blobs.
+    pub data_dir: PathBuf,
+    /// SQLite database file; defaults to `<data_dir>/vigil.db`.
+    pub database: Option<PathBuf>,
+    /// Seed (or refresh) the demo exam at start.
+    pub demo: bool,
+    /// Where the compiled site (`pkg/vigil.js`, `.wasm`, `.css`) lives.
+    pub site_root: PathBuf,
+}
+
+impl Settings {
+    pub fn database_path(&self) -> PathBuf {
+        self.database
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("vigil.db"))
+    }
+
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+
+    /// Settings for a test: port 0, everything under `dir`.
+    pub fn for_test(dir: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: dir,
+            database: None,
+            demo: false,
+            site_root: PathBuf::from("target/site"),
+        }
+    }
+}

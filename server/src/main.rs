@@ -1,0 +1,184 @@
+//! `vigil`: the Vigil server binary (`serve`, `admin create`, `simulate`).
+use anyhow::Context;
+use app::domain::Role;
+use clap::{Args, Parser, Subcommand};
+use server::simulate::{self, SimOptions};
+use server::{Application, Settings, startup};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "vigil", version, about = "Vigil: online exam proctoring")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Manage staff accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Connect simulated candidates to a running server.
+    Simulate(SimArgs),
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Directory for the database and blobs.
+    #[arg(long, env = "VIGIL_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// SQLite database file (default: <data-dir>/vigil.db).
+    #[arg(long, env = "VIGIL_DATABASE", global = true)]
+    database: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VIGIL_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Seed (or refresh) the demo exam DEMO01.
+    #[arg(long, env = "VIGIL_DEMO")]
+    demo: bool,
+    /// Directory with the compiled site (pkg/vigil.js, .wasm, .css).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account.
+    Create {
+        #[arg(long, env = "VIGIL_ADMIN_USERNAME")]
+        username: String,
+        #[arg(long, env = "VIGIL_ADMIN_PASSWORD")]
+        password: String,
+        #[arg(long, env = "VIGIL_ADMIN_NAME")]
+        name: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Args)]
+struct SimArgs {
+    /// Base URL of the running server.
+    #[arg(long, env = "VIGIL_URL", default_value = "http://127.0.0.1:3000")]
+    url: String,
+    /// Exam ID.
+    #[arg(long, env = "VIGIL_SIM_EXAM", default_value = "DEMO01")]
+    exam: String,
+    /// Number of candidates.
+    #[arg(long, env = "VIGIL_SIM_CANDIDATES", default_value_t = 20)]
+    candidates: usize,
+    /// Ticket numbers are <prefix><4-digit number>.
+    #[arg(long, env = "VIGIL_SIM_TICKET_PREFIX", default_value = server::demo::TICKET_PREFIX)]
+    ticket_prefix: String,
+    /// Number of the first ticket.
+    #[arg(long, env = "VIGIL_SIM_FIRST", default_value_t = 1)]
+    first: usize,
+    /// Stop after this many seconds (default: run until Ctrl-C).
+    #[arg(long, env = "VIGIL_SIM_DURATION")]
+    duration: Option<u64>,
+    /// Chance per heartbeat that a candidate drops off for 5-15 s.
+    #[arg(long, env = "VIGIL_SIM_DROP_CHANCE", default_value_t = 0.01)]
+    drop_chance: f64,
+    /// Seconds between two phase steps of a candidate.
+    #[arg(long, env = "VIGIL_SIM_STEP_SECS", default_value_t = 3.0)]
+    step_secs: f64,
+}
+
+fn settings(args: ServeArgs) -> Settings {
+    Settings {
+        addr: args.addr,
+        data_dir: args.data.data_dir,
+        database: args.data.database,
+        demo: args.demo,
+        site_root: args.site_root,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(settings(args)).await?;
+    println!("Vigil listening on http://{}", app.local_addr());
+    app.run_until_stopped().await.context("server stopped")
+}
+
+async fn admin_create(
+    username: String,
+    password: String,
+    name: Option<String>,
+    data: DataArgs,
+) -> anyhow::Result<()> {
+    let mut s = Settings::for_test(data.data_dir);
+    s.database = data.database;
+    let store = startup::open_store(&s).await?;
+    let state = app::server::state::AppState::new(
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("vigil")
+            .build(),
+        std::sync::Arc::new(store),
+        std::sync::Arc::new(app::server::bus::LocalBus::default()),
+        std::sync::Arc::new(app::server::blobs::LocalBlobs::new(s.blob_dir())),
+    );
+    let display = name.unwrap_or_else(|| username.clone());
+    app::server::service::auth::create_staff(&state, &username, &display, Role::Admin, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create admin {username}: {e}"))?;
+    println!(
+        "Admin {username} created in {}",
+        s.database_path().display()
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    password,
+                    name,
+                    data,
+                },
+        }) => admin_create(username, password, name, data).await,
+        Some(Command::Simulate(a)) => {
+            simulate::run(SimOptions {
+                url: a.url,
+                exam: a.exam,
+                candidates: a.candidates,
+                ticket_prefix: a.ticket_prefix,
+                first_ticket: a.first,
+                duration: a.duration.map(Duration::from_secs),
+                drop_chance: a.drop_chance,
+                step_secs: a.step_secs,
+            })
+            .await
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,128 @@
+//! `/ws/proctor?room=N`: a proctor's live room feed. Sends a snapshot with the room topic's
+//! sequence number, then ordered deltas; on a bus gap or a client `resync`, a fresh
+//! snapshot. Every 2 s a `beats` message carries last heartbeats. A client that cannot keep
+//! up is resynchronised (the bus buffer is bounded) or, if it stops reading, disconnected.
+use super::ApiError;
+use app::domain::protocol::{
+    MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
+};
+use app::domain::{AppError, RoomId};
+use app::server::auth::{STAFF_COOKIE, cookie_value};
+use app::server::bus::{BusEvent, BusItem, Topic};
+use app::server::service::{auth as svc, live};
+use app::server::state::AppState;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// How long one send may take before the client counts as gone.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+const BEATS_EVERY: Duration = Duration::from_secs(2);
+
+#[derive(Deserialize)]
+pub struct RoomQuery {
+    room: i64,
+}
+
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<RoomQuery>,
+) -> Result<Response, ApiError> {
+    let token = cookie_value(&headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let user = svc::staff_for_token(&state, &token)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let room = RoomId(q.room);
+    if !svc::may_watch(&state, &user, room).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(ws
+        .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
+        .on_upgrade(move |socket| async move {
+            if let Err(e) = run(socket, state, room).await {
+                tracing::debug!(error = %e, %room, "proctor socket closed");
+            }
+        }))
+}
+
+type Sink = futures::stream::SplitSink<WebSocket, Message>;
+
+async fn send(tx: &mut Sink, msg: &ProctorServerMsg) -> anyhow::Result<()> {
+    let text = serde_json::to_string(msg)?;
+    tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(text.into()))).await??;
+    Ok(())
+}
+
+/// Sends a snapshot and returns its sequence number.
+async fn send_snapshot(tx: &mut Sink, state: &AppState, room: RoomId) -> anyhow::Result<u64> {
+    let (seq, summary, tiles) = live::snapshot(state, room).await?;
+    let msg = ProctorServerMsg::Snapshot {
+        protocol: PROTOCOL_VERSION,
+        seq,
+        room: summary,
+        tiles,
+        server_time: Utc::now(),
+    };
+    send(tx, &msg).await?;
+    Ok(seq)
+}
+
+fn reply_to(text: &str) -> Option<Result<ProctorClientMsg, ProtocolError>> {
+    Some(
+        serde_json::from_str::<ProctorClientMsg>(text).map_err(|e| ProtocolError::Malformed {
+            detail: e.to_string(),
+        }),
+    )
+}
+
+async fn run(socket: WebSocket, state: AppState, room: RoomId) -> anyhow::Result<()> {
+    let (mut tx, mut rx) = socket.split();
+    // Subscribe before the snapshot so nothing published in between is lost.
+    let mut sub = state.bus.subscribe(Topic::Room(room)).await;
+    let mut last = send_snapshot(&mut tx, &state, room).await?;
+    let mut beats = tokio::time::interval(BEATS_EVERY);
+    loop {
+        tokio::select! {
+            item = sub.next() => match item {
+                Some(BusItem::Event(env)) if env.seq > last => {
+                    last = env.seq;
+                    if let BusEvent::TileChanged(tile) = env.event {
+                        send(&mut tx, &ProctorServerMsg::Delta { seq: env.seq, tile }).await?;
+                    }
+                }
+                Some(BusItem::Event(_)) => {}
+                Some(BusItem::Gap) => last = send_snapshot(&mut tx, &state, room).await?,
+                None => break,
+            },
+            msg = rx.next() => {
+                let parsed = match msg {
+                    Some(Ok(Message::Text(text))) => reply_to(text.as_str()),
+                    Some(Ok(Message::Binary(_))) => Some(Err(ProtocolError::Unsupported)),
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => None, // ping/pong are answered by axum
+                };
+                match parsed {
+                    Some(Ok(ProctorClientMsg::Resync)) => last = send_snapshot(&mut tx, &state, room).await?,
+                    Some(Ok(ProctorClientMsg::Ping)) => send(&mut tx, &ProctorServerMsg::Pong).await?,
+                    Some(Err(error)) => send(&mut tx, &ProctorServerMsg::Error { error }).await?,
+                    None => {}
+                }
+            }
+            _ = beats.tick() => {
+                let msg = ProctorServerMsg::Beats {
+                    server_time: Utc::now(),
+                    beats: state.presence.beats_in_room(room),
+                };
+                send(&mut tx, &msg).await?;
+            }
+        }
+    }
+    Ok(())
+}

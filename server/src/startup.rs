@@ -1,0 +1,137 @@
+//! Start-up: open and migrate the store, build the state and router, bind the listener,
+//! start the presence sweeper.
+use crate::config::Settings;
+use crate::routes::{health, media, ws_candidate, ws_proctor};
+use anyhow::Context;
+use app::server::blobs::LocalBlobs;
+use app::server::bus::LocalBus;
+use app::server::service::live;
+use app::server::state::AppState;
+use app::server::store::SqliteStore;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (server function forms and uploads later get their own).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A built, bound application, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Opens the SQLite store, with a one-line error naming the file when it cannot be used.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<SqliteStore> {
+    let path = settings.database_path();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    }
+    SqliteStore::open(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))
+}
+
+fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("vigil")
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build()
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = open_store(&settings).await?;
+        let blobs = LocalBlobs::new(settings.blob_dir());
+        let state = AppState::new(
+            leptos_options(&settings),
+            Arc::new(store),
+            Arc::new(LocalBus::default()),
+            Arc::new(blobs),
+        );
+        if settings.demo {
+            crate::demo::seed(&state)
+                .await
+                .context("seeding the demo exam")?;
+        }
+        let router = router(state.clone());
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Serves until the process stops (or the future is dropped).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(sweep_presence(self.state.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).await;
+        sweeper.abort();
+        result
+    }
+}
+
+/// Marks silent views offline every second and announces the change.
+async fn sweep_presence(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        for id in state.presence.sweep(Utc::now()) {
+            if let Err(e) = live::announce(&state, id).await {
+                tracing::warn!(error = %e, candidate = %id, "presence announcement failed");
+            }
+        }
+    }
+}
+
+/// The full router: plain routes, then Leptos pages and server functions.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let opts = state.leptos_options.clone();
+    let ctx_state = state.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/ws/proctor", get(ws_proctor::handler))
+        .route("/ws/candidate", get(ws_candidate::handler))
+        .route("/media/candidates/{id}/photo", get(media::roster_photo))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || shell(opts.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
