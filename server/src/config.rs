@@ -19,9 +19,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
-        self.database
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("vigil.db"))
+        self.database.clone().unwrap_or_else(|| self.data_dir.join("vigil.db"))
     }
 
     pub fn blob_dir(&self) -> PathBuf {

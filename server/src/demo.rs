@@ -9,10 +9,8 @@ use chrono::{Duration, Utc};
 
 pub const EXAM_CODE: &str = "DEMO01";
 pub const ADMIN: (&str, &str) = ("admin", "vigil-admin");
-pub const PROCTORS: [(&str, &str, &str); 2] = [
-    ("proctor1", "vigil-proctor", "Room A"),
-    ("proctor2", "vigil-proctor", "Room B"),
-];
+pub const PROCTORS: [(&str, &str, &str); 2] =
+    [("proctor1", "vigil-proctor", "Room A"), ("proctor2", "vigil-proctor", "Room B")];
 pub const CANDIDATES: usize = 40;
 /// Demo tickets are `T2026-0001` … `T2026-0040`; rooms take them in halves.
 pub const TICKET_PREFIX: &str = "T2026-";
@@ -32,20 +30,11 @@ pub fn ticket(n: usize) -> String {
 }
 
 fn name(n: usize) -> String {
-    format!(
-        "{}{}",
-        SURNAMES[n % SURNAMES.len()],
-        GIVEN[(n * 7 + n / 20) % GIVEN.len()]
-    )
+    format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 7 + n / 20) % GIVEN.len()])
 }
 
 fn id_card(n: usize) -> String {
-    format!(
-        "1101011998{:02}{:02}{:04}",
-        1 + n % 12,
-        1 + n % 28,
-        1000 + n
-    )
+    format!("1101011998{:02}{:02}{:04}", 1 + n % 12, 1 + n % 28, 1000 + n)
 }
 
 /// Seeds the demo on an empty database; on a database that has it, moves its start to a few
@@ -73,21 +62,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let per_room = CANDIDATES / PROCTORS.len();
     for (i, (user, pass, room_name)) in PROCTORS.iter().enumerate() {
         let room = state.store.create_room(exam, room_name).await?;
-        let staff = create_staff(
-            state,
-            user,
-            &format!("Proctor {}", i + 1),
-            Role::Proctor,
-            pass,
-        )
-        .await?;
+        let staff =
+            create_staff(state, user, &format!("Proctor {}", i + 1), Role::Proctor, pass).await?;
         state.store.assign_proctor(room, staff).await?;
         for n in (i * per_room + 1)..=((i + 1) * per_room) {
             let key = format!("roster/{}/{n:04}.png", exam.0);
-            state
-                .blobs
-                .put(&key, crate::photos::roster_photo(n as u64))
-                .await?;
+            state.blobs.put(&key, crate::photos::roster_photo(n as u64)).await?;
             state
                 .store
                 .add_candidate(NewCandidate {
@@ -107,17 +87,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
 }
 
 fn print_logins(starts_at: chrono::DateTime<Utc>) {
-    println!(
-        "Demo exam {EXAM_CODE} starts at {} (UTC)",
-        starts_at.format("%Y-%m-%d %H:%M")
-    );
+    println!("Demo exam {EXAM_CODE} starts at {} (UTC)", starts_at.format("%Y-%m-%d %H:%M"));
     println!("  admin:      {} / {}", ADMIN.0, ADMIN.1);
     for (user, pass, room) in PROCTORS {
         println!("  proctor:    {user} / {pass}  ({room})");
     }
-    println!(
-        "  candidates: exam ID {EXAM_CODE}, tickets {} … {}",
-        ticket(1),
-        ticket(CANDIDATES)
-    );
+    println!("  candidates: exam ID {EXAM_CODE}, tickets {} … {}", ticket(1), ticket(CANDIDATES));
 }

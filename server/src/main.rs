@@ -124,9 +124,7 @@ async fn admin_create(
     s.database = data.database;
     let store = startup::open_store(&s).await?;
     let state = app::server::state::AppState::new(
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("vigil")
-            .build(),
+        leptos::prelude::LeptosOptions::builder().output_name("vigil").build(),
         std::sync::Arc::new(store),
         std::sync::Arc::new(app::server::bus::LocalBus::default()),
         std::sync::Arc::new(app::server::blobs::LocalBlobs::new(s.blob_dir())),
@@ -135,10 +133,7 @@ async fn admin_create(
     app::server::service::auth::create_staff(&state, &username, &display, Role::Admin, &password)
         .await
         .map_err(|e| anyhow::anyhow!("cannot create admin {username}: {e}"))?;
-    println!(
-        "Admin {username} created in {}",
-        s.database_path().display()
-    );
+    println!("Admin {username} created in {}", s.database_path().display());
     Ok(())
 }
 
@@ -155,13 +150,7 @@ async fn main() {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Admin {
-            command:
-                AdminCommand::Create {
-                    username,
-                    password,
-                    name,
-                    data,
-                },
+            command: AdminCommand::Create { username, password, name, data },
         }) => admin_create(username, password, name, data).await,
         Some(Command::Simulate(a)) => {
             simulate::run(SimOptions {

@@ -8,11 +8,7 @@ const H: u32 = 200;
 
 fn colour(seed: u64) -> Rgb<u8> {
     let h = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    Rgb([
-        120 + (h % 100) as u8,
-        130 + ((h >> 8) % 90) as u8,
-        150 + ((h >> 16) % 80) as u8,
-    ])
+    Rgb([120 + (h % 100) as u8, 130 + ((h >> 8) % 90) as u8, 150 + ((h >> 16) % 80) as u8])
 }
 
 /// A PNG portrait placeholder for `seed`.

@@ -60,10 +60,7 @@ pub async fn run(opts: SimOptions) -> anyhow::Result<()> {
 async fn login(opts: &SimOptions, ticket: &str) -> anyhow::Result<String> {
     let client = reqwest::Client::new();
     let res = client
-        .post(format!(
-            "{}/api/candidate/login",
-            opts.url.trim_end_matches('/')
-        ))
+        .post(format!("{}/api/candidate/login", opts.url.trim_end_matches('/')))
         .form(&[("exam_code", opts.exam.as_str()), ("ticket", ticket)])
         .send()
         .await?;
@@ -78,10 +75,7 @@ async fn login(opts: &SimOptions, ticket: &str) -> anyhow::Result<String> {
         .map(str::to_string);
     match cookie {
         Some(c) if status.is_success() => Ok(c),
-        _ => anyhow::bail!(
-            "login failed ({status}): {}",
-            res.text().await.unwrap_or_default()
-        ),
+        _ => anyhow::bail!("login failed ({status}): {}", res.text().await.unwrap_or_default()),
     }
 }
 
@@ -93,20 +87,12 @@ async fn connect(opts: &SimOptions, cookie: &str, view: View) -> anyhow::Result<
     let mut req = format!("{}/ws/candidate", ws_url.trim_end_matches('/')).into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
-    send(
-        &mut ws,
-        &CandidateClientMsg::Hello {
-            protocol: PROTOCOL_VERSION,
-            view,
-        },
-    )
-    .await?;
+    send(&mut ws, &CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view }).await?;
     Ok(ws)
 }
 
 async fn send(ws: &mut Ws, msg: &CandidateClientMsg) -> anyhow::Result<()> {
-    ws.send(Message::Text(serde_json::to_string(msg)?.into()))
-        .await?;
+    ws.send(Message::Text(serde_json::to_string(msg)?.into())).await?;
     Ok(())
 }
 
@@ -149,13 +135,7 @@ async fn candidate(
             send(p, &CandidateClientMsg::Heartbeat).await?;
         }
         if step < STEPS.len() && Instant::now() >= next_step {
-            send(
-                &mut pc,
-                &CandidateClientMsg::Advance {
-                    command: STEPS[step],
-                },
-            )
-            .await?;
+            send(&mut pc, &CandidateClientMsg::Advance { command: STEPS[step] }).await?;
             // StartExam is refused until the exam starts; keep trying it.
             if STEPS[step] != PhaseCommand::StartExam {
                 step += 1;

@@ -63,25 +63,17 @@ impl Application {
             Arc::new(blobs),
         );
         if settings.demo {
-            crate::demo::seed(&state)
-                .await
-                .context("seeding the demo exam")?;
+            crate::demo::seed(&state).await.context("seeding the demo exam")?;
         }
         let router = router(state.clone());
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
-        Ok(Self {
-            listener,
-            router,
-            state,
-        })
+        Ok(Self { listener, router, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     pub fn state(&self) -> AppState {
@@ -91,9 +83,7 @@ impl Application {
     /// Serves until the process stops (or the future is dropped).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep_presence(self.state.clone()));
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).await;
         sweeper.abort();
         result

@@ -14,11 +14,7 @@ pub async fn staff_login(username: String, password: String) -> Result<StaffUser
             let (user, token) =
                 svc::staff_login(&state, context::client_ip(), &username, &password).await?;
             let max_age = cookies::staff_session_length();
-            context::set_cookie(cookies::session_cookie(
-                cookies::STAFF_COOKIE,
-                &token,
-                max_age,
-            ));
+            context::set_cookie(cookies::session_cookie(cookies::STAFF_COOKIE, &token, max_age));
             Ok(user)
         }
         .await,

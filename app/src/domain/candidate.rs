@@ -48,13 +48,8 @@ pub enum VerificationStatus {
 }
 
 impl VerificationStatus {
-    pub const ALL: [VerificationStatus; 5] = [
-        Self::NotStarted,
-        Self::Passed,
-        Self::PendingReview,
-        Self::Approved,
-        Self::Rejected,
-    ];
+    pub const ALL: [VerificationStatus; 5] =
+        [Self::NotStarted, Self::Passed, Self::PendingReview, Self::Approved, Self::Rejected];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -108,11 +103,7 @@ pub struct CandidateSelf {
 /// Masks an ID card number for display: all but the last four characters become `*`.
 pub fn mask_id_card(id_card: &str) -> String {
     let n = id_card.chars().count();
-    id_card
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i + 4 < n { '*' } else { c })
-        .collect()
+    id_card.chars().enumerate().map(|(i, c)| if i + 4 < n { '*' } else { c }).collect()
 }
 
 /// One candidate as a proctor's grid shows it.
@@ -143,14 +134,8 @@ mod tests {
     fn ticket_rejects_blank_short_and_odd_characters() {
         assert_eq!(TicketNumber::parse(""), Err(ValidationCode::Required));
         assert_eq!(TicketNumber::parse("abc"), Err(ValidationCode::BadFormat));
-        assert_eq!(
-            TicketNumber::parse("12 34 56"),
-            Err(ValidationCode::BadFormat)
-        );
-        assert_eq!(
-            TicketNumber::parse(&"9".repeat(33)),
-            Err(ValidationCode::BadFormat)
-        );
+        assert_eq!(TicketNumber::parse("12 34 56"), Err(ValidationCode::BadFormat));
+        assert_eq!(TicketNumber::parse(&"9".repeat(33)), Err(ValidationCode::BadFormat));
     }
 
     #[test]

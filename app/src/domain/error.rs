@@ -67,9 +67,7 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request {
-            message: value.to_string(),
-        }
+        AppError::Request { message: value.to_string() }
     }
 }
 
@@ -95,15 +93,9 @@ mod tests {
 
     #[test]
     fn errors_serialise_as_tagged_codes() {
-        let e = AppError::Validation {
-            field: Field::Ticket,
-            code: ValidationCode::Required,
-        };
+        let e = AppError::Validation { field: Field::Ticket, code: ValidationCode::Required };
         let json = serde_json::to_string(&e).expect("json");
-        assert_eq!(
-            json,
-            r#"{"kind":"validation","field":"ticket","code":"required"}"#
-        );
+        assert_eq!(json, r#"{"kind":"validation","field":"ticket","code":"required"}"#);
         let back: AppError = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, e);
     }
@@ -112,12 +104,6 @@ mod tests {
     fn status_codes_match_the_meaning() {
         assert_eq!(AppError::Unauthenticated.status_code(), 401);
         assert_eq!(AppError::Forbidden.status_code(), 403);
-        assert_eq!(
-            AppError::RateLimited {
-                retry_after_secs: 5
-            }
-            .status_code(),
-            429
-        );
+        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status_code(), 429);
     }
 }

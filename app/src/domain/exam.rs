@@ -118,10 +118,7 @@ mod tests {
     fn exam_code_rejects_empty_short_long_and_symbols() {
         assert_eq!(ExamCode::parse("   "), Err(ValidationCode::Required));
         assert_eq!(ExamCode::parse("ab1"), Err(ValidationCode::BadFormat));
-        assert_eq!(
-            ExamCode::parse("ABCDEFGHIJKLM"),
-            Err(ValidationCode::BadFormat)
-        );
+        assert_eq!(ExamCode::parse("ABCDEFGHIJKLM"), Err(ValidationCode::BadFormat));
         assert_eq!(ExamCode::parse("DEMO-1"), Err(ValidationCode::BadFormat));
     }
 
@@ -140,14 +137,8 @@ mod tests {
     #[test]
     fn extra_time_moves_only_the_deadline_and_never_shortens() {
         let e = exam();
-        assert_eq!(
-            e.times(10).deadline,
-            e.times(0).deadline + Duration::minutes(10)
-        );
-        assert_eq!(
-            e.times(10).earliest_submit_at,
-            e.times(0).earliest_submit_at
-        );
+        assert_eq!(e.times(10).deadline, e.times(0).deadline + Duration::minutes(10));
+        assert_eq!(e.times(10).earliest_submit_at, e.times(0).earliest_submit_at);
         assert_eq!(e.times(-5).deadline, e.times(0).deadline);
     }
 

@@ -86,10 +86,7 @@ impl PhaseCommand {
     /// Whether a candidate may send this command themselves (the deadline and proctors
     /// submit the other ways).
     pub fn allowed_for_candidate(self) -> bool {
-        !matches!(
-            self,
-            PhaseCommand::Submit(SubmitKind::Auto | SubmitKind::Forced)
-        )
+        !matches!(self, PhaseCommand::Submit(SubmitKind::Auto | SubmitKind::Forced))
     }
 }
 
@@ -135,10 +132,7 @@ impl Phase {
         if self.is_submitted() {
             return Err(TransitionError::AlreadySubmitted);
         }
-        let out_of_order = TransitionError::OutOfOrder {
-            from: self,
-            command: cmd,
-        };
+        let out_of_order = TransitionError::OutOfOrder { from: self, command: cmd };
         match (self, cmd) {
             (P::Rostered, C::LogIn) if times.entry_closed(now) => Err(TransitionError::EntryClosed),
             (P::Rostered, C::LogIn) => Ok(P::LoggedIn),
@@ -191,41 +185,13 @@ mod tests {
     /// The happy path: each step of the seed in order.
     const STEPS: [(Phase, PhaseCommand, Phase); 8] = [
         (Phase::Rostered, PhaseCommand::LogIn, Phase::LoggedIn),
-        (
-            Phase::LoggedIn,
-            PhaseCommand::ConfirmIdentity,
-            Phase::IdentityConfirmed,
-        ),
-        (
-            Phase::IdentityConfirmed,
-            PhaseCommand::FinishFaceCheck,
-            Phase::FaceVerified,
-        ),
-        (
-            Phase::FaceVerified,
-            PhaseCommand::FinishDeviceCheck,
-            Phase::DevicesChecked,
-        ),
-        (
-            Phase::DevicesChecked,
-            PhaseCommand::StartFirstView,
-            Phase::FirstViewOn,
-        ),
-        (
-            Phase::FirstViewOn,
-            PhaseCommand::StartSecondView,
-            Phase::SecondViewOn,
-        ),
-        (
-            Phase::SecondViewOn,
-            PhaseCommand::AcknowledgeInstructions,
-            Phase::InstructionsRead,
-        ),
-        (
-            Phase::InstructionsRead,
-            PhaseCommand::StartExam,
-            Phase::InExam,
-        ),
+        (Phase::LoggedIn, PhaseCommand::ConfirmIdentity, Phase::IdentityConfirmed),
+        (Phase::IdentityConfirmed, PhaseCommand::FinishFaceCheck, Phase::FaceVerified),
+        (Phase::FaceVerified, PhaseCommand::FinishDeviceCheck, Phase::DevicesChecked),
+        (Phase::DevicesChecked, PhaseCommand::StartFirstView, Phase::FirstViewOn),
+        (Phase::FirstViewOn, PhaseCommand::StartSecondView, Phase::SecondViewOn),
+        (Phase::SecondViewOn, PhaseCommand::AcknowledgeInstructions, Phase::InstructionsRead),
+        (Phase::InstructionsRead, PhaseCommand::StartExam, Phase::InExam),
     ];
 
     #[test]
@@ -252,10 +218,7 @@ mod tests {
                 } else {
                     assert_eq!(
                         got,
-                        Err(TransitionError::OutOfOrder {
-                            from: phase,
-                            command: *cmd
-                        }),
+                        Err(TransitionError::OutOfOrder { from: phase, command: *cmd }),
                         "{phase:?} + {cmd:?}"
                     );
                 }
@@ -266,10 +229,7 @@ mod tests {
     #[test]
     fn logging_in_again_keeps_progress() {
         let t = times();
-        for phase in ALL_PHASES
-            .into_iter()
-            .filter(|p| !p.is_submitted() && *p != Phase::Rostered)
-        {
+        for phase in ALL_PHASES.into_iter().filter(|p| !p.is_submitted() && *p != Phase::Rostered) {
             assert_eq!(phase.apply(PhaseCommand::LogIn, &t, t.starts_at), Ok(phase));
         }
     }
@@ -283,10 +243,7 @@ mod tests {
             Err(TransitionError::EntryClosed)
         );
         // ...but a candidate already in may come back.
-        assert_eq!(
-            Phase::InExam.apply(PhaseCommand::LogIn, &t, late),
-            Ok(Phase::InExam)
-        );
+        assert_eq!(Phase::InExam.apply(PhaseCommand::LogIn, &t, late), Ok(Phase::InExam));
     }
 
     #[test]
@@ -340,10 +297,7 @@ mod tests {
     fn force_submit_works_from_any_started_phase_at_any_time() {
         let t = times();
         let cmd = PhaseCommand::Submit(SubmitKind::Forced);
-        for phase in ALL_PHASES
-            .into_iter()
-            .filter(|p| !p.is_submitted() && *p != Phase::Rostered)
-        {
+        for phase in ALL_PHASES.into_iter().filter(|p| !p.is_submitted() && *p != Phase::Rostered) {
             assert_eq!(
                 phase.apply(cmd, &t, t.starts_at - Duration::hours(1)),
                 Ok(Phase::Submitted(SubmitKind::Forced))
@@ -355,11 +309,7 @@ mod tests {
     #[test]
     fn nothing_moves_a_submitted_sitting() {
         let t = times();
-        for kind in [
-            SubmitKind::SelfSubmitted,
-            SubmitKind::Auto,
-            SubmitKind::Forced,
-        ] {
+        for kind in [SubmitKind::SelfSubmitted, SubmitKind::Auto, SubmitKind::Forced] {
             for (_, cmd, _) in STEPS {
                 assert_eq!(
                     Phase::Submitted(kind).apply(cmd, &t, t.deadline),

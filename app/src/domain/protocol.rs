@@ -46,20 +46,10 @@ pub enum CandidateClientMsg {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CandidateServerMsg {
-    Welcome {
-        protocol: u32,
-        candidate: CandidateSelf,
-        server_time: DateTime<Utc>,
-    },
-    Phase {
-        phase: Phase,
-    },
-    HeartbeatAck {
-        server_time: DateTime<Utc>,
-    },
-    Error {
-        error: ProtocolError,
-    },
+    Welcome { protocol: u32, candidate: CandidateSelf, server_time: DateTime<Utc> },
+    Phase { phase: Phase },
+    HeartbeatAck { server_time: DateTime<Utc> },
+    Error { error: ProtocolError },
 }
 
 /// Proctor page → server.
@@ -135,22 +125,11 @@ mod tests {
     fn client_messages_use_a_type_tag() {
         let m: CandidateClientMsg =
             serde_json::from_str(r#"{"type":"hello","protocol":1,"view":"pc"}"#).expect("parse");
-        assert_eq!(
-            m,
-            CandidateClientMsg::Hello {
-                protocol: 1,
-                view: View::Pc
-            }
-        );
+        assert_eq!(m, CandidateClientMsg::Hello { protocol: 1, view: View::Pc });
         let a: CandidateClientMsg =
             serde_json::from_str(r#"{"type":"advance","command":"confirm_identity"}"#)
                 .expect("parse");
-        assert_eq!(
-            a,
-            CandidateClientMsg::Advance {
-                command: PhaseCommand::ConfirmIdentity
-            }
-        );
+        assert_eq!(a, CandidateClientMsg::Advance { command: PhaseCommand::ConfirmIdentity });
         assert!(serde_json::from_str::<ProctorClientMsg>(r#"{"type":"nope"}"#).is_err());
     }
 
@@ -164,13 +143,8 @@ mod tests {
 
     #[test]
     fn errors_carry_a_code() {
-        let e = CandidateServerMsg::Error {
-            error: ProtocolError::HelloRequired,
-        };
+        let e = CandidateServerMsg::Error { error: ProtocolError::HelloRequired };
         let json = serde_json::to_string(&e).expect("json");
-        assert_eq!(
-            json,
-            r#"{"type":"error","error":{"code":"hello_required"}}"#
-        );
+        assert_eq!(json, r#"{"type":"error","error":{"code":"hello_required"}}"#);
     }
 }

@@ -16,10 +16,7 @@ pub struct FailureWindow {
 
 impl FailureWindow {
     pub fn new(now: DateTime<Utc>) -> Self {
-        Self {
-            started: now,
-            failures: 0,
-        }
+        Self { started: now, failures: 0 }
     }
 
     fn expired(&self, now: DateTime<Utc>) -> bool {
@@ -61,10 +58,7 @@ mod tests {
             assert_eq!(w.check(t0), Ok(()));
             w.record_failure(t0);
         }
-        assert_eq!(
-            w.check(t0 + Duration::seconds(10)),
-            Err((WINDOW_SECS - 10) as u64)
-        );
+        assert_eq!(w.check(t0 + Duration::seconds(10)), Err((WINDOW_SECS - 10) as u64));
         assert_eq!(w.check(t0 + Duration::seconds(WINDOW_SECS)), Ok(()));
         w.record_failure(t0 + Duration::seconds(WINDOW_SECS));
         assert_eq!(w.failures, 1);

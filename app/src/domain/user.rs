@@ -52,8 +52,7 @@ pub struct RoomSummary {
 /// Validates a new staff username: 3 to 32 lower-case letters, digits, `.`, `_` or `-`.
 pub fn valid_username(s: &str) -> bool {
     (3..=32).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
 /// Minimum password length for staff accounts.

@@ -42,10 +42,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
     let hello = ws.send.clone();
     Effect::new(move |_| {
         if connected.get() {
-            hello(&CandidateClientMsg::Hello {
-                protocol: PROTOCOL_VERSION,
-                view,
-            });
+            hello(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view });
         }
     });
     let beat = ws.send.clone();

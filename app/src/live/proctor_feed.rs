@@ -52,18 +52,13 @@ impl RoomFeed {
 
     fn recount(&self) {
         let n = self.tiles.with_value(|m| {
-            m.values()
-                .filter(|t| t.with_untracked(|t| t.pc.online || t.phone.online))
-                .count()
+            m.values().filter(|t| t.with_untracked(|t| t.pc.online || t.phone.online)).count()
         });
         self.online_count.set(n);
     }
 
     fn replace_all(&self, tiles: &[CandidateTile]) {
-        let map: Tiles = tiles
-            .iter()
-            .map(|t| (t.id, ArcRwSignal::new(t.clone())))
-            .collect();
+        let map: Tiles = tiles.iter().map(|t| (t.id, ArcRwSignal::new(t.clone()))).collect();
         self.tiles.set_value(map);
         self.order.set(tiles.iter().map(|t| t.id).collect());
     }
@@ -97,12 +92,7 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
     let sender: StoredValue<Option<Sender>> = StoredValue::new(None);
 
     let on_message = move |msg: &ProctorServerMsg| match msg {
-        ProctorServerMsg::Snapshot {
-            seq,
-            tiles,
-            server_time,
-            ..
-        } => {
+        ProctorServerMsg::Snapshot { seq, tiles, server_time, .. } => {
             offset.set(*server_time - Utc::now());
             last_seq.set_value(*seq);
             feed.replace_all(tiles);

@@ -37,9 +37,7 @@ fn CandidateHome(me: CandidateSelf) -> impl IntoView {
             super::go_to("/");
         }
     });
-    let photo = me
-        .has_photo
-        .then(|| format!("/media/candidates/{}/photo", me.id));
+    let photo = me.has_photo.then(|| format!("/media/candidates/{}/photo", me.id));
     view! {
         <section class="card">
             <div class="page-head">

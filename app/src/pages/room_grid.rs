@@ -11,12 +11,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn RoomGridPage() -> impl IntoView {
     let params = use_params_map();
-    let room_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<RoomId>().ok())
-    };
+    let room_id = move || params.read().get("id").and_then(|s| s.parse::<RoomId>().ok());
     let info = Resource::new(room_id, |id| async move {
         match id {
             Some(id) => room_info(id).await,

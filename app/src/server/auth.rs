@@ -39,9 +39,7 @@ pub async fn hash_password(password: String) -> Result<String, ServerError> {
 pub async fn verify_password(hash: String, password: String) -> Result<bool, ServerError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| ServerError::Hash(e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await?
 }
@@ -108,11 +106,7 @@ mod tests {
     #[tokio::test]
     async fn passwords_verify_only_with_the_right_password() {
         let hash = hash_password("correct horse".into()).await.expect("hash");
-        assert!(
-            verify_password(hash.clone(), "correct horse".into())
-                .await
-                .expect("verify")
-        );
+        assert!(verify_password(hash.clone(), "correct horse".into()).await.expect("verify"));
         assert!(!verify_password(hash, "wrong".into()).await.expect("verify"));
     }
 
@@ -130,10 +124,7 @@ mod tests {
         let c = session_cookie(STAFF_COOKIE, "abc", Duration::hours(1));
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"));
         let mut headers = http::HeaderMap::new();
-        headers.insert(
-            http::header::COOKIE,
-            "a=1; vigil_staff=abc".parse().expect("hv"),
-        );
+        headers.insert(http::header::COOKIE, "a=1; vigil_staff=abc".parse().expect("hv"));
         assert_eq!(cookie_value(&headers, STAFF_COOKIE), Some("abc".into()));
         assert_eq!(cookie_value(&headers, CANDIDATE_COOKIE), None);
     }

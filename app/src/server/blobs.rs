@@ -31,10 +31,7 @@ impl LocalBlobs {
         if ok {
             Ok(self.root.join(key))
         } else {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "invalid blob key",
-            ))
+            Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid blob key"))
         }
     }
 }
@@ -70,10 +67,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vigil-blobs-{}", std::process::id()));
         let blobs = LocalBlobs::new(dir.clone());
         blobs.put("roster/1.png", vec![1, 2, 3]).await.expect("put");
-        assert_eq!(
-            blobs.get("roster/1.png").await.expect("get"),
-            Some(vec![1, 2, 3])
-        );
+        assert_eq!(blobs.get("roster/1.png").await.expect("get"), Some(vec![1, 2, 3]));
         assert_eq!(blobs.get("roster/2.png").await.expect("get"), None);
         assert!(blobs.get("../etc/passwd").await.is_err());
         let _ = std::fs::remove_dir_all(dir);

@@ -21,9 +21,7 @@ fn parts() -> Option<http::request::Parts> {
 pub fn client_ip() -> IpAddr {
     parts()
         .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
+            p.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
         })
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
@@ -35,10 +33,9 @@ pub fn request_cookie(name: &str) -> Option<String> {
 
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: String) {
-    if let (Some(res), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&value),
-    ) {
+    if let (Some(res), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
+    {
         res.append_header(http::header::SET_COOKIE, v);
     }
 }
@@ -62,14 +59,8 @@ pub async fn current_staff(state: &AppState) -> Result<Option<StaffUser>, AppErr
 
 /// The logged-in staff member with one of `roles`, or an error.
 pub async fn require_staff(state: &AppState, roles: &[Role]) -> Result<StaffUser, AppError> {
-    let user = current_staff(state)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if roles.contains(&user.role) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    let user = current_staff(state).await?.ok_or(AppError::Unauthenticated)?;
+    if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
 }
 
 /// The logged-in candidate's id, if any.

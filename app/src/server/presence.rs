@@ -60,20 +60,14 @@ impl PresenceBook {
             };
             let c = e.conns(view);
             *c = c.saturating_sub(1);
-            if *c == 0 {
-                e.presence.view_mut(view).drop_connection()
-            } else {
-                false
-            }
+            if *c == 0 { e.presence.view_mut(view).drop_connection() } else { false }
         })
     }
 
     /// Marks silent views offline; returns the candidates whose presence changed.
     pub fn sweep(&self, now: DateTime<Utc>) -> Vec<CandidateId> {
         self.with(|m| {
-            m.iter_mut()
-                .filter_map(|(id, e)| e.presence.expire(now).then_some(*id))
-                .collect()
+            m.iter_mut().filter_map(|(id, e)| e.presence.expire(now).then_some(*id)).collect()
         })
     }
 
@@ -86,11 +80,7 @@ impl PresenceBook {
         self.with(|m| {
             m.iter()
                 .filter(|(_, e)| e.room == Some(room))
-                .map(|(id, e)| Beat {
-                    id: *id,
-                    pc: e.presence.pc,
-                    phone: e.presence.phone,
-                })
+                .map(|(id, e)| Beat { id: *id, pc: e.presence.pc, phone: e.presence.phone })
                 .collect()
         })
     }
@@ -118,12 +108,7 @@ mod tests {
         let book = PresenceBook::default();
         let now = Utc::now();
         book.connect(CandidateId(1), RoomId(1), View::Pc, now);
-        book.connect(
-            CandidateId(2),
-            RoomId(1),
-            View::Phone,
-            now + Duration::seconds(5),
-        );
+        book.connect(CandidateId(2), RoomId(1), View::Phone, now + Duration::seconds(5));
         let changed = book.sweep(now + Duration::seconds(7));
         assert_eq!(changed, vec![CandidateId(1)]);
         assert_eq!(book.beats_in_room(RoomId(1)).len(), 2);

@@ -33,11 +33,7 @@ pub async fn roster_photo(
     if !may_see(&state, &headers, id).await? {
         return Err(AppError::Forbidden.into());
     }
-    let key = state
-        .store
-        .candidate_photo_key(id)
-        .await
-        .map_err(AppError::from)?;
+    let key = state.store.candidate_photo_key(id).await.map_err(AppError::from)?;
     let key = key.ok_or(AppError::NotFound)?;
     let bytes = state
         .blobs
@@ -46,10 +42,7 @@ pub async fn roster_photo(
         .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
         .ok_or(AppError::NotFound)?;
     Ok((
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
         bytes,
     )
         .into_response())

@@ -33,19 +33,17 @@ pub async fn handler(
     };
     let candidate = state.store.candidate(id).await.map_err(AppError::from)?;
     let candidate = candidate.ok_or(AppError::Unauthenticated)?;
-    Ok(ws
-        .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| async move {
-            let mut view = None;
-            if let Err(e) = run(socket, &state, &candidate, &mut view).await {
-                tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
+    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+        let mut view = None;
+        if let Err(e) = run(socket, &state, &candidate, &mut view).await {
+            tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
+        }
+        if let Some(view) = view {
+            if state.presence.disconnect(candidate.id, view) {
+                let _ = live::announce(&state, candidate.id).await;
             }
-            if let Some(view) = view {
-                if state.presence.disconnect(candidate.id, view) {
-                    let _ = live::announce(&state, candidate.id).await;
-                }
-            }
-        }))
+        }
+    }))
 }
 
 type Sink = futures::stream::SplitSink<WebSocket, Message>;
@@ -70,9 +68,7 @@ async fn handle(
     let now = Utc::now();
     Ok(match (msg, *view) {
         (CandidateClientMsg::Hello { protocol, .. }, _) if protocol != PROTOCOL_VERSION => {
-            Some(error(ProtocolError::UnsupportedVersion {
-                supported: PROTOCOL_VERSION,
-            }))
+            Some(error(ProtocolError::UnsupportedVersion { supported: PROTOCOL_VERSION }))
         }
         (CandidateClientMsg::Hello { view: v, .. }, None) => {
             *view = Some(v);
@@ -100,9 +96,9 @@ async fn handle(
         (CandidateClientMsg::Advance { command }, Some(_)) => {
             match phase::advance(state, c.id, command, "candidate").await {
                 Ok(_) => None, // the change comes back as a `phase` message from the bus
-                Err(AppError::Transition(error)) => Some(CandidateServerMsg::Error {
-                    error: ProtocolError::Transition { error },
-                }),
+                Err(AppError::Transition(error)) => {
+                    Some(CandidateServerMsg::Error { error: ProtocolError::Transition { error } })
+                }
                 Err(_) => Some(error(ProtocolError::Internal)),
             }
         }

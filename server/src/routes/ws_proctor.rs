@@ -36,20 +36,16 @@ pub async fn handler(
     Query(q): Query<RoomQuery>,
 ) -> Result<Response, ApiError> {
     let token = cookie_value(&headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = svc::staff_for_token(&state, &token)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = svc::staff_for_token(&state, &token).await?.ok_or(AppError::Unauthenticated)?;
     let room = RoomId(q.room);
     if !svc::may_watch(&state, &user, room).await? {
         return Err(AppError::Forbidden.into());
     }
-    Ok(ws
-        .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| async move {
-            if let Err(e) = run(socket, state, room).await {
-                tracing::debug!(error = %e, %room, "proctor socket closed");
-            }
-        }))
+    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+        if let Err(e) = run(socket, state, room).await {
+            tracing::debug!(error = %e, %room, "proctor socket closed");
+        }
+    }))
 }
 
 type Sink = futures::stream::SplitSink<WebSocket, Message>;
@@ -76,9 +72,8 @@ async fn send_snapshot(tx: &mut Sink, state: &AppState, room: RoomId) -> anyhow:
 
 fn reply_to(text: &str) -> Option<Result<ProctorClientMsg, ProtocolError>> {
     Some(
-        serde_json::from_str::<ProctorClientMsg>(text).map_err(|e| ProtocolError::Malformed {
-            detail: e.to_string(),
-        }),
+        serde_json::from_str::<ProctorClientMsg>(text)
+            .map_err(|e| ProtocolError::Malformed { detail: e.to_string() }),
     )
 }
 

@@ -19,10 +19,7 @@ pub struct LocalBus {
 impl LocalBus {
     /// `capacity` events are buffered per topic before slow subscribers see a gap.
     pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.max(1),
-            topics: Mutex::new(HashMap::new()),
-        }
+        Self { capacity: capacity.max(1), topics: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -52,10 +49,7 @@ impl EventBus for LocalBus {
     async fn publish(&self, topic: Topic, event: BusEvent) -> u64 {
         // The lock is held while sending so that sequence order is delivery order.
         let mut topics = self.topics.lock().await;
-        let state = topics.entry(topic).or_insert(TopicState {
-            seq: 0,
-            sender: None,
-        });
+        let state = topics.entry(topic).or_insert(TopicState { seq: 0, sender: None });
         state.seq += 1;
         let seq = state.seq;
         if let Some(sender) = &state.sender {
@@ -69,10 +63,7 @@ impl EventBus for LocalBus {
 
     async fn subscribe(&self, topic: Topic) -> Box<dyn Subscription> {
         let mut topics = self.topics.lock().await;
-        let state = topics.entry(topic).or_insert(TopicState {
-            seq: 0,
-            sender: None,
-        });
+        let state = topics.entry(topic).or_insert(TopicState { seq: 0, sender: None });
         let rx = match &state.sender {
             Some(sender) => sender.subscribe(),
             None => {
@@ -105,20 +96,8 @@ mod tests {
         let mut sub = bus.subscribe(topic).await;
         assert_eq!(bus.publish(topic, ev()).await, 1);
         assert_eq!(bus.publish(topic, ev()).await, 2);
-        assert_eq!(
-            sub.next().await,
-            Some(BusItem::Event(Envelope {
-                seq: 1,
-                event: ev()
-            }))
-        );
-        assert_eq!(
-            sub.next().await,
-            Some(BusItem::Event(Envelope {
-                seq: 2,
-                event: ev()
-            }))
-        );
+        assert_eq!(sub.next().await, Some(BusItem::Event(Envelope { seq: 1, event: ev() })));
+        assert_eq!(sub.next().await, Some(BusItem::Event(Envelope { seq: 2, event: ev() })));
         assert_eq!(bus.current_seq(topic).await, 2);
     }
 
@@ -131,13 +110,7 @@ mod tests {
         let mut sub_b = bus.subscribe(b).await;
         assert_eq!(bus.publish(a, ev()).await, 2);
         assert_eq!(bus.publish(b, ev()).await, 1);
-        assert_eq!(
-            sub_b.next().await,
-            Some(BusItem::Event(Envelope {
-                seq: 1,
-                event: ev()
-            }))
-        );
+        assert_eq!(sub_b.next().await, Some(BusItem::Event(Envelope { seq: 1, event: ev() })));
     }
 
     #[tokio::test]
@@ -149,9 +122,6 @@ mod tests {
             bus.publish(topic, ev()).await;
         }
         assert_eq!(sub.next().await, Some(BusItem::Gap));
-        assert!(matches!(
-            sub.next().await,
-            Some(BusItem::Event(Envelope { seq: 4, .. }))
-        ));
+        assert!(matches!(sub.next().await, Some(BusItem::Event(Envelope { seq: 4, .. }))));
     }
 }

@@ -32,9 +32,7 @@ impl LoginThrottle {
     /// Refuses when `ip` has failed too often recently.
     pub fn check(&self, ip: IpAddr, now: DateTime<Utc>) -> Result<(), AppError> {
         self.with(|m| match m.get(&ip) {
-            Some(w) => w.check(now).map_err(|s| AppError::RateLimited {
-                retry_after_secs: s,
-            }),
+            Some(w) => w.check(now).map_err(|s| AppError::RateLimited { retry_after_secs: s }),
             None => Ok(()),
         })
     }
@@ -45,9 +43,7 @@ impl LoginThrottle {
             if m.len() > 100_000 {
                 m.retain(|_, w| !w.is_idle(now));
             }
-            m.entry(ip)
-                .or_insert_with(|| FailureWindow::new(now))
-                .record_failure(now);
+            m.entry(ip).or_insert_with(|| FailureWindow::new(now)).record_failure(now);
         })
     }
 }
@@ -80,14 +76,8 @@ pub async fn staff_login(
     let user = result?;
     let (token, hash) = new_token();
     let expires = now + super::super::auth::staff_session_length();
-    state
-        .store
-        .create_session(&hash, SessionOwner::Staff(user.id), now, expires)
-        .await?;
-    state
-        .store
-        .audit(&user.username, "staff_login", "", now)
-        .await?;
+    state.store.create_session(&hash, SessionOwner::Staff(user.id), now, expires).await?;
+    state.store.audit(&user.username, "staff_login", "", now).await?;
     Ok((user, token))
 }
 
@@ -128,14 +118,10 @@ pub async fn candidate_login(
 ) -> Result<(CandidateSelf, String), AppError> {
     let now = Utc::now();
     state.throttle.check(ip, now)?;
-    let code = ExamCode::parse(exam_code).map_err(|code| AppError::Validation {
-        field: Field::ExamCode,
-        code,
-    })?;
-    let ticket = TicketNumber::parse(ticket).map_err(|code| AppError::Validation {
-        field: Field::Ticket,
-        code,
-    })?;
+    let code = ExamCode::parse(exam_code)
+        .map_err(|code| AppError::Validation { field: Field::ExamCode, code })?;
+    let ticket = TicketNumber::parse(ticket)
+        .map_err(|code| AppError::Validation { field: Field::Ticket, code })?;
     let result = find_candidate(state, &code, &ticket).await;
     count_failure(state, ip, now, &result);
     let candidate = result?;
@@ -143,10 +129,7 @@ pub async fn candidate_login(
     let (token, hash) = new_token();
     let expires = now + super::super::auth::candidate_session_length();
     let owner = SessionOwner::Candidate(candidate.id);
-    state
-        .store
-        .create_session(&hash, owner, now, expires)
-        .await?;
+    state.store.create_session(&hash, owner, now, expires).await?;
     let me = candidate_self(state, candidate.id).await?;
     Ok((me, token))
 }
@@ -156,16 +139,8 @@ async fn find_candidate(
     code: &ExamCode,
     ticket: &TicketNumber,
 ) -> Result<Candidate, AppError> {
-    let exam = state
-        .store
-        .exam_by_code(code)
-        .await?
-        .ok_or(AppError::UnknownExam)?;
-    state
-        .store
-        .candidate_by_ticket(exam.id, ticket)
-        .await?
-        .ok_or(AppError::UnknownTicket)
+    let exam = state.store.exam_by_code(code).await?.ok_or(AppError::UnknownExam)?;
+    state.store.candidate_by_ticket(exam.id, ticket).await?.ok_or(AppError::UnknownTicket)
 }
 
 /// What a candidate sees of their own record.
@@ -174,11 +149,7 @@ pub async fn candidate_self(
     id: crate::domain::CandidateId,
 ) -> Result<CandidateSelf, AppError> {
     let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
-    let exam = state
-        .store
-        .exam(c.exam_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
     Ok(CandidateSelf {
         id: c.id,
         exam_code: exam.code.to_string(),
@@ -193,10 +164,7 @@ pub async fn candidate_self(
 
 /// Ends a session by its token.
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    state
-        .store
-        .delete_session(&super::super::auth::token_hash(token))
-        .await?;
+    state.store.delete_session(&super::super::auth::token_hash(token)).await?;
     Ok(())
 }
 
@@ -249,23 +217,14 @@ pub async fn create_staff(
             code: ValidationCode::TooShort,
         });
     }
-    let password_hash = hash_password(password.to_string())
-        .await
-        .map_err(ServerError::from)?;
+    let password_hash = hash_password(password.to_string()).await.map_err(ServerError::from)?;
     let new = NewStaff {
         username: username.to_string(),
         display_name: display_name.to_string(),
         role,
         password_hash,
     };
-    let id = state
-        .store
-        .create_staff(new)
-        .await
-        .map_err(ServerError::from)?;
-    state
-        .store
-        .audit("system", "staff_created", username, Utc::now())
-        .await?;
+    let id = state.store.create_staff(new).await.map_err(ServerError::from)?;
+    state.store.audit("system", "staff_created", username, Utc::now()).await?;
     Ok(id)
 }

@@ -34,7 +34,7 @@ pub fn tile(state: &AppState, c: &Candidate) -> CandidateTile {
     }
 }
 
-/// Publishes the candidate's current tile to its room and its phase to its own topic.
+/// Publishes the candidate's current tile to its room.
 pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError> {
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
@@ -46,14 +46,7 @@ pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError>
         return Ok(());
     };
     let t = tile(state, &c);
-    state
-        .bus
-        .publish(Topic::Room(c.room_id), BusEvent::TileChanged(t))
-        .await;
-    state
-        .bus
-        .publish(Topic::Candidate(c.id), BusEvent::PhaseChanged(c.phase))
-        .await;
+    state.bus.publish(Topic::Room(c.room_id), BusEvent::TileChanged(t)).await;
     Ok(())
 }
 
@@ -65,12 +58,7 @@ pub async fn snapshot(
 ) -> Result<(u64, RoomSummary, Vec<CandidateTile>), AppError> {
     let seq = state.bus.current_seq(Topic::Room(room)).await;
     let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
-    let tiles = state
-        .store
-        .candidates_in_room(room)
-        .await?
-        .iter()
-        .map(|c| tile(state, c))
-        .collect();
+    let tiles =
+        state.store.candidates_in_room(room).await?.iter().map(|c| tile(state, c)).collect();
     Ok((seq, summary, tiles))
 }

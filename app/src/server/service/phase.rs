@@ -1,5 +1,6 @@
 //! Moving a candidate through the procedure: the domain decides, the store commits
-//! (compare-and-set), then the change is announced.
+//! (compare-and-set), then the change is announced to the room and to the candidate's pages.
+use super::super::bus::{BusEvent, Topic};
 use super::super::state::AppState;
 use super::live;
 use crate::domain::{AppError, CandidateId, Phase, PhaseCommand};
@@ -15,11 +16,7 @@ pub async fn advance(
     // A concurrent change makes the compare-and-set fail; re-read and decide again.
     for _ in 0..3 {
         let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
-        let exam = state
-            .store
-            .exam(c.exam_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
         let now = Utc::now();
         let next = c.phase.apply(cmd, &exam.times(c.extra_minutes), now)?;
         if next == c.phase {
@@ -27,6 +24,7 @@ pub async fn advance(
         }
         if state.store.set_phase(id, c.phase, next, actor, now).await? {
             live::announce(state, id).await?;
+            state.bus.publish(Topic::Candidate(id), BusEvent::PhaseChanged(next)).await;
             return Ok(next);
         }
     }

@@ -192,23 +192,16 @@ impl Store for SqliteStore {
 
     async fn staff_credentials(&self, username: &str) -> StoreResult<Option<StaffCredentials>> {
         let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE username = ?");
-        let row: Option<StaffRow> = sqlx::query_as(&sql)
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<StaffRow> =
+            sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
         row.map(StaffRow::into_credentials).transpose()
     }
 
     async fn staff(&self, id: StaffId) -> StoreResult<Option<StaffUser>> {
         let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE id = ?");
-        let row: Option<StaffRow> = sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row
-            .map(StaffRow::into_credentials)
-            .transpose()?
-            .map(|c| c.user))
+        let row: Option<StaffRow> =
+            sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(StaffRow::into_credentials).transpose()?.map(|c| c.user))
     }
 
     async fn create_session(
@@ -283,19 +276,14 @@ impl Store for SqliteStore {
 
     async fn exam(&self, id: ExamId) -> StoreResult<Option<Exam>> {
         let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE id = ?");
-        let row: Option<ExamRow> = sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<ExamRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(Exam::try_from).transpose()
     }
 
     async fn exam_by_code(&self, code: &ExamCode) -> StoreResult<Option<Exam>> {
         let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE code = ?");
-        let row: Option<ExamRow> = sqlx::query_as(&sql)
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<ExamRow> =
+            sqlx::query_as(&sql).bind(code.as_str()).fetch_optional(&self.pool).await?;
         row.map(Exam::try_from).transpose()
     }
 
@@ -330,10 +318,7 @@ impl Store for SqliteStore {
 
     async fn room(&self, id: RoomId) -> StoreResult<Option<RoomSummary>> {
         let sql = format!("{ROOM_SELECT} WHERE r.id = ?");
-        let row: Option<RoomRow> = sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<RoomRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.map(RoomSummary::from))
     }
 
@@ -348,10 +333,7 @@ impl Store for SqliteStore {
                     "{ROOM_SELECT} JOIN room_proctors rp ON rp.room_id = r.id \
                      WHERE rp.staff_id = ? ORDER BY e.starts_at, r.name"
                 );
-                sqlx::query_as(&sql)
-                    .bind(user.id)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query_as(&sql).bind(user.id).fetch_all(&self.pool).await?
             }
         };
         Ok(rows.into_iter().map(RoomSummary::from).collect())
@@ -387,10 +369,8 @@ impl Store for SqliteStore {
 
     async fn candidate(&self, id: CandidateId) -> StoreResult<Option<Candidate>> {
         let sql = format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE id = ?");
-        let row: Option<CandidateRow> = sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<CandidateRow> =
+            sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(Candidate::try_from).transpose()
     }
 
@@ -412,10 +392,7 @@ impl Store for SqliteStore {
     async fn candidates_in_room(&self, room: RoomId) -> StoreResult<Vec<Candidate>> {
         let sql =
             format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE room_id = ? ORDER BY ticket");
-        let rows: Vec<CandidateRow> = sqlx::query_as(&sql)
-            .bind(room)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<CandidateRow> = sqlx::query_as(&sql).bind(room).fetch_all(&self.pool).await?;
         candidates(rows)
     }
 
@@ -483,8 +460,6 @@ impl Store for SqliteStore {
     }
 
     async fn exam_count(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM exams")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM exams").fetch_one(&self.pool).await?)
     }
 }

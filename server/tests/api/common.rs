@@ -1,0 +1,222 @@
+//! Test harness: starts the real application on a random port with a fresh database in a
+//! temporary directory, seeds a small fixture, and offers HTTP and WebSocket clients.
+#![allow(dead_code)]
+use app::domain::{ExamCode, ExamId, Role, RoomId, TicketNumber};
+use app::server::service::auth::create_staff;
+use app::server::state::AppState;
+use app::server::store::{NewCandidate, NewExam};
+use chrono::{Duration, Utc};
+use futures::{SinkExt, StreamExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use server::{Application, Settings};
+use std::net::SocketAddr;
+use tempfile::TempDir;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub const EXAM: &str = "TEST01";
+pub const PASSWORD: &str = "password-123";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub exam: ExamId,
+    pub room_a: RoomId,
+    pub room_b: RoomId,
+    pub dir: TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Starts the app on `dir` (a fresh one if `None`).
+pub async fn start(dir: TempDir, seed: bool) -> TestApp {
+    let app =
+        Application::build(Settings::for_test(dir.path().to_path_buf())).await.expect("app builds");
+    let addr = app.local_addr();
+    let state = app.state();
+    let server = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    let (exam, room_a, room_b) =
+        if seed { seed_fixture(&state).await } else { lookup(&state).await };
+    TestApp { addr, state, exam, room_a, room_b, dir, server }
+}
+
+pub async fn spawn_app() -> TestApp {
+    start(tempfile::tempdir().expect("tempdir"), true).await
+}
+
+async fn lookup(state: &AppState) -> (ExamId, RoomId, RoomId) {
+    let exam = state
+        .store
+        .exam_by_code(&ExamCode::parse(EXAM).expect("code"))
+        .await
+        .expect("db")
+        .expect("exam");
+    (exam.id, RoomId(1), RoomId(2))
+}
+
+/// Exam TEST01 (starts in 10 minutes), rooms A and B, admin `admin`, proctor `proctora` in room A,
+/// proctor `proctorb` in room B, candidates T-0001 and T-0002 in A, T-0003 and T-0004 in B.
+async fn seed_fixture(state: &AppState) -> (ExamId, RoomId, RoomId) {
+    let exam = state
+        .store
+        .create_exam(NewExam {
+            code: ExamCode::parse(EXAM).expect("code"),
+            title: "Test exam".into(),
+            starts_at: Utc::now() + Duration::minutes(10),
+            duration_min: 120,
+            earliest_submit_min: 30,
+            late_entry_min: 15,
+        })
+        .await
+        .expect("exam");
+    create_staff(state, "admin", "Admin", Role::Admin, PASSWORD).await.expect("admin");
+    let a = state.store.create_room(exam, "A").await.expect("room");
+    let b = state.store.create_room(exam, "B").await.expect("room");
+    for (user, room) in [("proctora", a), ("proctorb", b)] {
+        let id = create_staff(state, user, user, Role::Proctor, PASSWORD).await.expect("proctor");
+        state.store.assign_proctor(room, id).await.expect("assign");
+    }
+    for n in 1..=4 {
+        state
+            .store
+            .add_candidate(NewCandidate {
+                exam_id: exam,
+                room_id: if n <= 2 { a } else { b },
+                ticket: TicketNumber::parse(&format!("T-000{n}")).expect("ticket"),
+                name: format!("Candidate {n}"),
+                id_card: format!("11010119900101000{n}"),
+                photo_key: None,
+            })
+            .await
+            .expect("candidate");
+    }
+    (exam, a, b)
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn ws_url(&self, path: &str) -> String {
+        format!("ws://{}{}", self.addr, path)
+    }
+
+    /// POSTs a server function form and returns (status, body, session cookie if set).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> (u16, serde_json::Value, Option<String>) {
+        let mut req = reqwest::Client::new().post(self.url(path)).form(form);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("vigil_") && !v.contains("Max-Age=0"))
+            .map(str::to_string);
+        let body = res.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body, cookie)
+    }
+
+    /// Logs a staff member in; returns the `name=value` cookie pair.
+    pub async fn staff_cookie(&self, user: &str) -> String {
+        let (status, body, cookie) = self
+            .post_form("/api/staff/login", &[("username", user), ("password", PASSWORD)], None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        pair(&cookie.expect("cookie"))
+    }
+
+    /// Logs a candidate in; returns the `name=value` cookie pair.
+    pub async fn candidate_cookie(&self, ticket: &str) -> String {
+        let (status, body, cookie) = self
+            .post_form("/api/candidate/login", &[("exam_code", EXAM), ("ticket", ticket)], None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        pair(&cookie.expect("cookie"))
+    }
+
+    /// Opens a WebSocket with a cookie; `Err(status)` when the upgrade is refused.
+    pub async fn ws(&self, path: &str, cookie: Option<&str>) -> Result<Ws, u16> {
+        let mut req = self.ws_url(path).into_client_request().expect("request");
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse().expect("header"));
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Ws(ws)),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("ws connect failed: {e}"),
+        }
+    }
+}
+
+/// `name=value` from a Set-Cookie header.
+pub fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_string()
+}
+
+pub struct Ws(
+    pub tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
+
+impl Ws {
+    pub async fn send<T: Serialize>(&mut self, msg: &T) {
+        self.send_text(&serde_json::to_string(msg).expect("json")).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.0.send(Message::Text(text.to_string().into())).await.expect("send");
+    }
+
+    /// The next text message parsed as `T` (fails the test after 10 s).
+    pub async fn recv<T: DeserializeOwned>(&mut self) -> T {
+        loop {
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), self.0.next())
+                .await
+                .expect("message within 10 s")
+                .expect("socket open")
+                .expect("no socket error");
+            if let Message::Text(t) = msg {
+                return serde_json::from_str(t.as_str()).unwrap_or_else(|e| panic!("{e}: {t}"));
+            }
+        }
+    }
+
+    /// Receives until `pred` matches (skipping other messages), within `secs`.
+    pub async fn recv_until<T: DeserializeOwned>(
+        &mut self,
+        secs: u64,
+        mut pred: impl FnMut(&T) -> bool,
+    ) -> T {
+        tokio::time::timeout(std::time::Duration::from_secs(secs), async {
+            loop {
+                let m: T = self.recv().await;
+                if pred(&m) {
+                    return m;
+                }
+            }
+        })
+        .await
+        .expect("expected message in time")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.0.close(None).await;
+    }
+}

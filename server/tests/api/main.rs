@@ -1,0 +1,6 @@
+//! Spawned-app integration tests: the real server on a random port, a fresh database per
+//! test, real HTTP and WebSocket clients.
+mod auth;
+mod common;
+mod live;
+mod robustness;

@@ -1,0 +1,122 @@
+//! Bad input: malformed socket messages, oversized bodies, a corrupt database file.
+use crate::common::spawn_app;
+use app::domain::View;
+use app::domain::protocol::{
+    CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg,
+    ProtocolError,
+};
+use server::{Application, Settings};
+
+#[tokio::test]
+async fn malformed_candidate_messages_get_typed_errors_and_the_socket_stays_up() {
+    let app = spawn_app().await;
+    let cand = app.candidate_cookie("T-0001").await;
+    let mut ws = app.ws("/ws/candidate", Some(&cand)).await.expect("socket");
+
+    ws.send(&CandidateClientMsg::Heartbeat).await; // before hello
+    let m: CandidateServerMsg = ws.recv().await;
+    assert_eq!(m, CandidateServerMsg::Error { error: ProtocolError::HelloRequired });
+
+    ws.send(&CandidateClientMsg::Hello { protocol: 999, view: View::Pc }).await;
+    let m: CandidateServerMsg = ws.recv().await;
+    assert_eq!(
+        m,
+        CandidateServerMsg::Error {
+            error: ProtocolError::UnsupportedVersion { supported: PROTOCOL_VERSION }
+        }
+    );
+
+    for junk in ["not json", r#"{"type":"launch_missiles"}"#, "{}", "[1,2,3]"] {
+        ws.send_text(junk).await;
+        let m: CandidateServerMsg = ws.recv().await;
+        assert!(
+            matches!(m, CandidateServerMsg::Error { error: ProtocolError::Malformed { .. } }),
+            "{junk}"
+        );
+    }
+
+    ws.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view: View::Pc }).await;
+    assert!(matches!(ws.recv::<CandidateServerMsg>().await, CandidateServerMsg::Welcome { .. }));
+    ws.send(&CandidateClientMsg::Heartbeat).await;
+    assert!(matches!(
+        ws.recv_until::<CandidateServerMsg>(5, |m| matches!(
+            m,
+            CandidateServerMsg::HeartbeatAck { .. }
+        ))
+        .await,
+        CandidateServerMsg::HeartbeatAck { .. }
+    ));
+    let health = reqwest::get(app.url("/healthz")).await.expect("get");
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn malformed_proctor_messages_get_typed_errors_and_the_feed_continues() {
+    let app = spawn_app().await;
+    let pa = app.staff_cookie("proctora").await;
+    let mut feed =
+        app.ws(&format!("/ws/proctor?room={}", app.room_a), Some(&pa)).await.expect("feed");
+    let _snapshot: ProctorServerMsg = feed.recv().await;
+    feed.send_text("}{").await;
+    let m: ProctorServerMsg =
+        feed.recv_until(5, |m| matches!(m, ProctorServerMsg::Error { .. })).await;
+    assert!(matches!(m, ProctorServerMsg::Error { error: ProtocolError::Malformed { .. } }));
+    feed.send(&ProctorClientMsg::Ping).await;
+    let m: ProctorServerMsg = feed.recv_until(5, |m| matches!(m, ProctorServerMsg::Pong)).await;
+    assert_eq!(m, ProctorServerMsg::Pong);
+}
+
+#[tokio::test]
+async fn oversized_socket_messages_close_only_that_connection() {
+    let app = spawn_app().await;
+    let cand = app.candidate_cookie("T-0001").await;
+    let mut ws = app.ws("/ws/candidate", Some(&cand)).await.expect("socket");
+    ws.send_text(&"x".repeat(64 * 1024)).await;
+    // The connection ends; the server does not.
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        futures::StreamExt::next(&mut ws.0),
+    )
+    .await;
+    let health = reqwest::get(app.url("/healthz")).await.expect("get");
+    assert_eq!(health.status(), 200);
+    let mut again = app.ws("/ws/candidate", Some(&cand)).await.expect("socket");
+    again.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view: View::Pc }).await;
+    assert!(matches!(again.recv::<CandidateServerMsg>().await, CandidateServerMsg::Welcome { .. }));
+}
+
+#[tokio::test]
+async fn request_bodies_over_the_limit_get_413() {
+    let app = spawn_app().await;
+    let big = "a".repeat(200 * 1024);
+    let res = reqwest::Client::new()
+        .post(app.url("/api/candidate/login"))
+        .form(&[("exam_code", big.as_str()), ("ticket", "T-0001")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn a_corrupt_database_file_gives_a_one_line_error_naming_the_path() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("vigil.db");
+    std::fs::write(&path, b"this is not a sqlite database, just some bytes......................................................").expect("write");
+    let err = Application::build(Settings::for_test(dir.path().to_path_buf()))
+        .await
+        .err()
+        .expect("must fail");
+    let msg = format!("{err:#}");
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+}
+
+#[tokio::test]
+async fn a_missing_database_file_is_created() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let nested = dir.path().join("new").join("place");
+    let app = Application::build(Settings::for_test(nested.clone())).await.expect("builds");
+    drop(app);
+    assert!(nested.join("vigil.db").exists());
+}
