@@ -13,6 +13,8 @@ pub struct Settings {
     pub database: Option<PathBuf>,
     /// Seed (or refresh) the demo exam at start.
     pub demo: bool,
+    /// Candidates in a newly seeded demo exam (split over its two rooms).
+    pub demo_candidates: usize,
     /// Where the compiled site (`pkg/vigil.js`, `.wasm`, `.css`) lives.
     pub site_root: PathBuf,
 }
@@ -33,6 +35,7 @@ impl Settings {
             data_dir: dir,
             database: None,
             demo: false,
+            demo_candidates: crate::demo::CANDIDATES,
             site_root: PathBuf::from("target/site"),
         }
     }

@@ -11,6 +11,7 @@ pub const EXAM_CODE: &str = "DEMO01";
 pub const ADMIN: (&str, &str) = ("admin", "vigil-admin");
 pub const PROCTORS: [(&str, &str, &str); 2] =
     [("proctor1", "vigil-proctor", "Room A"), ("proctor2", "vigil-proctor", "Room B")];
+/// Default number of demo candidates.
 pub const CANDIDATES: usize = 40;
 /// Demo tickets are `T2026-0001` … `T2026-0040`; rooms take them in halves.
 pub const TICKET_PREFIX: &str = "T2026-";
@@ -39,12 +40,12 @@ fn id_card(n: usize) -> String {
 
 /// Seeds the demo on an empty database; on a database that has it, moves its start to a few
 /// minutes from now. Prints the logins.
-pub async fn seed(state: &AppState) -> anyhow::Result<()> {
+pub async fn seed(state: &AppState, candidates: usize) -> anyhow::Result<()> {
     let code = ExamCode::parse(EXAM_CODE).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let starts_at = Utc::now() + Duration::minutes(5);
     if let Some(exam) = state.store.exam_by_code(&code).await? {
         state.store.reschedule_exam(exam.id, starts_at).await?;
-        print_logins(starts_at);
+        print_logins(starts_at, state.store.candidate_count(exam.id).await? as usize);
         return Ok(());
     }
     let exam = state
@@ -59,13 +60,13 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         })
         .await?;
     create_staff(state, ADMIN.0, "Demo Admin", Role::Admin, ADMIN.1).await?;
-    let per_room = CANDIDATES / PROCTORS.len();
+    let per_room = candidates.div_ceil(PROCTORS.len());
     for (i, (user, pass, room_name)) in PROCTORS.iter().enumerate() {
         let room = state.store.create_room(exam, room_name).await?;
         let staff =
             create_staff(state, user, &format!("Proctor {}", i + 1), Role::Proctor, pass).await?;
         state.store.assign_proctor(room, staff).await?;
-        for n in (i * per_room + 1)..=((i + 1) * per_room) {
+        for n in (i * per_room + 1)..=((i + 1) * per_room).min(candidates) {
             let key = format!("roster/{}/{n:04}.png", exam.0);
             state.blobs.put(&key, crate::photos::roster_photo(n as u64)).await?;
             state
@@ -82,15 +83,15 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 .await?;
         }
     }
-    print_logins(starts_at);
+    print_logins(starts_at, candidates);
     Ok(())
 }
 
-fn print_logins(starts_at: chrono::DateTime<Utc>) {
+fn print_logins(starts_at: chrono::DateTime<Utc>, candidates: usize) {
     println!("Demo exam {EXAM_CODE} starts at {} (UTC)", starts_at.format("%Y-%m-%d %H:%M"));
     println!("  admin:      {} / {}", ADMIN.0, ADMIN.1);
     for (user, pass, room) in PROCTORS {
         println!("  proctor:    {user} / {pass}  ({room})");
     }
-    println!("  candidates: exam ID {EXAM_CODE}, tickets {} … {}", ticket(1), ticket(CANDIDATES));
+    println!("  candidates: exam ID {EXAM_CODE}, tickets {} … {}", ticket(1), ticket(candidates));
 }

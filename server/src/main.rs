@@ -48,6 +48,9 @@ struct ServeArgs {
     /// Seed (or refresh) the demo exam DEMO01.
     #[arg(long, env = "VIGIL_DEMO")]
     demo: bool,
+    /// Candidates in a newly seeded demo exam (split over two rooms).
+    #[arg(long, env = "VIGIL_DEMO_CANDIDATES", default_value_t = server::demo::CANDIDATES)]
+    demo_candidates: usize,
     /// Directory with the compiled site (pkg/vigil.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     site_root: PathBuf,
@@ -104,6 +107,7 @@ fn settings(args: ServeArgs) -> Settings {
         data_dir: args.data.data_dir,
         database: args.data.database,
         demo: args.demo,
+        demo_candidates: args.demo_candidates,
         site_root: args.site_root,
     }
 }

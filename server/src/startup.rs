@@ -63,7 +63,9 @@ impl Application {
             Arc::new(blobs),
         );
         if settings.demo {
-            crate::demo::seed(&state).await.context("seeding the demo exam")?;
+            crate::demo::seed(&state, settings.demo_candidates)
+                .await
+                .context("seeding the demo exam")?;
         }
         let router = router(state.clone());
         let listener = TcpListener::bind(settings.addr)

@@ -1,5 +1,5 @@
 //! Staff and candidate login, the rate limit, and role checks.
-use crate::common::{EXAM, PASSWORD, spawn_app};
+use crate::common::{EXAM, PASSWORD, spawn_app, start};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -182,4 +182,34 @@ async fn pages_are_served_in_the_browsers_language() {
     assert!(en.text().await.expect("body").contains("Admission ticket number"));
     let missing = client.get(app.url("/no/such/page")).send().await.expect("get");
     assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn vigil_admin_create_makes_an_admin_who_can_log_in() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("utf-8 path");
+    let vigil = env!("CARGO_BIN_EXE_vigil");
+    let out = std::process::Command::new(vigil)
+        .args(["admin", "create", "--username", "chief", "--password", "short", "--data-dir", data])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success(), "a short password is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create admin chief"));
+    let out = std::process::Command::new(vigil)
+        .args(["admin", "create", "--username", "chief", "--password", "long-enough-1"])
+        .env("VIGIL_DATA_DIR", data)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let app = start(dir, false).await;
+    let (status, body, _) = app
+        .post_form(
+            "/api/staff/login",
+            &[("username", "chief"), ("password", "long-enough-1")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["role"], "admin");
 }

@@ -139,6 +139,6 @@ pub trait Store: Send + Sync + 'static {
         detail: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Number of exams (the demo seeds only an empty database).
-    async fn exam_count(&self) -> StoreResult<i64>;
+    /// Number of candidates rostered for an exam.
+    async fn candidate_count(&self, exam: ExamId) -> StoreResult<i64>;
 }

@@ -459,7 +459,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn exam_count(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM exams").fetch_one(&self.pool).await?)
+    async fn candidate_count(&self, exam: ExamId) -> StoreResult<i64> {
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM candidates WHERE exam_id = ?")
+            .bind(exam)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
     }
 }

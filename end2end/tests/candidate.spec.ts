@@ -1,0 +1,46 @@
+import { test } from '@playwright/test';
+import { EXAM, expect, hydrated, watchConsole } from './helpers';
+
+test('a candidate signs in with exam ID and ticket, in any case, and sees their record', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(' demo01 ');
+  await page.getByLabel('Admission ticket number').fill('t2026-0005');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/exam$/);
+  await hydrated(page);
+  await expect(page.getByText('T2026-0005')).toBeVisible();
+  await expect(page.locator('#candidate-phase')).toHaveText('Signed in');
+  await expect(page.locator('#connection')).toHaveText('Connected');
+  await expect(page.getByRole('img', { name: 'Roster photo' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('an unknown ticket gets a clear message, in English and in Chinese', async ({ page, context }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill('T2026-9999');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('This admission ticket number is not on the roster of this exam.');
+
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '登录考试' })).toBeVisible();
+  await page.getByLabel('考试 ID').fill('NOPE99');
+  await page.getByLabel('准考证号').fill('T2026-0001');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toContainText('没有此考试 ID 对应的考试');
+  // The choice is remembered: a fresh load renders Chinese on the server.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '登录考试' })).toBeVisible();
+});
+
+test('a Chinese browser gets the Chinese page first', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: '登录考试' })).toBeVisible();
+  await expect(page.getByLabel('准考证号')).toBeVisible();
+  await context.close();
+});

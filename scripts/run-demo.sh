@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds Vigil (server and WASM, release) and starts it with the demo exam on an embedded
+# SQLite file under ./data at http://127.0.0.1:3000. Extra arguments go to `vigil serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+exec ./target/release/vigil serve --demo "$@"

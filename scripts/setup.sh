@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what Vigil needs on Debian with rustup (run as root), skipping whatever is already
+# there at the right version:
+#   scripts/setup.sh build   toolchain + wasm target, wasm-bindgen-cli, cargo-leptos, npm packages
+#   scripts/setup.sh test    the same, plus Debian's chromium for the end-to-end tests
+# No prebuilt binaries are downloaded: the Rust tools are built from crates.io in debug mode
+# (about 5 minutes instead of 30 in release mode on 2 cores).
+set -euo pipefail
+mode=${1:-build}
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "apt-get install ${missing[*]}"
+  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Toolchain and the wasm target, as pinned in rust-toolchain.toml.
+channel=$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)
+if ! rustup target list --installed --toolchain "$channel" 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  say "rustup: toolchain $channel with wasm32-unknown-unknown"
+  rustup toolchain install "$channel" --profile minimal -c rustfmt -c clippy -t wasm32-unknown-unknown
+fi
+
+command -v gcc >/dev/null || apt_install build-essential
+command -v pkg-config >/dev/null || apt_install pkg-config
+command -v npm >/dev/null || apt_install nodejs npm
+
+# wasm-bindgen-cli must equal the wasm-bindgen crate version in Cargo.lock.
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }')" != "$WASM_BINDGEN_VERSION" ]; then
+  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (debug build)"
+  cargo install --debug --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# cargo-leptos: its published lockfile needs rustc 1.96; pin one package back (see docs).
+if [ "$(cargo leptos --version 2>/dev/null | awk '{ print $2 }')" != "$LEPTOS_VERSION" ]; then
+  say "cargo install cargo-leptos $LEPTOS_VERSION (debug build, no downloads)"
+  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked >/dev/null 2>&1 || true
+  crate=$(ls "$HOME"/.cargo/registry/cache/*/cargo-leptos-$LEPTOS_VERSION.crate | head -n 1)
+  work=$(mktemp -d)
+  tar -xzf "$crate" -C "$work"
+  (cd "$work/cargo-leptos-$LEPTOS_VERSION" &&
+    cargo update -p cargo-util-schemas --precise 0.14.1 &&
+    cargo install --debug --path . --locked --features no_downloads)
+  rm -rf "$work"
+fi
+
+# npm packages: binaryen (wasm-opt for release builds) and Playwright.
+if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "npm ci in end2end/"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ "$mode" = test ]; then
+  [ -x /usr/bin/chromium ] || apt_install chromium
+fi
