@@ -42,10 +42,10 @@ pub fn set_cookie(value: String) {
 
 /// Sets the HTTP status of the response (server functions return errors as bodies).
 pub fn set_status(err: &AppError) {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(code) = http::StatusCode::from_u16(err.status_code()) {
-            res.set_status(code);
-        }
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(code) = http::StatusCode::from_u16(err.status_code())
+    {
+        res.set_status(code);
     }
 }
 

@@ -10,16 +10,16 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
 async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<bool, AppError> {
-    if let Some(token) = cookie_value(headers, CANDIDATE_COOKIE) {
-        if svc::session_owner(state, &token).await? == Some(SessionOwner::Candidate(id)) {
-            return Ok(true);
-        }
+    if let Some(token) = cookie_value(headers, CANDIDATE_COOKIE)
+        && svc::session_owner(state, &token).await? == Some(SessionOwner::Candidate(id))
+    {
+        return Ok(true);
     }
-    if let Some(token) = cookie_value(headers, STAFF_COOKIE) {
-        if let Some(user) = svc::staff_for_token(state, &token).await? {
-            let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
-            return svc::may_watch(state, &user, c.room_id).await;
-        }
+    if let Some(token) = cookie_value(headers, STAFF_COOKIE)
+        && let Some(user) = svc::staff_for_token(state, &token).await?
+    {
+        let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
+        return svc::may_watch(state, &user, c.room_id).await;
     }
     Err(AppError::Unauthenticated)
 }

@@ -38,10 +38,10 @@ pub async fn handler(
         if let Err(e) = run(socket, &state, &candidate, &mut view).await {
             tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
         }
-        if let Some(view) = view {
-            if state.presence.disconnect(candidate.id, view) {
-                let _ = live::announce(&state, candidate.id).await;
-            }
+        if let Some(view) = view
+            && state.presence.disconnect(candidate.id, view)
+        {
+            let _ = live::announce(&state, candidate.id).await;
         }
     }))
 }

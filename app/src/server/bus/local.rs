@@ -52,11 +52,11 @@ impl EventBus for LocalBus {
         let state = topics.entry(topic).or_insert(TopicState { seq: 0, sender: None });
         state.seq += 1;
         let seq = state.seq;
-        if let Some(sender) = &state.sender {
-            if sender.send(Envelope { seq, event }).is_err() {
-                // No receivers left: drop the channel, keep the sequence.
-                state.sender = None;
-            }
+        if let Some(sender) = &state.sender
+            && sender.send(Envelope { seq, event }).is_err()
+        {
+            // No receivers left: drop the channel, keep the sequence.
+            state.sender = None;
         }
         seq
     }

@@ -217,7 +217,7 @@ pub async fn create_staff(
             code: ValidationCode::TooShort,
         });
     }
-    let password_hash = hash_password(password.to_string()).await.map_err(ServerError::from)?;
+    let password_hash = hash_password(password.to_string()).await?;
     let new = NewStaff {
         username: username.to_string(),
         display_name: display_name.to_string(),
