@@ -1,4 +1,5 @@
 // Takes the screenshots used in docs/ against a running server (default http://127.0.0.1:3200
+// Needs a CJK font for the Chinese pages (Debian: apt-get install fonts-noto-cjk).
 // with the demo and a simulator running). Usage: node scripts/screenshots.mjs [base-url]
 import { chromium } from '@playwright/test';
 
