@@ -1,6 +1,7 @@
 //! `/`: the candidate signs in with the exam ID and admission ticket number (seed step 2).
 use crate::api::auth::CandidateLogin;
 use crate::components::error_text::ErrorText;
+use crate::components::form::SubmitButton;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -40,13 +41,7 @@ pub fn CandidateLoginPage() -> impl IntoView {
                     />
                 </label>
                 {move || error().map(|err| view! { <ErrorText err /> })}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() {
-                        t!(i18n, logging_in).into_any()
-                    } else {
-                        t!(i18n, login_button).into_any()
-                    }}
-                </button>
+                <SubmitButton pending=action.pending() />
             </ActionForm>
             <p class="muted small">
                 <a href="/staff/login">{t!(i18n, nav_staff)}</a>

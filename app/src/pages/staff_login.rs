@@ -1,6 +1,7 @@
 //! `/staff/login`: proctors and admins sign in.
 use crate::api::auth::StaffLogin;
 use crate::components::error_text::ErrorText;
+use crate::components::form::SubmitButton;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -29,13 +30,7 @@ pub fn StaffLoginPage() -> impl IntoView {
                     <input name="password" type="password" autocomplete="current-password" required />
                 </label>
                 {move || error().map(|err| view! { <ErrorText err /> })}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() {
-                        t!(i18n, logging_in).into_any()
-                    } else {
-                        t!(i18n, login_button).into_any()
-                    }}
-                </button>
+                <SubmitButton pending=action.pending() />
             </ActionForm>
         </section>
     }
