@@ -44,3 +44,22 @@ test('a Chinese browser gets the Chinese page first', async ({ browser }) => {
   await expect(page.getByLabel('准考证号')).toBeVisible();
   await context.close();
 });
+
+test('a candidate can log out and back in without losing progress', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill('T2026-0006');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/exam$/);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/exam');
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill('T2026-0006');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#candidate-phase')).toHaveText('Signed in');
+});

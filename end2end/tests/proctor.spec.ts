@@ -70,3 +70,14 @@ test('the grid stays usable at 100 tiles with every candidate online at once', a
   await expect(page.locator('.online-count')).toHaveText('0 of 100 online');
   expect(errors).toEqual([]);
 });
+
+test('logging out ends the staff session', async ({ page }) => {
+  await staffLogin(page, 'proctor2', 'vigil-proctor');
+  await expect(page.getByRole('heading', { name: 'Room B' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  // The rooms page now sends the visitor back to sign in.
+  await page.goto('/proctor');
+  await expect(page).toHaveURL(/\/staff\/login$/);
+});
