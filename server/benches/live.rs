@@ -120,7 +120,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 async fn run(n: usize) -> Run {
     let dir = tempfile::tempdir().expect("tmp");
-    let app = Application::build(Settings::for_test(dir.path().to_path_buf())).await.expect("app");
+    let app = Application::build(Settings::in_dir(dir.path().to_path_buf())).await.expect("app");
     let (base, wsbase) =
         (format!("http://{}", app.local_addr()), format!("ws://{}", app.local_addr()));
     let state = app.state();

@@ -28,8 +28,8 @@ impl Settings {
         self.data_dir.join("blobs")
     }
 
-    /// Settings for a test: port 0, everything under `dir`.
-    pub fn for_test(dir: PathBuf) -> Self {
+    /// Defaults with everything under `dir` and port 0 (a free port: tests, benches, CLI tools).
+    pub fn in_dir(dir: PathBuf) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir,

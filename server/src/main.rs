@@ -124,7 +124,7 @@ async fn admin_create(
     name: Option<String>,
     data: DataArgs,
 ) -> anyhow::Result<()> {
-    let mut s = Settings::for_test(data.data_dir);
+    let mut s = Settings::in_dir(data.data_dir);
     s.database = data.database;
     let store = startup::open_store(&s).await?;
     let state = app::server::state::AppState::new(

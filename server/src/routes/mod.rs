@@ -6,8 +6,24 @@ pub mod ws_proctor;
 
 use app::domain::AppError;
 use axum::Json;
+use axum::extract::ws::{Message, WebSocket};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+
+/// How long one socket send may take before the peer counts as gone (a client that stops
+/// reading is disconnected instead of making the server buffer for it).
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The sending half of a WebSocket.
+pub type Sink = futures::stream::SplitSink<WebSocket, Message>;
+
+/// Sends `msg` as a JSON text message, failing after `SEND_TIMEOUT`.
+pub async fn send_json<T: serde::Serialize>(tx: &mut Sink, msg: &T) -> anyhow::Result<()> {
+    use futures::SinkExt;
+    let text = serde_json::to_string(msg)?;
+    tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(text.into()))).await??;
+    Ok(())
+}
 
 /// An `AppError` as an HTTP response: its status and its JSON code.
 pub struct ApiError(pub AppError);

@@ -1,7 +1,7 @@
 //! `/ws/candidate`: a candidate page's live channel (PC page or phone). The first message
 //! must be `hello` with the protocol version and the view; then heartbeats keep the view
 //! online, `advance` moves the phase, and phase changes are pushed back.
-use super::ApiError;
+use super::{ApiError, send_json as send};
 use app::domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
     ProtocolError,
@@ -17,10 +17,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
-use futures::{SinkExt, StreamExt};
-use std::time::Duration;
-
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+use futures::StreamExt;
 
 pub async fn handler(
     ws: WebSocketUpgrade,
@@ -44,14 +41,6 @@ pub async fn handler(
             let _ = live::announce(&state, candidate.id).await;
         }
     }))
-}
-
-type Sink = futures::stream::SplitSink<WebSocket, Message>;
-
-async fn send(tx: &mut Sink, msg: &CandidateServerMsg) -> anyhow::Result<()> {
-    let text = serde_json::to_string(msg)?;
-    tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(text.into()))).await??;
-    Ok(())
 }
 
 fn error(error: ProtocolError) -> CandidateServerMsg {

@@ -2,7 +2,7 @@
 //! sequence number, then ordered deltas; on a bus gap or a client `resync`, a fresh
 //! snapshot. Every 2 s a `beats` message carries last heartbeats. A client that cannot keep
 //! up is resynchronised (the bus buffer is bounded) or, if it stops reading, disconnected.
-use super::ApiError;
+use super::{ApiError, Sink, send_json as send};
 use app::domain::protocol::{
     MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
 };
@@ -16,12 +16,10 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde::Deserialize;
 use std::time::Duration;
 
-/// How long one send may take before the client counts as gone.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const BEATS_EVERY: Duration = Duration::from_secs(2);
 
 #[derive(Deserialize)]
@@ -46,14 +44,6 @@ pub async fn handler(
             tracing::debug!(error = %e, %room, "proctor socket closed");
         }
     }))
-}
-
-type Sink = futures::stream::SplitSink<WebSocket, Message>;
-
-async fn send(tx: &mut Sink, msg: &ProctorServerMsg) -> anyhow::Result<()> {
-    let text = serde_json::to_string(msg)?;
-    tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(text.into()))).await??;
-    Ok(())
 }
 
 /// Sends a snapshot and returns its sequence number.

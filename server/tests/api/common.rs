@@ -37,7 +37,7 @@ impl Drop for TestApp {
 /// Starts the app on `dir` (a fresh one if `None`).
 pub async fn start(dir: TempDir, seed: bool) -> TestApp {
     let app =
-        Application::build(Settings::for_test(dir.path().to_path_buf())).await.expect("app builds");
+        Application::build(Settings::in_dir(dir.path().to_path_buf())).await.expect("app builds");
     let addr = app.local_addr();
     let state = app.state();
     let server = tokio::spawn(async move {

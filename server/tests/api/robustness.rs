@@ -103,7 +103,7 @@ async fn a_corrupt_database_file_gives_a_one_line_error_naming_the_path() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("vigil.db");
     std::fs::write(&path, b"this is not a sqlite database, just some bytes......................................................").expect("write");
-    let err = Application::build(Settings::for_test(dir.path().to_path_buf()))
+    let err = Application::build(Settings::in_dir(dir.path().to_path_buf()))
         .await
         .err()
         .expect("must fail");
@@ -116,7 +116,7 @@ async fn a_corrupt_database_file_gives_a_one_line_error_naming_the_path() {
 async fn a_missing_database_file_is_created() {
     let dir = tempfile::tempdir().expect("tmp");
     let nested = dir.path().join("new").join("place");
-    let app = Application::build(Settings::for_test(nested.clone())).await.expect("builds");
+    let app = Application::build(Settings::in_dir(nested.clone())).await.expect("builds");
     drop(app);
     assert!(nested.join("vigil.db").exists());
 }
