@@ -1,7 +1,23 @@
 import { defineConfig } from '@playwright/test';
+import path from 'node:path';
 
 // The server under test: the release build with a fresh demo database on its own port.
 export const BASE_URL = 'http://127.0.0.1:3100';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+const FIXTURES = path.resolve(__dirname, '..', 'target', 'face-fixtures');
+const FACE_Y4M = path.join(FIXTURES, 'obama.y4m');
 
 export default defineConfig({
   testDir: './tests',
@@ -15,24 +31,27 @@ export default defineConfig({
     baseURL: BASE_URL,
     headless: true,
     locale: 'en-US',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
+  projects: [
+    // Chromium's default fake camera: a test pattern with no face.
+    { name: 'default', testIgnore: /journey\.spec\.ts/ },
+    // The fake camera shows a real face (made by scripts/face-assets.sh from a packaged photo).
+    {
+      name: 'face',
+      testMatch: /journey\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: CHROMIUM,
+          args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${FACE_Y4M}`],
+        },
+      },
+    },
+  ],
   webServer: {
     command:
-      'rm -rf target/e2e-data && ./target/release/vigil serve --demo --demo-candidates 200 --data-dir target/e2e-data --addr 127.0.0.1:3100',
+      'rm -rf target/e2e-data && ./target/release/vigil serve --demo --demo-candidates 200 --demo-starts-in -60 --demo-earliest-submit 0 ' +
+      '--demo-face-photo target/face-fixtures/obama2.jpg --data-dir target/e2e-data --addr 127.0.0.1:3100',
     cwd: '..',
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,

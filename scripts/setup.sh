@@ -61,6 +61,9 @@ if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Face verification: libdlib and the dlib models (both modes); test photos and Y4M files (test).
+scripts/face-assets.sh "$mode"
+
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || apt_install chromium
 fi

@@ -2,9 +2,8 @@
 use crate::components::header::Header;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    candidate_exam::CandidateExamPage, candidate_login::CandidateLoginPage,
-    not_found::NotFoundPage, proctor_rooms::ProctorRoomsPage, room_grid::RoomGridPage,
-    staff_login::StaffLoginPage,
+    candidate_login::CandidateLoginPage, not_found::NotFoundPage, proctor_rooms::ProctorRoomsPage,
+    room_grid::RoomGridPage, staff_login::StaffLoginPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -46,7 +45,9 @@ pub fn App() -> impl IntoView {
                 <main class="main">
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=path!("/") view=CandidateLoginPage />
-                        <Route path=path!("/exam") view=CandidateExamPage />
+                        <Route path=path!("/exam") view=crate::pages::journey::CandidateJourneyPage />
+                        <Route path=path!("/phone") view=crate::pages::phone::PhonePage />
+                        <Route path=path!("/device-check") view=crate::pages::device_check::DeviceCheckPage />
                         <Route path=path!("/staff/login") view=StaffLoginPage />
                         <Route path=path!("/proctor") view=ProctorRoomsPage />
                         <Route path=path!("/proctor/rooms/:id") view=RoomGridPage />

@@ -10,8 +10,8 @@ test('a candidate signs in with exam ID and ticket, in any case, and sees their 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/exam$/);
   await hydrated(page);
-  await expect(page.getByText('T2026-0005')).toBeVisible();
-  await expect(page.locator('#candidate-phase')).toHaveText('Signed in');
+  await expect(page.getByText('T2026-0005', { exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Check your information' })).toBeVisible();
   await expect(page.locator('#connection')).toHaveText('Connected');
   await expect(page.getByRole('img', { name: 'Roster photo' })).toBeVisible();
   expect(errors).toEqual([]);
@@ -61,5 +61,43 @@ test('a candidate can log out and back in without losing progress', async ({ pag
   await page.getByLabel('Exam ID').fill(EXAM);
   await page.getByLabel('Admission ticket number').fill('T2026-0006');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.locator('#candidate-phase')).toHaveText('Signed in');
+  await expect(page.getByRole('heading', { name: 'Check your information' })).toBeVisible();
+});
+
+test('a candidate whose face check fails three times continues for an admin review', async ({ page }) => {
+  // The default fake camera shows no face: every attempt fails.
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill('T2026-0002');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/exam$/);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'This is me: confirm' }).click();
+  const take = page.getByRole('button', { name: 'Take photo and verify' });
+  for (const left of ['2', '1']) {
+    await take.click();
+    await expect(page.getByRole('alert')).toContainText('No face was found');
+    await expect(page.locator('#attempts-left')).toContainText(`Attempts left: ${left}`);
+  }
+  await take.click();
+  await expect(take).toHaveCount(0);
+  await page.getByRole('button', { name: 'Continue: an administrator will review' }).click();
+  await expect(page.getByRole('heading', { name: 'Device check' })).toBeVisible();
+});
+
+test('"my record is wrong" is sent to the admins and the candidate is told what happens next', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill('T2026-0012');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'My record is wrong' }).click();
+  await page.getByLabel('What is wrong?').fill('My name is spelled wrong.');
+  await page.getByRole('button', { name: 'Send report' }).click();
+  await expect(page.locator('#report-sent')).toContainText('sent to the exam administrators');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Check your information' })).toBeVisible();
 });

@@ -34,7 +34,7 @@ test('a proctor sees their room, and a simulated candidate appears online and go
     await expect(tile).not.toHaveClass(/offline/);
     await expect(tile.locator('.view').first()).toHaveAttribute('data-online', 'true');
     await expect(tile.locator('.tile-phase')).not.toHaveText('Not signed in');
-    await expect(tile.locator('.tile-phase')).toHaveText('Face verified', { timeout: 15_000 });
+    await expect(tile.locator('.tile-phase')).toHaveText('Identity confirmed', { timeout: 15_000 });
     await expect(page.locator('.online-count')).toHaveText('1 of 100 online');
     expect(await exited(sim)).toBe(0);
   } finally {

@@ -164,7 +164,16 @@ async fn run(n: usize) -> Run {
         let (i, (command, expected)) = (s % n, STEPS[s / n]);
         let id = CandidateId(i as i64 + 1);
         let t0 = Instant::now();
-        commands[i].send(command).expect("candidate task alive");
+        if command == PhaseCommand::ConfirmIdentity {
+            commands[i].send(command).expect("candidate task alive");
+        } else {
+            // The later steps need photos and reports; the bench makes them server-side, so
+            // the path measured is store → announce → bus → proctor socket.
+            let state = state.clone();
+            tokio::spawn(async move {
+                let _ = app::server::service::phase::advance(&state, id, command, "bench").await;
+            });
+        }
         loop {
             let msg = tokio::time::timeout(Duration::from_secs(10), proctor.next())
                 .await

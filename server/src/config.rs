@@ -1,4 +1,5 @@
 //! Typed settings for `vigil serve`.
+use crate::face::{FaceConfig, FaceProvider};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -13,10 +14,12 @@ pub struct Settings {
     pub database: Option<PathBuf>,
     /// Seed (or refresh) the demo exam at start.
     pub demo: bool,
-    /// Candidates in a newly seeded demo exam (split over its two rooms).
-    pub demo_candidates: usize,
+    /// How the demo exam is seeded.
+    pub demo_options: crate::demo::DemoOptions,
     /// Where the compiled site (`pkg/vigil.js`, `.wasm`, `.css`) lives.
     pub site_root: PathBuf,
+    /// The face verification provider.
+    pub face: FaceConfig,
 }
 
 impl Settings {
@@ -35,8 +38,16 @@ impl Settings {
             data_dir: dir,
             database: None,
             demo: false,
-            demo_candidates: crate::demo::CANDIDATES,
+            demo_options: crate::demo::DemoOptions::default(),
             site_root: PathBuf::from("target/site"),
+            face: FaceConfig {
+                provider: FaceProvider::Dlib,
+                models_dir: PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../target/face-models"
+                )),
+                http_url: None,
+            },
         }
     }
 }

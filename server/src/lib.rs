@@ -2,6 +2,7 @@
 //! seed and the candidate simulator. `Application` is public so tests can start the real app.
 pub mod config;
 pub mod demo;
+pub mod face;
 pub mod photos;
 pub mod routes;
 pub mod simulate;

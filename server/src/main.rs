@@ -2,6 +2,7 @@
 use anyhow::Context;
 use app::domain::Role;
 use clap::{Args, Parser, Subcommand};
+use server::face::{FaceConfig, FaceProvider};
 use server::simulate::{self, SimOptions};
 use server::{Application, Settings, startup};
 use std::net::SocketAddr;
@@ -51,9 +52,28 @@ struct ServeArgs {
     /// Candidates in a newly seeded demo exam (split over two rooms).
     #[arg(long, env = "VIGIL_DEMO_CANDIDATES", default_value_t = server::demo::CANDIDATES)]
     demo_candidates: usize,
+    /// Seconds from start-up to the demo exam's start (negative: already running).
+    #[arg(long, env = "VIGIL_DEMO_STARTS_IN", default_value_t = 300, allow_hyphen_values = true)]
+    demo_starts_in: i64,
+    /// Minutes after the start before the demo's candidates may submit.
+    #[arg(long, env = "VIGIL_DEMO_EARLIEST_SUBMIT", default_value_t = 30)]
+    demo_earliest_submit: i64,
+    /// A face photo used as the roster photo of the first ten demo candidates (so face
+    /// verification can pass in a demo); the others get generated pictures.
+    #[arg(long, env = "VIGIL_DEMO_FACE_PHOTO")]
+    demo_face_photo: Option<PathBuf>,
     /// Directory with the compiled site (pkg/vigil.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     site_root: PathBuf,
+    /// Face verification provider: `dlib` (built in) or `http` (posts both photos to --face-url).
+    #[arg(long, env = "VIGIL_FACE_PROVIDER", default_value = "dlib", value_parser = ["dlib", "http"])]
+    face_provider: String,
+    /// Directory with the dlib model files (installed by scripts/face-assets.sh).
+    #[arg(long, env = "VIGIL_FACE_MODELS", default_value = "target/face-models")]
+    face_models: PathBuf,
+    /// Verification endpoint for the http provider.
+    #[arg(long, env = "VIGIL_FACE_URL")]
+    face_url: Option<String>,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -107,8 +127,21 @@ fn settings(args: ServeArgs) -> Settings {
         data_dir: args.data.data_dir,
         database: args.data.database,
         demo: args.demo,
-        demo_candidates: args.demo_candidates,
+        demo_options: server::demo::DemoOptions {
+            candidates: args.demo_candidates,
+            starts_in_secs: args.demo_starts_in,
+            earliest_submit_min: args.demo_earliest_submit,
+            face_photo: args.demo_face_photo,
+        },
         site_root: args.site_root,
+        face: FaceConfig {
+            provider: match args.face_provider.as_str() {
+                "http" => FaceProvider::Http,
+                _ => FaceProvider::Dlib,
+            },
+            models_dir: args.face_models,
+            http_url: args.face_url,
+        },
     }
 }
 
@@ -132,6 +165,7 @@ async fn admin_create(
         std::sync::Arc::new(store),
         std::sync::Arc::new(app::server::bus::LocalBus::default()),
         std::sync::Arc::new(app::server::blobs::LocalBlobs::new(s.blob_dir())),
+        std::sync::Arc::new(app::server::face::NoVerifier),
     );
     let display = name.unwrap_or_else(|| username.clone());
     app::server::service::auth::create_staff(&state, &username, &display, Role::Admin, &password)

@@ -1,16 +1,17 @@
 //! Start-up: open and migrate the store, build the state and router, bind the listener,
 //! start the presence sweeper.
 use crate::config::Settings;
-use crate::routes::{health, media, ws_candidate, ws_proctor};
+use crate::routes::{health, media, net, upload, ws_candidate, ws_proctor};
 use anyhow::Context;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
-use app::server::service::live;
+use app::server::service::{live, sitting};
 use app::server::state::AppState;
 use app::server::store::SqliteStore;
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -56,14 +57,21 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let store = open_store(&settings).await?;
         let blobs = LocalBlobs::new(settings.blob_dir());
+        let face = crate::face::build_verifier(&settings.face).with_context(|| {
+            format!(
+                "cannot start the face verifier (models in {}; run scripts/face-assets.sh)",
+                settings.face.models_dir.display()
+            )
+        })?;
         let state = AppState::new(
             leptos_options(&settings),
             Arc::new(store),
             Arc::new(LocalBus::default()),
             Arc::new(blobs),
+            face,
         );
         if settings.demo {
-            crate::demo::seed(&state, settings.demo_candidates)
+            crate::demo::seed(&state, &settings.demo_options)
                 .await
                 .context("seeding the demo exam")?;
         }
@@ -84,11 +92,20 @@ impl Application {
 
     /// Serves until the process stops (or the future is dropped).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep_presence(self.state.clone()));
+        // Stopped with the server, also when this future is dropped instead of finishing.
+        let _sweeper = AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone())));
+        let _submitter = AbortOnDrop(tokio::spawn(auto_submit(self.state.clone())));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service).await;
-        sweeper.abort();
-        result
+        axum::serve(self.listener, service).await
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -103,6 +120,23 @@ async fn sweep_presence(state: AppState) {
             }
         }
     }
+}
+
+/// Submits sittings whose deadline has passed, every second (and at once after a restart).
+async fn auto_submit(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        match sitting::auto_submit_due(&state, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(submitted = n, "deadline passed: sittings submitted"),
+            Err(e) => tracing::warn!(error = %e, "auto-submit failed"),
+        }
+    }
+}
+
+fn photo_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(app::domain::journey::MAX_PHOTO_BYTES + 1024)
 }
 
 /// The full router: plain routes, then Leptos pages and server functions.
@@ -124,6 +158,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // After the app-wide limit, so that the upload measurement gets its own larger one.
+        .route("/net/ping", get(net::ping))
+        .route("/net/upload", post(net::upload).layer(DefaultBodyLimit::max(net::MAX_UPLOAD_BYTES)))
+        .route("/api/candidate/face", post(upload::face_photo).layer(photo_limit()))
+        .route("/api/candidate/identity-photo", post(upload::identity_photo).layer(photo_limit()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

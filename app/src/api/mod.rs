@@ -1,5 +1,8 @@
 //! Server functions, one file per area: authorise, call a service, return.
 pub mod auth;
+pub mod exam;
+pub mod journey;
+pub mod proctor;
 pub mod rooms;
 
 #[cfg(feature = "ssr")]

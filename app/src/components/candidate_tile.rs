@@ -1,5 +1,6 @@
 //! One candidate on the proctor grid: name, ticket, phase, both views' presence and the
 //! time since each view's last heartbeat.
+use super::device_report::DeviceReportPanel;
 use super::labels::phase_label;
 use crate::domain::{CandidateTile, ViewPresence};
 use crate::i18n::*;
@@ -40,6 +41,7 @@ pub fn CandidateTileView(tile: Signal<CandidateTile>, now: Signal<DateTime<Utc>>
     let name = move || tile.with(|t| t.name.clone());
     let any_online = move || tile.with(|t| t.pc.online || t.phone.online);
     let flagged = move || tile.with(|t| t.verification.needs_attention());
+    let open_report = RwSignal::new(false);
     view! {
         <article
             class="tile"
@@ -56,6 +58,16 @@ pub fn CandidateTileView(tile: Signal<CandidateTile>, now: Signal<DateTime<Utc>>
             </p>
             <Show when=flagged>
                 <p class="tile-flag">{t!(i18n, verification_flag)}</p>
+            </Show>
+            {move || tile.with(|t| t.device_check).map(|ok| view! {
+                <button class="tile-devices link" class:failed=!ok data-devices=if ok { "passed" } else { "failed" }
+                    aria-expanded=move || open_report.get().to_string()
+                    on:click=move |_| open_report.update(|o| *o = !*o)>
+                    {if ok { t!(i18n, tile_devices_ok).into_any() } else { t!(i18n, tile_devices_failed).into_any() }}
+                </button>
+            })}
+            <Show when=move || open_report.get()>
+                <DeviceReportPanel candidate=tile.with_untracked(|t| t.id) />
             </Show>
             <div class="tile-views">
                 <ViewDot

@@ -1,4 +1,5 @@
 //! Turns an `AppError` code into a sentence in the user's language.
+use crate::domain::face::{FaceError, PhotoRole};
 use crate::domain::{AppError, Field, TransitionError, ValidationCode};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -10,6 +11,9 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::Ticket => t_string!(i18n, ticket_label).to_string(),
         Field::Username => t_string!(i18n, username_label).to_string(),
         Field::Password => t_string!(i18n, password_label).to_string(),
+        Field::Note => t_string!(i18n, note_label).to_string(),
+        Field::IdCard => t_string!(i18n, id_card_label).to_string(),
+        Field::Answers => t_string!(i18n, answers_label).to_string(),
     }
 }
 
@@ -31,19 +35,44 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
                 ValidationCode::Required => t!(i18n, err_required, field = name).into_any(),
                 ValidationCode::BadFormat => t!(i18n, err_bad_format, field = name).into_any(),
                 ValidationCode::TooShort => t!(i18n, err_too_short, field = name).into_any(),
+                ValidationCode::TooLong => t!(i18n, err_too_long, field = name).into_any(),
             }
         }
         AppError::Transition(TransitionError::EntryClosed) => t!(i18n, err_entry_closed).into_any(),
         AppError::Transition(TransitionError::AlreadySubmitted) => {
             t!(i18n, err_already_submitted).into_any()
         }
-        AppError::Transition(_) => t!(i18n, err_transition).into_any(),
         AppError::Conflict => t!(i18n, err_conflict).into_any(),
         AppError::Unavailable => t!(i18n, err_unavailable).into_any(),
         AppError::Internal { correlation_id } => {
             t!(i18n, err_internal, id = move || correlation_id.clone()).into_any()
         }
         AppError::Request { .. } => t!(i18n, err_request).into_any(),
+        AppError::Transition(TransitionError::NotStarted) => t!(i18n, err_not_started).into_any(),
+        AppError::Transition(TransitionError::SubmitTooEarly) => {
+            t!(i18n, err_submit_too_early).into_any()
+        }
+        AppError::Face { error } => match error {
+            FaceError::NoFace { photo: PhotoRole::Live } => t!(i18n, err_face_none).into_any(),
+            FaceError::SeveralFaces { photo: PhotoRole::Live, .. } => {
+                t!(i18n, err_face_several).into_any()
+            }
+            FaceError::BadImage { photo: PhotoRole::Live } => t!(i18n, err_not_jpeg).into_any(),
+            FaceError::ProviderUnavailable => t!(i18n, err_face_unavailable).into_any(),
+            _ => t!(i18n, err_face_reference).into_any(),
+        },
+        AppError::NoAttemptsLeft => t!(i18n, err_no_attempts_left).into_any(),
+        AppError::NotReady { .. } => t!(i18n, err_not_ready).into_any(),
+        AppError::PhotoTooLarge => t!(i18n, err_photo_too_large).into_any(),
+        AppError::NotAJpeg => t!(i18n, err_not_jpeg).into_any(),
+        AppError::PairingInvalid => t!(i18n, err_pairing_invalid).into_any(),
+        AppError::PairingExpired => t!(i18n, err_pairing_expired).into_any(),
+        AppError::PairingUsed => t!(i18n, err_pairing_used).into_any(),
+        AppError::IdentityMismatch => t!(i18n, err_identity_mismatch).into_any(),
+        AppError::BadReport { .. } => t!(i18n, err_bad_report).into_any(),
+        AppError::BadAnswer { .. } => t!(i18n, err_bad_answer).into_any(),
+        AppError::NoPaper => t!(i18n, err_no_paper).into_any(),
+        AppError::Transition(_) => t!(i18n, err_transition).into_any(),
     }
 }
 

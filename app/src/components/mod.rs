@@ -1,5 +1,8 @@
 //! Reusable presentational components: typed props in, markup out, no server calls.
+pub mod camera;
 pub mod candidate_tile;
+pub mod device_check;
+pub mod device_report;
 pub mod error_text;
 pub mod form;
 pub mod header;

@@ -84,6 +84,10 @@ pub struct Candidate {
     pub phase: Phase,
     pub verification: VerificationStatus,
     pub extra_minutes: i64,
+    /// The device check's summary: `None` before a report, then whether every item passed.
+    pub device_check: Option<bool>,
+    /// The candidate reported "my record is wrong".
+    pub record_disputed: bool,
 }
 
 /// What a logged-in candidate sees of their own record (the seed's "check your info").
@@ -114,6 +118,8 @@ pub struct CandidateTile {
     pub ticket: String,
     pub phase: Phase,
     pub verification: VerificationStatus,
+    /// `None` before the device check, then whether every item passed.
+    pub device_check: Option<bool>,
     pub pc: ViewPresence,
     pub phone: ViewPresence,
 }

@@ -1,5 +1,7 @@
 //! `AppError`: the one serialisable error every server function returns. Its variants are
 //! codes, never prose: the UI turns each into a sentence in the user's language.
+use super::device::ReportError;
+use super::face::FaceError;
 use super::phase::TransitionError;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -13,6 +15,9 @@ pub enum Field {
     Ticket,
     Username,
     Password,
+    Note,
+    IdCard,
+    Answers,
 }
 
 /// What is wrong with a field.
@@ -22,6 +27,7 @@ pub enum ValidationCode {
     Required,
     BadFormat,
     TooShort,
+    TooLong,
 }
 
 /// The error every server function returns.
@@ -55,6 +61,41 @@ pub enum AppError {
     Internal { correlation_id: String },
     #[error("request failed: {message}")]
     Request { message: String },
+    #[error("face check: {error}")]
+    Face { error: FaceError },
+    #[error("no attempts left")]
+    NoAttemptsLeft,
+    #[error("a step before this one is not done: {missing:?}")]
+    NotReady { missing: Missing },
+    #[error("the photo is too large")]
+    PhotoTooLarge,
+    #[error("the upload is not a JPEG photo")]
+    NotAJpeg,
+    #[error("the pairing code is not valid")]
+    PairingInvalid,
+    #[error("the pairing code has expired")]
+    PairingExpired,
+    #[error("the pairing code was already used")]
+    PairingUsed,
+    #[error("ID card number or exam ID does not match")]
+    IdentityMismatch,
+    #[error("device report refused: {error}")]
+    BadReport { error: ReportError },
+    #[error("answer refused for question {question_id}")]
+    BadAnswer { question_id: String },
+    #[error("this exam has no paper yet")]
+    NoPaper,
+}
+
+/// What must be done before a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    FaceCheck,
+    IdentityPhoto,
+    DeviceReport,
+    PhoneCheck,
+    ExamStart,
 }
 
 impl From<TransitionError> for AppError {
@@ -82,6 +123,16 @@ impl AppError {
             AppError::Transition(_) | AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
+            AppError::Face { error: FaceError::ProviderUnavailable } => 503,
+            AppError::Face { .. }
+            | AppError::NotAJpeg
+            | AppError::IdentityMismatch
+            | AppError::BadReport { .. }
+            | AppError::BadAnswer { .. } => 422,
+            AppError::PhotoTooLarge => 413,
+            AppError::NoAttemptsLeft | AppError::NotReady { .. } | AppError::NoPaper => 409,
+            AppError::PairingInvalid => 404,
+            AppError::PairingExpired | AppError::PairingUsed => 410,
             AppError::Internal { .. } => 500,
         }
     }

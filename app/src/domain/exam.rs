@@ -1,6 +1,7 @@
 //! Exams: the typeable exam code and the timing rules (start, earliest submit, deadline,
 //! late-entry cut-off), all computed from the stored exam and the server's clock.
 use super::error::{Field, ValidationCode};
+use super::face::FaceThresholds;
 use super::ids::ExamId;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,8 @@ pub const DEFAULT_DURATION_MIN: i64 = 120;
 pub const DEFAULT_EARLIEST_SUBMIT_MIN: i64 = 30;
 /// Default late-entry cut-off, minutes after the start.
 pub const DEFAULT_LATE_ENTRY_MIN: i64 = 15;
+/// Default face verification attempts per view.
+pub const DEFAULT_FACE_ATTEMPTS: u32 = 3;
 
 /// A short code candidates type to find their exam: 4 to 12 letters or digits,
 /// trimmed and compared case-insensitively (stored upper-case).
@@ -54,6 +57,12 @@ pub struct Exam {
     pub duration_min: i64,
     pub earliest_submit_min: i64,
     pub late_entry_min: i64,
+    /// Candidate instructions, shown before the exam (plain text, paragraphs on blank lines).
+    pub instructions: String,
+    /// Face verification thresholds for this exam.
+    pub face: FaceThresholds,
+    /// Face verification attempts per view before the candidate may go on for review.
+    pub face_max_attempts: u32,
 }
 
 /// The instants that govern one candidate's sitting.
@@ -106,6 +115,9 @@ mod tests {
             duration_min: DEFAULT_DURATION_MIN,
             earliest_submit_min: DEFAULT_EARLIEST_SUBMIT_MIN,
             late_entry_min: DEFAULT_LATE_ENTRY_MIN,
+            instructions: String::new(),
+            face: FaceThresholds::default(),
+            face_max_attempts: DEFAULT_FACE_ATTEMPTS,
         }
     }
 

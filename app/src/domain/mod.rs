@@ -1,17 +1,23 @@
 //! Pure, WASM-safe domain types and rules shared by the server and the browser.
 //! Nothing here touches I/O; every rule is a function of its inputs and is unit tested.
+pub mod answer;
 pub mod candidate;
+pub mod device;
 pub mod error;
 pub mod exam;
+pub mod face;
 pub mod ids;
+pub mod journey;
+pub mod paper;
 pub mod phase;
 pub mod presence;
 pub mod protocol;
+pub mod sitting;
 pub mod throttle;
 pub mod user;
 
 pub use candidate::{Candidate, CandidateSelf, CandidateTile, TicketNumber, VerificationStatus};
-pub use error::{AppError, Field, ValidationCode};
+pub use error::{AppError, Field, Missing, ValidationCode};
 pub use exam::{Exam, ExamCode, ExamTimes};
 pub use ids::{CandidateId, ExamId, RoomId, StaffId};
 pub use phase::{Phase, PhaseCommand, SubmitKind, TransitionError};

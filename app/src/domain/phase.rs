@@ -114,6 +114,14 @@ impl Phase {
         ALL_PHASES.into_iter().find(|p| p.as_str() == s)
     }
 
+    /// Position in the procedure (all submitted phases share the last place).
+    pub fn rank(self) -> usize {
+        match self {
+            Phase::Submitted(_) => 9,
+            p => ALL_PHASES.iter().position(|q| *q == p).unwrap_or(0),
+        }
+    }
+
     pub fn is_submitted(self) -> bool {
         matches!(self, Phase::Submitted(_))
     }

@@ -44,6 +44,9 @@ pub fn CandidateLoginPage() -> impl IntoView {
                 <SubmitButton pending=action.pending() />
             </ActionForm>
             <p class="muted small">
+                <a href="/device-check" id="device-check-link">{t!(i18n, dev_login_link)}</a>
+            </p>
+            <p class="muted small">
                 <a href="/staff/login">{t!(i18n, nav_staff)}</a>
             </p>
         </section>

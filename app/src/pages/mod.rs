@@ -1,7 +1,9 @@
 //! Route-level components: each owns its data (resources, actions) and lays out components.
-pub mod candidate_exam;
 pub mod candidate_login;
+pub mod device_check;
+pub mod journey;
 pub mod not_found;
+pub mod phone;
 pub mod proctor_rooms;
 pub mod room_grid;
 pub mod staff_login;

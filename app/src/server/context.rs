@@ -26,6 +26,24 @@ pub fn client_ip() -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
+/// The site's origin as the client reached it (for links such as the phone's QR code):
+/// the `Host` header, with `https` when a proxy says so via `X-Forwarded-Proto`.
+pub fn request_origin() -> Option<String> {
+    let p = parts()?;
+    let host = p.headers.get(http::header::HOST)?.to_str().ok()?.to_string();
+    let https = p
+        .headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    Some(format!("{}://{host}", if https { "https" } else { "http" }))
+}
+
+/// The logged-in candidate, or `Unauthenticated`.
+pub async fn require_candidate(state: &AppState) -> Result<CandidateId, AppError> {
+    current_candidate(state).await?.ok_or(AppError::Unauthenticated)
+}
+
 /// The value of a request cookie.
 pub fn request_cookie(name: &str) -> Option<String> {
     parts().and_then(|p| cookie_value(&p.headers, name))

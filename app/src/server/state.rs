@@ -1,6 +1,7 @@
 //! `AppState`: everything a request needs, injected (no globals), so tests can build their own.
 use super::blobs::BlobStore;
 use super::bus::EventBus;
+use super::face::FaceVerifier;
 use super::presence::PresenceBook;
 use super::service::auth::LoginThrottle;
 use super::service::live::Announcer;
@@ -15,6 +16,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub bus: Arc<dyn EventBus>,
     pub blobs: Arc<dyn BlobStore>,
+    pub face: Arc<dyn FaceVerifier>,
     pub presence: Arc<PresenceBook>,
     pub throttle: Arc<LoginThrottle>,
     pub announcer: Arc<Announcer>,
@@ -26,12 +28,14 @@ impl AppState {
         store: Arc<dyn Store>,
         bus: Arc<dyn EventBus>,
         blobs: Arc<dyn BlobStore>,
+        face: Arc<dyn FaceVerifier>,
     ) -> Self {
         Self {
             leptos_options,
             store,
             bus,
             blobs,
+            face,
             presence: Arc::default(),
             throttle: Arc::default(),
             announcer: Arc::default(),

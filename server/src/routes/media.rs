@@ -42,8 +42,16 @@ pub async fn roster_photo(
         .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
         .ok_or(AppError::NotFound)?;
     Ok((
-        [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, image_type(&bytes)),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
         bytes,
     )
         .into_response())
+}
+
+/// The content type of a stored photo, from its first bytes.
+fn image_type(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { "image/jpeg" } else { "image/png" }
 }

@@ -1,6 +1,8 @@
 //! Plain axum routes beside the Leptos pages: health, WebSockets, media.
 pub mod health;
 pub mod media;
+pub mod net;
+pub mod upload;
 pub mod ws_candidate;
 pub mod ws_proctor;
 

@@ -9,7 +9,7 @@ use app::domain::protocol::{
 use app::domain::{AppError, Candidate, View};
 use app::server::auth::{CANDIDATE_COOKIE, cookie_value};
 use app::server::bus::{BusEvent, BusItem, Topic};
-use app::server::service::{auth as svc, live, phase};
+use app::server::service::{auth as svc, journey, live};
 use app::server::state::AppState;
 use app::server::store::SessionOwner;
 use axum::extract::State;
@@ -83,12 +83,13 @@ async fn handle(
             Some(error(ProtocolError::NotAllowed))
         }
         (CandidateClientMsg::Advance { command }, Some(_)) => {
-            match phase::advance(state, c.id, command, "candidate").await {
+            match journey::advance_by_candidate(state, c.id, command).await {
                 Ok(_) => None, // the change comes back as a `phase` message from the bus
                 Err(AppError::Transition(error)) => {
                     Some(CandidateServerMsg::Error { error: ProtocolError::Transition { error } })
                 }
-                Err(_) => Some(error(ProtocolError::Internal)),
+                Err(AppError::Internal { .. }) => Some(error(ProtocolError::Internal)),
+                Err(_) => Some(error(ProtocolError::NotAllowed)),
             }
         }
     })

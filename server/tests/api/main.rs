@@ -2,5 +2,7 @@
 //! test, real HTTP and WebSocket clients.
 mod auth;
 mod common;
+mod journey;
 mod live;
+mod net;
 mod robustness;

@@ -29,6 +29,7 @@ pub fn tile(state: &AppState, c: &Candidate) -> CandidateTile {
         ticket: c.ticket.to_string(),
         phase: c.phase,
         verification: c.verification,
+        device_check: c.device_check,
         pc: presence.pc,
         phone: presence.phone,
     }

@@ -1,4 +1,6 @@
 //! Write paths and orchestration: load → domain rule → store → announce.
 pub mod auth;
+pub mod journey;
 pub mod live;
 pub mod phase;
+pub mod sitting;

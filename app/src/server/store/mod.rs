@@ -1,7 +1,10 @@
 //! The `Store` trait: the only API to persistence. Methods are named for use cases; every
 //! SQL string lives in a backend module (`sqlite.rs` now, PostgreSQL later).
+pub mod journey;
 mod sqlite;
+mod sqlite_journey;
 
+pub use journey::JourneyStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
@@ -70,7 +73,7 @@ pub struct NewCandidate {
 
 /// Persistence for everything Vigil keeps.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: JourneyStore + Send + Sync + 'static {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

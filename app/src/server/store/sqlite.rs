@@ -3,6 +3,7 @@
 use super::{
     NewCandidate, NewExam, NewStaff, SessionOwner, StaffCredentials, Store, StoreError, StoreResult,
 };
+use crate::domain::face::FaceThresholds;
 use crate::domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
     StaffUser, TicketNumber, VerificationStatus,
@@ -17,7 +18,7 @@ use std::time::Duration;
 /// The SQLite store.
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -80,6 +81,10 @@ struct ExamRow {
     duration_min: i64,
     earliest_submit_min: i64,
     late_entry_min: i64,
+    instructions: String,
+    face_match_below: f64,
+    face_review_below: f64,
+    face_max_attempts: i64,
 }
 
 impl TryFrom<ExamRow> for Exam {
@@ -93,6 +98,12 @@ impl TryFrom<ExamRow> for Exam {
             duration_min: r.duration_min,
             earliest_submit_min: r.earliest_submit_min,
             late_entry_min: r.late_entry_min,
+            instructions: r.instructions,
+            face: FaceThresholds {
+                match_below: r.face_match_below as f32,
+                review_below: r.face_review_below as f32,
+            },
+            face_max_attempts: u32::try_from(r.face_max_attempts).unwrap_or(1),
         })
     }
 }
@@ -109,6 +120,8 @@ struct CandidateRow {
     phase: String,
     verification: String,
     extra_minutes: i64,
+    device_check: Option<String>,
+    record_disputed: bool,
 }
 
 impl TryFrom<CandidateRow> for Candidate {
@@ -127,6 +140,8 @@ impl TryFrom<CandidateRow> for Candidate {
             verification: VerificationStatus::parse(&r.verification)
                 .ok_or_else(|| StoreError::Corrupt(r.verification.clone()))?,
             extra_minutes: r.extra_minutes,
+            device_check: r.device_check.map(|d| d == "passed"),
+            record_disputed: r.record_disputed,
         })
     }
 }
@@ -155,10 +170,11 @@ impl From<RoomRow> for RoomSummary {
 }
 
 const STAFF_COLS: &str = "id, username, display_name, role, password_hash";
-const EXAM_COLS: &str =
-    "id, code, title, starts_at, duration_min, earliest_submit_min, late_entry_min";
+const EXAM_COLS: &str = "id, code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
+     instructions, face_match_below, face_review_below, face_max_attempts";
 const CANDIDATE_COLS: &str = "id, exam_id, room_id, ticket, name, id_card, \
-     photo_key IS NOT NULL AS has_photo, phase, verification, extra_minutes";
+     photo_key IS NOT NULL AS has_photo, phase, verification, extra_minutes, device_check, \
+     record_disputed";
 const ROOM_SELECT: &str = "SELECT r.id, r.exam_id, e.code AS exam_code, e.title AS exam_title, \
      r.name, (SELECT COUNT(*) FROM candidates c WHERE c.room_id = r.id) AS candidates \
      FROM rooms r JOIN exams e ON e.id = r.exam_id";
@@ -437,6 +453,22 @@ impl Store for SqliteStore {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            if to.is_submitted() {
+                // Freeze the answers as they are, in the same transaction as the phase.
+                sqlx::query(
+                    "INSERT INTO submissions (candidate_id, kind, actor, answers_json, at) \
+                     SELECT ?, ?, ?, COALESCE(json_group_object(question_id, \
+                       json_object('answer', json(answer_json), 'version', version)), '{}'), ? \
+                     FROM answers WHERE candidate_id = ?",
+                )
+                .bind(id)
+                .bind(to.as_str())
+                .bind(actor)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(moved)

@@ -1,0 +1,32 @@
+//! What proctors read about one candidate of their rooms.
+use crate::domain::device::DeviceReport;
+use crate::domain::{AppError, CandidateId};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::Role,
+    server::{context, service::auth as svc},
+};
+
+/// The candidate's latest device report, for staff who may watch the candidate's room.
+#[server(prefix = "/api", endpoint = "proctor/device-report")]
+pub async fn candidate_device_report(
+    candidate: CandidateId,
+) -> Result<Option<DeviceReport>, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
+            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
+            if !svc::may_watch(&state, &user, c.room_id).await? {
+                return Err(AppError::Forbidden);
+            }
+            Ok(match state.store.latest_device_report(candidate).await? {
+                Some((json, _)) => serde_json::from_str(&json).ok(),
+                None => None,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,46 @@
+//! Step 6: the exam's instructions and "I have read and understood".
+use super::Reload;
+use crate::api::journey::AcknowledgeInstructions;
+use crate::components::error_text::ErrorText;
+use crate::domain::journey::JourneyState;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn InstructionsStep(s: JourneyState) -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = expect_context::<Reload>();
+    let read = RwSignal::new(false);
+    let ack = ServerAction::<AcknowledgeInstructions>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = ack.value().get() {
+            reload.now();
+        }
+    });
+    let paragraphs: Vec<String> = s
+        .instructions
+        .split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    view! {
+        <p class="notice ok" role="status" id="phone-connected">{t!(i18n, phone_connected)}</p>
+        <h1>{t!(i18n, step_instructions)}</h1>
+        <div class="instructions" id="instructions">
+            {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+        </div>
+        <label class="check">
+            <input type="checkbox" id="instructions-read" prop:checked=move || read.get()
+                on:change=move |ev| read.set(event_target_checked(&ev)) />
+            {t!(i18n, instructions_read)}
+        </label>
+        <div class="actions">
+            <button class="primary" id="instructions-continue"
+                disabled=move || !read.get() || ack.pending().get()
+                on:click=move |_| { ack.dispatch(AcknowledgeInstructions {}); }>
+                {t!(i18n, continue_button)}
+            </button>
+        </div>
+        {move || ack.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
+    }
+}

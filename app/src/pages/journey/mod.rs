@@ -1,0 +1,196 @@
+//! `/exam`: the candidate's PC page, one step of the seed procedure at a time. The server
+//! decides the step (from the phase); the live socket reports phase changes, and the page
+//! reloads its state on each, so a reload, a reconnect or another device resumes it.
+pub mod browser;
+mod exam_screen;
+mod face;
+mod first_view;
+mod identity;
+mod instructions;
+mod questions;
+mod second_view;
+mod waiting;
+
+use crate::api::auth::{CandidateLogout, current_candidate};
+use crate::api::journey::load_journey;
+use crate::components::device_check::DeviceCheck;
+use crate::components::error_text::ErrorText;
+use crate::domain::journey::{JourneyState, Step};
+use crate::domain::{Phase, View};
+use crate::i18n::*;
+use crate::live::candidate_socket::use_candidate_socket;
+use leptos::prelude::*;
+
+pub use face::FaceStep;
+
+#[component]
+pub fn CandidateJourneyPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_candidate());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || me.get().map(|r| match r {
+                Ok(Some(_)) => view! { <Journey /> }.into_any(),
+                Ok(None) => {
+                    super::go_to("/");
+                    ().into_any()
+                }
+                Err(err) => view! { <ErrorText err /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Reloads the journey state: after each step and on every phase change from the socket.
+#[derive(Clone, Copy)]
+pub struct Reload(pub RwSignal<u32>);
+
+impl Reload {
+    pub fn now(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
+#[component]
+fn Journey() -> impl IntoView {
+    let i18n = use_i18n();
+    let socket = use_candidate_socket(View::Pc);
+    let reload = Reload(RwSignal::new(0));
+    provide_context(reload);
+    // Reload on a real phase change only (a reconnect repeats the phase).
+    let phase = Memo::new(move |_| socket.phase.get());
+    let state = Resource::new(move || (reload.0.get(), phase.get()), |_| load_journey());
+    // A failed reload (say, offline) keeps the step on screen: the exam must not vanish
+    // because the network dropped. The error shows only when nothing was loaded yet.
+    let last_ok: RwSignal<Option<JourneyState>> = RwSignal::new(None);
+    let logout = ServerAction::<CandidateLogout>::new();
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            super::go_to("/");
+        }
+    });
+    view! {
+        <section class="card journey">
+            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                {move || state.get().map(|r| match r {
+                    Ok(s) => {
+                        last_ok.set(Some(s.clone()));
+                        view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any()
+                    }
+                    Err(err) => match last_ok.get_untracked() {
+                        Some(s) => view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any(),
+                        None => view! { <ErrorText err /> }.into_any(),
+                    },
+                })}
+            </Transition>
+            <div class="journey-foot">
+                <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
+                    {t!(i18n, nav_logout)}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// The exam name, the candidate, the connection and the progress through the steps.
+#[component]
+fn Head(s: JourneyState, connected: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let step = Step::of(s.me.phase);
+    let labels = move || {
+        [
+            t_string!(i18n, step_identity),
+            t_string!(i18n, step_face),
+            t_string!(i18n, step_devices),
+            t_string!(i18n, step_first_view),
+            t_string!(i18n, step_second_view),
+            t_string!(i18n, step_instructions),
+            t_string!(i18n, step_exam),
+        ]
+    };
+    view! {
+        <div class="page-head">
+            <div>
+                <p class="room-exam">{s.me.exam_code.clone()} " · " {s.me.exam_title.clone()}</p>
+                <p class="muted">{s.me.name.clone()} " · " {s.me.ticket.clone()}</p>
+            </div>
+            <span id="connection" class="badge" data-connected=move || connected.get().to_string()>
+                {move || if connected.get() { t!(i18n, connected).into_any() } else { t!(i18n, disconnected).into_any() }}
+            </span>
+        </div>
+        <ol class="steps" aria-label=move || t_string!(i18n, steps_label).to_string()>
+            {move || labels().into_iter().enumerate().map(|(i, label)| {
+                let class = if i < step.index() { "done" } else if i == step.index() { "current" } else { "" };
+                let current = (i == step.index()).then_some("step");
+                view! { <li class=class aria-current=current>{label.to_string()}</li> }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn StepView(s: JourneyState) -> impl IntoView {
+    match Step::of(s.me.phase) {
+        Step::Identity => view! { <identity::IdentityStep s /> }.into_any(),
+        Step::Face => view! { <FaceStep view=View::Pc progress=s.face_pc /> }.into_any(),
+        Step::Devices => view! { <Devices /> }.into_any(),
+        Step::FirstView => {
+            view! { <first_view::FirstViewStep has_photo=s.has_identity_photo /> }.into_any()
+        }
+        Step::SecondView => view! { <second_view::SecondViewStep /> }.into_any(),
+        Step::Instructions => view! { <instructions::InstructionsStep s /> }.into_any(),
+        Step::Exam => view! { <ExamGate s /> }.into_any(),
+        Step::Done => view! { <Done phase=s.me.phase /> }.into_any(),
+    }
+}
+
+/// The waiting room until the start (server clock), then the exam screen.
+#[component]
+fn ExamGate(s: JourneyState) -> impl IntoView {
+    let started = RwSignal::new(s.me.phase == Phase::InExam || s.server_time >= s.times.starts_at);
+    let candidate = s.me.id;
+    view! {
+        <Show when=move || started.get()
+            fallback=move || view! { <waiting::WaitingRoom s=s.clone() on_start=Callback::new(move |_| started.set(true)) /> }>
+            <exam_screen::ExamScreen candidate />
+        </Show>
+    }
+}
+
+#[component]
+fn Devices() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = expect_context::<Reload>();
+    let finish = Action::new(|report: &crate::domain::device::DeviceReport| {
+        crate::api::journey::finish_device_check(report.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = finish.value().get() {
+            reload.now();
+        }
+    });
+    let finishing = Signal::derive(move || finish.pending().get());
+    view! {
+        <h1>{t!(i18n, step_devices)}</h1>
+        <DeviceCheck on_finish=Callback::new(move |r| { finish.dispatch(r); }) finishing />
+        {move || finish.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
+    }
+}
+
+#[component]
+fn Done(phase: Phase) -> impl IntoView {
+    let i18n = use_i18n();
+    let how = match phase {
+        Phase::Submitted(crate::domain::SubmitKind::Auto) => t!(i18n, submitted_auto).into_any(),
+        Phase::Submitted(crate::domain::SubmitKind::Forced) => {
+            t!(i18n, submitted_forced).into_any()
+        }
+        _ => t!(i18n, submitted_self).into_any(),
+    };
+    view! {
+        <div class="done" role="status">
+            <div class="done-mark" aria-hidden="true">"✓"</div>
+            <h1 id="submitted">{t!(i18n, submitted_title)}</h1>
+            <p class="muted">{how}</p>
+        </div>
+    }
+}

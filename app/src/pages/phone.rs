@@ -1,0 +1,154 @@
+//! `/phone?t=…`: the phone as the second view. It pairs with the QR token (ID card number
+//! and exam ID typed by the candidate), shows the record, takes and verifies a photo, then
+//! enters monitoring: the placement guide, the screen kept on, and the live connection that
+//! puts the phone view on the proctor's grid. A dropped phone reconnects by itself (its
+//! session cookie stays), without entering anything again.
+use crate::api::auth::current_candidate;
+use crate::api::journey::{EnterMonitoring, PairPhone, load_journey};
+use crate::components::error_text::ErrorText;
+use crate::domain::journey::{FaceProgress, JourneyState};
+use crate::domain::{Phase, View};
+use crate::i18n::*;
+use crate::live::candidate_socket::use_candidate_socket;
+use crate::pages::journey::FaceStep;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn PhonePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let token = use_query_map().with_untracked(|q| q.get("t").unwrap_or_default());
+    let paired = RwSignal::new(0u32);
+    let me = Resource::new(move || paired.get(), |_| current_candidate());
+    view! {
+        <section class="card phone">
+            <p class="room-exam">{t!(i18n, phone_title)}</p>
+            <Suspense fallback=|| ()>
+                {move || me.get().map(|r| match r {
+                    // A token in the link means a (new) pairing, even on a phone that has a session.
+                    Ok(Some(_)) if token.is_empty() || paired.get() > 0 => view! { <PhoneJourney /> }.into_any(),
+                    Ok(_) => view! { <PairForm token=token.clone() on_paired=Callback::new(move |_| paired.update(|n| *n += 1)) /> }.into_any(),
+                    Err(err) => view! { <ErrorText err /> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let pair = ServerAction::<PairPhone>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = pair.value().get() {
+            on_paired.run(());
+        }
+    });
+    view! {
+        <h1>{t!(i18n, phone_pair_title)}</h1>
+        <p class="muted">{t!(i18n, phone_pair_intro)}</p>
+        <ActionForm action=pair>
+            <input type="hidden" name="token" value=token />
+            <label for="id_card">{t!(i18n, id_card_label)}</label>
+            <input id="id_card" name="id_card" autocomplete="off" required />
+            <label for="exam_code">{t!(i18n, exam_code_label)}</label>
+            <input id="exam_code" name="exam_code" autocomplete="off" autocapitalize="characters" required />
+            <button class="primary" type="submit" disabled=move || pair.pending().get()>
+                {t!(i18n, phone_pair_button)}
+            </button>
+        </ActionForm>
+        {move || pair.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
+    }
+}
+
+#[component]
+fn PhoneJourney() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let state = Resource::new(move || reload.get(), |_| load_journey());
+    view! {
+        <Transition fallback=|| ()>
+            {move || state.get().map(|r| match r {
+                Ok(s) if s.me.phase == Phase::FirstViewOn => view! {
+                    <PhoneCheck s on_enter=Callback::new(move |_| reload.update(|n| *n += 1)) />
+                }.into_any(),
+                Ok(s) if s.me.phase.rank() > Phase::FirstViewOn.rank() && !s.me.phase.is_submitted() => {
+                    view! { <Monitoring /> }.into_any()
+                }
+                Ok(s) if s.me.phase.is_submitted() => view! { <Finished /> }.into_any(),
+                Ok(_) => view! { <NotYet /> }.into_any(),
+                Err(err) => view! { <ErrorText err /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// The record to check, the verification photo, then "Enter exam monitoring".
+#[component]
+fn PhoneCheck(s: JourneyState, #[prop(into)] on_enter: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let done: RwSignal<Option<FaceProgress>> = RwSignal::new(None);
+    let enter = ServerAction::<EnterMonitoring>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = enter.value().get() {
+            on_enter.run(());
+        }
+    });
+    let me = s.me.clone();
+    view! {
+        <dl class="facts compact">
+            <dt>{t!(i18n, name_label)}</dt>
+            <dd id="phone-name">{me.name.clone()}</dd>
+            <dt>{t!(i18n, ticket_label)}</dt>
+            <dd>{me.ticket.clone()}</dd>
+            <dt>{t!(i18n, id_card_label)}</dt>
+            <dd>{me.id_card_masked.clone()}</dd>
+        </dl>
+        <FaceStep view=View::Phone progress=s.face_phone done />
+        <Show when=move || done.get().is_some()>
+            <button class="primary wide" id="enter-monitoring" disabled=move || enter.pending().get()
+                on:click=move |_| { enter.dispatch(EnterMonitoring {}); }>
+                {move || if done.get() == Some(FaceProgress::Passed) {
+                    t_string!(i18n, phone_enter)
+                } else {
+                    t_string!(i18n, phone_enter_review)
+                }}
+            </button>
+        </Show>
+        {move || enter.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
+    }
+}
+
+/// Monitoring: the placement guide, the wake lock and the live connection.
+#[component]
+fn Monitoring() -> impl IntoView {
+    let i18n = use_i18n();
+    let socket = use_candidate_socket(View::Phone);
+    let wake = RwSignal::new(false);
+    Effect::new(move |_| wake.set(crate::pages::journey::browser::request_wake_lock()));
+    view! {
+        <h1>{t!(i18n, phone_monitoring_title)}</h1>
+        <p id="monitoring-status" class="notice ok" role="status" data-connected=move || socket.connected.get().to_string()>
+            {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
+        </p>
+        <h2>{t!(i18n, phone_place_title)}</h2>
+        <ol class="guide">
+            <li>{t!(i18n, phone_place_behind)}</li>
+            <li>{t!(i18n, phone_place_visible)}</li>
+            <li>{t!(i18n, phone_place_airplane)}</li>
+            <li>{t!(i18n, phone_place_power)}</li>
+        </ol>
+        <p class="muted">{move || if wake.get() { t!(i18n, phone_wake_on).into_any() } else { t!(i18n, phone_wake_manual).into_any() }}</p>
+    }
+}
+
+#[component]
+fn NotYet() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice">{t!(i18n, phone_not_yet)}</p> }
+}
+
+#[component]
+fn Finished() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice ok">{t!(i18n, phone_finished)}</p> }
+}

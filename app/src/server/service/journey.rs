@@ -1,0 +1,366 @@
+//! The candidate's steps before the exam: identity confirmation, face verification (PC and
+//! phone), device report, identity photo, phone pairing, instructions. Each checks what the
+//! step needs, stores it, moves the phase and tells the proctors.
+use super::super::auth::{new_token, token_hash};
+use super::super::state::AppState;
+use super::super::store::SessionOwner;
+use super::super::store::journey::{IdentityReportKind, NewFaceAttempt, PairingUse};
+use super::{auth, live, phase};
+use crate::domain::device::DeviceReport;
+use crate::domain::face::FaceError;
+use crate::domain::journey::{
+    FaceCheck, FaceProgress, JourneyState, MAX_PHOTO_BYTES, MAX_REPORT_NOTE, face_progress,
+    pairing_ttl, verification_after,
+};
+use crate::domain::{
+    AppError, Candidate, CandidateId, CandidateSelf, ExamCode, Field, Missing, Phase, PhaseCommand,
+    ValidationCode, View,
+};
+use chrono::{DateTime, Utc};
+use std::net::IpAddr;
+
+const ACTOR: &str = "candidate";
+
+async fn load(state: &AppState, id: CandidateId) -> Result<Candidate, AppError> {
+    state.store.candidate(id).await?.ok_or(AppError::NotFound)
+}
+
+/// The face progress of one view.
+pub async fn face_state(
+    state: &AppState,
+    c: &Candidate,
+    view: View,
+) -> Result<FaceProgress, AppError> {
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    let attempts = state.store.face_attempts(c.id, view).await?;
+    let decisions: Vec<_> = attempts.iter().map(|a| a.decision).collect();
+    Ok(face_progress(&decisions, exam.face_max_attempts))
+}
+
+/// Everything the candidate's pages show.
+pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyState, AppError> {
+    let c = load(state, id).await?;
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    let device_report = match state.store.latest_device_report(id).await? {
+        Some((json, _)) => serde_json::from_str(&json).ok(),
+        None => None,
+    };
+    Ok(JourneyState {
+        me: auth::candidate_self(state, id).await?,
+        times: exam.times(c.extra_minutes),
+        server_time: Utc::now(),
+        instructions: exam.instructions.clone(),
+        face_pc: face_state(state, &c, View::Pc).await?,
+        face_phone: face_state(state, &c, View::Phone).await?,
+        verification: c.verification,
+        device_report,
+        has_identity_photo: state.store.has_identity_photo(id).await?,
+        instructions_acked: state.store.instructions_acked(id).await?,
+    })
+}
+
+/// "This is me": records the confirmation and moves on.
+pub async fn confirm_identity(state: &AppState, id: CandidateId) -> Result<Phase, AppError> {
+    let c = load(state, id).await?;
+    if c.phase == Phase::LoggedIn {
+        let kind = IdentityReportKind::Confirmed;
+        state.store.add_identity_report(id, kind, "", Utc::now()).await?;
+    }
+    phase::advance(state, id, PhaseCommand::ConfirmIdentity, ACTOR).await
+}
+
+/// "My record is wrong": stored with the note for the admins; the candidate stays on the step.
+pub async fn report_record_wrong(
+    state: &AppState,
+    id: CandidateId,
+    note: &str,
+) -> Result<(), AppError> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::Validation { field: Field::Note, code: ValidationCode::Required });
+    }
+    if note.chars().count() > MAX_REPORT_NOTE {
+        return Err(AppError::Validation { field: Field::Note, code: ValidationCode::TooLong });
+    }
+    let now = Utc::now();
+    state.store.add_identity_report(id, IdentityReportKind::RecordWrong, note, now).await?;
+    state.store.audit(&format!("candidate:{}", id.0), "record_wrong", note, now).await?;
+    live::announce(state, id).await
+}
+
+fn check_jpeg(bytes: &[u8]) -> Result<(), AppError> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::PhotoTooLarge);
+    }
+    if bytes.len() < 4 || bytes[..3] != [0xFF, 0xD8, 0xFF] {
+        return Err(AppError::NotAJpeg);
+    }
+    Ok(())
+}
+
+/// The step each view's face check belongs to.
+fn face_phase(view: View) -> Phase {
+    match view {
+        View::Pc => Phase::IdentityConfirmed,
+        View::Phone => Phase::FirstViewOn,
+    }
+}
+
+/// One face verification attempt for `view` against the roster photo.
+pub async fn verify_face(
+    state: &AppState,
+    id: CandidateId,
+    view: View,
+    photo: Vec<u8>,
+) -> Result<FaceCheck, AppError> {
+    check_jpeg(&photo)?;
+    let c = load(state, id).await?;
+    if c.phase != face_phase(view) {
+        return Err(AppError::NotReady { missing: Missing::FaceCheck });
+    }
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    if !face_state(state, &c, view).await?.may_retry() {
+        return Err(AppError::NoAttemptsLeft);
+    }
+    let now = Utc::now();
+    let key = format!("face/{}/{}-{}.jpg", id.0, view_name(view), now.timestamp_millis());
+    state.blobs.put(&key, photo.clone()).await.map_err(super::super::error::ServerError::from)?;
+    let reference = match state.store.candidate_photo_key(id).await? {
+        Some(k) => state.blobs.get(&k).await.map_err(super::super::error::ServerError::from)?,
+        None => None,
+    };
+    let result = match reference {
+        Some(reference) => state.face.verify(&photo, &reference, &exam.face).await,
+        None => Err(FaceError::NoFace { photo: crate::domain::face::PhotoRole::Reference }),
+    };
+    let (decision, distance, model_version, error) = match &result {
+        Ok(v) => (Some(v.decision), Some(v.distance), v.model_version.clone(), None),
+        Err(e) => (None, None, String::new(), Some(e.clone())),
+    };
+    state
+        .store
+        .add_face_attempt(NewFaceAttempt {
+            candidate: id,
+            view,
+            photo_key: key,
+            decision,
+            error_code: error.as_ref().map(face_error_code),
+            distance,
+            provider: state.face.provider().to_string(),
+            model_version,
+            match_below: exam.face.match_below,
+            review_below: exam.face.review_below,
+            at: now,
+        })
+        .await?;
+    let progress = face_state(state, &c, view).await?;
+    if progress == FaceProgress::Passed {
+        let status = verification_after(c.verification, true);
+        state.store.set_verification(id, status).await?;
+        live::announce(state, id).await?;
+    }
+    Ok(FaceCheck { progress, decision, error })
+}
+
+fn view_name(view: View) -> &'static str {
+    match view {
+        View::Pc => "pc",
+        View::Phone => "phone",
+    }
+}
+
+fn face_error_code(e: &FaceError) -> String {
+    match e {
+        FaceError::NoFace { photo } => format!("no_face_{photo}"),
+        FaceError::SeveralFaces { photo, .. } => format!("several_faces_{photo}"),
+        FaceError::BadImage { photo } => format!("bad_image_{photo}"),
+        FaceError::ProviderUnavailable => "unavailable".into(),
+    }
+}
+
+/// Leaves the face step of `view`: passed, or going on for review after the last attempt.
+async fn finish_face(state: &AppState, c: &Candidate, view: View) -> Result<(), AppError> {
+    let progress = face_state(state, c, view).await?;
+    if !progress.may_continue() {
+        return Err(AppError::NotReady { missing: Missing::FaceCheck });
+    }
+    let status = verification_after(c.verification, progress == FaceProgress::Passed);
+    if status != c.verification {
+        state.store.set_verification(c.id, status).await?;
+    }
+    Ok(())
+}
+
+/// The PC's "continue" after face verification.
+pub async fn finish_pc_face(state: &AppState, id: CandidateId) -> Result<Phase, AppError> {
+    let c = load(state, id).await?;
+    if c.phase == Phase::IdentityConfirmed {
+        finish_face(state, &c, View::Pc).await?;
+    }
+    phase::advance(state, id, PhaseCommand::FinishFaceCheck, ACTOR).await
+}
+
+/// "Finish check": stores the device report and moves on. A report with failed items is
+/// accepted (the proctors see it); the page offers a retry of each failed item first.
+pub async fn finish_device_check(
+    state: &AppState,
+    id: CandidateId,
+    report: DeviceReport,
+) -> Result<Phase, AppError> {
+    report.validate().map_err(|error| AppError::BadReport { error })?;
+    let c = load(state, id).await?;
+    if c.phase != Phase::FaceVerified {
+        return phase::advance(state, id, PhaseCommand::FinishDeviceCheck, ACTOR).await;
+    }
+    let json = serde_json::to_string(&report).map_err(|_| AppError::BadReport {
+        error: crate::domain::device::ReportError::OutOfRange,
+    })?;
+    state.store.add_device_report(id, &json, report.all_passed(), Utc::now()).await?;
+    phase::advance(state, id, PhaseCommand::FinishDeviceCheck, ACTOR).await
+}
+
+/// Stores the identity photo taken under the video (step 4).
+pub async fn identity_photo(
+    state: &AppState,
+    id: CandidateId,
+    photo: Vec<u8>,
+) -> Result<(), AppError> {
+    check_jpeg(&photo)?;
+    let c = load(state, id).await?;
+    if c.phase != Phase::DevicesChecked {
+        return Err(AppError::NotReady { missing: Missing::DeviceReport });
+    }
+    let now = Utc::now();
+    let key = format!("identity/{}/{}.jpg", id.0, now.timestamp_millis());
+    state.blobs.put(&key, photo).await.map_err(super::super::error::ServerError::from)?;
+    state.store.add_identity_photo(id, &key, now).await?;
+    Ok(())
+}
+
+/// Switches the first view (PC camera) on; needs the identity photo.
+pub async fn start_first_view(state: &AppState, id: CandidateId) -> Result<Phase, AppError> {
+    let c = load(state, id).await?;
+    if c.phase == Phase::DevicesChecked && !state.store.has_identity_photo(id).await? {
+        return Err(AppError::NotReady { missing: Missing::IdentityPhoto });
+    }
+    phase::advance(state, id, PhaseCommand::StartFirstView, ACTOR).await
+}
+
+/// A new QR pairing token for the candidate's phone (from the first view on).
+pub async fn new_pairing(
+    state: &AppState,
+    id: CandidateId,
+) -> Result<(String, DateTime<Utc>), AppError> {
+    let c = load(state, id).await?;
+    let ready = c.phase.rank() >= Phase::FirstViewOn.rank() && !c.phase.is_submitted();
+    if !ready {
+        return Err(AppError::NotReady { missing: Missing::IdentityPhoto });
+    }
+    let (token, hash) = new_token();
+    let now = Utc::now();
+    let expires = now + pairing_ttl();
+    state.store.create_pairing(&hash, id, now, expires).await?;
+    Ok((token, expires))
+}
+
+/// The phone presents the QR token with the ID card number and exam ID typed by the
+/// candidate. The token is used up only when both match; a used, expired or unknown token is
+/// refused and logged. Returns the candidate and a new session token for the phone.
+pub async fn pair_phone(
+    state: &AppState,
+    ip: IpAddr,
+    token: &str,
+    id_card: &str,
+    exam_code: &str,
+) -> Result<(CandidateSelf, String), AppError> {
+    let now = Utc::now();
+    state.throttle.check(ip, now)?;
+    let hash = token_hash(token.trim());
+    let Some(id) = state.store.pairing_candidate(&hash).await? else {
+        state.throttle.failed(ip, now);
+        return Err(AppError::PairingInvalid);
+    };
+    let c = load(state, id).await?;
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    let code = ExamCode::parse(exam_code)
+        .map_err(|code| AppError::Validation { field: Field::ExamCode, code })?;
+    let card = id_card.trim().to_ascii_uppercase();
+    if card.is_empty() {
+        return Err(AppError::Validation { field: Field::IdCard, code: ValidationCode::Required });
+    }
+    if code != exam.code || card != c.id_card.to_ascii_uppercase() {
+        state.throttle.failed(ip, now);
+        return Err(AppError::IdentityMismatch);
+    }
+    let actor = format!("candidate:{}", id.0);
+    match state.store.use_pairing(&hash, now).await? {
+        PairingUse::Accepted(_) => {}
+        PairingUse::AlreadyUsed(_) => {
+            state.store.audit(&actor, "pairing_reused", &format!("ip {ip}"), now).await?;
+            state.throttle.failed(ip, now);
+            return Err(AppError::PairingUsed);
+        }
+        PairingUse::Expired(_) => {
+            state.store.audit(&actor, "pairing_expired", &format!("ip {ip}"), now).await?;
+            state.throttle.failed(ip, now);
+            return Err(AppError::PairingExpired);
+        }
+        PairingUse::Unknown => return Err(AppError::PairingInvalid),
+    }
+    state.store.audit(&actor, "phone_paired", &format!("ip {ip}"), now).await?;
+    let (session, session_hash) = new_token();
+    let expires = now + super::super::auth::candidate_session_length();
+    let owner = SessionOwner::Candidate(id);
+    state.store.create_session(&session_hash, owner, now, expires).await?;
+    Ok((auth::candidate_self(state, id).await?, session))
+}
+
+/// The phone's "Enter exam monitoring": the phone check passed or went on for review.
+pub async fn enter_monitoring(state: &AppState, id: CandidateId) -> Result<Phase, AppError> {
+    let c = load(state, id).await?;
+    if c.phase.rank() > Phase::FirstViewOn.rank() {
+        return Ok(c.phase); // re-entering after a reconnect keeps the phase
+    }
+    if c.phase == Phase::FirstViewOn {
+        finish_face(state, &c, View::Phone)
+            .await
+            .map_err(|_| AppError::NotReady { missing: Missing::PhoneCheck })?;
+    }
+    phase::advance(state, id, PhaseCommand::StartSecondView, "phone").await
+}
+
+/// "I have read and understood".
+pub async fn acknowledge_instructions(
+    state: &AppState,
+    id: CandidateId,
+) -> Result<Phase, AppError> {
+    let c = load(state, id).await?;
+    if c.phase == Phase::SecondViewOn {
+        state.store.ack_instructions(id, Utc::now()).await?;
+    }
+    phase::advance(state, id, PhaseCommand::AcknowledgeInstructions, ACTOR).await
+}
+
+/// A step asked for over the candidate socket: the same checks as the step's own call.
+/// Steps that carry data (device report, photos) have their own calls and are refused here.
+pub async fn advance_by_candidate(
+    state: &AppState,
+    id: CandidateId,
+    cmd: PhaseCommand,
+) -> Result<Phase, AppError> {
+    use crate::domain::SubmitKind;
+    match cmd {
+        PhaseCommand::LogIn => phase::advance(state, id, cmd, ACTOR).await,
+        PhaseCommand::ConfirmIdentity => confirm_identity(state, id).await,
+        PhaseCommand::FinishFaceCheck => finish_pc_face(state, id).await,
+        PhaseCommand::FinishDeviceCheck => {
+            Err(AppError::NotReady { missing: Missing::DeviceReport })
+        }
+        PhaseCommand::StartFirstView => start_first_view(state, id).await,
+        PhaseCommand::StartSecondView => enter_monitoring(state, id).await,
+        PhaseCommand::AcknowledgeInstructions => acknowledge_instructions(state, id).await,
+        PhaseCommand::StartExam => phase::advance(state, id, cmd, ACTOR).await,
+        PhaseCommand::Submit(SubmitKind::SelfSubmitted) => super::sitting::submit(state, id).await,
+        PhaseCommand::Submit(_) => Err(AppError::Forbidden),
+    }
+}

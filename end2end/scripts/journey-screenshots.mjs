@@ -1,0 +1,93 @@
+// Screenshots of the candidate journey for docs/guides/candidate.md, in English and Chinese.
+// Run against a demo server started with --demo-face-photo target/face-fixtures/obama2.jpg
+// --demo-starts-in -60 --demo-earliest-submit 0 (default http://127.0.0.1:3200), after
+// scripts/face-assets.sh. Usage: node scripts/journey-screenshots.mjs [base-url]
+import { chromium } from '@playwright/test';
+import path from 'node:path';
+
+const base = process.argv[2] || 'http://127.0.0.1:3200';
+const out = new URL('../../docs/images/', import.meta.url).pathname;
+const y4m = path.resolve(new URL('../../target/face-fixtures/obama.y4m', import.meta.url).pathname);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${y4m}`],
+});
+const hydrated = (page) => page.waitForFunction(() => window.__vigil_hydrated === true);
+const idCard = (n) => `1101011998${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${1000 + n}`;
+
+for (const [locale, suffix, n] of [['en-US', 'en', 7], ['zh-CN', 'zh', 8]]) {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+  const page = await ctx.newPage();
+  const shot = (name) => page.screenshot({ path: `${out}journey-${name}-${suffix}.png` });
+  await page.goto(`${base}/`);
+  await hydrated(page);
+  await page.fill('input[name=exam_code]', 'DEMO01');
+  await page.fill('input[name=ticket]', `T2026-000${n}`);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/exam');
+  await hydrated(page);
+  await page.waitForSelector('#confirm-identity');
+  await shot('identity');
+  await page.click('#confirm-identity');
+  await page.waitForSelector('#take-face-photo:not([disabled])');
+  await page.click('#take-face-photo');
+  await page.waitForSelector('#face-result');
+  await shot('face');
+  await page.click('#face-continue');
+  await page.waitForSelector('.camera[data-state=live]');
+  await shot('devices');
+  // Answer "yes" to each item, then wait for the report.
+  while (!(await page.locator('#dev-finish').count())) {
+    await page.locator('.dev-actions button.primary:not([disabled])').first().click({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+  }
+  await shot('device-report');
+  await page.click('#dev-finish');
+  await page.waitForSelector('#take-identity-photo:not([disabled])');
+  await page.click('#take-identity-photo');
+  await page.waitForSelector('#photo-saved');
+  await shot('first-view');
+  await page.click('#start-first-view');
+  await page.waitForSelector('#pairing-qr svg');
+  await shot('second-view');
+  const url = await page.textContent('#pairing-url');
+
+  const phoneCtx = await browser.newContext({ locale, viewport: { width: 390, height: 844 }, isMobile: true });
+  const phone = await phoneCtx.newPage();
+  await phone.goto(url);
+  await hydrated(phone);
+  await phone.fill('#id_card', idCard(n));
+  await phone.fill('#exam_code', 'DEMO01');
+  await phone.screenshot({ path: `${out}journey-phone-pair-${suffix}.png` });
+  await phone.click('button[type=submit]');
+  await phone.waitForSelector('#take-face-photo:not([disabled])');
+  await phone.click('#take-face-photo');
+  await phone.waitForSelector('#enter-monitoring');
+  await phone.click('#enter-monitoring');
+  await phone.waitForSelector('#monitoring-status[data-connected=true]');
+  await phone.screenshot({ path: `${out}journey-phone-monitoring-${suffix}.png` });
+
+  await page.waitForSelector('#phone-connected');
+  await shot('instructions');
+  await page.check('#instructions-read');
+  await page.click('#instructions-continue');
+  await page.waitForSelector('#time-left');
+  await page.locator('.question input[type=radio]').first().check();
+  await page.locator('.question input[type=radio]').nth(5).check();
+  await page.waitForSelector('#save-state[data-state=saved]');
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot('exam');
+  await page.click('#submit-exam');
+  await page.waitForSelector('#confirm-submit');
+  await shot('submit-confirm');
+  await page.click('#confirm-submit');
+  await page.waitForSelector('#submitted');
+  await shot('submitted');
+  await phoneCtx.close();
+  await ctx.close();
+}
+await browser.close();
+console.log('screenshots written to', out);

@@ -1,0 +1,163 @@
+import { Browser, Page, test } from '@playwright/test';
+import { EXAM, expect, hydrated, watchConsole } from './helpers';
+
+// Runs in the 'face' project: the fake camera shows a packaged photo of a person whose other
+// photo is the roster photo of the first ten demo candidates, so verification passes.
+
+/** The demo's ID card number of candidate `n` (server/src/demo.rs). */
+function idCard(n: number): string {
+  const p2 = (x: number) => String(x).padStart(2, '0');
+  return `1101011998${p2(1 + (n % 12))}${p2(1 + (n % 28))}${String(1000 + n).padStart(4, '0')}`;
+}
+
+async function signIn(page: Page, ticket: string) {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Admission ticket number').fill(ticket);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/exam$/);
+  await hydrated(page);
+}
+
+/** Goes through the device check with the fake devices, answering "yes" everywhere. */
+export async function passDeviceCheck(page: Page) {
+  await page.getByRole('button', { name: 'I can see myself' }).click();
+  await page.getByRole('button', { name: 'I can hear it' }).click();
+  await page.getByRole('button', { name: 'I can see it move' }).click();
+  await page.locator('#dev-net-next').click({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.locator('#dev-finish').click();
+}
+
+/** The phone: opens the pairing link, pairs, verifies and enters monitoring. */
+async function phoneJoins(browser: Browser, url: string, n: number) {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await phone.newPage();
+  await page.goto(url);
+  await hydrated(page);
+  await page.getByLabel('ID card number').fill(idCard(n));
+  await page.getByLabel('Exam ID').fill(EXAM.toLowerCase());
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#phone-name')).toBeVisible();
+  await page.getByRole('button', { name: 'Take photo and verify' }).click();
+  await expect(page.locator('#face-result')).toHaveText(/Verified/);
+  await page.getByRole('button', { name: 'Enter exam monitoring' }).click();
+  await expect(page.locator('#monitoring-status')).toHaveAttribute('data-connected', 'true');
+  return { phone, page };
+}
+
+test('the whole PC journey with the phone as second view, to "Submitted successfully"', async ({ page, browser, context }) => {
+  test.setTimeout(180_000);
+  const errors = watchConsole(page);
+  await signIn(page, 'T2026-0001');
+
+  // Identity.
+  await expect(page.getByRole('heading', { name: 'Check your information' })).toBeVisible();
+  await expect(page.locator('#id-card')).toHaveText(/^\*+1001$/);
+  await page.getByRole('button', { name: 'This is me: confirm' }).click();
+
+  // Face verification against the roster photo.
+  await expect(page.getByRole('heading', { name: 'Face verification' })).toBeVisible();
+  await page.getByRole('button', { name: 'Take photo and verify' }).click();
+  await expect(page.locator('#face-result')).toHaveText(/Verified/);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // Device check.
+  await expect(page.getByRole('heading', { name: 'Device check' })).toBeVisible();
+  await passDeviceCheck(page);
+
+  // Identity photo and first view.
+  await expect(page.getByRole('heading', { name: 'First view' })).toBeVisible();
+  await page.getByRole('button', { name: 'Take identity photo' }).click();
+  await expect(page.locator('#photo-saved')).toBeVisible();
+  await page.getByRole('button', { name: 'Switch on first view' }).click();
+
+  // Second view: the QR code's link, opened on the "phone".
+  await expect(page.locator('#pairing-qr svg')).toBeVisible();
+  const url = (await page.locator('#pairing-url').textContent()) ?? '';
+  expect(url).toMatch(/\/phone\?t=[0-9a-f]{64}$/);
+  const { phone } = await phoneJoins(browser, url, 1);
+  // The PC notices within a second (plus rendering).
+  await expect(page.locator('#phone-connected')).toBeVisible({ timeout: 3_000 });
+
+  // A second device with the same link is refused.
+  const thief = await browser.newContext();
+  const tp = await thief.newPage();
+  await tp.goto(url);
+  await hydrated(tp);
+  await tp.getByLabel('ID card number').fill(idCard(1));
+  await tp.getByLabel('Exam ID').fill(EXAM);
+  await tp.getByRole('button', { name: 'Continue' }).click();
+  await expect(tp.getByRole('alert')).toContainText('already used');
+  await thief.close();
+
+  // Instructions, then the exam (already started in the test server).
+  await page.getByLabel('I have read and understood the instructions').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#time-left')).toBeVisible();
+  const first = page.locator('.question').first();
+  await first.locator('input[type=radio]').first().check();
+  await expect(page.locator('#save-state')).toHaveAttribute('data-state', 'saved');
+  await expect(page.locator('#answered')).toContainText('Answered 1 of');
+
+  // Offline: the edit is kept in the browser and sent when the connection is back.
+  await context.setOffline(true);
+  const essay = page.locator('textarea.essay').first();
+  await essay.fill('Written while the network was down.');
+  await expect(page.locator('#save-state')).toHaveAttribute('data-state', 'offline', { timeout: 10_000 });
+  await context.setOffline(false);
+  await expect(page.locator('#save-state')).toHaveAttribute('data-state', 'saved', { timeout: 10_000 });
+  await expect(page.locator('#save-state')).toHaveText('All answers saved');
+
+  // A reload resumes on the exam screen with every answer.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('textarea.essay').first()).toHaveValue('Written while the network was down.');
+  await expect(page.locator('.question').first().locator('input[type=radio]').first()).toBeChecked();
+
+  // Submit, confirmed.
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page.getByRole('dialog')).toContainText('You have answered 2 of');
+  await page.getByRole('button', { name: 'Submit now' }).click();
+  await expect(page.getByRole('heading', { name: 'Submitted successfully' })).toBeVisible();
+  await phone.close();
+  // The only console errors: the requests refused while the browser was offline.
+  expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+});
+
+test('answers typed while the page was closed offline are sent when it opens again', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'T2026-0004');
+  // Straight to the exam through the real steps is long; this test reuses the journey's
+  // building blocks only up to the exam screen.
+  await page.getByRole('button', { name: 'This is me: confirm' }).click();
+  await page.getByRole('button', { name: 'Take photo and verify' }).click();
+  await expect(page.locator('#face-result')).toHaveText(/Verified/);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await passDeviceCheck(page);
+  await page.getByRole('button', { name: 'Take identity photo' }).click();
+  await expect(page.locator('#photo-saved')).toBeVisible();
+  await page.getByRole('button', { name: 'Switch on first view' }).click();
+  const url = (await page.locator('#pairing-url').textContent()) ?? '';
+  const { phone } = await phoneJoins(page.context().browser()!, url, 4);
+  await page.getByLabel('I have read and understood the instructions').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#time-left')).toBeVisible();
+
+  await context.setOffline(true);
+  await page.locator('textarea.essay').first().fill('Kept in the browser.');
+  await expect(page.locator('#save-state')).toHaveAttribute('data-state', 'offline', { timeout: 10_000 });
+  await page.close();
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto('/exam');
+  await hydrated(again);
+  await expect(again.locator('#save-state')).toHaveText('All answers saved', { timeout: 10_000 });
+  // A second fresh page (no local copy needed) shows it from the server.
+  await again.evaluate(() => localStorage.clear());
+  await again.reload();
+  await hydrated(again);
+  await expect(again.locator('textarea.essay').first()).toHaveValue('Kept in the browser.');
+  await phone.close();
+});
