@@ -101,6 +101,13 @@ test('the whole PC journey with the phone as second view, to "Submitted successf
   await expect(page.locator('#save-state')).toHaveAttribute('data-state', 'saved');
   await expect(page.locator('#answered')).toContainText('Answered 1 of');
 
+  // The self-view switches to the phone's picture (sent by the phone every 2 s).
+  await page.locator('.self-view-toggle').getByRole('button', { name: 'Phone' }).click();
+  await expect
+    .poll(() => page.locator('#self-view-phone').evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 15_000 })
+    .toBeGreaterThan(0);
+  await page.locator('.self-view-toggle').getByRole('button', { name: 'PC' }).click();
+
   // Offline: the edit is kept in the browser and sent when the connection is back.
   await context.setOffline(true);
   const essay = page.locator('textarea.essay').first();

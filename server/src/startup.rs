@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/proctor", get(ws_proctor::handler))
         .route("/ws/candidate", get(ws_candidate::handler))
         .route("/media/candidates/{id}/photo", get(media::roster_photo))
+        .route("/media/candidates/{id}/phone-snapshot", get(media::phone_snapshot))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -163,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .route("/net/upload", post(net::upload).layer(DefaultBodyLimit::max(net::MAX_UPLOAD_BYTES)))
         .route("/api/candidate/face", post(upload::face_photo).layer(photo_limit()))
         .route("/api/candidate/identity-photo", post(upload::identity_photo).layer(photo_limit()))
+        .route("/api/candidate/phone-snapshot", post(upload::phone_snapshot).layer(photo_limit()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

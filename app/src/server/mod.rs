@@ -10,5 +10,6 @@ pub mod face;
 pub mod presence;
 pub mod qr;
 pub mod service;
+pub mod snapshots;
 pub mod state;
 pub mod store;

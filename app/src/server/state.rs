@@ -5,6 +5,7 @@ use super::face::FaceVerifier;
 use super::presence::PresenceBook;
 use super::service::auth::LoginThrottle;
 use super::service::live::Announcer;
+use super::snapshots::SnapshotBook;
 use super::store::Store;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub face: Arc<dyn FaceVerifier>,
     pub presence: Arc<PresenceBook>,
+    pub snapshots: Arc<SnapshotBook>,
     pub throttle: Arc<LoginThrottle>,
     pub announcer: Arc<Announcer>,
 }
@@ -37,6 +39,7 @@ impl AppState {
             blobs,
             face,
             presence: Arc::default(),
+            snapshots: Arc::default(),
             throttle: Arc::default(),
             announcer: Arc::default(),
         }

@@ -6,7 +6,7 @@ use app::server::service::auth as svc;
 use app::server::state::AppState;
 use app::server::store::SessionOwner;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<bool, AppError> {
@@ -54,4 +54,26 @@ pub async fn roster_photo(
 /// The content type of a stored photo, from its first bytes.
 fn image_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { "image/jpeg" } else { "image/png" }
+}
+
+/// `GET /media/candidates/{id}/phone-snapshot`: the phone's latest picture, for the
+/// candidate (the PC page's self-view) and the staff who may watch the candidate's room.
+pub async fn phone_snapshot(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = CandidateId(id);
+    if !may_see(&state, &headers, id).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    // No picture yet: 204 (the page keeps asking), not an error.
+    let Some(snap) = state.snapshots.phone(id) else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")],
+        snap.jpeg.as_ref().clone(),
+    )
+        .into_response())
 }

@@ -796,3 +796,54 @@ async fn a_device_report_moves_the_candidate_on_and_reaches_the_proctor() {
     let state = journey(&app, &cookie).await;
     assert_eq!((state.me.phase, state.device_report), (Phase::DevicesChecked, Some(report)));
 }
+
+#[tokio::test]
+async fn the_phones_picture_reaches_its_own_pc_and_its_proctors_only() {
+    let app = spawn_app().await;
+    let me = app.candidate_cookie("T-0001").await;
+    let other = app.candidate_cookie("T-0002").await;
+    let id = candidate_id(&app, "T-0001").await;
+    let jpeg = fixture("obama.jpg");
+    let path = "/api/candidate/phone-snapshot";
+
+    // Not before the phone entered monitoring.
+    let (status, body) = post_bytes(&app, path, jpeg.clone(), &me).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["kind"], "not_ready");
+
+    jump(&app, id, Phase::SecondViewOn).await;
+    let none = reqwest::Client::new()
+        .get(app.url(&format!("/media/candidates/{}/phone-snapshot", id.0)))
+        .header("cookie", me.clone())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(none.status().as_u16(), 204, "no picture yet");
+    let (status, body) = post_bytes(&app, path, b"not a photo".to_vec(), &me).await;
+    assert_eq!((status, body["kind"].as_str()), (422, Some("not_a_jpeg")));
+    let (status, body) = post_bytes(&app, path, jpeg.clone(), &me).await;
+    assert_eq!(status, 200, "{body}");
+
+    let url = app.url(&format!("/media/candidates/{}/phone-snapshot", id.0));
+    let get = |cookie: String| {
+        let url = url.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("request");
+            let status = res.status().as_u16();
+            let kind =
+                res.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string());
+            (status, kind, res.bytes().await.expect("body").to_vec())
+        }
+    };
+    let (status, kind, bytes) = get(me.clone()).await;
+    assert_eq!((status, kind.as_deref()), (200, Some("image/jpeg")));
+    assert_eq!(bytes, jpeg);
+    assert_eq!(get(other).await.0, 401, "another candidate (not their picture)");
+    assert_eq!(get(app.staff_cookie("proctorb").await).await.0, 403, "a proctor of another room");
+    assert_eq!(get(app.staff_cookie("proctora").await).await.0, 200, "the room's proctor");
+}

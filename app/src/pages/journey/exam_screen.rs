@@ -245,8 +245,27 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
             </div>
             <div class:hidden=move || !self_view_pc.get()><CameraView camera /></div>
             <Show when=move || !self_view_pc.get()>
-                <p class="self-view-note">{t!(i18n, exam_phone_view_note)}</p>
+                <PhoneView candidate />
             </Show>
         </aside>
+    }
+}
+
+/// The phone's latest picture (refreshed every 2 s), or a note while there is none.
+#[component]
+fn PhoneView(candidate: CandidateId) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = RwSignal::new(0u64);
+    let failed = RwSignal::new(false);
+    let _refresh =
+        use_interval_fn(move || tick.update(|t| *t += 1), crate::pages::phone::SNAPSHOT_EVERY_MS);
+    let src = move || format!("/media/candidates/{}/phone-snapshot?n={}", candidate.0, tick.get());
+    view! {
+        <img class="phone-view" id="self-view-phone" src=src class:hidden=move || failed.get()
+            alt=move || t_string!(i18n, view_phone).to_string()
+            on:load=move |_| failed.set(false) on:error=move |_| failed.set(true) />
+        <Show when=move || failed.get()>
+            <p class="self-view-note">{t!(i18n, exam_phone_view_note)}</p>
+        </Show>
     }
 }
