@@ -22,10 +22,44 @@ use std::collections::BTreeMap;
 #[component]
 pub fn ExamScreen(candidate: CandidateId) -> impl IntoView {
     // Loaded in the browser after hydration (an effect, not a resource): the sheet merges
-    // answers kept in this browser's storage, which the server cannot see.
-    let sheet = RwSignal::new(None);
+    // answers kept in this browser's storage, which the server cannot see. The journey keeps
+    // the loaded sheet (kept up to date with acknowledged answers), so a re-render while the
+    // network is down shows the exam at once; a failed load is retried every 2 s.
+    let cache = use_context::<SheetCache>();
+    let cached = cache.and_then(|c| c.0.get_untracked()).map(|(mut sheet, loaded_ms)| {
+        // Its server time is as old as the copy: move it on by the time since.
+        sheet.server_time += chrono::Duration::milliseconds(now_ms() - loaded_ms);
+        Ok(sheet)
+    });
+    let sheet = RwSignal::new(cached);
     Effect::new(move |_| {
-        leptos::task::spawn_local(async move { sheet.set(Some(load_exam_sheet().await)) });
+        if sheet.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            loop {
+                match load_exam_sheet().await {
+                    Ok(s) => {
+                        if let Some(c) = cache {
+                            let _ = c.0.try_set(Some((s.clone(), now_ms())));
+                        }
+                        let _ = sheet.try_set(Some(Ok(s)));
+                        break;
+                    }
+                    Err(e @ AppError::Request { .. }) => {
+                        if sheet.try_set(Some(Err(e))).is_some() {
+                            break; // the page moved on
+                        }
+                        #[cfg(feature = "hydrate")]
+                        super::browser::sleep_ms(2000).await;
+                    }
+                    Err(e) => {
+                        let _ = sheet.try_set(Some(Err(e)));
+                        break;
+                    }
+                }
+            }
+        });
     });
     // No nested <Suspense> here: this renders inside the journey's <Transition>.
     move || match sheet.get() {
@@ -34,6 +68,10 @@ pub fn ExamScreen(candidate: CandidateId) -> impl IntoView {
         Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
     }
 }
+
+/// The loaded exam sheet, owned by the journey page so it outlives a re-render of the step.
+#[derive(Clone, Copy)]
+pub struct SheetCache(pub RwSignal<Option<(ExamSheet, i64)>>);
 
 type Pending = BTreeMap<String, AnswerSave>;
 
@@ -56,6 +94,7 @@ enum SaveState {
 #[component]
 fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     let i18n = use_i18n();
+    let cache = use_context::<SheetCache>();
     let reload = expect_context::<super::Reload>();
     // Server answers, then anything newer this browser still holds.
     let mut values: BTreeMap<String, (Answer, u64)> = sheet
@@ -115,6 +154,23 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
                         }
                         persist(candidate, p);
                     });
+                    // Keep the journey's copy of the sheet current with what is acknowledged.
+                    if let Some(c) = cache {
+                        let now: Vec<AnswerSave> = values.with_untracked(|v| {
+                            v.iter()
+                                .map(|(q, (a, ver))| AnswerSave {
+                                    question_id: q.clone(),
+                                    answer: a.clone(),
+                                    version: *ver,
+                                })
+                                .collect()
+                        });
+                        c.0.update(|s| {
+                            if let Some((s, _)) = s {
+                                s.answers = now;
+                            }
+                        });
+                    }
                     save_state.set(SaveState::Saved);
                 }
                 Err(AppError::Transition(TransitionError::AlreadySubmitted)) => {

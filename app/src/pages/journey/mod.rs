@@ -56,6 +56,7 @@ fn Journey() -> impl IntoView {
     let socket = use_candidate_socket(View::Pc);
     let reload = Reload(RwSignal::new(0));
     provide_context(reload);
+    provide_context(exam_screen::SheetCache(RwSignal::new(None)));
     // Reload on a real phase change only (a reconnect repeats the phase).
     let phase = Memo::new(move |_| socket.phase.get());
     let state = Resource::new(move || (reload.0.get(), phase.get()), |_| load_journey());
