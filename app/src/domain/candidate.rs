@@ -104,6 +104,22 @@ pub struct CandidateSelf {
     pub phase: Phase,
 }
 
+impl CandidateSelf {
+    /// What the candidate `c` of `exam` sees of their own record.
+    pub fn of(c: &Candidate, exam: &super::exam::Exam) -> Self {
+        CandidateSelf {
+            id: c.id,
+            exam_code: exam.code.to_string(),
+            exam_title: exam.title.clone(),
+            ticket: c.ticket.to_string(),
+            name: c.name.clone(),
+            id_card_masked: mask_id_card(&c.id_card),
+            has_photo: c.has_photo,
+            phase: c.phase,
+        }
+    }
+}
+
 /// Masks an ID card number for display: all but the last four characters become `*`.
 pub fn mask_id_card(id_card: &str) -> String {
     let n = id_card.chars().count();

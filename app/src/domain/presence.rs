@@ -19,6 +19,16 @@ pub enum View {
     Phone,
 }
 
+impl View {
+    /// The view's text in URLs, the protocol and the database (`pc`, `phone`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Pc => "pc",
+            View::Phone => "phone",
+        }
+    }
+}
+
 /// Presence of one view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ViewPresence {

@@ -25,10 +25,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         CandidateServerMsg::Phase { phase: p } => phase.set(Some(*p)),
         CandidateServerMsg::HeartbeatAck { .. } | CandidateServerMsg::Error { .. } => {}
     };
-    let view_name = match view {
-        View::Pc => "pc",
-        View::Phone => "phone",
-    };
+    let view_name = view.as_str();
     let ws =
         use_websocket_with_options::<CandidateClientMsg, CandidateServerMsg, JsonSerdeCodec, _, _>(
             &format!("/ws/candidate?view={view_name}"),

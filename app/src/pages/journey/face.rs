@@ -31,10 +31,7 @@ pub fn FaceStep(
             done.set(Some(p));
         }
     });
-    let view_name = match view {
-        View::Pc => "pc",
-        View::Phone => "phone",
-    };
+    let view_name = view.as_str();
     let capture = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {

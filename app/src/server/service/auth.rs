@@ -5,7 +5,6 @@ use super::super::error::ServerError;
 use super::super::state::AppState;
 use super::super::store::{NewStaff, SessionOwner};
 use super::phase;
-use crate::domain::candidate::mask_id_card;
 use crate::domain::throttle::FailureWindow;
 use crate::domain::user::{MIN_PASSWORD_LEN, valid_username};
 use crate::domain::{
@@ -150,16 +149,7 @@ pub async fn candidate_self(
 ) -> Result<CandidateSelf, AppError> {
     let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
     let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
-    Ok(CandidateSelf {
-        id: c.id,
-        exam_code: exam.code.to_string(),
-        exam_title: exam.title,
-        ticket: c.ticket.to_string(),
-        name: c.name,
-        id_card_masked: mask_id_card(&c.id_card),
-        has_photo: c.has_photo,
-        phase: c.phase,
-    })
+    Ok(CandidateSelf::of(&c, &exam))
 }
 
 /// Ends a session by its token.

@@ -29,12 +29,12 @@ async fn load(state: &AppState, id: CandidateId) -> Result<Candidate, AppError> 
 pub async fn face_state(
     state: &AppState,
     c: &Candidate,
+    max_attempts: u32,
     view: View,
 ) -> Result<FaceProgress, AppError> {
-    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
     let attempts = state.store.face_attempts(c.id, view).await?;
     let decisions: Vec<_> = attempts.iter().map(|a| a.decision).collect();
-    Ok(face_progress(&decisions, exam.face_max_attempts))
+    Ok(face_progress(&decisions, max_attempts))
 }
 
 /// Everything the candidate's pages show.
@@ -46,12 +46,12 @@ pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyS
         None => None,
     };
     Ok(JourneyState {
-        me: auth::candidate_self(state, id).await?,
+        me: CandidateSelf::of(&c, &exam),
         times: exam.times(c.extra_minutes),
         server_time: Utc::now(),
         instructions: exam.instructions.clone(),
-        face_pc: face_state(state, &c, View::Pc).await?,
-        face_phone: face_state(state, &c, View::Phone).await?,
+        face_pc: face_state(state, &c, exam.face_max_attempts, View::Pc).await?,
+        face_phone: face_state(state, &c, exam.face_max_attempts, View::Phone).await?,
         verification: c.verification,
         device_report,
         has_identity_photo: state.store.has_identity_photo(id).await?,
@@ -119,11 +119,11 @@ pub async fn verify_face(
         return Err(AppError::NotReady { missing: Missing::FaceCheck });
     }
     let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
-    if !face_state(state, &c, view).await?.may_retry() {
+    if !face_state(state, &c, exam.face_max_attempts, view).await?.may_retry() {
         return Err(AppError::NoAttemptsLeft);
     }
     let now = Utc::now();
-    let key = format!("face/{}/{}-{}.jpg", id.0, view_name(view), now.timestamp_millis());
+    let key = format!("face/{}/{}-{}.jpg", id.0, view.as_str(), now.timestamp_millis());
     state.blobs.put(&key, photo.clone()).await.map_err(super::super::error::ServerError::from)?;
     let reference = match state.store.candidate_photo_key(id).await? {
         Some(k) => state.blobs.get(&k).await.map_err(super::super::error::ServerError::from)?,
@@ -153,20 +153,13 @@ pub async fn verify_face(
             at: now,
         })
         .await?;
-    let progress = face_state(state, &c, view).await?;
+    let progress = face_state(state, &c, exam.face_max_attempts, view).await?;
     if progress == FaceProgress::Passed {
         let status = verification_after(c.verification, true);
         state.store.set_verification(id, status).await?;
         live::announce(state, id).await?;
     }
     Ok(FaceCheck { progress, decision, error })
-}
-
-fn view_name(view: View) -> &'static str {
-    match view {
-        View::Pc => "pc",
-        View::Phone => "phone",
-    }
 }
 
 fn face_error_code(e: &FaceError) -> String {
@@ -180,7 +173,8 @@ fn face_error_code(e: &FaceError) -> String {
 
 /// Leaves the face step of `view`: passed, or going on for review after the last attempt.
 async fn finish_face(state: &AppState, c: &Candidate, view: View) -> Result<(), AppError> {
-    let progress = face_state(state, c, view).await?;
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    let progress = face_state(state, c, exam.face_max_attempts, view).await?;
     if !progress.may_continue() {
         return Err(AppError::NotReady { missing: Missing::FaceCheck });
     }

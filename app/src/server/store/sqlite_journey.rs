@@ -8,13 +8,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-fn view_str(v: View) -> &'static str {
-    match v {
-        View::Pc => "pc",
-        View::Phone => "phone",
-    }
-}
-
 #[derive(FromRow)]
 struct AttemptRow {
     id: i64,
@@ -143,7 +136,7 @@ impl JourneyStore for SqliteStore {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(a.candidate)
-        .bind(view_str(a.view))
+        .bind(a.view.as_str())
         .bind(&a.photo_key)
         .bind(a.decision.map(|d| d.as_str()))
         .bind(&a.error_code)
@@ -165,7 +158,7 @@ impl JourneyStore for SqliteStore {
              WHERE candidate_id = ? AND view = ? ORDER BY id",
         )
         .bind(c)
-        .bind(view_str(view))
+        .bind(view.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(FaceAttempt::try_from).collect()
