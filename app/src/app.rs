@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/login") view=StaffLoginPage />
                         <Route path=path!("/proctor") view=ProctorRoomsPage />
                         <Route path=path!("/proctor/rooms/:id") view=RoomGridPage />
+                        <Route path=path!("/proctor/rooms/:id/candidates/:cid") view=crate::pages::candidate_detail::CandidateDetailPage />
                     </Routes>
                 </main>
             </Router>

@@ -1,7 +1,7 @@
 //! Start-up: open and migrate the store, build the state and router, bind the listener,
 //! start the presence sweeper.
 use crate::config::Settings;
-use crate::routes::{health, media, net, upload, ws_candidate, ws_proctor};
+use crate::routes::{health, media, net, upload, ws_candidate, ws_frames, ws_proctor};
 use anyhow::Context;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
@@ -70,6 +70,10 @@ impl Application {
             Arc::new(blobs),
             face,
         );
+        state.frames.set_evidence_sink(app::server::relay::evidence::spawn(
+            state.store.clone(),
+            state.blobs.clone(),
+        ));
         if settings.demo {
             crate::demo::seed(&state, &settings.demo_options)
                 .await
@@ -109,11 +113,13 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Marks silent views offline every second and announces the change.
+/// Marks silent views offline every second and announces the change; moves candidates no
+/// longer watched closely back to the grid profile.
 async fn sweep_presence(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
+        state.frames.sweep();
         for id in state.presence.sweep(Utc::now()) {
             if let Err(e) = live::announce(&state, id).await {
                 tracing::warn!(error = %e, candidate = %id, "presence announcement failed");
@@ -150,7 +156,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/proctor", get(ws_proctor::handler))
         .route("/ws/candidate", get(ws_candidate::handler))
         .route("/media/candidates/{id}/photo", get(media::roster_photo))
-        .route("/media/candidates/{id}/phone-snapshot", get(media::phone_snapshot))
+        .route("/ws/frames", get(ws_frames::handler))
+        .route("/metrics", get(health::metrics))
+        .route("/media/candidates/{id}/latest/{view}", get(media::latest_frame))
+        .route("/media/evidence/{id}", get(media::evidence))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -164,7 +173,6 @@ pub fn router(state: AppState) -> Router {
         .route("/net/upload", post(net::upload).layer(DefaultBodyLimit::max(net::MAX_UPLOAD_BYTES)))
         .route("/api/candidate/face", post(upload::face_photo).layer(photo_limit()))
         .route("/api/candidate/identity-photo", post(upload::identity_photo).layer(photo_limit()))
-        .route("/api/candidate/phone-snapshot", post(upload::phone_snapshot).layer(photo_limit()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

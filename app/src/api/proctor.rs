@@ -30,3 +30,22 @@ pub async fn candidate_device_report(
         .await,
     )
 }
+
+/// The candidate's kept evidence frames (oldest first), for staff who may watch the room.
+#[server(prefix = "/api", endpoint = "proctor/evidence")]
+pub async fn candidate_evidence(
+    candidate: CandidateId,
+) -> Result<Vec<crate::domain::camera::EvidenceFrame>, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
+            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
+            if !svc::may_watch(&state, &user, c.room_id).await? {
+                return Err(AppError::Forbidden);
+            }
+            Ok(state.store.evidence(candidate).await?)
+        }
+        .await,
+    )
+}

@@ -296,7 +296,9 @@ fn starter(camera: CameraHandle) -> Callback<()> {
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{capture_jpeg, open_media, stop_stream, track_info, video_track_info};
+pub use browser::{
+    capture_jpeg, capture_jpeg_fit, open_media, stop_stream, track_info, video_track_info,
+};
 
 /// The browser side: getUserMedia, track details, frame capture. Nothing here unwraps a
 /// browser result: every failure becomes a `MediaError`.
@@ -402,14 +404,22 @@ mod browser {
         video: &HtmlVideoElement,
         quality: f64,
     ) -> Result<Vec<u8>, MediaError> {
+        capture_jpeg_fit(video, CAMERA_WIDTH, CAMERA_HEIGHT, quality).await.map(|(b, _, _)| b)
+    }
+
+    /// Like [`capture_jpeg`], fitted within `max_w`×`max_h`; also returns the picture's size.
+    pub async fn capture_jpeg_fit(
+        video: &HtmlVideoElement,
+        max_w: u32,
+        max_h: u32,
+        quality: f64,
+    ) -> Result<(Vec<u8>, u32, u32), MediaError> {
         let fail = |e: JsValue| MediaError::Other(format!("capture: {e:?}"));
         let (w, h) = (video.video_width(), video.video_height());
         if w == 0 || h == 0 {
             return Err(MediaError::NotReady);
         }
-        let scale = (f64::from(CAMERA_WIDTH) / f64::from(w))
-            .min(f64::from(CAMERA_HEIGHT) / f64::from(h))
-            .min(1.0);
+        let scale = (f64::from(max_w) / f64::from(w)).min(f64::from(max_h) / f64::from(h)).min(1.0);
         let (cw, ch) = ((f64::from(w) * scale).round(), (f64::from(h) * scale).round());
         let document = web_sys::window()
             .and_then(|w| w.document())
@@ -442,7 +452,7 @@ mod browser {
             .dyn_into::<web_sys::Blob>()
             .map_err(|_| MediaError::Other("capture: no image".into()))?;
         let buffer = JsFuture::from(blob.array_buffer()).await.map_err(fail)?;
-        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+        Ok((js_sys::Uint8Array::new(&buffer).to_vec(), cw as u32, ch as u32))
     }
 }
 

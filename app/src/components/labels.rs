@@ -21,3 +21,15 @@ pub fn phase_label(i18n: I18nContext<Locale>, phase: Phase) -> AnyView {
         Phase::Submitted(SubmitKind::Forced) => t!(i18n, phase_submitted_forced).into_any(),
     }
 }
+
+/// An automatic flag as a short label.
+pub fn flag_label(i18n: I18nContext<Locale>, kind: crate::domain::flag::FlagKind) -> AnyView {
+    use crate::domain::flag::FlagKind;
+    match kind {
+        FlagKind::PcBlack => t!(i18n, flag_pc_black).into_any(),
+        FlagKind::PhoneBlack => t!(i18n, flag_phone_black).into_any(),
+        FlagKind::PcFrozen => t!(i18n, flag_pc_frozen).into_any(),
+        FlagKind::PhoneFrozen => t!(i18n, flag_phone_frozen).into_any(),
+        FlagKind::PhoneLost => t!(i18n, flag_phone_lost).into_any(),
+    }
+}

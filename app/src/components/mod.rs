@@ -1,5 +1,6 @@
 //! Reusable presentational components: typed props in, markup out, no server calls.
 pub mod camera;
+pub mod camera_view;
 pub mod candidate_tile;
 pub mod device_check;
 pub mod device_report;

@@ -138,6 +138,9 @@ pub struct CandidateTile {
     pub device_check: Option<bool>,
     pub pc: ViewPresence,
     pub phone: ViewPresence,
+    /// Open automatic flags (camera black / frozen, phone lost).
+    #[serde(default)]
+    pub flags: Vec<super::flag::FlagKind>,
 }
 
 #[cfg(test)]

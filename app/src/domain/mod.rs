@@ -1,11 +1,13 @@
 //! Pure, WASM-safe domain types and rules shared by the server and the browser.
 //! Nothing here touches I/O; every rule is a function of its inputs and is unit tested.
 pub mod answer;
+pub mod camera;
 pub mod candidate;
 pub mod device;
 pub mod error;
 pub mod exam;
 pub mod face;
+pub mod flag;
 pub mod ids;
 pub mod journey;
 pub mod paper;

@@ -1,5 +1,6 @@
 //! The live protocol: typed messages on the candidate and proctor WebSockets, shared by the
 //! server and the browser. Every message is a JSON object with a `type` tag.
+use super::camera::{CameraProblem, CameraProfile, CameraSettings, FrameError};
 use super::candidate::{CandidateSelf, CandidateTile};
 use super::ids::CandidateId;
 use super::phase::{Phase, PhaseCommand, TransitionError};
@@ -46,10 +47,41 @@ pub enum CandidateClientMsg {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CandidateServerMsg {
-    Welcome { protocol: u32, candidate: CandidateSelf, server_time: DateTime<Utc> },
-    Phase { phase: Phase },
-    HeartbeatAck { server_time: DateTime<Utc> },
-    Error { error: ProtocolError },
+    Welcome {
+        protocol: u32,
+        candidate: CandidateSelf,
+        server_time: DateTime<Utc>,
+    },
+    Phase {
+        phase: Phase,
+    },
+    HeartbeatAck {
+        server_time: DateTime<Utc>,
+    },
+    Error {
+        error: ProtocolError,
+    },
+    /// The capture profile to use now (after `welcome`, and whenever it changes).
+    Profile {
+        profile: CameraProfile,
+    },
+    /// A binary frame was refused (throttling errors at most once a second).
+    FrameRefused {
+        error: FrameError,
+    },
+    /// This page's view shows a problem (black, frozen), or it cleared (`None`).
+    CameraProblem {
+        view: View,
+        problem: Option<CameraProblem>,
+    },
+}
+
+/// Server → proctor frames socket (`/ws/frames`): this text message first, then binary
+/// frames (`RelayHeader` + JPEG).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FramesServerMsg {
+    Hello { protocol: u32, settings: CameraSettings, server_time: DateTime<Utc> },
 }
 
 /// Proctor page → server.

@@ -1,4 +1,6 @@
-//! The browser side of the live channel: WebSockets (leptos-use) exposed as signals. On the
+//! The browser side of the live channel: WebSockets exposed as signals, camera frames. On the
 //! server these hooks render their initial state and open nothing.
 pub mod candidate_socket;
+pub mod frame_sender;
+pub mod frames_feed;
 pub mod proctor_feed;

@@ -11,11 +11,10 @@ use crate::domain::journey::{FaceProgress, JourneyState};
 use crate::domain::{Phase, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
+use crate::live::frame_sender::use_frame_sender;
 use crate::pages::journey::FaceStep;
-use crate::pages::journey::browser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use leptos_use::use_interval_fn;
 
 /// How often the phone sends its picture for the PC's self-view.
 pub const SNAPSHOT_EVERY_MS: u64 = 2000;
@@ -131,32 +130,16 @@ fn Monitoring() -> impl IntoView {
     let socket = use_candidate_socket(View::Phone);
     let wake = RwSignal::new(false);
     Effect::new(move |_| wake.set(crate::pages::journey::browser::request_wake_lock()));
-    // The phone's picture for the PC's self-view: one small JPEG every few seconds, the next
-    // only after the previous one has been sent. (The proctors' live views come with the
-    // camera relay.)
+    // The phone's frames go to the proctors (and the PC's self-view) through the relay.
     let camera = CameraHandle::new();
-    let sending = RwSignal::new(false);
-    let _snap = use_interval_fn(
-        move || {
-            if sending.get_untracked() || !camera.ready.get_untracked() {
-                return;
-            }
-            sending.set(true);
-            leptos::task::spawn_local(async move {
-                if let Ok(jpeg) = browser::capture(camera, 0.6).await {
-                    let _ = browser::post_jpeg::<()>("/api/candidate/phone-snapshot", jpeg).await;
-                }
-                sending.set(false);
-            });
-        },
-        SNAPSHOT_EVERY_MS,
-    );
+    let sender = use_frame_sender(socket, camera);
     view! {
         <h1>{t!(i18n, phone_monitoring_title)}</h1>
         <p id="monitoring-status" class="notice ok" role="status" data-connected=move || socket.connected.get().to_string()>
             {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
         </p>
-        <div class="capture phone-camera"><CameraView camera /></div>
+        <crate::pages::journey::CameraProblemNotice socket />
+        <div class="capture phone-camera" data-sent=move || sender.sent.get().to_string()><CameraView camera /></div>
         <h2>{t!(i18n, phone_place_title)}</h2>
         <ol class="guide">
             <li>{t!(i18n, phone_place_behind)}</li>

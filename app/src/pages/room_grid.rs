@@ -4,6 +4,7 @@ use crate::components::candidate_tile::CandidateTileView;
 use crate::components::error_text::ErrorText;
 use crate::domain::{AppError, RoomId};
 use crate::i18n::*;
+use crate::live::frames_feed::use_frames_feed;
 use crate::live::proctor_feed::{FeedStatus, use_room_feed};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -36,6 +37,7 @@ pub fn RoomGridPage() -> impl IntoView {
 fn LiveGrid(room: RoomId, title: String, exam: String) -> impl IntoView {
     let i18n = use_i18n();
     let feed = use_room_feed(room);
+    let frames = use_frames_feed(room, None);
     let total = move || feed.order.with(Vec::len);
     let online = move || feed.online_count.get();
     view! {
@@ -65,7 +67,7 @@ fn LiveGrid(room: RoomId, title: String, exam: String) -> impl IntoView {
                 <For each=move || feed.order.get() key=|id| *id let:id>
                     {feed.tile(id).map(|tile| view! {
                         <div role="listitem">
-                            <CandidateTileView tile now=feed.now />
+                            <CandidateTileView tile now=feed.now frames room />
                         </div>
                     })}
                 </For>

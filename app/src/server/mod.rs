@@ -9,7 +9,7 @@ pub mod error;
 pub mod face;
 pub mod presence;
 pub mod qr;
+pub mod relay;
 pub mod service;
-pub mod snapshots;
 pub mod state;
 pub mod store;

@@ -3,9 +3,9 @@ use super::blobs::BlobStore;
 use super::bus::EventBus;
 use super::face::FaceVerifier;
 use super::presence::PresenceBook;
+use super::relay::FrameHub;
 use super::service::auth::LoginThrottle;
 use super::service::live::Announcer;
-use super::snapshots::SnapshotBook;
 use super::store::Store;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -19,7 +19,7 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub face: Arc<dyn FaceVerifier>,
     pub presence: Arc<PresenceBook>,
-    pub snapshots: Arc<SnapshotBook>,
+    pub frames: Arc<FrameHub>,
     pub throttle: Arc<LoginThrottle>,
     pub announcer: Arc<Announcer>,
 }
@@ -39,7 +39,7 @@ impl AppState {
             blobs,
             face,
             presence: Arc::default(),
-            snapshots: Arc::default(),
+            frames: Arc::default(),
             throttle: Arc::default(),
             announcer: Arc::default(),
         }

@@ -16,3 +16,8 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
         }
     }
 }
+
+/// `/metrics`: the camera relay's counters (Prometheus text format).
+pub async fn metrics(State(state): State<AppState>) -> String {
+    state.frames.stats.render()
+}

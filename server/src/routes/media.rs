@@ -1,6 +1,7 @@
 //! Roster photos, for staff who may watch the candidate's room and for the candidate.
 use super::ApiError;
-use app::domain::{AppError, CandidateId};
+use app::domain::camera::DOWN_HEADER_LEN;
+use app::domain::{AppError, CandidateId, View};
 use app::server::auth::{CANDIDATE_COOKIE, STAFF_COOKIE, cookie_value};
 use app::server::service::auth as svc;
 use app::server::state::AppState;
@@ -56,24 +57,54 @@ fn image_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { "image/jpeg" } else { "image/png" }
 }
 
-/// `GET /media/candidates/{id}/phone-snapshot`: the phone's latest picture, for the
-/// candidate (the PC page's self-view) and the staff who may watch the candidate's room.
-pub async fn phone_snapshot(
+/// `GET /media/candidates/{id}/latest/{view}`: the view's latest camera frame from the
+/// relay, for the candidate (the PC page's self-view shows the phone's) and the staff who may
+/// watch the candidate's room. 204 while there is none (the page keeps asking).
+pub async fn latest_frame(
+    State(state): State<AppState>,
+    Path((id, view)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = CandidateId(id);
+    let view = match view.as_str() {
+        "pc" => View::Pc,
+        "phone" => View::Phone,
+        _ => return Err(AppError::NotFound.into()),
+    };
+    if !may_see(&state, &headers, id).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    let Some(frame) = state.frames.latest(id, view) else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let jpeg = frame.slice(DOWN_HEADER_LEN..);
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")], jpeg)
+        .into_response())
+}
+
+/// `GET /media/evidence/{id}`: a kept evidence frame, for staff who may watch the room.
+pub async fn evidence(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let id = CandidateId(id);
-    if !may_see(&state, &headers, id).await? {
+    let (candidate, key) =
+        state.store.evidence_blob(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    // Evidence is for staff only.
+    if cookie_value(&headers, STAFF_COOKIE).is_none()
+        || !may_see(&state, &headers, candidate).await?
+    {
         return Err(AppError::Forbidden.into());
     }
-    // No picture yet: 204 (the page keeps asking), not an error.
-    let Some(snap) = state.snapshots.phone(id) else {
-        return Ok(StatusCode::NO_CONTENT.into_response());
-    };
+    let bytes = state
+        .blobs
+        .get(&key)
+        .await
+        .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
+        .ok_or(AppError::NotFound)?;
     Ok((
-        [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")],
-        snap.jpeg.as_ref().clone(),
+        [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")],
+        bytes,
     )
         .into_response())
 }

@@ -4,6 +4,7 @@ pub mod media;
 pub mod net;
 pub mod upload;
 pub mod ws_candidate;
+pub mod ws_frames;
 pub mod ws_proctor;
 
 use app::domain::AppError;

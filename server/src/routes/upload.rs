@@ -47,14 +47,3 @@ pub async fn identity_photo(
     journey::identity_photo(&state, id, body.to_vec()).await?;
     Ok(Json(()))
 }
-
-/// `POST /api/candidate/phone-snapshot`: the phone's latest picture (every few seconds).
-pub async fn phone_snapshot(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<()>, ApiError> {
-    let id = candidate(&state, &headers).await?;
-    journey::phone_snapshot(&state, id, body.to_vec()).await?;
-    Ok(Json(()))
-}

@@ -1,15 +1,19 @@
 //! `/ws/candidate`: a candidate page's live channel (PC page or phone). The first message
 //! must be `hello` with the protocol version and the view; then heartbeats keep the view
-//! online, `advance` moves the phase, and phase changes are pushed back.
+//! online, `advance` moves the phase, and phase changes are pushed back. Camera frames come
+//! as binary messages (see `domain::camera`) and go through the relay; the capture profile
+//! and camera problems are pushed back as text.
 use super::{ApiError, send_json as send};
+use app::domain::camera::{FrameError, MAX_FRAME_BYTES, UP_HEADER_LEN};
 use app::domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
     ProtocolError,
 };
-use app::domain::{AppError, Candidate, View};
+use app::domain::{AppError, Candidate, Phase, View};
 use app::server::auth::{CANDIDATE_COOKIE, cookie_value};
 use app::server::bus::{BusEvent, BusItem, Topic};
-use app::server::service::{auth as svc, journey, live};
+use app::server::relay::ConnSeq;
+use app::server::service::{auth as svc, camera, journey, live};
 use app::server::state::AppState;
 use app::server::store::SessionOwner;
 use axum::extract::State;
@@ -18,6 +22,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use futures::StreamExt;
+
+/// Largest message on the socket: a frame at the cap plus its header (text messages are
+/// held to `MAX_CLIENT_MESSAGE_BYTES` separately, with a typed error).
+const MAX_SOCKET_MESSAGE_BYTES: usize = MAX_FRAME_BYTES + UP_HEADER_LEN + 64 * 1024;
 
 pub async fn handler(
     ws: WebSocketUpgrade,
@@ -30,7 +38,7 @@ pub async fn handler(
     };
     let candidate = state.store.candidate(id).await.map_err(AppError::from)?;
     let candidate = candidate.ok_or(AppError::Unauthenticated)?;
-    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+    Ok(ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(move |socket| async move {
         let mut view = None;
         if let Err(e) = run(socket, &state, &candidate, &mut view).await {
             tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
@@ -95,6 +103,67 @@ async fn handle(
     })
 }
 
+/// What the socket task tracks of its connection.
+struct Conn {
+    view: Option<View>,
+    phase: Phase,
+    seq: ConnSeq,
+    profile: Option<tokio::sync::watch::Receiver<app::domain::camera::ProfileKind>>,
+    /// When a "too fast" refusal was last reported (one per second at most).
+    last_too_fast: Option<std::time::Instant>,
+}
+
+async fn send_profile(
+    tx: &mut super::Sink,
+    state: &AppState,
+    c: &Candidate,
+    conn: &mut Conn,
+) -> anyhow::Result<()> {
+    if let Some(rx) = conn.profile.as_mut() {
+        let kind = *rx.borrow_and_update();
+        if let Some(settings) = state.frames.settings(c.id) {
+            send(tx, &CandidateServerMsg::Profile { profile: settings.profile(kind) }).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A binary message: a camera frame.
+async fn on_frame(
+    tx: &mut super::Sink,
+    state: &AppState,
+    c: &Candidate,
+    conn: &mut Conn,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
+    let Some(view) = conn.view else {
+        return send(tx, &error(ProtocolError::HelloRequired)).await;
+    };
+    match state.frames.accept(c.id, view, conn.phase, &mut conn.seq, bytes) {
+        Ok(acc) => {
+            if let Some(problem) = acc.problem
+                && let Err(e) = camera::problem_changed(state, c.id, view, problem).await
+            {
+                tracing::warn!(error = %e, candidate = %c.id, "camera flag not updated");
+            }
+            Ok(())
+        }
+        Err(FrameError::TooFast) => {
+            let now = std::time::Instant::now();
+            if conn.last_too_fast.is_some_and(|t| now.duration_since(t).as_secs() < 1) {
+                return Ok(());
+            }
+            conn.last_too_fast = Some(now);
+            tracing::warn!(candidate = %c.id, view = view.as_str(), "frames throttled");
+            send(tx, &CandidateServerMsg::FrameRefused { error: FrameError::TooFast }).await
+        }
+        Err(error) => {
+            tracing::debug!(candidate = %c.id, code = error.as_str(), "frame refused");
+            send(tx, &CandidateServerMsg::FrameRefused { error }).await
+        }
+    }
+}
+
 async fn run(
     socket: WebSocket,
     state: &AppState,
@@ -103,17 +172,43 @@ async fn run(
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     let mut sub = state.bus.subscribe(Topic::Candidate(c.id)).await;
+    let mut conn = Conn {
+        view: None,
+        phase: c.phase,
+        seq: ConnSeq::default(),
+        profile: None,
+        last_too_fast: None,
+    };
     loop {
+        let profile_changed = async {
+            match conn.profile.as_mut() {
+                Some(rx) => rx.changed().await.is_ok(),
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
+            changed = profile_changed => {
+                if changed {
+                    send_profile(&mut tx, state, c, &mut conn).await?;
+                } else {
+                    conn.profile = None;
+                }
+            }
             item = sub.next() => match item {
-                Some(BusItem::Event(env)) => {
-                    if let BusEvent::PhaseChanged(phase) = env.event {
+                Some(BusItem::Event(env)) => match env.event {
+                    BusEvent::PhaseChanged(phase) => {
+                        conn.phase = phase;
                         send(&mut tx, &CandidateServerMsg::Phase { phase }).await?;
                     }
-                }
+                    BusEvent::CameraProblem { view: v, problem } if Some(v) == conn.view => {
+                        send(&mut tx, &CandidateServerMsg::CameraProblem { view: v, problem }).await?;
+                    }
+                    _ => {}
+                },
                 Some(BusItem::Gap) => {
                     let me = state.store.candidate(c.id).await?;
                     if let Some(me) = me {
+                        conn.phase = me.phase;
                         send(&mut tx, &CandidateServerMsg::Phase { phase: me.phase }).await?;
                     }
                 }
@@ -121,11 +216,37 @@ async fn run(
             },
             msg = rx.next() => {
                 let reply = match msg {
+                    Some(Ok(Message::Text(text))) if text.len() > MAX_CLIENT_MESSAGE_BYTES => {
+                        Some(error(ProtocolError::Unsupported))
+                    }
                     Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
-                        Ok(m) => handle(state, c, view, m).await?,
+                        Ok(m) => {
+                            let was = conn.view;
+                            let reply = handle(state, c, view, m).await?;
+                            conn.view = *view;
+                            if was.is_none() && conn.view.is_some() {
+                                let settings = state.store.exam_camera(c.exam_id).await?;
+                                conn.profile = Some(state.frames.attach(c.id, c.room_id, c.exam_id, settings));
+                                if let Some(r) = reply {
+                                    send(&mut tx, &r).await?;
+                                }
+                                send_profile(&mut tx, state, c, &mut conn).await?;
+                                if let Some(v) = conn.view
+                                    && let Some(problem) = state.frames.problem(c.id, v)
+                                {
+                                    send(&mut tx, &CandidateServerMsg::CameraProblem { view: v, problem: Some(problem) }).await?;
+                                }
+                                None
+                            } else {
+                                reply
+                            }
+                        }
                         Err(e) => Some(error(ProtocolError::Malformed { detail: e.to_string() })),
                     },
-                    Some(Ok(Message::Binary(_))) => Some(error(ProtocolError::Unsupported)),
+                    Some(Ok(Message::Binary(bytes))) => {
+                        on_frame(&mut tx, state, c, &mut conn, &bytes).await?;
+                        None
+                    }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                     Some(Ok(_)) => None,
                 };

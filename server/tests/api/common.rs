@@ -183,6 +183,21 @@ impl Ws {
         self.0.send(Message::Text(text.to_string().into())).await.expect("send");
     }
 
+    pub async fn send_bytes(&mut self, bytes: Vec<u8>) {
+        self.0.send(Message::Binary(bytes.into())).await.expect("send");
+    }
+
+    /// The next binary message, or `None` if none comes within `ms`.
+    pub async fn recv_binary(&mut self, ms: u64) -> Option<Vec<u8>> {
+        let until = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+        loop {
+            let msg = tokio::time::timeout_at(until, self.0.next()).await.ok()??.ok()?;
+            if let Message::Binary(b) = msg {
+                return Some(b.to_vec());
+            }
+        }
+    }
+
     /// The next text message parsed as `T` (fails the test after 10 s).
     pub async fn recv<T: DeserializeOwned>(&mut self) -> T {
         loop {

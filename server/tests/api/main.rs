@@ -1,6 +1,7 @@
 //! Spawned-app integration tests: the real server on a random port, a fresh database per
 //! test, real HTTP and WebSocket clients.
 mod auth;
+mod camera;
 mod common;
 mod journey;
 mod live;

@@ -67,12 +67,18 @@ async fn malformed_proctor_messages_get_typed_errors_and_the_feed_continues() {
 }
 
 #[tokio::test]
-async fn oversized_socket_messages_close_only_that_connection() {
+async fn oversized_socket_messages_are_refused_and_huge_ones_close_only_that_connection() {
     let app = spawn_app().await;
     let cand = app.candidate_cookie("T-0001").await;
     let mut ws = app.ws("/ws/candidate", Some(&cand)).await.expect("socket");
+    // Text over the text limit: a typed error, the socket stays.
     ws.send_text(&"x".repeat(64 * 1024)).await;
-    // The connection ends; the server does not.
+    let m: CandidateServerMsg = ws.recv().await;
+    assert!(matches!(m, CandidateServerMsg::Error { error: ProtocolError::Unsupported }), "{m:?}");
+    ws.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view: View::Pc }).await;
+    assert!(matches!(ws.recv::<CandidateServerMsg>().await, CandidateServerMsg::Welcome { .. }));
+    // Over the socket's message limit (far above any frame): that connection ends.
+    ws.send_bytes(vec![0u8; 2 * 1024 * 1024]).await;
     let _ = tokio::time::timeout(
         std::time::Duration::from_secs(5),
         futures::StreamExt::next(&mut ws.0),

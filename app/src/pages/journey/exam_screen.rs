@@ -15,6 +15,8 @@ use crate::domain::answer::Answer;
 use crate::domain::sitting::{AnswerSave, ExamSheet};
 use crate::domain::{AppError, CandidateId, TransitionError};
 use crate::i18n::*;
+use crate::live::candidate_socket::CandidateSocket;
+use crate::live::frame_sender::use_frame_sender;
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 use std::collections::BTreeMap;
@@ -252,6 +254,7 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
         .collect_view();
 
     let camera = CameraHandle::new();
+    let sender = use_frame_sender(expect_context::<CandidateSocket>(), camera);
     let self_view_pc = RwSignal::new(true);
     view! {
         <div class="exam-bar" role="region" aria-label=move || t_string!(i18n, exam_status_label).to_string()>
@@ -290,7 +293,7 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
                 </div>
             </div>
         </Show>
-        <aside class="self-view" aria-label=move || t_string!(i18n, exam_self_view).to_string()>
+        <aside class="self-view" data-sent=move || sender.sent.get().to_string() aria-label=move || t_string!(i18n, exam_self_view).to_string()>
             <div class="self-view-toggle" role="group">
                 <button class=move || if self_view_pc.get() { "on" } else { "" } on:click=move |_| self_view_pc.set(true)>
                     {t!(i18n, view_pc)}
@@ -315,7 +318,7 @@ fn PhoneView(candidate: CandidateId) -> impl IntoView {
     let failed = RwSignal::new(false);
     let _refresh =
         use_interval_fn(move || tick.update(|t| *t += 1), crate::pages::phone::SNAPSHOT_EVERY_MS);
-    let src = move || format!("/media/candidates/{}/phone-snapshot?n={}", candidate.0, tick.get());
+    let src = move || format!("/media/candidates/{}/latest/phone?n={}", candidate.0, tick.get());
     view! {
         <img class="phone-view" id="self-view-phone" src=src class:hidden=move || failed.get()
             alt=move || t_string!(i18n, view_phone).to_string()

@@ -2,6 +2,7 @@
 //! decides the step (from the phase); the live socket reports phase changes, and the page
 //! reloads its state on each, so a reload, a reconnect or another device resumes it.
 pub mod browser;
+mod camera_dock;
 mod exam_screen;
 mod face;
 mod first_view;
@@ -21,6 +22,7 @@ use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
 use leptos::prelude::*;
 
+pub use camera_dock::CameraProblemNotice;
 pub use face::FaceStep;
 
 #[component]
@@ -54,6 +56,7 @@ impl Reload {
 fn Journey() -> impl IntoView {
     let i18n = use_i18n();
     let socket = use_candidate_socket(View::Pc);
+    provide_context(socket);
     let reload = Reload(RwSignal::new(0));
     provide_context(reload);
     provide_context(exam_screen::SheetCache(RwSignal::new(None)));
@@ -118,6 +121,7 @@ fn Head(s: JourneyState, connected: Signal<bool>) -> impl IntoView {
                 {move || if connected.get() { t!(i18n, connected).into_any() } else { t!(i18n, disconnected).into_any() }}
             </span>
         </div>
+        <camera_dock::CameraProblemNotice socket=expect_context() />
         <ol class="steps" aria-label=move || t_string!(i18n, steps_label).to_string()>
             {move || labels().into_iter().enumerate().map(|(i, label)| {
                 let class = if i < step.index() { "done" } else if i == step.index() { "current" } else { "" };
@@ -137,8 +141,12 @@ fn StepView(s: JourneyState) -> impl IntoView {
         Step::FirstView => {
             view! { <first_view::FirstViewStep has_photo=s.has_identity_photo /> }.into_any()
         }
-        Step::SecondView => view! { <second_view::SecondViewStep /> }.into_any(),
-        Step::Instructions => view! { <instructions::InstructionsStep s /> }.into_any(),
+        Step::SecondView => {
+            view! { <second_view::SecondViewStep /> <camera_dock::CameraDock /> }.into_any()
+        }
+        Step::Instructions => {
+            view! { <instructions::InstructionsStep s /> <camera_dock::CameraDock /> }.into_any()
+        }
         Step::Exam => view! { <ExamGate s /> }.into_any(),
         Step::Done => view! { <Done phase=s.me.phase /> }.into_any(),
     }
@@ -151,7 +159,10 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
     let candidate = s.me.id;
     view! {
         <Show when=move || started.get()
-            fallback=move || view! { <waiting::WaitingRoom s=s.clone() on_start=Callback::new(move |_| started.set(true)) /> }>
+            fallback=move || view! {
+                <waiting::WaitingRoom s=s.clone() on_start=Callback::new(move |_| started.set(true)) />
+                <camera_dock::CameraDock />
+            }>
             <exam_screen::ExamScreen candidate />
         </Show>
     }

@@ -5,7 +5,8 @@ mod local;
 
 pub use local::LocalBus;
 
-use crate::domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId};
+use crate::domain::camera::CameraProblem;
+use crate::domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, View};
 use async_trait::async_trait;
 
 /// Where an event is published.
@@ -23,6 +24,8 @@ pub enum BusEvent {
     TileChanged(CandidateTile),
     /// A candidate's phase changed (for the candidate's own open pages).
     PhaseChanged(Phase),
+    /// A view's picture went black or frozen, or recovered (for the candidate's pages).
+    CameraProblem { view: View, problem: Option<CameraProblem> },
 }
 
 /// An event with its topic sequence number.

@@ -323,21 +323,6 @@ pub async fn enter_monitoring(state: &AppState, id: CandidateId) -> Result<Phase
     phase::advance(state, id, PhaseCommand::StartSecondView, "phone").await
 }
 
-/// The phone's latest picture, for the PC page's self-view (from monitoring until the end).
-pub async fn phone_snapshot(
-    state: &AppState,
-    id: CandidateId,
-    photo: Vec<u8>,
-) -> Result<(), AppError> {
-    check_jpeg(&photo)?;
-    let c = load(state, id).await?;
-    if c.phase.rank() < Phase::SecondViewOn.rank() || c.phase.is_submitted() {
-        return Err(AppError::NotReady { missing: Missing::PhoneCheck });
-    }
-    state.snapshots.put_phone(id, photo, Utc::now());
-    Ok(())
-}
-
 /// "I have read and understood".
 pub async fn acknowledge_instructions(
     state: &AppState,

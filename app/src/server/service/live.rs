@@ -2,6 +2,7 @@
 //! on the room topic (in order, one announcement per room at a time) and builds snapshots.
 use super::super::bus::{BusEvent, Topic};
 use super::super::state::AppState;
+use crate::domain::flag::FlagKind;
 use crate::domain::{AppError, Candidate, CandidateId, CandidateTile, RoomId, RoomSummary};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,8 +21,8 @@ impl Announcer {
     }
 }
 
-/// The tile of a stored candidate with current presence.
-pub fn tile(state: &AppState, c: &Candidate) -> CandidateTile {
+/// The tile of a stored candidate with current presence and its open automatic flags.
+pub fn tile(state: &AppState, c: &Candidate, flags: Vec<FlagKind>) -> CandidateTile {
     let presence = state.presence.get(c.id);
     CandidateTile {
         id: c.id,
@@ -32,6 +33,7 @@ pub fn tile(state: &AppState, c: &Candidate) -> CandidateTile {
         device_check: c.device_check,
         pc: presence.pc,
         phone: presence.phone,
+        flags,
     }
 }
 
@@ -46,7 +48,9 @@ pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError>
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
     };
-    let t = tile(state, &c);
+    super::camera::reconcile_phone(state, &c, &state.presence.get(id)).await?;
+    let flags = state.store.open_auto_flags(id).await?;
+    let t = tile(state, &c, flags);
     state.bus.publish(Topic::Room(c.room_id), BusEvent::TileChanged(t)).await;
     Ok(())
 }
@@ -59,7 +63,13 @@ pub async fn snapshot(
 ) -> Result<(u64, RoomSummary, Vec<CandidateTile>), AppError> {
     let seq = state.bus.current_seq(Topic::Room(room)).await;
     let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
-    let tiles =
-        state.store.candidates_in_room(room).await?.iter().map(|c| tile(state, c)).collect();
+    let mut flags = state.store.open_auto_flags_in_room(room).await?;
+    let tiles = state
+        .store
+        .candidates_in_room(room)
+        .await?
+        .iter()
+        .map(|c| tile(state, c, flags.remove(&c.id).unwrap_or_default()))
+        .collect();
     Ok((seq, summary, tiles))
 }

@@ -1,5 +1,6 @@
 //! Write paths and orchestration: load → domain rule → store → announce.
 pub mod auth;
+pub mod camera;
 pub mod journey;
 pub mod live;
 pub mod phase;

@@ -1,0 +1,163 @@
+//! `/proctor/rooms/:id/candidates/:cid`: one candidate close up. Both views large at the
+//! focus rate (the candidate's pages switch to it while this page is open), the tile's
+//! state, open flags, the device report and the strip of evidence frames kept over the exam.
+use crate::api::proctor::candidate_evidence;
+use crate::api::rooms::room_info;
+use crate::components::candidate_tile::CameraPair;
+use crate::components::device_report::DeviceReportPanel;
+use crate::components::error_text::ErrorText;
+use crate::components::labels::{flag_label, phase_label};
+use crate::domain::camera::{EvidenceFrame, EvidenceReason};
+use crate::domain::{AppError, CandidateId, RoomId, View};
+use crate::i18n::*;
+use crate::live::frames_feed::use_frames_feed;
+use crate::live::proctor_feed::use_room_feed;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// How often the evidence strip is reloaded while the page is open.
+const EVIDENCE_REFRESH_MS: u64 = 15_000;
+
+#[component]
+pub fn CandidateDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = move || {
+        let p = params.read();
+        let room = p.get("id").and_then(|s| s.parse::<RoomId>().ok());
+        let cand = p.get("cid").and_then(|s| s.parse::<i64>().ok()).map(CandidateId);
+        room.zip(cand)
+    };
+    let info = Resource::new(ids, |ids| async move {
+        match ids {
+            Some((room, c)) => room_info(room).await.map(|r| (r, c)),
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || info.get().map(|r| match r {
+                Ok((room, candidate)) => view! {
+                    <Detail room=room.id room_name=room.name candidate />
+                }.into_any(),
+                Err(AppError::Unauthenticated) => {
+                    super::go_to("/staff/login");
+                    view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
+                }
+                Err(err) => view! { <ErrorText err /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoView {
+    let i18n = use_i18n();
+    let feed = use_room_feed(room);
+    let frames = use_frames_feed(room, Some(candidate));
+    let tile =
+        move || feed.order.with(|o| o.contains(&candidate)).then(|| feed.tile(candidate)).flatten();
+    let fps = move || {
+        frames.settings.with(|s| {
+            let ms = s.unwrap_or_default().focus.interval_ms.max(1);
+            (1000 / ms).max(1)
+        })
+    };
+    view! {
+        <section class="page wide detail">
+            <p><a href=format!("/proctor/rooms/{room}") class="back">"← " {t!(i18n, detail_back)} " · " {room_name}</a></p>
+            {move || match tile() {
+                None => view! { <p class="muted">{t!(i18n, detail_not_found)}</p> }.into_any(),
+                Some(tile) => view! {
+                    <div class="page-head">
+                        <div>
+                            <p class="room-exam">{move || tile.with(|t| t.ticket.clone())}</p>
+                            <h1 id="detail-name">{move || tile.with(|t| t.name.clone())}</h1>
+                        </div>
+                        <p class="tile-phase">{move || phase_label(i18n, tile.with(|t| t.phase))}</p>
+                    </div>
+                    <CameraPair tile frames now=feed.now large=true />
+                    <p class="muted focus-note">{move || t!(i18n, detail_focus, fps = fps)}</p>
+                    <div class="detail-cols">
+                        <div>
+                            <h2>{t!(i18n, detail_flags)}</h2>
+                            {move || {
+                                let flags = tile.with(|t| t.flags.clone());
+                                if flags.is_empty() {
+                                    view! { <p class="muted" id="no-flags">{t!(i18n, detail_no_flags)}</p> }.into_any()
+                                } else {
+                                    flags.into_iter().map(|k| view! {
+                                        <p class="tile-flag camera-flag" data-flag=k.as_str()>{flag_label(i18n, k)}</p>
+                                    }).collect_view().into_any()
+                                }
+                            }}
+                        </div>
+                        <div>
+                            <h2>{t!(i18n, detail_devices)}</h2>
+                            <DeviceReportPanel candidate />
+                        </div>
+                    </div>
+                    <EvidenceStrip candidate sample_secs=Signal::derive(move || frames.settings.with(|s| s.unwrap_or_default().sample_secs)) />
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The evidence frames of both views, oldest first, reloaded every few seconds.
+#[component]
+fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let frames: RwSignal<Option<Result<Vec<EvidenceFrame>, AppError>>> = RwSignal::new(None);
+    // Loaded after hydration (an effect, not a resource), then refreshed.
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let r = candidate_evidence(candidate).await;
+            let _ = frames.try_set(Some(r));
+        });
+    };
+    Effect::new(move |_| load());
+    let _refresh = leptos_use::use_interval_fn(load, EVIDENCE_REFRESH_MS);
+    let row = move |view: View| {
+        frames.with(|f| match f {
+            Some(Ok(list)) => list.iter().filter(|e| e.view == view).cloned().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    };
+    let strip = move |view: View, label: AnyView| {
+        view! {
+            <div class="evidence-row" data-view=view.as_str()>
+                <span class="evidence-view">{label}</span>
+                <ol class="evidence-strip">
+                    {move || row(view).into_iter().map(|e| {
+                        let time = e.received_at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string();
+                        let flag = e.reason == EvidenceReason::Flag;
+                        view! {
+                            <li class:flag=flag>
+                                <a href=format!("/media/evidence/{}", e.id) target="_blank" rel="noopener">
+                                    <img loading="lazy" src=format!("/media/evidence/{}", e.id) alt="" />
+                                    <span>{time} " · "
+                                        {if flag { t!(i18n, evidence_flag).into_any() } else { t!(i18n, evidence_sample).into_any() }}
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </div>
+        }
+    };
+    view! {
+        <section class="evidence" aria-label=move || t_string!(i18n, evidence_label).to_string()>
+            <h2>{t!(i18n, evidence_title)}</h2>
+            {move || match frames.get() {
+                Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted">{t!(i18n, evidence_empty, secs = move || sample_secs.get())}</p>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            {strip(View::Pc, t!(i18n, view_pc).into_any())}
+            {strip(View::Phone, t!(i18n, view_phone).into_any())}
+        </section>
+    }
+}

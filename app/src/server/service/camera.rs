@@ -1,0 +1,56 @@
+//! Camera health → flags: a view's black or frozen picture raises a flag (and tells the
+//! candidate), a recovered picture clears it; a phone that drops during the exam raises
+//! "second view lost" until it is back. Each flag keeps the frames around it as evidence.
+use super::super::bus::{BusEvent, Topic};
+use super::super::state::AppState;
+use super::live;
+use crate::domain::camera::{CameraProblem, view_is_on};
+use crate::domain::flag::FlagKind;
+use crate::domain::{AppError, Candidate, CandidateId, Presence, View};
+use chrono::Utc;
+
+/// A view's problem changed (from the relay): flag or clear, tell the candidate's pages,
+/// update the proctors' tiles.
+pub async fn problem_changed(
+    state: &AppState,
+    c: CandidateId,
+    view: View,
+    problem: Option<CameraProblem>,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut raised = false;
+    for kind in FlagKind::problems_of(view) {
+        if problem.is_some_and(|p| FlagKind::for_problem(view, p) == kind) {
+            raised |= state.store.raise_auto_flag(c, kind, now).await?;
+        } else {
+            state.store.clear_auto_flag(c, kind, now).await?;
+        }
+    }
+    if raised {
+        state.frames.flag_raised(c);
+        tracing::info!(candidate = %c, view = view.as_str(), ?problem, "camera flag raised");
+    }
+    state.bus.publish(Topic::Candidate(c), BusEvent::CameraProblem { view, problem }).await;
+    live::announce(state, c).await
+}
+
+/// Raises or clears "second view lost" from the candidate's phase and presence. A phone
+/// never seen since the server started is not "lost" (after a restart it reconnects).
+pub async fn reconcile_phone(
+    state: &AppState,
+    c: &Candidate,
+    presence: &Presence,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let expected = view_is_on(View::Phone, c.phase);
+    let lost = expected && !presence.phone.online && presence.phone.last_seen.is_some();
+    if lost {
+        if state.store.raise_auto_flag(c.id, FlagKind::PhoneLost, now).await? {
+            state.frames.flag_raised(c.id);
+            tracing::info!(candidate = %c.id, "second view lost");
+        }
+    } else {
+        state.store.clear_auto_flag(c.id, FlagKind::PhoneLost, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! SQLite implementation of [`CameraStore`].
+use super::camera::{CameraStore, NewEvidence};
+use super::{SqliteStore, StoreError, StoreResult};
+use crate::domain::camera::{CameraSettings, EvidenceFrame, EvidenceReason};
+use crate::domain::flag::FlagKind;
+use crate::domain::{CandidateId, ExamId, RoomId, View};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+use std::collections::HashMap;
+
+#[derive(FromRow)]
+struct EvidenceRow {
+    id: i64,
+    view: String,
+    seq: i64,
+    captured_at: DateTime<Utc>,
+    received_at: DateTime<Utc>,
+    reason: String,
+    width: i64,
+    height: i64,
+}
+
+impl TryFrom<EvidenceRow> for EvidenceFrame {
+    type Error = StoreError;
+    fn try_from(r: EvidenceRow) -> StoreResult<Self> {
+        let view = match r.view.as_str() {
+            "pc" => View::Pc,
+            "phone" => View::Phone,
+            other => return Err(StoreError::Corrupt(other.to_string())),
+        };
+        let reason = match r.reason.as_str() {
+            "sample" => EvidenceReason::Sample,
+            "flag" => EvidenceReason::Flag,
+            other => return Err(StoreError::Corrupt(other.to_string())),
+        };
+        let num = |v: i64| u16::try_from(v).map_err(|_| StoreError::Corrupt(v.to_string()));
+        Ok(EvidenceFrame {
+            id: r.id,
+            view,
+            seq: u32::try_from(r.seq).map_err(|_| StoreError::Corrupt(r.seq.to_string()))?,
+            captured_at: r.captured_at,
+            received_at: r.received_at,
+            reason,
+            width: num(r.width)?,
+            height: num(r.height)?,
+        })
+    }
+}
+
+fn kinds(rows: Vec<String>) -> StoreResult<Vec<FlagKind>> {
+    rows.into_iter().map(|k| FlagKind::parse(&k).ok_or(StoreError::Corrupt(k))).collect()
+}
+
+#[async_trait]
+impl CameraStore for SqliteStore {
+    async fn exam_camera(&self, exam: ExamId) -> StoreResult<CameraSettings> {
+        let json: Option<Option<String>> =
+            sqlx::query_scalar("SELECT camera_json FROM exams WHERE id = ?")
+                .bind(exam.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        match json.flatten() {
+            None => Ok(CameraSettings::default()),
+            Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    async fn set_exam_camera(&self, exam: ExamId, settings: &CameraSettings) -> StoreResult<()> {
+        let json =
+            serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query("UPDATE exams SET camera_json = ? WHERE id = ?")
+            .bind(json)
+            .bind(exam.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn raise_auto_flag(
+        &self,
+        c: CandidateId,
+        kind: FlagKind,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO flags (candidate_id, kind, automatic, raised_at) VALUES (?, ?, 1, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(c.0)
+        .bind(kind.as_str())
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn clear_auto_flag(
+        &self,
+        c: CandidateId,
+        kind: FlagKind,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE flags SET cleared_at = ?
+             WHERE candidate_id = ? AND kind = ? AND automatic = 1 AND cleared_at IS NULL",
+        )
+        .bind(at)
+        .bind(c.0)
+        .bind(kind.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn open_auto_flags(&self, c: CandidateId) -> StoreResult<Vec<FlagKind>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT kind FROM flags WHERE candidate_id = ? AND automatic = 1
+             AND cleared_at IS NULL ORDER BY kind",
+        )
+        .bind(c.0)
+        .fetch_all(&self.pool)
+        .await?;
+        kinds(rows)
+    }
+
+    async fn open_auto_flags_in_room(
+        &self,
+        room: RoomId,
+    ) -> StoreResult<HashMap<CandidateId, Vec<FlagKind>>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT f.candidate_id, f.kind FROM flags f JOIN candidates c ON c.id = f.candidate_id
+             WHERE c.room_id = ? AND f.automatic = 1 AND f.cleared_at IS NULL ORDER BY f.kind",
+        )
+        .bind(room.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<CandidateId, Vec<FlagKind>> = HashMap::new();
+        for (c, k) in rows {
+            let kind = FlagKind::parse(&k).ok_or(StoreError::Corrupt(k))?;
+            out.entry(CandidateId(c)).or_default().push(kind);
+        }
+        Ok(out)
+    }
+
+    async fn add_evidence(&self, rows: &[NewEvidence]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at,
+                 reason, width, height, bytes, blob_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (blob_key) DO NOTHING",
+            )
+            .bind(r.candidate.0)
+            .bind(r.view.as_str())
+            .bind(i64::from(r.seq))
+            .bind(r.captured_at)
+            .bind(r.received_at)
+            .bind(r.reason.as_str())
+            .bind(i64::from(r.width))
+            .bind(i64::from(r.height))
+            .bind(i64::try_from(r.bytes).unwrap_or(i64::MAX))
+            .bind(&r.blob_key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn evidence(&self, c: CandidateId) -> StoreResult<Vec<EvidenceFrame>> {
+        let rows: Vec<EvidenceRow> = sqlx::query_as(
+            "SELECT id, view, seq, captured_at, received_at, reason, width, height
+             FROM evidence_frames WHERE candidate_id = ? ORDER BY received_at, id",
+        )
+        .bind(c.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EvidenceFrame::try_from).collect()
+    }
+
+    async fn evidence_blob(&self, id: i64) -> StoreResult<Option<(CandidateId, String)>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT candidate_id, blob_key FROM evidence_frames WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(c, k)| (CandidateId(c), k)))
+    }
+}

@@ -1,0 +1,87 @@
+//! `/ws/frames?room=N[&candidate=C]`: a proctor's camera frames. A text `hello` with the
+//! exam's camera settings and the server time, then binary frames (`RelayHeader` + JPEG):
+//! at once the latest frame of every view, then each new one. Per connection a newer frame
+//! of a view replaces its unsent older one, so a slow reader skips frames instead of
+//! queueing them. With `candidate`, only that candidate's frames, and the candidate's pages
+//! switch to the focus profile while the socket is open.
+use super::{ApiError, Sink, send_json};
+use app::domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
+use app::domain::{AppError, CandidateId, RoomId};
+use app::server::auth::{STAFF_COOKIE, cookie_value};
+use app::server::relay::Subscription;
+use app::server::service::auth as svc;
+use app::server::state::AppState;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct FramesQuery {
+    room: i64,
+    candidate: Option<i64>,
+}
+
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FramesQuery>,
+) -> Result<Response, ApiError> {
+    let token = cookie_value(&headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let user = svc::staff_for_token(&state, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let room = RoomId(q.room);
+    if !svc::may_watch(&state, &user, room).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    let summary =
+        state.store.room(room).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    let only = match q.candidate.map(CandidateId) {
+        Some(c) => {
+            let cand = state.store.candidate(c).await.map_err(AppError::from)?;
+            if cand.is_none_or(|cand| cand.room_id != room) {
+                return Err(AppError::NotFound.into());
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    let settings = state.store.exam_camera(summary.exam_id).await.map_err(AppError::from)?;
+    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+        let hello = FramesServerMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            settings,
+            server_time: Utc::now(),
+        };
+        let subscription = state.frames.subscribe(room, only);
+        if let Err(e) = run(socket, hello, subscription).await {
+            tracing::debug!(error = %e, %room, "frames socket closed");
+        }
+    }))
+}
+
+async fn send_frame(tx: &mut Sink, frame: axum::body::Bytes) -> anyhow::Result<()> {
+    tokio::time::timeout(super::SEND_TIMEOUT, tx.send(Message::Binary(frame))).await??;
+    Ok(())
+}
+
+async fn run(socket: WebSocket, hello: FramesServerMsg, s: Subscription) -> anyhow::Result<()> {
+    let (mut tx, mut rx) = socket.split();
+    send_json(&mut tx, &hello).await?;
+    loop {
+        while let Some(frame) = s.sub.pop() {
+            send_frame(&mut tx, frame).await?;
+        }
+        tokio::select! {
+            _ = s.sub.ready() => {}
+            msg = rx.next() => match msg {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {} // nothing to say; pings are answered by axum
+            },
+        }
+    }
+    Ok(())
+}
