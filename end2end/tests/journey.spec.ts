@@ -1,51 +1,9 @@
-import { Browser, Page, test } from '@playwright/test';
-import { EXAM, expect, hydrated, watchConsole } from './helpers';
+import { test } from '@playwright/test';
+import { expect, hydrated, watchConsole } from './helpers';
+import { idCard, phoneJoins, signIn, passDeviceCheck } from './steps';
 
 // Runs in the 'face' project: the fake camera shows a packaged photo of a person whose other
 // photo is the roster photo of the first ten demo candidates, so verification passes.
-
-/** The demo's ID card number of candidate `n` (server/src/demo.rs). */
-function idCard(n: number): string {
-  const p2 = (x: number) => String(x).padStart(2, '0');
-  return `1101011998${p2(1 + (n % 12))}${p2(1 + (n % 28))}${String(1000 + n).padStart(4, '0')}`;
-}
-
-async function signIn(page: Page, ticket: string) {
-  await page.goto('/');
-  await hydrated(page);
-  await page.getByLabel('Exam ID').fill(EXAM);
-  await page.getByLabel('Admission ticket number').fill(ticket);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/exam$/);
-  await hydrated(page);
-}
-
-/** Goes through the device check with the fake devices, answering "yes" everywhere. */
-export async function passDeviceCheck(page: Page) {
-  await page.getByRole('button', { name: 'I can see myself' }).click();
-  await page.getByRole('button', { name: 'I can hear it' }).click();
-  await page.getByRole('button', { name: 'I can see it move' }).click();
-  await page.locator('#dev-net-next').click({ timeout: 30_000 });
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.locator('#dev-finish').click();
-}
-
-/** The phone: opens the pairing link, pairs, verifies and enters monitoring. */
-async function phoneJoins(browser: Browser, url: string, n: number) {
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-  const page = await phone.newPage();
-  await page.goto(url);
-  await hydrated(page);
-  await page.getByLabel('ID card number').fill(idCard(n));
-  await page.getByLabel('Exam ID').fill(EXAM.toLowerCase());
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.locator('#phone-name')).toBeVisible();
-  await page.getByRole('button', { name: 'Take photo and verify' }).click();
-  await expect(page.locator('#face-result')).toHaveText(/Verified/);
-  await page.getByRole('button', { name: 'Enter exam monitoring' }).click();
-  await expect(page.locator('#monitoring-status')).toHaveAttribute('data-connected', 'true');
-  return { phone, page };
-}
 
 test('the whole PC journey with the phone as second view, to "Submitted successfully"', async ({ page, browser, context }) => {
   test.setTimeout(180_000);
