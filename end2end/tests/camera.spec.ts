@@ -61,6 +61,10 @@ test('both camera views reach the proctor grid, the detail page raises the rate,
   const perSecond = ((await seq(bigPc)) - start) / 3;
   expect(perSecond).toBeGreaterThanOrEqual(3);
   await expect(proctor.locator('.evidence-row[data-view="pc"] img').first()).toBeVisible({ timeout: 20_000 });
+  // The demo exam records video: the PC's recording is listed and plays.
+  const video = proctor.locator('.recording[data-view="pc"] video').first();
+  await expect(video).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
   await proctor.screenshot({ path: '../target/e2e-candidate-detail.png', fullPage: true });
 
   // Back on the grid: closing the phone page turns the second view offline and flags it.

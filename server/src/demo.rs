@@ -109,6 +109,9 @@ pub async fn seed(state: &AppState, opts: &DemoOptions) -> anyhow::Result<()> {
         .await?;
     state.store.set_exam_paper(exam, PAPER).await?;
     state.store.set_exam_instructions(exam, INSTRUCTIONS).await?;
+    // The demo shows every camera feature, video recordings included.
+    let camera = app::domain::camera::CameraSettings { recording: true, ..Default::default() };
+    state.store.set_exam_camera(exam, &camera).await?;
     create_staff(state, ADMIN.0, "Demo Admin", Role::Admin, ADMIN.1).await?;
     let per_room = candidates.div_ceil(PROCTORS.len());
     for (i, (user, pass, room_name)) in PROCTORS.iter().enumerate() {

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/media/candidates/{id}/latest/{view}", get(media::latest_frame))
         .route("/media/evidence/{id}", get(media::evidence))
+        .route("/media/recordings/{id}", get(media::recording))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -173,6 +174,11 @@ pub fn router(state: AppState) -> Router {
         .route("/net/upload", post(net::upload).layer(DefaultBodyLimit::max(net::MAX_UPLOAD_BYTES)))
         .route("/api/candidate/face", post(upload::face_photo).layer(photo_limit()))
         .route("/api/candidate/identity-photo", post(upload::identity_photo).layer(photo_limit()))
+        .route(
+            "/api/candidate/recording",
+            post(upload::recording_chunk)
+                .layer(DefaultBodyLimit::max(app::domain::recording::MAX_CHUNK_BYTES + 1024)),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -49,3 +49,22 @@ pub async fn candidate_evidence(
         .await,
     )
 }
+
+/// The candidate's video recordings, for staff who may watch the room.
+#[server(prefix = "/api", endpoint = "proctor/recordings")]
+pub async fn candidate_recordings(
+    candidate: CandidateId,
+) -> Result<Vec<crate::domain::recording::Recording>, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
+            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
+            if !svc::may_watch(&state, &user, c.room_id).await? {
+                return Err(AppError::Forbidden);
+            }
+            Ok(state.store.recordings(candidate).await?)
+        }
+        .await,
+    )
+}

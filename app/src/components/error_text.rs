@@ -14,6 +14,7 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::Note => t_string!(i18n, note_label).to_string(),
         Field::IdCard => t_string!(i18n, id_card_label).to_string(),
         Field::Answers => t_string!(i18n, answers_label).to_string(),
+        Field::Recorder => t_string!(i18n, recordings_title).to_string(),
     }
 }
 
@@ -72,6 +73,9 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
         AppError::BadReport { .. } => t!(i18n, err_bad_report).into_any(),
         AppError::BadAnswer { .. } => t!(i18n, err_bad_answer).into_any(),
         AppError::NoPaper => t!(i18n, err_no_paper).into_any(),
+        AppError::RecordingOff => t!(i18n, err_recording_off).into_any(),
+        AppError::NotAWebm => t!(i18n, err_not_webm).into_any(),
+        AppError::ChunkOutOfOrder { .. } => t!(i18n, err_chunk_order).into_any(),
         AppError::Transition(_) => t!(i18n, err_transition).into_any(),
     }
 }

@@ -265,6 +265,23 @@ pub struct CameraSettings {
     pub sample_secs: u32,
     /// A view showing identical frames this long is frozen.
     pub frozen_secs: u32,
+    /// Video recordings (MediaRecorder, WebM) of both views; off unless the exam sets it.
+    #[serde(default)]
+    pub recording: bool,
+    /// Recording bitrate per camera, kbit/s.
+    #[serde(default = "default_recording_kbps")]
+    pub recording_kbps: u32,
+    /// One recording chunk every this many ms.
+    #[serde(default = "default_chunk_ms")]
+    pub recording_chunk_ms: u32,
+}
+
+fn default_recording_kbps() -> u32 {
+    200
+}
+
+fn default_chunk_ms() -> u32 {
+    5000
 }
 
 impl Default for CameraSettings {
@@ -286,6 +303,9 @@ impl Default for CameraSettings {
             },
             sample_secs: 30,
             frozen_secs: 20,
+            recording: false,
+            recording_kbps: default_recording_kbps(),
+            recording_chunk_ms: default_chunk_ms(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub enum Field {
     Note,
     IdCard,
     Answers,
+    Recorder,
 }
 
 /// What is wrong with a field.
@@ -85,6 +86,12 @@ pub enum AppError {
     BadAnswer { question_id: String },
     #[error("this exam has no paper yet")]
     NoPaper,
+    #[error("this exam does not record video")]
+    RecordingOff,
+    #[error("the recording chunk is not a WebM video")]
+    NotAWebm,
+    #[error("recording chunk out of order: {expected} expected")]
+    ChunkOutOfOrder { expected: u32 },
 }
 
 /// What must be done before a step.
@@ -128,9 +135,14 @@ impl AppError {
             | AppError::NotAJpeg
             | AppError::IdentityMismatch
             | AppError::BadReport { .. }
-            | AppError::BadAnswer { .. } => 422,
+            | AppError::BadAnswer { .. }
+            | AppError::NotAWebm => 422,
             AppError::PhotoTooLarge => 413,
-            AppError::NoAttemptsLeft | AppError::NotReady { .. } | AppError::NoPaper => 409,
+            AppError::NoAttemptsLeft
+            | AppError::NotReady { .. }
+            | AppError::NoPaper
+            | AppError::RecordingOff
+            | AppError::ChunkOutOfOrder { .. } => 409,
             AppError::PairingInvalid => 404,
             AppError::PairingExpired | AppError::PairingUsed => 410,
             AppError::Internal { .. } => 500,

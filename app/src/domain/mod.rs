@@ -14,6 +14,7 @@ pub mod paper;
 pub mod phase;
 pub mod presence;
 pub mod protocol;
+pub mod recording;
 pub mod sitting;
 pub mod throttle;
 pub mod user;

@@ -65,6 +65,12 @@ pub enum CandidateServerMsg {
     Profile {
         profile: CameraProfile,
     },
+    /// Whether this exam records video, and how (sent after `welcome`).
+    Recording {
+        on: bool,
+        kbps: u32,
+        chunk_ms: u32,
+    },
     /// A binary frame was refused (throttling errors at most once a second).
     FrameRefused {
         error: FrameError,

@@ -34,6 +34,8 @@ pub struct CandidateSocket {
     pub problem: RwSignal<Option<CameraProblem>>,
     /// The last refused frame's reason.
     pub refused: RwSignal<Option<FrameError>>,
+    /// `(kbit/s, chunk ms)` when the exam records video.
+    pub recording: RwSignal<Option<(u32, u32)>>,
     sink: StoredValue<Option<FrameSink>, LocalStorage>,
 }
 
@@ -54,6 +56,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         profile: RwSignal::new(None),
         problem: RwSignal::new(None),
         refused: RwSignal::new(None),
+        recording: RwSignal::new(None),
         sink: StoredValue::new_local(None),
     };
     let on_message = move |msg: CandidateServerMsg| match msg {
@@ -64,6 +67,9 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
             socket.problem.set(problem)
         }
         CandidateServerMsg::FrameRefused { error } => socket.refused.set(Some(error)),
+        CandidateServerMsg::Recording { on, kbps, chunk_ms } => {
+            socket.recording.set(on.then_some((kbps, chunk_ms)))
+        }
         CandidateServerMsg::CameraProblem { .. }
         | CandidateServerMsg::HeartbeatAck { .. }
         | CandidateServerMsg::Error { .. } => {}

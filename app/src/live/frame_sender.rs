@@ -15,6 +15,8 @@ pub struct SenderStats {
 /// Starts sending `camera`'s frames while the calling component is mounted.
 pub fn use_frame_sender(socket: CandidateSocket, camera: CameraHandle) -> SenderStats {
     let stats = SenderStats { sent: RwSignal::new(0) };
+    // The exam may also record video of this camera.
+    super::recorder::use_recorder(socket, camera);
     #[cfg(feature = "hydrate")]
     {
         let alive = StoredValue::new(true);

@@ -4,3 +4,4 @@ pub mod candidate_socket;
 pub mod frame_sender;
 pub mod frames_feed;
 pub mod proctor_feed;
+pub mod recorder;

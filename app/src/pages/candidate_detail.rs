@@ -1,13 +1,14 @@
 //! `/proctor/rooms/:id/candidates/:cid`: one candidate close up. Both views large at the
 //! focus rate (the candidate's pages switch to it while this page is open), the tile's
 //! state, open flags, the device report and the strip of evidence frames kept over the exam.
-use crate::api::proctor::candidate_evidence;
+use crate::api::proctor::{candidate_evidence, candidate_recordings};
 use crate::api::rooms::room_info;
 use crate::components::candidate_tile::CameraPair;
 use crate::components::device_report::DeviceReportPanel;
 use crate::components::error_text::ErrorText;
 use crate::components::labels::{flag_label, phase_label};
 use crate::domain::camera::{EvidenceFrame, EvidenceReason};
+use crate::domain::recording::Recording;
 use crate::domain::{AppError, CandidateId, RoomId, View};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
@@ -97,6 +98,7 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
                         </div>
                     </div>
                     <EvidenceStrip candidate sample_secs=Signal::derive(move || frames.settings.with(|s| s.unwrap_or_default().sample_secs)) />
+                    <Recordings candidate on=Signal::derive(move || frames.settings.with(|s| s.is_some_and(|s| s.recording))) />
                 }.into_any(),
             }}
         </section>
@@ -158,6 +160,56 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
             }}
             {strip(View::Pc, t!(i18n, view_pc).into_any())}
             {strip(View::Phone, t!(i18n, view_phone).into_any())}
+        </section>
+    }
+}
+
+/// The candidate's video recordings (one per recorder start), playable here.
+#[component]
+fn Recordings(candidate: CandidateId, on: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list: RwSignal<Option<Result<Vec<Recording>, AppError>>> = RwSignal::new(None);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let r = candidate_recordings(candidate).await;
+            let _ = list.try_set(Some(r));
+        });
+    };
+    Effect::new(move |_| load());
+    let _refresh = leptos_use::use_interval_fn(load, EVIDENCE_REFRESH_MS);
+    let hm = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
+    };
+    view! {
+        <section class="recordings">
+            <h2>{t!(i18n, recordings_title)}</h2>
+            {move || match list.get() {
+                Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => {
+                    if on.get() {
+                        view! { <p class="muted">{t!(i18n, recordings_empty)}</p> }.into_any()
+                    } else {
+                        view! { <p class="muted">{t!(i18n, recordings_off)}</p> }.into_any()
+                    }
+                }
+                Some(Ok(items)) => items.into_iter().map(|r| {
+                    let view_name = match r.view {
+                        View::Pc => t_string!(i18n, view_pc).to_string(),
+                        View::Phone => t_string!(i18n, view_phone).to_string(),
+                    };
+                    let (start, end) = (hm(r.started_at), hm(r.updated_at));
+                    let mb = format!("{:.1}", r.bytes as f64 / 1_048_576.0);
+                    view! {
+                        <figure class="recording" data-view=r.view.as_str()>
+                            <video controls preload="metadata" src=format!("/media/recordings/{}", r.id)></video>
+                            <figcaption class="muted">
+                                {t!(i18n, recording_item, view = view_name.clone(), start = start.clone(), end = end.clone(), mb = mb.clone())}
+                            </figcaption>
+                        </figure>
+                    }
+                }).collect_view().into_any(),
+                None => ().into_any(),
+            }}
         </section>
     }
 }

@@ -9,6 +9,14 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn put(&self, key: &str, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Reads the blob at `key`; `Ok(None)` when absent.
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
+    /// Stores many blobs; one result per item, in order.
+    async fn put_many(&self, items: Vec<(String, bytes::Bytes)>) -> Vec<std::io::Result<()>> {
+        let mut out = Vec::with_capacity(items.len());
+        for (key, b) in items {
+            out.push(self.put(&key, b.to_vec()).await);
+        }
+        out
+    }
 }
 
 /// Blobs as files below a directory.
@@ -47,6 +55,31 @@ impl BlobStore for LocalBlobs {
         let tmp = path.with_extension("partial");
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(tmp, path).await
+    }
+
+    /// One trip to the blocking pool for the whole batch (the evidence writer's case).
+    async fn put_many(&self, items: Vec<(String, bytes::Bytes)>) -> Vec<std::io::Result<()>> {
+        let paths: Vec<_> = items.iter().map(|(k, _)| self.path(k)).collect();
+        let n = items.len();
+        let job = tokio::task::spawn_blocking(move || {
+            paths
+                .into_iter()
+                .zip(items)
+                .map(|(path, (_, bytes))| {
+                    let path = path?;
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    let tmp = path.with_extension("partial");
+                    std::fs::write(&tmp, &bytes)?;
+                    std::fs::rename(tmp, path)
+                })
+                .collect::<Vec<_>>()
+        });
+        match job.await {
+            Ok(r) => r,
+            Err(e) => (0..n).map(|_| Err(std::io::Error::other(e.to_string()))).collect(),
+        }
     }
 
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>> {

@@ -9,6 +9,7 @@ use app::server::store::SessionOwner;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<bool, AppError> {
     if let Some(token) = cookie_value(headers, CANDIDATE_COOKIE)
@@ -105,6 +106,39 @@ pub async fn evidence(
     Ok((
         [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")],
         bytes,
+    )
+        .into_response())
+}
+
+/// `GET /media/recordings/{id}`: a recording as one WebM stream (its chunks in order), for
+/// staff who may watch the candidate's room.
+pub async fn recording(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (candidate, prefix, chunks) =
+        state.store.recording_blobs(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    if cookie_value(&headers, STAFF_COOKIE).is_none()
+        || !may_see(&state, &headers, candidate).await?
+    {
+        return Err(AppError::Forbidden.into());
+    }
+    let blobs = state.blobs.clone();
+    let stream = futures::stream::iter(0..chunks).then(move |seq| {
+        let blobs = blobs.clone();
+        let key = app::server::service::recording::chunk_key(&prefix, seq);
+        async move {
+            match blobs.get(&key).await {
+                Ok(Some(b)) => Ok(axum::body::Bytes::from(b)),
+                Ok(None) => Err(std::io::Error::new(std::io::ErrorKind::NotFound, key)),
+                Err(e) => Err(e),
+            }
+        }
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "video/webm"), (header::CACHE_CONTROL, "private, no-cache")],
+        axum::body::Body::from_stream(stream),
     )
         .into_response())
 }

@@ -17,6 +17,17 @@ use axum::response::{IntoResponse, Response};
 /// reading is disconnected instead of making the server buffer for it).
 const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Per-connection socket buffers. The defaults (128 KiB each way) cost ~1 GB at 4,000
+/// camera sockets; messages are still assembled at full size, only the staging buffers shrink.
+pub const READ_BUFFER_BYTES: usize = 16 * 1024;
+
+/// Applies the buffer sizes to an upgrade.
+pub fn lean<F>(
+    ws: axum::extract::ws::WebSocketUpgrade<F>,
+) -> axum::extract::ws::WebSocketUpgrade<F> {
+    ws.read_buffer_size(READ_BUFFER_BYTES).write_buffer_size(0)
+}
+
 /// The sending half of a WebSocket.
 pub type Sink = futures::stream::SplitSink<WebSocket, Message>;
 

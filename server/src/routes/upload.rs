@@ -47,3 +47,31 @@ pub async fn identity_photo(
     journey::identity_photo(&state, id, body.to_vec()).await?;
     Ok(Json(()))
 }
+
+#[derive(Deserialize)]
+pub struct ChunkQuery {
+    view: View,
+    recorder: String,
+    seq: u32,
+}
+
+/// `POST /api/candidate/recording?view=&recorder=&seq=`: one WebM chunk of a recording, in
+/// order; a retried chunk is acknowledged again, a gap gets 409 with the one expected.
+pub async fn recording_chunk(
+    State(state): State<AppState>,
+    Query(q): Query<ChunkQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<app::domain::recording::ChunkAck>, ApiError> {
+    let id = candidate(&state, &headers).await?;
+    let ack = app::server::service::recording::add_chunk(
+        &state,
+        id,
+        q.view,
+        &q.recorder,
+        q.seq,
+        body.to_vec(),
+    )
+    .await?;
+    Ok(Json(ack))
+}

@@ -38,17 +38,19 @@ pub async fn handler(
     };
     let candidate = state.store.candidate(id).await.map_err(AppError::from)?;
     let candidate = candidate.ok_or(AppError::Unauthenticated)?;
-    Ok(ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(move |socket| async move {
-        let mut view = None;
-        if let Err(e) = run(socket, &state, &candidate, &mut view).await {
-            tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
-        }
-        if let Some(view) = view
-            && state.presence.disconnect(candidate.id, view)
-        {
-            let _ = live::announce(&state, candidate.id).await;
-        }
-    }))
+    Ok(super::lean(ws).max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(
+        move |socket| async move {
+            let mut view = None;
+            if let Err(e) = run(socket, &state, &candidate, &mut view).await {
+                tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
+            }
+            if let Some(view) = view
+                && state.presence.disconnect(candidate.id, view)
+            {
+                let _ = live::announce(&state, candidate.id).await;
+            }
+        },
+    ))
 }
 
 fn error(error: ProtocolError) -> CandidateServerMsg {
@@ -226,11 +228,17 @@ async fn run(
                             conn.view = *view;
                             if was.is_none() && conn.view.is_some() {
                                 let settings = state.store.exam_camera(c.exam_id).await?;
+                                let rec = CandidateServerMsg::Recording {
+                                    on: settings.recording,
+                                    kbps: settings.recording_kbps,
+                                    chunk_ms: settings.recording_chunk_ms,
+                                };
                                 conn.profile = Some(state.frames.attach(c.id, c.room_id, c.exam_id, settings));
                                 if let Some(r) = reply {
                                     send(&mut tx, &r).await?;
                                 }
                                 send_profile(&mut tx, state, c, &mut conn).await?;
+                                send(&mut tx, &rec).await?;
                                 if let Some(v) = conn.view
                                     && let Some(problem) = state.frames.problem(c.id, v)
                                 {

@@ -50,17 +50,19 @@ pub async fn handler(
         None => None,
     };
     let settings = state.store.exam_camera(summary.exam_id).await.map_err(AppError::from)?;
-    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
-        let hello = FramesServerMsg::Hello {
-            protocol: PROTOCOL_VERSION,
-            settings,
-            server_time: Utc::now(),
-        };
-        let subscription = state.frames.subscribe(room, only);
-        if let Err(e) = run(socket, hello, subscription).await {
-            tracing::debug!(error = %e, %room, "frames socket closed");
-        }
-    }))
+    Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
+        move |socket| async move {
+            let hello = FramesServerMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                settings,
+                server_time: Utc::now(),
+            };
+            let subscription = state.frames.subscribe(room, only);
+            if let Err(e) = run(socket, hello, subscription).await {
+                tracing::debug!(error = %e, %room, "frames socket closed");
+            }
+        },
+    ))
 }
 
 async fn send_frame(tx: &mut Sink, frame: axum::body::Bytes) -> anyhow::Result<()> {

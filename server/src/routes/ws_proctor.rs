@@ -39,11 +39,13 @@ pub async fn handler(
     if !svc::may_watch(&state, &user, room).await? {
         return Err(AppError::Forbidden.into());
     }
-    Ok(ws.max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(move |socket| async move {
-        if let Err(e) = run(socket, state, room).await {
-            tracing::debug!(error = %e, %room, "proctor socket closed");
-        }
-    }))
+    Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
+        move |socket| async move {
+            if let Err(e) = run(socket, state, room).await {
+                tracing::debug!(error = %e, %room, "proctor socket closed");
+            }
+        },
+    ))
 }
 
 /// Sends a snapshot and returns its sequence number.

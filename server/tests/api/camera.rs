@@ -291,7 +291,7 @@ async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_eviden
     tile_flags(&mut feed, id, |f| f.is_empty()).await;
 
     // Evidence: the first frame (sample) and the frames after each flag, indexed and served.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let evidence = app.state.store.evidence(id).await.expect("db");
     assert!(evidence.len() >= 3, "{evidence:?}");
     assert_eq!(evidence[0].reason, app::domain::camera::EvidenceReason::Sample);
@@ -322,7 +322,7 @@ async fn samples_are_kept_once_per_interval() {
         pc.send_bytes(frame(View::Pc, seq + 1, &jpeg(320, 240, seq, false), 320, 240)).await;
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let kept = app.state.store.evidence(id).await.expect("db");
     assert!((3..=4).contains(&kept.len()), "{}", kept.len());
     let gaps: Vec<i64> =
@@ -345,4 +345,81 @@ async fn a_lost_phone_raises_second_view_lost_until_it_is_back() {
     assert_eq!(flags, vec![FlagKind::PhoneLost]);
     let (_phone, _) = camera_socket(&app, &me, View::Phone).await;
     tile_flags(&mut feed, id, |f| f.is_empty()).await;
+}
+
+async fn chunk(
+    app: &TestApp,
+    cookie: &str,
+    view: &str,
+    recorder: &str,
+    seq: u32,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let res = reqwest::Client::new()
+        .post(
+            app.url(&format!("/api/candidate/recording?view={view}&recorder={recorder}&seq={seq}")),
+        )
+        .header("cookie", cookie)
+        .header("content-type", "video/webm")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file() {
+    let app = spawn_app().await;
+    let id = candidate_id(&app, "T-0001").await;
+    jump(&app, id, Phase::InExam).await;
+    let me = app.candidate_cookie("T-0001").await;
+    let head = |n: u8| {
+        let mut v = vec![0x1A, 0x45, 0xDF, 0xA3];
+        v.extend(std::iter::repeat_n(n, 1000));
+        v
+    };
+    // Off unless the exam records.
+    let (status, body) = chunk(&app, &me, "pc", "rec00001", 0, head(1)).await;
+    assert_eq!((status, body["kind"].as_str()), (409, Some("recording_off")));
+    let s = CameraSettings { recording: true, ..Default::default() };
+    app.state.store.set_exam_camera(app.exam, &s).await.expect("settings");
+
+    let (status, body) = chunk(&app, &me, "pc", "rec00001", 0, b"not webm".to_vec()).await;
+    assert_eq!((status, body["kind"].as_str()), (422, Some("not_a_webm")));
+    let (status, body) = chunk(&app, &me, "pc", "../x", 0, head(1)).await;
+    assert_eq!((status, body["kind"].as_str()), (400, Some("validation")));
+    assert_eq!(
+        chunk(&app, &me, "pc", "rec00001", 0, head(1)).await,
+        (200, serde_json::json!({ "next": 1 }))
+    );
+    assert_eq!(chunk(&app, &me, "pc", "rec00001", 1, vec![2; 500]).await.1["next"], 2);
+    // A retried chunk is acknowledged and not stored twice; a gap is refused with the one expected.
+    assert_eq!(chunk(&app, &me, "pc", "rec00001", 1, vec![2; 500]).await.1["next"], 2);
+    let (status, body) = chunk(&app, &me, "pc", "rec00001", 5, vec![3; 10]).await;
+    assert_eq!(
+        (status, body["kind"].as_str(), body["expected"].as_u64()),
+        (409, Some("chunk_out_of_order"), Some(2))
+    );
+    assert_eq!(chunk(&app, &me, "pc", "rec00001", 2, vec![3; 10]).await.1["next"], 3);
+    // A restarted recorder makes a new file; the phone's view is not on before the second view.
+    assert_eq!(chunk(&app, &me, "pc", "rec00002", 0, head(9)).await.0, 200);
+    let other = candidate_id(&app, "T-0002").await;
+    jump(&app, other, Phase::FirstViewOn).await;
+    let them = app.candidate_cookie("T-0002").await;
+    assert_eq!(chunk(&app, &them, "phone", "rec00003", 0, head(1)).await.1["kind"], "not_ready");
+
+    let list = app.state.store.recordings(id).await.expect("db");
+    assert_eq!(list.iter().map(|r| r.chunks).collect::<Vec<_>>(), vec![3, 1]);
+    let a = app.staff_cookie("proctora").await;
+    let (status, bytes) = get(&app, &format!("/media/recordings/{}", list[0].id), &a).await;
+    let mut want = head(1);
+    want.extend(vec![2; 500]);
+    want.extend(vec![3; 10]);
+    assert_eq!((status, bytes.len()), (200, want.len()));
+    assert_eq!(bytes, want);
+    let b = app.staff_cookie("proctorb").await;
+    assert_eq!(get(&app, &format!("/media/recordings/{}", list[0].id), &b).await.0, 403);
+    assert_eq!(get(&app, &format!("/media/recordings/{}", list[0].id), &me).await.0, 403);
 }

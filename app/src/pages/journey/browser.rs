@@ -4,8 +4,17 @@ use crate::domain::AppError;
 use serde::de::DeserializeOwned;
 
 /// Posts JPEG bytes to `url` and decodes the JSON reply (or the typed error).
-#[cfg(feature = "hydrate")]
 pub async fn post_jpeg<T: DeserializeOwned>(url: &str, bytes: Vec<u8>) -> Result<T, AppError> {
+    post_bytes(url, bytes, "image/jpeg").await
+}
+
+/// Posts `bytes` of `content_type` to `url` and decodes the JSON reply (or the typed error).
+#[cfg(feature = "hydrate")]
+pub async fn post_bytes<T: DeserializeOwned>(
+    url: &str,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> Result<T, AppError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let net = |e: wasm_bindgen::JsValue| AppError::Request { message: format!("{e:?}") };
@@ -15,7 +24,7 @@ pub async fn post_jpeg<T: DeserializeOwned>(url: &str, bytes: Vec<u8>) -> Result
     let body = js_sys::Uint8Array::from(bytes.as_slice());
     init.set_body(&body);
     let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(net)?;
-    request.headers().set("Content-Type", "image/jpeg").map_err(net)?;
+    request.headers().set("Content-Type", content_type).map_err(net)?;
     let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?;
     let resp: web_sys::Response = resp.dyn_into().map_err(net)?;
     let text = JsFuture::from(resp.text().map_err(net)?).await.map_err(net)?;
@@ -29,7 +38,11 @@ pub async fn post_jpeg<T: DeserializeOwned>(url: &str, bytes: Vec<u8>) -> Result
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub async fn post_jpeg<T: DeserializeOwned>(_url: &str, _bytes: Vec<u8>) -> Result<T, AppError> {
+pub async fn post_bytes<T: DeserializeOwned>(
+    _url: &str,
+    _bytes: Vec<u8>,
+    _content_type: &str,
+) -> Result<T, AppError> {
     Err(AppError::Unavailable)
 }
 

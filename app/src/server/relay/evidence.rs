@@ -10,10 +10,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Frames waiting to be written before new ones are dropped (and counted).
-pub const QUEUE: usize = 4096;
-/// Rows indexed per transaction at most.
-const BATCH: usize = 128;
+/// Frames waiting to be written before new ones are dropped (and counted). A queued frame
+/// shares its bytes with the relay's latest frame, so a full queue costs little extra memory.
+pub const QUEUE: usize = 16_384;
+/// Frames written and indexed per batch at most.
+const BATCH: usize = 512;
+/// Pause between batches, so frames arriving one by one are written together.
+const COALESCE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A frame to keep: the relayed bytes (header + JPEG).
 #[derive(Debug, Clone)]
@@ -47,6 +50,7 @@ pub fn spawn(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>) -> mpsc::Sender<E
     tokio::spawn(async move {
         let mut jobs = Vec::with_capacity(BATCH);
         while rx.recv_many(&mut jobs, BATCH).await > 0 {
+            let mut items = Vec::with_capacity(jobs.len());
             let mut rows = Vec::with_capacity(jobs.len());
             for job in jobs.drain(..) {
                 let Some(h) = RelayHeader::parse(&job.frame) else {
@@ -54,10 +58,6 @@ pub fn spawn(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>) -> mpsc::Sender<E
                 };
                 let key = blob_key(&job, &h);
                 let jpeg = job.frame.slice(DOWN_HEADER_LEN..);
-                if let Err(e) = blobs.put(&key, jpeg.to_vec()).await {
-                    tracing::warn!(error = %e, key, "evidence frame not written");
-                    continue;
-                }
                 rows.push(NewEvidence {
                     candidate: job.candidate,
                     view: h.view,
@@ -68,12 +68,27 @@ pub fn spawn(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>) -> mpsc::Sender<E
                     width: h.width,
                     height: h.height,
                     bytes: jpeg.len(),
-                    blob_key: key,
+                    blob_key: key.clone(),
                 });
+                items.push((key, jpeg));
             }
+            // Index only what was written.
+            let written = blobs.put_many(items).await;
+            let rows: Vec<_> = rows
+                .into_iter()
+                .zip(written)
+                .filter_map(|(row, r)| match r {
+                    Ok(()) => Some(row),
+                    Err(e) => {
+                        tracing::warn!(error = %e, key = row.blob_key, "evidence frame not written");
+                        None
+                    }
+                })
+                .collect();
             if let Err(e) = store.add_evidence(&rows).await {
                 tracing::warn!(error = %e, n = rows.len(), "evidence frames not indexed");
             }
+            tokio::time::sleep(COALESCE).await;
         }
     });
     tx

@@ -4,4 +4,5 @@ pub mod camera;
 pub mod journey;
 pub mod live;
 pub mod phase;
+pub mod recording;
 pub mod sitting;

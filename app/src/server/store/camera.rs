@@ -3,6 +3,7 @@
 use super::StoreResult;
 use crate::domain::camera::{CameraSettings, EvidenceFrame, EvidenceReason};
 use crate::domain::flag::FlagKind;
+use crate::domain::recording::Recording;
 use crate::domain::{CandidateId, ExamId, RoomId, View};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -53,4 +54,24 @@ pub trait CameraStore: Send + Sync {
     async fn evidence(&self, c: CandidateId) -> StoreResult<Vec<EvidenceFrame>>;
     /// One evidence frame's candidate and blob key.
     async fn evidence_blob(&self, id: i64) -> StoreResult<Option<(CandidateId, String)>>;
+    /// The recording of a recorder instance, created if new: its id and next chunk expected.
+    async fn open_recording(
+        &self,
+        c: CandidateId,
+        view: View,
+        recorder: &str,
+        blob_prefix: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(i64, u32)>;
+    /// Records chunk `seq` of `len` bytes as stored, if `seq` is still the next expected.
+    async fn advance_recording(
+        &self,
+        id: i64,
+        seq: u32,
+        len: usize,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn recordings(&self, c: CandidateId) -> StoreResult<Vec<Recording>>;
+    /// A recording's candidate, blob prefix and chunk count.
+    async fn recording_blobs(&self, id: i64) -> StoreResult<Option<(CandidateId, String, u32)>>;
 }

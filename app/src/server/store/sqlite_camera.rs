@@ -3,6 +3,7 @@ use super::camera::{CameraStore, NewEvidence};
 use super::{SqliteStore, StoreError, StoreResult};
 use crate::domain::camera::{CameraSettings, EvidenceFrame, EvidenceReason};
 use crate::domain::flag::FlagKind;
+use crate::domain::recording::Recording;
 use crate::domain::{CandidateId, ExamId, RoomId, View};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -24,11 +25,7 @@ struct EvidenceRow {
 impl TryFrom<EvidenceRow> for EvidenceFrame {
     type Error = StoreError;
     fn try_from(r: EvidenceRow) -> StoreResult<Self> {
-        let view = match r.view.as_str() {
-            "pc" => View::Pc,
-            "phone" => View::Phone,
-            other => return Err(StoreError::Corrupt(other.to_string())),
-        };
+        let view = view_of(&r.view)?;
         let reason = match r.reason.as_str() {
             "sample" => EvidenceReason::Sample,
             "flag" => EvidenceReason::Flag,
@@ -47,6 +44,16 @@ impl TryFrom<EvidenceRow> for EvidenceFrame {
         })
     }
 }
+
+fn view_of(v: &str) -> StoreResult<View> {
+    match v {
+        "pc" => Ok(View::Pc),
+        "phone" => Ok(View::Phone),
+        other => Err(StoreError::Corrupt(other.to_string())),
+    }
+}
+
+type RecordingRow = (i64, String, DateTime<Utc>, DateTime<Utc>, i64, i64);
 
 fn kinds(rows: Vec<String>) -> StoreResult<Vec<FlagKind>> {
     rows.into_iter().map(|k| FlagKind::parse(&k).ok_or(StoreError::Corrupt(k))).collect()
@@ -186,5 +193,97 @@ impl CameraStore for SqliteStore {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(c, k)| (CandidateId(c), k)))
+    }
+
+    async fn open_recording(
+        &self,
+        c: CandidateId,
+        view: View,
+        recorder: &str,
+        blob_prefix: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(i64, u32)> {
+        sqlx::query(
+            "INSERT INTO recordings (candidate_id, view, recorder, blob_prefix, started_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(c.0)
+        .bind(view.as_str())
+        .bind(recorder)
+        .bind(blob_prefix)
+        .bind(at)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        let (id, next): (i64, i64) = sqlx::query_as(
+            "SELECT id, next_seq FROM recordings WHERE candidate_id = ? AND view = ? AND recorder = ?",
+        )
+        .bind(c.0)
+        .bind(view.as_str())
+        .bind(recorder)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((id, u32::try_from(next).map_err(|_| StoreError::Corrupt(next.to_string()))?))
+    }
+
+    async fn advance_recording(
+        &self,
+        id: i64,
+        seq: u32,
+        len: usize,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE recordings SET next_seq = next_seq + 1, bytes = bytes + ?, updated_at = ?
+             WHERE id = ? AND next_seq = ?",
+        )
+        .bind(i64::try_from(len).unwrap_or(i64::MAX))
+        .bind(at)
+        .bind(id)
+        .bind(i64::from(seq))
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn recordings(&self, c: CandidateId) -> StoreResult<Vec<Recording>> {
+        let rows: Vec<RecordingRow> = sqlx::query_as(
+            "SELECT id, view, started_at, updated_at, next_seq, bytes FROM recordings
+             WHERE candidate_id = ? AND next_seq > 0 ORDER BY started_at, id",
+        )
+        .bind(c.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, view, started_at, updated_at, chunks, bytes)| {
+                Ok(Recording {
+                    id,
+                    view: view_of(&view)?,
+                    started_at,
+                    updated_at,
+                    chunks: u32::try_from(chunks)
+                        .map_err(|_| StoreError::Corrupt(chunks.to_string()))?,
+                    bytes: u64::try_from(bytes)
+                        .map_err(|_| StoreError::Corrupt(bytes.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn recording_blobs(&self, id: i64) -> StoreResult<Option<(CandidateId, String, u32)>> {
+        let row: Option<(i64, String, i64)> = sqlx::query_as(
+            "SELECT candidate_id, blob_prefix, next_seq FROM recordings WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(c, p, n)| {
+            Ok((
+                CandidateId(c),
+                p,
+                u32::try_from(n).map_err(|_| StoreError::Corrupt(n.to_string()))?,
+            ))
+        })
+        .transpose()
     }
 }

@@ -1,0 +1,64 @@
+//! Recording chunks: checked, stored as blobs in order, one file (a chunk sequence) per
+//! recorder instance; read back as one WebM stream.
+use super::super::state::AppState;
+use crate::domain::camera::view_is_on;
+use crate::domain::recording::{
+    ChunkAck, ChunkDecision, MAX_CHUNK_BYTES, decide_chunk, is_webm_start, valid_recorder,
+};
+use crate::domain::{AppError, CandidateId, Field, Missing, ValidationCode, View};
+use chrono::Utc;
+
+/// The blob key of chunk `seq` of a recording.
+pub fn chunk_key(prefix: &str, seq: u32) -> String {
+    format!("{prefix}/{seq:06}.webm")
+}
+
+/// Stores chunk `seq` of recorder `recorder` of `c`'s `view`.
+pub async fn add_chunk(
+    state: &AppState,
+    c: CandidateId,
+    view: View,
+    recorder: &str,
+    seq: u32,
+    bytes: Vec<u8>,
+) -> Result<ChunkAck, AppError> {
+    let cand = state.store.candidate(c).await?.ok_or(AppError::NotFound)?;
+    if !state.store.exam_camera(cand.exam_id).await?.recording {
+        return Err(AppError::RecordingOff);
+    }
+    if !view_is_on(view, cand.phase) {
+        let missing = if view == View::Pc { Missing::IdentityPhoto } else { Missing::PhoneCheck };
+        return Err(AppError::NotReady { missing });
+    }
+    if !valid_recorder(recorder) {
+        return Err(AppError::Validation {
+            field: Field::Recorder,
+            code: ValidationCode::BadFormat,
+        });
+    }
+    if bytes.len() > MAX_CHUNK_BYTES {
+        return Err(AppError::PhotoTooLarge);
+    }
+    if bytes.is_empty() || (seq == 0 && !is_webm_start(&bytes)) {
+        return Err(AppError::NotAWebm);
+    }
+    let now = Utc::now();
+    let prefix = format!("recordings/{}/{}/{}-{recorder}", cand.exam_id.0, c.0, view.as_str());
+    let (id, next) = state.store.open_recording(c, view, recorder, &prefix, now).await?;
+    match decide_chunk(next, seq) {
+        ChunkDecision::Duplicate => Ok(ChunkAck { next }),
+        ChunkDecision::Gap { expected } => Err(AppError::ChunkOutOfOrder { expected }),
+        ChunkDecision::Append => {
+            // The blob first: the index never points at a chunk that is not on disk.
+            let len = bytes.len();
+            state
+                .blobs
+                .put(&chunk_key(&prefix, seq), bytes)
+                .await
+                .map_err(|e| AppError::from(super::super::error::ServerError::from(e)))?;
+            // `false`: a concurrent retry of the same chunk advanced it first; same outcome.
+            let _ = state.store.advance_recording(id, seq, len, now).await?;
+            Ok(ChunkAck { next: seq + 1 })
+        }
+    }
+}
