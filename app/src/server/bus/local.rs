@@ -23,6 +23,20 @@ impl LocalBus {
     }
 }
 
+/// A candidate's own topic carries a few events an hour (phase changes, camera problems):
+/// a small buffer, since one channel per connected candidate is allocated up front (at the
+/// room topics' 1,024 slots, 2,000 candidates would hold ~0.5 GB). A lag still gives a gap.
+const CANDIDATE_TOPIC_CAPACITY: usize = 16;
+
+impl LocalBus {
+    fn capacity_for(&self, topic: Topic) -> usize {
+        match topic {
+            Topic::Candidate(_) => self.capacity.min(CANDIDATE_TOPIC_CAPACITY),
+            Topic::Room(_) | Topic::Exam(_) => self.capacity,
+        }
+    }
+}
+
 impl Default for LocalBus {
     fn default() -> Self {
         Self::new(1024)
@@ -67,7 +81,7 @@ impl EventBus for LocalBus {
         let rx = match &state.sender {
             Some(sender) => sender.subscribe(),
             None => {
-                let (sender, rx) = broadcast::channel(self.capacity);
+                let (sender, rx) = broadcast::channel(self.capacity_for(topic));
                 state.sender = Some(sender);
                 rx
             }
