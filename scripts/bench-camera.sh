@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Camera relay benchmark (see server/benches/camera.rs): 2,000 candidates × 2 views sending
+# JPEG frames, a proctor frames socket per room plus focus sockets, against the real server and
+# a bare relay in the same run. Options after the script name go to the bench, e.g.
+# `scripts/bench-camera.sh --candidates 500 --measure 20`. Results go to BENCHMARKS.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Each side holds one socket per candidate view: raise the open-file limit (children inherit it).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+exec cargo bench -p server --bench camera -- "$@"

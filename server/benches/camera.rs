@@ -1,0 +1,450 @@
+//! Camera relay benchmark: thousands of candidate views sending real JPEG frames at the grid
+//! rate, a proctor frames socket per room and a few focus sockets, against (a) the real
+//! `vigil serve` and (b) a bare relay written here, each in its own process and measured in the
+//! same run with the same client code. Reports frames/s in and out, capture-to-proctor
+//! latency, the server's CPU and RSS, and the real/bare ratios, as a Markdown table.
+//!
+//! Run with `scripts/bench-camera.sh` (or `cargo bench -p server --bench camera -- [options]`):
+//!   --candidates N   candidates, each with a PC and a phone socket (default 2000)
+//!   --per-room N     candidates per room, one proctor socket per room (default 50)
+//!   --rooms N        alternatively, the number of rooms (sets --per-room)
+//!   --focus N        proctor sockets focused on one candidate, in different rooms (default 10)
+//!   --warmup S       seconds between the last connection and the window (default 10)
+//!   --measure S      seconds measured (default 30)
+//!   --only real|bare measure one of the two
+#[path = "camera/bare.rs"]
+mod bare;
+#[path = "camera/load.rs"]
+mod load;
+#[path = "camera/target.rs"]
+mod target;
+
+use app::domain::camera::CameraSettings;
+use futures::StreamExt;
+use load::{Pictures, Stats};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+use target::{Shape, Target};
+use tokio::time::Instant;
+
+/// The targets this bench holds the real server to.
+const P99_TARGET_MS: f64 = 100.0;
+const RSS_TARGET_MB: f64 = 300.0;
+const CPU_TARGET_RATIO: f64 = 1.5;
+/// Sockets being opened at once.
+const CONNECTS_IN_FLIGHT: usize = 64;
+
+#[derive(Debug, Clone)]
+struct Opts {
+    shape: Shape,
+    warmup: u64,
+    measure: u64,
+    only: Option<String>,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: camera [--candidates N] [--per-room N | --rooms N] [--focus N] [--warmup S] \
+         [--measure S] [--only real|bare]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Opts {
+    let mut o = Opts {
+        shape: Shape { candidates: 2000, per_room: 50, focus: 10 },
+        warmup: 10,
+        measure: 30,
+        only: None,
+    };
+    let mut rooms = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let num = |args: &mut dyn Iterator<Item = String>| -> usize {
+            args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
+        };
+        match a.as_str() {
+            "--bench" => {} // passed by `cargo bench`
+            "--candidates" => o.shape.candidates = num(&mut args),
+            "--per-room" => o.shape.per_room = num(&mut args),
+            "--rooms" => rooms = Some(num(&mut args)),
+            "--focus" => o.shape.focus = num(&mut args),
+            "--warmup" => o.warmup = num(&mut args) as u64,
+            "--measure" => o.measure = num(&mut args) as u64,
+            "--only" => {
+                o.only = args.next().filter(|v| v == "real" || v == "bare").or_else(|| usage())
+            }
+            n if n.parse::<usize>().is_ok() => o.shape.candidates = n.parse().unwrap_or(2000),
+            _ => usage(),
+        }
+    }
+    if o.shape.candidates == 0 || o.shape.per_room == 0 || o.measure == 0 {
+        usage();
+    }
+    if let Some(r) = rooms.filter(|&r| r > 0) {
+        o.shape.per_room = o.shape.candidates.div_ceil(r);
+    }
+    o
+}
+
+/// What one target did in the window.
+struct Outcome {
+    name: &'static str,
+    candidate_sockets: usize,
+    proctor_sockets: usize,
+    fps_in: f64,
+    fps_out: f64,
+    mbps_in: f64,
+    mbps_out: f64,
+    p50: f64,
+    p99: f64,
+    focus: Option<(f64, f64)>,
+    cpu: f64,
+    loadgen_cpu: f64,
+    /// Everything else running on the machine in the window (other builds disturb the run).
+    other_cpu: f64,
+    rss: f64,
+    hwm: f64,
+    notes: Vec<String>,
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(sorted[idx.min(sorted.len() - 1)]) / 1000.0
+}
+
+/// Opens proctor sockets one after the other; their tasks and the failures.
+async fn open_proctors(
+    list: Vec<load::ProctorConn>,
+    stats: &Arc<Stats>,
+) -> (Vec<tokio::task::JoinHandle<()>>, Vec<String>) {
+    let (mut tasks, mut failures) = (Vec::new(), Vec::new());
+    for p in list {
+        match load::connect(&p.url, p.cookie.as_deref()).await {
+            Ok(ws) => tasks.push(tokio::spawn(load::proctor(ws, p, stats.clone()))),
+            Err(e) => failures.push(format!("proctor socket: {e:#}")),
+        }
+    }
+    (tasks, failures)
+}
+
+async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
+    let stats = Arc::new(Stats::new(&t.ids, &t.rooms));
+    let mut notes = vec![format!("setup (seed, start, log in): {:.1} s", t.setup.as_secs_f64())];
+    // Room sockets first (frames flow as candidates come), focus sockets once the candidates
+    // are connected (a proctor opens a candidate who is online).
+    let (room_socks, focus_socks): (Vec<_>, Vec<_>) =
+        t.proctor_sockets.iter().cloned().partition(|p| p.focus.is_none());
+    let focus_socks_empty = focus_socks.is_empty();
+    let (mut tasks, mut failures) = open_proctors(room_socks, &stats).await;
+    let total = t.candidate_sockets.len();
+    let period = Duration::from_millis(u64::from(CameraSettings::default().grid.interval_ms));
+    let started = Instant::now();
+    let epoch = started + Duration::from_millis(200);
+    let mut opened = futures::stream::iter(t.candidate_sockets.iter().cloned().enumerate())
+        .map(|(k, c)| async move {
+            let res = load::connect(&c.url, c.cookie.as_deref()).await;
+            (k, c, res)
+        })
+        .buffer_unordered(CONNECTS_IN_FLIGHT);
+    let mut candidate_sockets = 0;
+    while let Some((k, c, res)) = opened.next().await {
+        match res {
+            Ok(ws) => {
+                // Spread evenly over the grid period, in plan order.
+                let mut first = epoch + period.mul_f64(k as f64 / total as f64);
+                while first < Instant::now() {
+                    first += period;
+                }
+                candidate_sockets += 1;
+                tasks.push(tokio::spawn(load::candidate(
+                    ws,
+                    c,
+                    first,
+                    pics.clone(),
+                    stats.clone(),
+                )));
+            }
+            Err(e) => failures.push(format!("candidate socket: {e:#}")),
+        }
+    }
+    drop(opened);
+    let open_secs = started.elapsed().as_secs_f64();
+    // Let every page finish its hello before proctors open candidates.
+    let settle = Duration::from_secs(2.min(o.warmup));
+    tokio::time::sleep(settle).await;
+    let (focus_tasks, focus_failures) = open_proctors(focus_socks, &stats).await;
+    let proctor_sockets = tasks.len() - candidate_sockets + focus_tasks.len();
+    tasks.extend(focus_tasks);
+    failures.extend(focus_failures);
+    eprintln!(
+        "[{}] {candidate_sockets}/{total} candidate and {proctor_sockets}/{} proctor sockets open \
+         (candidates in {open_secs:.1} s); warming up {} s",
+        t.name,
+        t.proctor_sockets.len(),
+        o.warmup
+    );
+    notes.push(format!("candidate sockets opened in {open_secs:.1} s"));
+    if !failures.is_empty() {
+        notes.push(format!("{} sockets failed to open, e.g. {}", failures.len(), failures[0]));
+    }
+    tokio::time::sleep(Duration::from_secs(o.warmup) - settle).await;
+
+    let (pid, me) = (t.pid(), std::process::id());
+    let (c0, cpu0, me0) = (stats.counts(), target::cpu_secs(pid), target::cpu_secs(me));
+    let busy0 = target::machine_busy_secs();
+    let rss0 = target::status_mb(pid, "VmRSS");
+    let t0 = Instant::now();
+    stats.measuring.store(true, Relaxed);
+    let m0 = target::metrics(&t.base).await;
+    tokio::time::sleep(Duration::from_secs(o.measure)).await;
+    stats.measuring.store(false, Relaxed);
+    let secs = t0.elapsed().as_secs_f64();
+    let (c1, cpu1, me1) = (stats.counts(), target::cpu_secs(pid), target::cpu_secs(me));
+    let busy = target::machine_busy_secs() - busy0;
+    let (rss, hwm) = (target::status_mb(pid, "VmRSS"), target::status_mb(pid, "VmHWM"));
+    if let (Some(m0), Some(m1)) = (m0, target::metrics(&t.base).await) {
+        let get =
+            |m: &std::collections::BTreeMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
+        let accepted =
+            get(&m1, "vigil_frames_accepted_total") - get(&m0, "vigil_frames_accepted_total");
+        let refused: Vec<String> = m1
+            .iter()
+            .filter(|(k, v)| k.starts_with("vigil_frames_refused_total") && **v > 0.0)
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        notes.push(format!(
+            "server /metrics: {:.1} frames/s accepted in the window; refused since start: {}; \
+             evidence frames dropped since start: {}",
+            accepted / secs,
+            if refused.is_empty() { "none".to_string() } else { refused.join(", ") },
+            get(&m1, "vigil_evidence_dropped_total")
+        ));
+    }
+    for task in &tasks {
+        task.abort();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (problems, lines) = t.log_problems(8);
+    t.stop();
+
+    notes.push(format!("server RSS {rss0:.0} MB at the window's start, {rss:.0} MB at its end"));
+    let c = c1.since(c0);
+    let mut room = std::mem::take(&mut *stats.lat_room.lock().expect("lock"));
+    let mut focus = std::mem::take(&mut *stats.lat_focus.lock().expect("lock"));
+    let mut all: Vec<u32> = room.iter().chain(focus.iter()).copied().collect();
+    for v in [&mut room, &mut focus, &mut all] {
+        v.sort_unstable();
+    }
+    let expected_room = c.sent as f64;
+    notes.push(format!(
+        "room sockets got {:.1}% of the frames sent (latest-wins drops the rest); focus sockets \
+         {:.1} frames/s; {:.1} focus-profile frames/s sent; {} send ticks skipped (previous frame \
+         not yet written)",
+        100.0 * c.recv_room as f64 / expected_room.max(1.0),
+        c.recv_focus as f64 / secs,
+        c.sent_focus as f64 / secs,
+        c.skipped
+    ));
+    if !room.is_empty() {
+        notes.push(format!(
+            "room sockets p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+            percentile(&room, 0.5),
+            percentile(&room, 0.99),
+            percentile(&room, 1.0),
+            room.len()
+        ));
+    }
+    notes.push(format!(
+        "profile switches seen by candidates: {}; heartbeat acks: {}",
+        stats.profile_switches.load(Relaxed),
+        stats.heartbeat_acks.load(Relaxed)
+    ));
+    if !focus_socks_empty && stats.profile_switches.load(Relaxed) == 0 {
+        notes.push("PROBLEM: focus sockets are open but no candidate was switched to focus".into());
+    }
+    let to_c = stats.to_candidates.lock().expect("lock").clone();
+    let to_p = stats.to_proctors.lock().expect("lock").clone();
+    notes.push(format!("other messages to candidates: {to_c:?}; to proctors: {to_p:?}"));
+    let (mis, bad) = (stats.misrouted.load(Relaxed), stats.corrupt.load(Relaxed));
+    let (cc, pc) = (stats.candidate_closed.load(Relaxed), stats.proctor_closed.load(Relaxed));
+    if mis + bad + cc + pc > 0 {
+        notes.push(format!(
+            "PROBLEMS: {mis} misrouted frames, {bad} corrupt frames, {cc} candidate and {pc} \
+             proctor sockets closed"
+        ));
+    }
+    let coarse = stats.coarse_latencies.load(Relaxed);
+    if coarse > 0 {
+        notes.push(format!("{coarse} latencies timed from the header's ms clock only"));
+    }
+    for e in stats.events.lock().expect("lock").iter() {
+        notes.push(format!("event: {e}"));
+    }
+    if problems > 0 {
+        notes.push(format!("server log: {problems} warning/error lines, first ones:"));
+        notes.extend(
+            lines.into_iter().map(|l| format!("    {}", l.chars().take(300).collect::<String>())),
+        );
+    }
+    Outcome {
+        name: t.name,
+        candidate_sockets,
+        proctor_sockets,
+        fps_in: c.sent as f64 / secs,
+        fps_out: (c.recv_room + c.recv_focus) as f64 / secs,
+        mbps_in: c.sent_bytes as f64 / secs / 1e6,
+        mbps_out: c.recv_bytes as f64 / secs / 1e6,
+        p50: percentile(&all, 0.5),
+        p99: percentile(&all, 0.99),
+        focus: (!focus.is_empty()).then(|| (percentile(&focus, 0.5), percentile(&focus, 0.99))),
+        other_cpu: 100.0 * (busy - (cpu1 - cpu0) - (me1 - me0)).max(0.0) / secs,
+        cpu: 100.0 * (cpu1 - cpu0) / secs,
+        loadgen_cpu: 100.0 * (me1 - me0) / secs,
+        rss,
+        hwm,
+        notes,
+    }
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 && a.is_finite() && b.is_finite() { format!("{:.2}×", a / b) } else { "–".into() }
+}
+
+fn report(o: &Opts, pics: &Pictures, runs: &[Outcome]) {
+    let s = o.shape;
+    println!();
+    println!(
+        "Camera relay: {} candidates × 2 views in {} rooms of ≤{}, {} room + {} focus proctor \
+         sockets; grid frames {}; warm-up {} s, window {} s; {} CPU cores shared by server and \
+         load generator.",
+        s.candidates,
+        s.rooms(),
+        s.per_room,
+        s.rooms(),
+        s.focus_seats().len(),
+        pics.describe(),
+        o.warmup,
+        o.measure,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!(
+        "| relay | candidate sockets | proctor sockets | frames/s in | frames/s out | MB/s in | \
+         MB/s out | p50 ms | p99 ms | server CPU % of a core | server RSS MB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in runs {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.0} | {:.1} | {:.1} | {:.2} | {:.2} | {:.0} | {:.0} |",
+            r.name,
+            r.candidate_sockets,
+            r.proctor_sockets,
+            r.fps_in,
+            r.fps_out,
+            r.mbps_in,
+            r.mbps_out,
+            r.p50,
+            r.p99,
+            r.cpu,
+            r.rss
+        );
+    }
+    let real = runs.iter().find(|r| r.name != "bare relay");
+    let bare = runs.iter().find(|r| r.name == "bare relay");
+    if let (Some(real), Some(bare)) = (real, bare) {
+        println!(
+            "| real / bare | | | {} | {} | | | {} | {} | {} | {} |",
+            ratio(real.fps_in, bare.fps_in),
+            ratio(real.fps_out, bare.fps_out),
+            ratio(real.p50, bare.p50),
+            ratio(real.p99, bare.p99),
+            ratio(real.cpu, bare.cpu),
+            ratio(real.rss, bare.rss)
+        );
+    }
+    println!();
+    for r in runs {
+        println!("{}:", r.name);
+        if let Some((p50, p99)) = r.focus {
+            println!("- focus sockets: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        }
+        println!(
+            "- load generator CPU {:.0}% of a core; other processes {:.0}% of a core{}; server \
+             peak RSS (VmHWM) {:.0} MB",
+            r.loadgen_cpu,
+            r.other_cpu,
+            if r.other_cpu > 20.0 { " (WARNING: the machine was not quiet)" } else { "" },
+            r.hwm
+        );
+        for n in &r.notes {
+            println!("- {n}");
+        }
+    }
+    if let Some(real) = real {
+        println!();
+        println!("Targets (real server):");
+        let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
+        println!(
+            "- p99 capture→proctor ≤ {P99_TARGET_MS} ms: {} ({:.2} ms)",
+            verdict(real.p99 <= P99_TARGET_MS && real.fps_out > 0.0),
+            real.p99
+        );
+        println!(
+            "- RSS ≤ {RSS_TARGET_MB} MB: {} ({:.0} MB)",
+            verdict(real.rss <= RSS_TARGET_MB),
+            real.rss
+        );
+        match bare {
+            Some(bare) => println!(
+                "- CPU ≤ {CPU_TARGET_RATIO}× bare relay: {} ({:.0}% vs {:.0}%, {})",
+                verdict(real.cpu <= CPU_TARGET_RATIO * bare.cpu),
+                real.cpu,
+                bare.cpu,
+                ratio(real.cpu, bare.cpu)
+            ),
+            None => println!("- CPU ≤ {CPU_TARGET_RATIO}× bare relay: not measured (--only real)"),
+        }
+    }
+}
+
+async fn run(o: Opts) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let pics = Arc::new(Pictures::generate(&CameraSettings::default()));
+    eprintln!("pictures: {}", pics.describe());
+    let mut runs = Vec::new();
+    if o.only.as_deref() != Some("real") {
+        let t = target::bare(o.shape).await?;
+        eprintln!("[bare relay] started as pid {}", t.pid());
+        runs.push(drive(t, &o, &pics).await);
+    }
+    if o.only.as_deref() != Some("bare") {
+        let t = target::real(o.shape).await?;
+        eprintln!(
+            "[Vigil server] seeded and started as pid {} in {:.1} s",
+            t.pid(),
+            t.setup.as_secs_f64()
+        );
+        runs.push(drive(t, &o, &pics).await);
+    }
+    report(&o, &pics, &runs);
+    eprintln!("total run time {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn main() {
+    if std::env::var(target::ROLE_ENV).as_deref() == Ok("bare-relay") {
+        let addr = std::env::var(target::ADDR_ENV).ok().and_then(|a| a.parse().ok());
+        bare::serve(addr.expect("VIGIL_BENCH_ADDR = host:port"));
+    }
+    let opts = parse_args();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    if let Err(e) = rt.block_on(run(opts)) {
+        eprintln!("camera bench failed: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,498 @@
+//! The load generator: simulated candidate pages that send camera frames, and proctor frame
+//! sockets that receive them. The same code runs against the real server and the bare relay;
+//! only the URLs and cookies differ.
+use app::domain::View;
+use app::domain::camera::{
+    CameraProfile, CameraSettings, DOWN_HEADER_LEN, FrameHeader, ProfileKind, RelayHeader,
+    UP_HEADER_LEN, is_jpeg, jpeg_dimensions,
+};
+use app::domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
+use futures::{SinkExt, StreamExt};
+use image::codecs::jpeg::JpegEncoder;
+use image::{Rgb, RgbImage};
+use rand::{Rng, SeedableRng};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Send times remembered per view socket (by `seq % SLOTS`), for µs-precise latencies.
+const SLOTS: usize = 32;
+const HEARTBEAT: Duration = Duration::from_secs(2);
+/// Grid pictures: around this many bytes (a 320×240 webcam picture at quality 0.6).
+const GRID_TARGET_BYTES: usize = 13_000;
+
+/// Microseconds since the Unix epoch (the clock `captured_ms` is on).
+pub fn now_us() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
+}
+
+/// A handful of distinct JPEGs per profile, rotated so consecutive frames differ.
+pub struct Pictures {
+    grid: Vec<(Bytes, u16, u16)>,
+    focus: Vec<(Bytes, u16, u16)>,
+}
+
+/// A photo-like scene: a lit wall gradient, a desk, a blurred head-and-shoulders shape, low
+/// frequency shading and sensor noise of amplitude `noise`.
+fn scene(w: u32, h: u32, seed: u64, noise: f32) -> RgbImage {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (cx, cy) = (w as f32 * rng.gen_range(0.4..0.6), h as f32 * rng.gen_range(0.35..0.5));
+    let (rx, ry) = (w as f32 * 0.16, h as f32 * 0.24);
+    let tint: [f32; 3] = [rng.gen_range(0.9..1.1), 1.0, rng.gen_range(0.8..1.0)];
+    let phase = rng.gen_range(0.0..std::f32::consts::TAU);
+    RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+        let mut v = 150.0 + 60.0 * fx - 40.0 * fy + 12.0 * (fx * 9.0 + phase).sin();
+        if fy > 0.78 {
+            v = 95.0 + 25.0 * (fx * 23.0 + phase).sin(); // the desk
+        }
+        let d = ((x as f32 - cx) / rx).powi(2) + ((y as f32 - cy) / ry).powi(2);
+        let body = y as f32 > cy + ry * 0.8 && (x as f32 - cx).abs() < rx * 2.2;
+        if d < 1.0 {
+            v = v * 0.35 + 100.0 * (1.0 - d) + 30.0; // the face, lit from the front
+        } else if body {
+            v *= 0.45;
+        }
+        let n = (rng.gen_range(-1.0..1.0f32) + rng.gen_range(-1.0..1.0f32)) * noise;
+        let px = |t: f32| (v * t + n).clamp(0.0, 255.0) as u8;
+        Rgb([px(tint[0]), px(tint[1]), px(tint[2])])
+    })
+}
+
+fn encode(img: &RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality).encode_image(img).expect("jpeg encoding");
+    out
+}
+
+impl Pictures {
+    /// Calibrates the noise so a grid picture is about `GRID_TARGET_BYTES`, then encodes six
+    /// grid and four focus pictures. Each is checked against the frame rules.
+    pub fn generate(settings: &CameraSettings) -> Self {
+        let (g, f) = (settings.grid, settings.focus);
+        let q = |p: &CameraProfile| (p.quality * 100.0).round() as u8;
+        let noise = (1..=40)
+            .map(|n| n as f32 * 1.5)
+            .find(|&n| {
+                let img = scene(u32::from(g.width), u32::from(g.height), 0, n);
+                encode(&img, q(&g)).len() >= GRID_TARGET_BYTES
+            })
+            .unwrap_or(60.0);
+        let make = |p: &CameraProfile, count: u64| -> Vec<(Bytes, u16, u16)> {
+            (0..count)
+                .map(|s| {
+                    let img = scene(u32::from(p.width), u32::from(p.height), s, noise);
+                    let jpeg = encode(&img, q(p));
+                    let header = FrameHeader {
+                        view: View::Pc,
+                        seq: 1,
+                        captured_ms: 0,
+                        width: p.width,
+                        height: p.height,
+                    };
+                    let mut msg = header.encode().to_vec();
+                    msg.extend_from_slice(&jpeg);
+                    FrameHeader::parse(&msg).expect("a generated frame passes the frame rules");
+                    (Bytes::from(jpeg), p.width, p.height)
+                })
+                .collect()
+        };
+        Self { grid: make(&g, 6), focus: make(&f, 4) }
+    }
+
+    fn pick(&self, kind: ProfileKind, n: usize) -> &(Bytes, u16, u16) {
+        let set = match kind {
+            ProfileKind::Grid => &self.grid,
+            ProfileKind::Focus => &self.focus,
+        };
+        &set[n % set.len()]
+    }
+
+    /// "grid 320×240: 12.1–14.0 KB; focus 640×480: …" for the report.
+    pub fn describe(&self) -> String {
+        let range = |set: &[(Bytes, u16, u16)]| {
+            let sizes: Vec<usize> = set.iter().map(|p| p.0.len()).collect();
+            let (lo, hi) = (sizes.iter().min().copied(), sizes.iter().max().copied());
+            format!(
+                "{}×{}: {:.1}–{:.1} KB",
+                set[0].1,
+                set[0].2,
+                lo.unwrap_or(0) as f64 / 1000.0,
+                hi.unwrap_or(0) as f64 / 1000.0
+            )
+        };
+        format!("grid {}, focus {}", range(&self.grid), range(&self.focus))
+    }
+}
+
+/// One candidate socket to open.
+#[derive(Clone)]
+pub struct CandidateConn {
+    /// Position in the plan (0-based), for the send-time table.
+    pub index: usize,
+    pub view: View,
+    pub url: String,
+    pub cookie: Option<String>,
+}
+
+/// One proctor frames socket to open.
+#[derive(Clone)]
+pub struct ProctorConn {
+    /// Room position in the plan (0-based).
+    pub room: usize,
+    /// The candidate id this socket focuses on, if any.
+    pub focus: Option<i64>,
+    pub url: String,
+    pub cookie: Option<String>,
+}
+
+/// Counters shared by every socket task. Counters run all the time; the measurement takes
+/// differences. Latencies are recorded only while `measuring`.
+pub struct Stats {
+    pub measuring: AtomicBool,
+    pub sent: AtomicU64,
+    pub sent_focus: AtomicU64,
+    pub sent_bytes: AtomicU64,
+    /// Frame ticks skipped because the previous send was still not written.
+    pub skipped: AtomicU64,
+    pub recv_room: AtomicU64,
+    pub recv_focus: AtomicU64,
+    pub recv_bytes: AtomicU64,
+    pub misrouted: AtomicU64,
+    pub corrupt: AtomicU64,
+    pub candidate_closed: AtomicU64,
+    pub proctor_closed: AtomicU64,
+    pub profile_switches: AtomicU64,
+    pub heartbeat_acks: AtomicU64,
+    /// Latencies taken from the header's ms `captured_ms` (send time no longer remembered).
+    pub coarse_latencies: AtomicU64,
+    /// Text messages by `type` (`error:<code>` for errors), to candidates and to proctors.
+    pub to_candidates: Mutex<BTreeMap<String, u64>>,
+    pub to_proctors: Mutex<BTreeMap<String, u64>>,
+    /// The first few unexpected events (closes, errors), verbatim.
+    pub events: Mutex<Vec<String>>,
+    pub lat_room: Mutex<Vec<u32>>,
+    pub lat_focus: Mutex<Vec<u32>>,
+    base_us: u64,
+    sent_at: Vec<AtomicU64>,
+    /// Candidate id → position in the plan.
+    index: HashMap<i64, usize>,
+    /// Room position of each candidate.
+    room_of: Vec<usize>,
+}
+
+/// A snapshot of the running counters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub sent: u64,
+    pub sent_focus: u64,
+    pub sent_bytes: u64,
+    pub skipped: u64,
+    pub recv_room: u64,
+    pub recv_focus: u64,
+    pub recv_bytes: u64,
+}
+
+impl Counts {
+    pub fn since(self, earlier: Counts) -> Counts {
+        Counts {
+            sent: self.sent - earlier.sent,
+            sent_focus: self.sent_focus - earlier.sent_focus,
+            sent_bytes: self.sent_bytes - earlier.sent_bytes,
+            skipped: self.skipped - earlier.skipped,
+            recv_room: self.recv_room - earlier.recv_room,
+            recv_focus: self.recv_focus - earlier.recv_focus,
+            recv_bytes: self.recv_bytes - earlier.recv_bytes,
+        }
+    }
+}
+
+fn bump(map: &Mutex<BTreeMap<String, u64>>, key: String) {
+    *map.lock().expect("lock").entry(key).or_default() += 1;
+}
+
+impl Stats {
+    /// `ids[i]` and `rooms[i]`: candidate `i`'s id and room position.
+    pub fn new(ids: &[i64], rooms: &[usize]) -> Self {
+        Self {
+            measuring: AtomicBool::new(false),
+            sent: AtomicU64::new(0),
+            sent_focus: AtomicU64::new(0),
+            sent_bytes: AtomicU64::new(0),
+            skipped: AtomicU64::new(0),
+            recv_room: AtomicU64::new(0),
+            recv_focus: AtomicU64::new(0),
+            recv_bytes: AtomicU64::new(0),
+            misrouted: AtomicU64::new(0),
+            corrupt: AtomicU64::new(0),
+            candidate_closed: AtomicU64::new(0),
+            proctor_closed: AtomicU64::new(0),
+            profile_switches: AtomicU64::new(0),
+            heartbeat_acks: AtomicU64::new(0),
+            coarse_latencies: AtomicU64::new(0),
+            to_candidates: Mutex::default(),
+            to_proctors: Mutex::default(),
+            events: Mutex::default(),
+            lat_room: Mutex::default(),
+            lat_focus: Mutex::default(),
+            base_us: now_us(),
+            sent_at: (0..ids.len() * 2 * SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            index: ids.iter().enumerate().map(|(i, &id)| (id, i)).collect(),
+            room_of: rooms.to_vec(),
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts {
+            sent: self.sent.load(Relaxed),
+            sent_focus: self.sent_focus.load(Relaxed),
+            sent_bytes: self.sent_bytes.load(Relaxed),
+            skipped: self.skipped.load(Relaxed),
+            recv_room: self.recv_room.load(Relaxed),
+            recv_focus: self.recv_focus.load(Relaxed),
+            recv_bytes: self.recv_bytes.load(Relaxed),
+        }
+    }
+
+    pub fn event(&self, what: String) {
+        let mut events = self.events.lock().expect("lock");
+        if events.len() < 12 {
+            events.push(what);
+        }
+    }
+
+    fn slot(index: usize, view: View, seq: u32) -> usize {
+        let v = usize::from(view == View::Phone);
+        (index * 2 + v) * SLOTS + seq as usize % SLOTS
+    }
+
+    /// Packs (seq, send time) so a reader can tell a stale slot from the frame it holds.
+    fn mark_sent(&self, index: usize, view: View, seq: u32, t_us: u64) {
+        let packed = ((u64::from(seq) & 0xFF_FFFF) << 40)
+            | (t_us.saturating_sub(self.base_us) & ((1 << 40) - 1));
+        self.sent_at[Self::slot(index, view, seq)].store(packed, Relaxed);
+    }
+
+    /// Capture-to-receipt latency of a received frame, in µs.
+    fn latency_us(&self, index: usize, h: &RelayHeader, now: u64) -> u64 {
+        let packed = self.sent_at[Self::slot(index, h.view, h.seq)].load(Relaxed);
+        if packed >> 40 == u64::from(h.seq) & 0xFF_FFFF {
+            now.saturating_sub(self.base_us + (packed & ((1 << 40) - 1)))
+        } else {
+            self.coarse_latencies.fetch_add(1, Relaxed);
+            now.saturating_sub(h.captured_ms * 1000)
+        }
+    }
+
+    fn frame_in(&self, p: &ProctorConn, msg: &[u8]) {
+        let now = now_us();
+        let Some(h) = RelayHeader::parse(msg) else {
+            self.corrupt.fetch_add(1, Relaxed);
+            return;
+        };
+        let jpeg = &msg[DOWN_HEADER_LEN..];
+        if !is_jpeg(jpeg) || jpeg_dimensions(jpeg) != Some((h.width, h.height)) {
+            self.corrupt.fetch_add(1, Relaxed);
+        }
+        let Some(&index) = self.index.get(&h.candidate.0) else {
+            self.misrouted.fetch_add(1, Relaxed);
+            return;
+        };
+        let right = match p.focus {
+            Some(id) => id == h.candidate.0,
+            None => self.room_of[index] == p.room,
+        };
+        if !right {
+            self.misrouted.fetch_add(1, Relaxed);
+        }
+        let counter = if p.focus.is_some() { &self.recv_focus } else { &self.recv_room };
+        counter.fetch_add(1, Relaxed);
+        self.recv_bytes.fetch_add(msg.len() as u64, Relaxed);
+        if self.measuring.load(Relaxed) {
+            let lat = self.latency_us(index, &h, now).min(u64::from(u32::MAX)) as u32;
+            let vec = if p.focus.is_some() { &self.lat_focus } else { &self.lat_room };
+            vec.lock().expect("lock").push(lat);
+        }
+    }
+}
+
+/// Opens a WebSocket (TCP_NODELAY, like a browser), with the cookie if any; retries a few
+/// times so a momentarily full accept queue does not fail the run.
+pub async fn connect(url: &str, cookie: Option<&str>) -> anyhow::Result<Ws> {
+    let mut last = None;
+    for attempt in 0..5u64 {
+        let mut req = url.into_client_request()?;
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse()?);
+        }
+        match tokio_tungstenite::connect_async_with_config(req, None, true).await {
+            Ok((ws, _)) => return Ok(ws),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+                anyhow::bail!("{url}: HTTP {}", res.status())
+            }
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+    }
+    Err(anyhow::anyhow!("{url}: {}", last.map_or_else(String::new, |e| e.to_string())))
+}
+
+fn text(m: &CandidateClientMsg) -> Message {
+    Message::Text(serde_json::to_string(m).expect("json").into())
+}
+
+/// What a candidate page does with a server text message; returns the new profile if the
+/// server switched it.
+fn on_text(stats: &Stats, body: &str, current: &CameraProfile) -> Option<CameraProfile> {
+    let v: serde_json::Value = match serde_json::from_str(body) {
+        Ok(v) => v,
+        Err(_) => {
+            bump(&stats.to_candidates, "not_json".into());
+            return None;
+        }
+    };
+    let kind = v["type"].as_str().unwrap_or("untyped");
+    match kind {
+        "heartbeat_ack" => {
+            stats.heartbeat_acks.fetch_add(1, Relaxed);
+            None
+        }
+        "error" | "frame_refused" => {
+            let code = v["error"]["code"].as_str().unwrap_or("?");
+            bump(&stats.to_candidates, format!("{kind}:{code}"));
+            None
+        }
+        "camera_problem" => {
+            let problem = v["problem"].as_str().unwrap_or("cleared");
+            bump(&stats.to_candidates, format!("camera_problem:{problem}"));
+            None
+        }
+        "profile" => {
+            let defaults = CameraSettings::default();
+            let new =
+                serde_json::from_value::<CameraProfile>(v["profile"].clone()).ok().or_else(|| {
+                    match v["profile"]["kind"].as_str() {
+                        Some("focus") => Some(defaults.focus),
+                        Some("grid") => Some(defaults.grid),
+                        _ => None,
+                    }
+                });
+            let named = v["profile"]["kind"].as_str().unwrap_or("?");
+            bump(&stats.to_candidates, format!("profile:{named}"));
+            new.filter(|p| p.kind != current.kind || p.interval_ms != current.interval_ms)
+        }
+        other => {
+            bump(&stats.to_candidates, other.to_string());
+            None
+        }
+    }
+}
+
+/// One candidate view: hello, heartbeats every 2 s, a frame every profile interval starting at
+/// `first` (the next frame waits for the previous one to be written; missed ticks are skipped).
+pub async fn candidate(
+    ws: Ws,
+    c: CandidateConn,
+    first: Instant,
+    pics: Arc<Pictures>,
+    stats: Arc<Stats>,
+) {
+    let (mut tx, mut rx) = ws.split();
+    let closed = |stats: &Stats, why: String| {
+        stats.candidate_closed.fetch_add(1, Relaxed);
+        stats.event(format!("candidate socket {} {:?}: {why}", c.index, c.view));
+    };
+    if let Err(e) =
+        tx.send(text(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view: c.view })).await
+    {
+        return closed(&stats, format!("hello: {e}"));
+    }
+    let mut profile = CameraSettings::default().grid;
+    let mut next = first;
+    let mut beat = tokio::time::interval_at(first, HEARTBEAT);
+    let mut seq = 0u32;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next) => {
+                seq += 1;
+                let (jpeg, w, h) = pics.pick(profile.kind, seq as usize + c.index);
+                let t = now_us();
+                let header =
+                    FrameHeader { view: c.view, seq, captured_ms: t / 1000, width: *w, height: *h };
+                let mut buf = Vec::with_capacity(UP_HEADER_LEN + jpeg.len());
+                buf.extend_from_slice(&header.encode());
+                buf.extend_from_slice(jpeg);
+                let len = buf.len() as u64;
+                stats.mark_sent(c.index, c.view, seq, t);
+                if let Err(e) = tx.send(Message::Binary(buf.into())).await {
+                    return closed(&stats, format!("frame: {e}"));
+                }
+                stats.sent.fetch_add(1, Relaxed);
+                stats.sent_bytes.fetch_add(len, Relaxed);
+                if profile.kind == ProfileKind::Focus {
+                    stats.sent_focus.fetch_add(1, Relaxed);
+                }
+                let every = Duration::from_millis(u64::from(profile.interval_ms));
+                next += every;
+                let now = Instant::now();
+                while next <= now {
+                    next += every;
+                    stats.skipped.fetch_add(1, Relaxed);
+                }
+            }
+            _ = beat.tick() => {
+                if let Err(e) = tx.send(text(&CandidateClientMsg::Heartbeat)).await {
+                    return closed(&stats, format!("heartbeat: {e}"));
+                }
+            }
+            msg = rx.next() => match msg {
+                Some(Ok(Message::Text(body))) => {
+                    if let Some(p) = on_text(&stats, body.as_str(), &profile) {
+                        stats.profile_switches.fetch_add(1, Relaxed);
+                        // The page switches at once: the next frame comes within one new period.
+                        let every = Duration::from_millis(u64::from(p.interval_ms));
+                        next = Instant::now() + every.min(next.saturating_duration_since(Instant::now()));
+                        profile = p;
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => return closed(&stats, format!("closed by server: {frame:?}")),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return closed(&stats, format!("read: {e}")),
+                None => return closed(&stats, "stream ended".into()),
+            }
+        }
+    }
+}
+
+/// One proctor frames socket: counts, checks and times every frame.
+pub async fn proctor(mut ws: Ws, p: ProctorConn, stats: Arc<Stats>) {
+    let closed = |stats: &Stats, why: String| {
+        stats.proctor_closed.fetch_add(1, Relaxed);
+        stats.event(format!("proctor socket {}: {why}", p.url));
+    };
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => stats.frame_in(&p, &b),
+            Some(Ok(Message::Text(body))) => {
+                let v: serde_json::Value = serde_json::from_str(body.as_str()).unwrap_or_default();
+                let kind = v["type"].as_str().unwrap_or("untyped");
+                let key = match kind {
+                    "error" => format!("error:{}", v["error"]["code"].as_str().unwrap_or("?")),
+                    k => k.to_string(),
+                };
+                bump(&stats.to_proctors, key);
+            }
+            Some(Ok(Message::Close(frame))) => return closed(&stats, format!("closed: {frame:?}")),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return closed(&stats, format!("read: {e}")),
+            None => return closed(&stats, "stream ended".into()),
+        }
+    }
+}
