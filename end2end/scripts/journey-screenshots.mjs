@@ -80,6 +80,30 @@ for (const [locale, suffix, n] of [['en-US', 'en', 7], ['zh-CN', 'zh', 8]]) {
   await page.waitForTimeout(1500);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('exam');
+
+  // The proctor's side while this candidate is in the exam: the grid with both camera views,
+  // then the candidate close up (evidence frames and, in the demo, the video recording).
+  const staffCtx = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+  const staff = await staffCtx.newPage();
+  await staff.goto(`${base}/staff/login`);
+  await hydrated(staff);
+  await staff.fill('input[name=username]', 'proctor1');
+  await staff.fill('input[name=password]', 'vigil-proctor');
+  await staff.click('button[type=submit]');
+  await staff.waitForURL('**/proctor');
+  await staff.click('a.button, .room-card a');
+  await hydrated(staff);
+  const tile = staff.locator('article.tile', { hasText: `T2026-000${n}` });
+  await tile.locator('.live-view[data-state=live]').nth(1).waitFor({ timeout: 20_000 });
+  await tile.scrollIntoViewIfNeeded();
+  await staff.evaluate(() => window.scrollTo(0, 0));
+  await staff.screenshot({ path: `${out}proctor-cameras-${suffix}.png` });
+  await tile.locator('a.tile-link').click();
+  await hydrated(staff);
+  await staff.locator('.recording video').first().waitFor({ timeout: 40_000 });
+  await staff.waitForTimeout(1500);
+  await staff.screenshot({ path: `${out}proctor-detail-${suffix}.png`, fullPage: true });
+  await staffCtx.close();
   await page.click('#submit-exam');
   await page.waitForSelector('#confirm-submit');
   await shot('submit-confirm');

@@ -22,6 +22,15 @@ pub enum FrameSend {
 
 type FrameSink = Rc<dyn Fn(&[u8]) -> FrameSend>;
 
+// The open sockets' frame senders, by socket id. Kept outside the reactive graph: browser
+// objects are not `Send`, and local reactive storage must never be made during SSR (its
+// `SendWrapper` would be dropped on another thread).
+thread_local! {
+    static SINKS: std::cell::RefCell<std::collections::HashMap<u64, FrameSink>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+}
+
 /// What the candidate page shows of its live connection.
 #[derive(Clone, Copy)]
 pub struct CandidateSocket {
@@ -36,13 +45,15 @@ pub struct CandidateSocket {
     pub refused: RwSignal<Option<FrameError>>,
     /// `(kbit/s, chunk ms)` when the exam records video.
     pub recording: RwSignal<Option<(u32, u32)>>,
-    sink: StoredValue<Option<FrameSink>, LocalStorage>,
+    /// Key of this socket's frame sender in `SINKS` (browser only).
+    sink: u64,
 }
 
 impl CandidateSocket {
     /// Hands a frame (header + JPEG) to the socket if the previous one has left.
     pub fn send_frame(&self, bytes: &[u8]) -> FrameSend {
-        self.sink.with_value(|s| s.as_ref().map(|f| f(bytes))).unwrap_or(FrameSend::Closed)
+        let sink = SINKS.with(|m| m.borrow().get(&self.sink).cloned());
+        sink.map_or(FrameSend::Closed, |f| f(bytes))
     }
 }
 
@@ -57,7 +68,11 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         problem: RwSignal::new(None),
         refused: RwSignal::new(None),
         recording: RwSignal::new(None),
-        sink: StoredValue::new_local(None),
+        sink: NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id + 1);
+            id
+        }),
     };
     let on_message = move |msg: CandidateServerMsg| match msg {
         CandidateServerMsg::Welcome { candidate, .. } => socket.phase.set(Some(candidate.phase)),
@@ -82,14 +97,19 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
             Box::new(move |c| set_connected.set(c)),
         );
         let sender = link.clone();
-        socket.sink.set_value(Some(Rc::new(move |b: &[u8]| sender.send_binary(b))));
+        let sink: FrameSink = Rc::new(move |b: &[u8]| sender.send_binary(b));
+        let key = socket.sink;
+        SINKS.with(|m| m.borrow_mut().insert(key, sink));
         let beat = link.clone();
         let _beats = leptos_use::use_interval_fn(
             move || beat.heartbeat(),
             (HEARTBEAT_INTERVAL_SECS * 1000) as u64,
         );
         let stored = StoredValue::new_local(link);
-        on_cleanup(move || stored.with_value(|l| l.close()));
+        on_cleanup(move || {
+            stored.with_value(|l| l.close());
+            SINKS.with(|m| m.borrow_mut().remove(&key));
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     {
