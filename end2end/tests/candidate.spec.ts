@@ -92,6 +92,8 @@ test('"my record is wrong" is sent to the admins and the candidate is told what 
   await page.getByLabel('Exam ID').fill(EXAM);
   await page.getByLabel('Admission ticket number').fill('T2026-0012');
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Wait for the exam page itself: the sign-in page was hydrated too.
+  await expect(page).toHaveURL(/\/exam$/);
   await hydrated(page);
   await page.getByRole('button', { name: 'My record is wrong' }).click();
   await page.getByLabel('What is wrong?').fill('My name is spelled wrong.');

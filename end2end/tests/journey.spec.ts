@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { expect, hydrated, watchConsole } from './helpers';
+import { EXAM, expect, hydrated, watchConsole } from './helpers';
 import { idCard, phoneJoins, signIn, passDeviceCheck } from './steps';
 
 // Runs in the 'face' project: the fake camera shows a packaged photo of a person whose other
