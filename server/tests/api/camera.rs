@@ -410,13 +410,18 @@ async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file()
     let them = app.candidate_cookie("T-0002").await;
     assert_eq!(chunk(&app, &them, "phone", "rec00003", 0, head(1)).await.1["kind"], "not_ready");
 
+    // The last chunk of a started recording is taken after the submission; a new one is not.
+    jump(&app, id, Phase::Submitted(app::domain::SubmitKind::SelfSubmitted)).await;
+    assert_eq!(chunk(&app, &me, "pc", "rec00001", 3, vec![4; 10]).await.1["next"], 4);
+    assert_eq!(chunk(&app, &me, "pc", "rec00009", 0, head(1)).await.1["kind"], "not_ready");
     let list = app.state.store.recordings(id).await.expect("db");
-    assert_eq!(list.iter().map(|r| r.chunks).collect::<Vec<_>>(), vec![3, 1]);
+    assert_eq!(list.iter().map(|r| r.chunks).collect::<Vec<_>>(), vec![4, 1]);
     let a = app.staff_cookie("proctora").await;
     let (status, bytes) = get(&app, &format!("/media/recordings/{}", list[0].id), &a).await;
     let mut want = head(1);
     want.extend(vec![2; 500]);
     want.extend(vec![3; 10]);
+    want.extend(vec![4; 10]);
     assert_eq!((status, bytes.len()), (200, want.len()));
     assert_eq!(bytes, want);
     let b = app.staff_cookie("proctorb").await;

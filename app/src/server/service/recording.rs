@@ -26,7 +26,9 @@ pub async fn add_chunk(
     if !state.store.exam_camera(cand.exam_id).await?.recording {
         return Err(AppError::RecordingOff);
     }
-    if !view_is_on(view, cand.phase) {
+    // A new recording only while the view is on; the chunks of a started one are taken to the
+    // end (the last one arrives just after the submission stops the recorder).
+    if seq == 0 && !view_is_on(view, cand.phase) {
         let missing = if view == View::Pc { Missing::IdentityPhoto } else { Missing::PhoneCheck };
         return Err(AppError::NotReady { missing });
     }
