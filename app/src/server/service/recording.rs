@@ -8,6 +8,9 @@ use crate::domain::recording::{
 use crate::domain::{AppError, CandidateId, Field, Missing, ValidationCode, View};
 use chrono::Utc;
 
+/// How long after the submission a recording's last chunks are still taken.
+pub const AFTER_SUBMIT_SECS: i64 = 120;
+
 /// The blob key of chunk `seq` of a recording.
 pub fn chunk_key(prefix: &str, seq: u32) -> String {
     format!("{prefix}/{seq:06}.webm")
@@ -26,9 +29,13 @@ pub async fn add_chunk(
     if !state.store.exam_camera(cand.exam_id).await?.recording {
         return Err(AppError::RecordingOff);
     }
-    // A new recording only while the view is on; the chunks of a started one are taken to the
-    // end (the last one arrives just after the submission stops the recorder).
-    if seq == 0 && !view_is_on(view, cand.phase) {
+    // Only while the view is on, or just after the submission: stopping the recorder at the
+    // submission sends its last chunk (for a recorder started seconds before, its first).
+    let just_submitted = match state.store.submission(c).await? {
+        Some((_, _, at)) => Utc::now() - at <= chrono::Duration::seconds(AFTER_SUBMIT_SECS),
+        None => false,
+    };
+    if !view_is_on(view, cand.phase) && !just_submitted {
         let missing = if view == View::Pc { Missing::IdentityPhoto } else { Missing::PhoneCheck };
         return Err(AppError::NotReady { missing });
     }
