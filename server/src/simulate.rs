@@ -58,24 +58,38 @@ pub async fn run(opts: SimOptions) -> anyhow::Result<()> {
 }
 
 async fn login(opts: &SimOptions, ticket: &str) -> anyhow::Result<String> {
-    let client = reqwest::Client::new();
-    let res = client
-        .post(format!("{}/api/candidate/login", opts.url.trim_end_matches('/')))
-        .form(&[("exam_code", opts.exam.as_str()), ("ticket", ticket)])
-        .send()
-        .await?;
+    let url = format!("{}/api/candidate/login", opts.url.trim_end_matches('/'));
+    post_login(
+        &reqwest::Client::new(),
+        &url,
+        &[("exam_code", opts.exam.as_str()), ("ticket", ticket)],
+    )
+    .await
+}
+
+/// Posts a login form (candidate or staff) to `url`; returns the session cookie's
+/// `name=value` pair.
+pub async fn post_login(
+    client: &reqwest::Client,
+    url: &str,
+    form: &[(&str, &str)],
+) -> anyhow::Result<String> {
+    let res = client.post(url).form(form).send().await?;
     let status = res.status();
     let cookie = res
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("vigil_candidate="))
+        .find(|v| v.starts_with("vigil_"))
         .and_then(|v| v.split(';').next())
         .map(str::to_string);
     match cookie {
         Some(c) if status.is_success() => Ok(c),
-        _ => anyhow::bail!("login failed ({status}): {}", res.text().await.unwrap_or_default()),
+        _ => anyhow::bail!(
+            "login at {url} failed ({status}): {}",
+            res.text().await.unwrap_or_default()
+        ),
     }
 }
 

@@ -12,6 +12,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -100,7 +101,14 @@ impl Application {
         let _sweeper = AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone())));
         let _submitter = AbortOnDrop(tokio::spawn(auto_submit(self.state.clone())));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).await
+        // Small messages (heartbeats, focus frames) go out at once instead of waiting ~40 ms
+        // for Nagle's algorithm and the peer's delayed ACK.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set");
+            }
+        });
+        axum::serve(listener, service).await
     }
 }
 

@@ -6,8 +6,20 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::Role,
-    server::{context, service::auth as svc},
+    server::{context, service::auth as svc, state::AppState},
 };
+
+/// The app state, after checking that the caller is staff who may watch `candidate`'s room.
+#[cfg(feature = "ssr")]
+async fn watching(candidate: CandidateId) -> Result<AppState, AppError> {
+    let state = context::app_state()?;
+    let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
+    let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
+    if !svc::may_watch(&state, &user, c.room_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state)
+}
 
 /// The candidate's latest device report, for staff who may watch the candidate's room.
 #[server(prefix = "/api", endpoint = "proctor/device-report")]
@@ -16,12 +28,7 @@ pub async fn candidate_device_report(
 ) -> Result<Option<DeviceReport>, AppError> {
     super::respond(
         async {
-            let state = context::app_state()?;
-            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
-            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
-            if !svc::may_watch(&state, &user, c.room_id).await? {
-                return Err(AppError::Forbidden);
-            }
+            let state = watching(candidate).await?;
             Ok(match state.store.latest_device_report(candidate).await? {
                 Some((json, _)) => serde_json::from_str(&json).ok(),
                 None => None,
@@ -38,12 +45,7 @@ pub async fn candidate_evidence(
 ) -> Result<Vec<crate::domain::camera::EvidenceFrame>, AppError> {
     super::respond(
         async {
-            let state = context::app_state()?;
-            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
-            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
-            if !svc::may_watch(&state, &user, c.room_id).await? {
-                return Err(AppError::Forbidden);
-            }
+            let state = watching(candidate).await?;
             Ok(state.store.evidence(candidate).await?)
         }
         .await,
@@ -57,12 +59,7 @@ pub async fn candidate_recordings(
 ) -> Result<Vec<crate::domain::recording::Recording>, AppError> {
     super::respond(
         async {
-            let state = context::app_state()?;
-            let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
-            let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
-            if !svc::may_watch(&state, &user, c.room_id).await? {
-                return Err(AppError::Forbidden);
-            }
+            let state = watching(candidate).await?;
             Ok(state.store.recordings(candidate).await?)
         }
         .await,

@@ -6,33 +6,28 @@ use super::candidate_socket::CandidateSocket;
 use crate::components::camera::CameraHandle;
 use leptos::prelude::*;
 
-/// Counts of this page's frames, shown to tests and in the page's data attributes.
-#[derive(Clone, Copy)]
-pub struct SenderStats {
-    pub sent: RwSignal<u32>,
-}
-
-/// Starts sending `camera`'s frames while the calling component is mounted.
-pub fn use_frame_sender(socket: CandidateSocket, camera: CameraHandle) -> SenderStats {
-    let stats = SenderStats { sent: RwSignal::new(0) };
+/// Starts sending `camera`'s frames while the calling component is mounted. Returns the
+/// number of frames sent (the pages show it in a `data-sent` attribute).
+pub fn use_frame_sender(socket: CandidateSocket, camera: CameraHandle) -> RwSignal<u32> {
+    let sent = RwSignal::new(0);
     // The exam may also record video of this camera.
     super::recorder::use_recorder(socket, camera);
     #[cfg(feature = "hydrate")]
     {
         let alive = StoredValue::new(true);
         on_cleanup(move || alive.set_value(false));
-        leptos::task::spawn_local(run(socket, camera, stats, alive));
+        leptos::task::spawn_local(run(socket, camera, sent, alive));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (socket, camera);
-    stats
+    sent
 }
 
 #[cfg(feature = "hydrate")]
 async fn run(
     socket: CandidateSocket,
     camera: CameraHandle,
-    stats: SenderStats,
+    sent: RwSignal<u32>,
     alive: StoredValue<bool>,
 ) {
     use super::candidate_socket::FrameSend;
@@ -63,7 +58,7 @@ async fn run(
                 let mut msg = header.encode().to_vec();
                 msg.extend_from_slice(&jpeg);
                 if socket.send_frame(&msg) == FrameSend::Sent {
-                    let _ = stats.sent.try_update(|n| *n += 1);
+                    let _ = sent.try_update(|n| *n += 1);
                 }
             }
         }

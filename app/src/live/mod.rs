@@ -5,3 +5,5 @@ pub mod frame_sender;
 pub mod frames_feed;
 pub mod proctor_feed;
 pub mod recorder;
+#[cfg(feature = "hydrate")]
+pub mod ws_link;

@@ -36,16 +36,9 @@ pub fn CandidateDetailPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| ()>
-            {move || info.get().map(|r| match r {
-                Ok((room, candidate)) => view! {
-                    <Detail room=room.id room_name=room.name candidate />
-                }.into_any(),
-                Err(AppError::Unauthenticated) => {
-                    super::go_to("/staff/login");
-                    view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
-                }
-                Err(err) => view! { <ErrorText err /> }.into_any(),
-            })}
+            {move || info.get().map(|r| super::staff_view(r, |(room, candidate)| view! {
+                <Detail room=room.id room_name=room.name candidate />
+            }.into_any()))}
         </Suspense>
     }
 }
@@ -105,20 +98,38 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
     }
 }
 
-/// The evidence frames of both views, oldest first, reloaded every few seconds.
-#[component]
-fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoView {
-    let i18n = use_i18n();
-    let frames: RwSignal<Option<Result<Vec<EvidenceFrame>, AppError>>> = RwSignal::new(None);
-    // Loaded after hydration (an effect, not a resource), then refreshed.
+/// `fetch`'s result, loaded after hydration (an effect, not a resource: this renders inside
+/// the page's Suspense) and reloaded every [`EVIDENCE_REFRESH_MS`].
+fn use_polled<T, Fut>(
+    fetch: impl Fn() -> Fut + Copy + Send + Sync + 'static,
+) -> RwSignal<Option<Result<T, AppError>>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let out = RwSignal::new(None);
     let load = move || {
         leptos::task::spawn_local(async move {
-            let r = candidate_evidence(candidate).await;
-            let _ = frames.try_set(Some(r));
+            let r = fetch().await;
+            let _ = out.try_set(Some(r));
         });
     };
     Effect::new(move |_| load());
     let _refresh = leptos_use::use_interval_fn(load, EVIDENCE_REFRESH_MS);
+    out
+}
+
+/// A server time as this computer's local clock time.
+fn clock_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
+}
+
+/// The evidence frames of both views, oldest first, reloaded every few seconds.
+#[component]
+fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let frames: RwSignal<Option<Result<Vec<EvidenceFrame>, AppError>>> =
+        use_polled(move || candidate_evidence(candidate));
     let row = move |view: View| {
         frames.with(|f| match f {
             Some(Ok(list)) => list.iter().filter(|e| e.view == view).cloned().collect::<Vec<_>>(),
@@ -131,7 +142,7 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
                 <span class="evidence-view">{label}</span>
                 <ol class="evidence-strip">
                     {move || row(view).into_iter().map(|e| {
-                        let time = e.received_at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string();
+                        let time = clock_time(e.received_at);
                         let flag = e.reason == EvidenceReason::Flag;
                         view! {
                             <li class:flag=flag>
@@ -168,18 +179,8 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
 #[component]
 fn Recordings(candidate: CandidateId, on: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let list: RwSignal<Option<Result<Vec<Recording>, AppError>>> = RwSignal::new(None);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            let r = candidate_recordings(candidate).await;
-            let _ = list.try_set(Some(r));
-        });
-    };
-    Effect::new(move |_| load());
-    let _refresh = leptos_use::use_interval_fn(load, EVIDENCE_REFRESH_MS);
-    let hm = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
-    };
+    let list: RwSignal<Option<Result<Vec<Recording>, AppError>>> =
+        use_polled(move || candidate_recordings(candidate));
     view! {
         <section class="recordings">
             <h2>{t!(i18n, recordings_title)}</h2>
@@ -197,7 +198,7 @@ fn Recordings(candidate: CandidateId, on: Signal<bool>) -> impl IntoView {
                         View::Pc => t_string!(i18n, view_pc).to_string(),
                         View::Phone => t_string!(i18n, view_phone).to_string(),
                     };
-                    let (start, end) = (hm(r.started_at), hm(r.updated_at));
+                    let (start, end) = (clock_time(r.started_at), clock_time(r.updated_at));
                     let mb = format!("{:.1}", r.bytes as f64 / 1_048_576.0);
                     view! {
                         <figure class="recording" data-view=r.view.as_str()>

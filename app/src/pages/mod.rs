@@ -18,3 +18,22 @@ pub(crate) fn go_to(url: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = url;
 }
+
+/// A staff page's loaded data: `ok`'s view, or the error (sending an expired session to the
+/// staff sign-in page).
+pub(crate) fn staff_view<T>(
+    r: Result<T, crate::domain::AppError>,
+    ok: impl FnOnce(T) -> leptos::prelude::AnyView,
+) -> leptos::prelude::AnyView {
+    use crate::components::error_text::ErrorText;
+    use crate::domain::AppError;
+    use leptos::prelude::*;
+    match r {
+        Ok(v) => ok(v),
+        Err(AppError::Unauthenticated) => {
+            go_to("/staff/login");
+            view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
+        }
+        Err(err) => view! { <ErrorText err /> }.into_any(),
+    }
+}

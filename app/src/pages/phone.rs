@@ -16,9 +16,6 @@ use crate::pages::journey::FaceStep;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// How often the phone sends its picture for the PC's self-view.
-pub const SNAPSHOT_EVERY_MS: u64 = 2000;
-
 #[component]
 pub fn PhonePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -139,7 +136,7 @@ fn Monitoring() -> impl IntoView {
             {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
         </p>
         <crate::pages::journey::CameraProblemNotice socket />
-        <div class="capture phone-camera" data-sent=move || sender.sent.get().to_string()><CameraView camera /></div>
+        <div class="capture phone-camera" data-sent=move || sender.get().to_string()><CameraView camera /></div>
         <h2>{t!(i18n, phone_place_title)}</h2>
         <ol class="guide">
             <li>{t!(i18n, phone_place_behind)}</li>

@@ -1,8 +1,6 @@
 //! `/proctor`: the rooms the staff member may watch.
 use crate::api::auth::StaffLogout;
 use crate::api::rooms::my_rooms;
-use crate::components::error_text::ErrorText;
-use crate::domain::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -38,14 +36,10 @@ pub fn ProctorRoomsPage() -> impl IntoView {
                 <StaffLogoutButton />
             </div>
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
-                {move || rooms.get().map(|r| match r {
-                    Err(AppError::Unauthenticated) => {
-                        super::go_to("/staff/login");
-                        view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
-                    }
-                    Err(err) => view! { <ErrorText err /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, rooms_empty)}</p> }.into_any(),
-                    Ok(list) => view! {
+                {move || rooms.get().map(|r| super::staff_view(r, |list| if list.is_empty() {
+                    view! { <p class="muted">{t!(i18n, rooms_empty)}</p> }.into_any()
+                } else {
+                    view! {
                         <ul class="room-list">
                             {list.into_iter().map(|room| {
                                 let count = room.candidates;
@@ -63,8 +57,8 @@ pub fn ProctorRoomsPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
-                })}
+                    }.into_any()
+                }))}
             </Suspense>
         </section>
     }

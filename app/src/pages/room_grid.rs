@@ -1,7 +1,6 @@
 //! `/proctor/rooms/:id`: the live grid of a room's candidates.
 use crate::api::rooms::room_info;
 use crate::components::candidate_tile::CandidateTileView;
-use crate::components::error_text::ErrorText;
 use crate::domain::{AppError, RoomId};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
@@ -21,14 +20,9 @@ pub fn RoomGridPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| ()>
-            {move || info.get().map(|r| match r {
-                Ok(room) => view! { <LiveGrid room=room.id title=room.name exam=room.exam_code /> }.into_any(),
-                Err(AppError::Unauthenticated) => {
-                    super::go_to("/staff/login");
-                    view! { <ErrorText err=AppError::Unauthenticated /> }.into_any()
-                }
-                Err(err) => view! { <ErrorText err /> }.into_any(),
-            })}
+            {move || info.get().map(|r| super::staff_view(r, |room| view! {
+                <LiveGrid room=room.id title=room.name exam=room.exam_code />
+            }.into_any()))}
         </Suspense>
     }
 }

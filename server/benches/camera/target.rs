@@ -277,30 +277,6 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
     Ok(Seeded { rooms: rooms.into_iter().map(|r| r.0).collect(), ids })
 }
 
-async fn login(
-    client: &reqwest::Client,
-    url: String,
-    form: &[(&str, &str)],
-) -> anyhow::Result<String> {
-    let res = client.post(&url).form(form).send().await?;
-    let status = res.status();
-    let cookie = res
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("vigil_"))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string);
-    match cookie {
-        Some(c) if status.is_success() => Ok(c),
-        _ => anyhow::bail!(
-            "login at {url} failed ({status}): {}",
-            res.text().await.unwrap_or_default()
-        ),
-    }
-}
-
 /// Seeds a data directory, starts `vigil serve` on it and logs everyone in.
 pub async fn real(shape: Shape) -> anyhow::Result<Target> {
     let started = Instant::now();
@@ -330,8 +306,12 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
     for r in 0..shape.rooms() {
         let user = format!("proctor{:03}", r + 1);
         staff.push(
-            login(&client, staff_url.clone(), &[("username", &user), ("password", PASSWORD)])
-                .await?,
+            server::simulate::post_login(
+                &client,
+                &staff_url,
+                &[("username", &user), ("password", PASSWORD)],
+            )
+            .await?,
         );
     }
     let cand_url = format!("{base}/api/candidate/login");
@@ -340,7 +320,12 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
             let (client, url) = (client.clone(), cand_url.clone());
             async move {
                 let ticket = format!("C{i:06}");
-                login(&client, url, &[("exam_code", EXAM_CODE), ("ticket", &ticket)]).await
+                server::simulate::post_login(
+                    &client,
+                    &url,
+                    &[("exam_code", EXAM_CODE), ("ticket", &ticket)],
+                )
+                .await
             }
         })
         .buffered(16)

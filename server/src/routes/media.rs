@@ -1,4 +1,5 @@
-//! Roster photos, for staff who may watch the candidate's room and for the candidate.
+//! Candidate media: roster photos and the latest camera frames (for the candidate and the
+//! staff who may watch the room), evidence frames and recordings (for that staff only).
 use super::ApiError;
 use app::domain::camera::DOWN_HEADER_LEN;
 use app::domain::{AppError, CandidateId, View};
@@ -11,19 +12,52 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 
+/// Whether the staff session's owner may watch the candidate's room; `None` without one.
+async fn staff_sees(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: CandidateId,
+) -> Result<Option<bool>, AppError> {
+    let Some(token) = cookie_value(headers, STAFF_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(user) = svc::staff_for_token(state, &token).await? else {
+        return Ok(None);
+    };
+    let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
+    Ok(Some(svc::may_watch(state, &user, c.room_id).await?))
+}
+
+/// The candidate themselves, or staff who may watch their room.
 async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<bool, AppError> {
     if let Some(token) = cookie_value(headers, CANDIDATE_COOKIE)
         && svc::session_owner(state, &token).await? == Some(SessionOwner::Candidate(id))
     {
         return Ok(true);
     }
-    if let Some(token) = cookie_value(headers, STAFF_COOKIE)
-        && let Some(user) = svc::staff_for_token(state, &token).await?
-    {
-        let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
-        return svc::may_watch(state, &user, c.room_id).await;
+    staff_sees(state, headers, id).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Evidence and recordings: staff who may watch the candidate's room only.
+async fn require_staff_sees(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: CandidateId,
+) -> Result<(), AppError> {
+    match staff_sees(state, headers, id).await? {
+        Some(true) => Ok(()),
+        _ => Err(AppError::Forbidden),
     }
-    Err(AppError::Unauthenticated)
+}
+
+/// A stored blob, `NotFound` when absent.
+async fn blob(state: &AppState, key: &str) -> Result<Vec<u8>, AppError> {
+    state
+        .blobs
+        .get(key)
+        .await
+        .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn roster_photo(
@@ -36,13 +70,7 @@ pub async fn roster_photo(
         return Err(AppError::Forbidden.into());
     }
     let key = state.store.candidate_photo_key(id).await.map_err(AppError::from)?;
-    let key = key.ok_or(AppError::NotFound)?;
-    let bytes = state
-        .blobs
-        .get(&key)
-        .await
-        .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
-        .ok_or(AppError::NotFound)?;
+    let bytes = blob(&state, &key.ok_or(AppError::NotFound)?).await?;
     Ok((
         [
             (header::CONTENT_TYPE, image_type(&bytes)),
@@ -91,18 +119,8 @@ pub async fn evidence(
 ) -> Result<Response, ApiError> {
     let (candidate, key) =
         state.store.evidence_blob(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
-    // Evidence is for staff only.
-    if cookie_value(&headers, STAFF_COOKIE).is_none()
-        || !may_see(&state, &headers, candidate).await?
-    {
-        return Err(AppError::Forbidden.into());
-    }
-    let bytes = state
-        .blobs
-        .get(&key)
-        .await
-        .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
-        .ok_or(AppError::NotFound)?;
+    require_staff_sees(&state, &headers, candidate).await?;
+    let bytes = blob(&state, &key).await?;
     Ok((
         [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=86400")],
         bytes,
@@ -119,11 +137,7 @@ pub async fn recording(
 ) -> Result<Response, ApiError> {
     let (candidate, prefix, chunks) =
         state.store.recording_blobs(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
-    if cookie_value(&headers, STAFF_COOKIE).is_none()
-        || !may_see(&state, &headers, candidate).await?
-    {
-        return Err(AppError::Forbidden.into());
-    }
+    require_staff_sees(&state, &headers, candidate).await?;
     let blobs = state.blobs.clone();
     let stream = futures::stream::iter(0..chunks).then(move |seq| {
         let blobs = blobs.clone();

@@ -39,6 +39,19 @@ pub async fn send_json<T: serde::Serialize>(tx: &mut Sink, msg: &T) -> anyhow::R
     Ok(())
 }
 
+/// Checks before a room's socket is opened: the staff cookie's owner may watch `room`.
+pub async fn require_watcher(
+    state: &app::server::state::AppState,
+    headers: &axum::http::HeaderMap,
+    room: app::domain::RoomId,
+) -> Result<(), AppError> {
+    use app::server::auth::{STAFF_COOKIE, cookie_value};
+    use app::server::service::auth as svc;
+    let token = cookie_value(headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let user = svc::staff_for_token(state, &token).await?.ok_or(AppError::Unauthenticated)?;
+    if svc::may_watch(state, &user, room).await? { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
 /// An `AppError` as an HTTP response: its status and its JSON code.
 pub struct ApiError(pub AppError);
 

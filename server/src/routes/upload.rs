@@ -1,5 +1,6 @@
-//! Photo uploads from the candidate's pages, as raw JPEG bodies: face verification (PC or
-//! phone) and the identity photo. The body limit is set on the route (2 MiB).
+//! Uploads from the candidate's pages as raw bodies: face verification photos (PC or phone)
+//! and the identity photo (JPEG, 2 MiB), and recording chunks (WebM, 4 MiB). Each route sets
+//! its own body limit.
 use super::ApiError;
 use app::domain::journey::FaceCheck;
 use app::domain::{AppError, CandidateId, View};

@@ -40,11 +40,11 @@ pub async fn handler(
     let candidate = candidate.ok_or(AppError::Unauthenticated)?;
     Ok(super::lean(ws).max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
-            let mut view = None;
-            if let Err(e) = run(socket, &state, &candidate, &mut view).await {
+            let mut conn = Conn::new(&candidate);
+            if let Err(e) = run(socket, &state, &candidate, &mut conn).await {
                 tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
             }
-            if let Some(view) = view
+            if let Some(view) = conn.view
                 && state.presence.disconnect(candidate.id, view)
             {
                 let _ = live::announce(&state, candidate.id).await;
@@ -115,6 +115,43 @@ struct Conn {
     last_too_fast: Option<std::time::Instant>,
 }
 
+impl Conn {
+    fn new(c: &Candidate) -> Self {
+        Conn {
+            view: None,
+            phase: c.phase,
+            seq: ConnSeq::default(),
+            profile: None,
+            last_too_fast: None,
+        }
+    }
+}
+
+/// After `hello`: attach to the relay and tell the page its capture profile, the exam's
+/// recording setting and any open camera problem of its view.
+async fn welcomed(
+    tx: &mut super::Sink,
+    state: &AppState,
+    c: &Candidate,
+    conn: &mut Conn,
+) -> anyhow::Result<()> {
+    let settings = state.store.exam_camera(c.exam_id).await?;
+    conn.profile = Some(state.frames.attach(c.id, c.room_id, c.exam_id, settings));
+    send_profile(tx, state, c, conn).await?;
+    let rec = CandidateServerMsg::Recording {
+        on: settings.recording,
+        kbps: settings.recording_kbps,
+        chunk_ms: settings.recording_chunk_ms,
+    };
+    send(tx, &rec).await?;
+    if let Some(v) = conn.view
+        && let Some(problem) = state.frames.problem(c.id, v)
+    {
+        send(tx, &CandidateServerMsg::CameraProblem { view: v, problem: Some(problem) }).await?;
+    }
+    Ok(())
+}
+
 async fn send_profile(
     tx: &mut super::Sink,
     state: &AppState,
@@ -170,17 +207,10 @@ async fn run(
     socket: WebSocket,
     state: &AppState,
     c: &Candidate,
-    view: &mut Option<View>,
+    conn: &mut Conn,
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     let mut sub = state.bus.subscribe(Topic::Candidate(c.id)).await;
-    let mut conn = Conn {
-        view: None,
-        phase: c.phase,
-        seq: ConnSeq::default(),
-        profile: None,
-        last_too_fast: None,
-    };
     loop {
         let profile_changed = async {
             match conn.profile.as_mut() {
@@ -191,7 +221,7 @@ async fn run(
         tokio::select! {
             changed = profile_changed => {
                 if changed {
-                    send_profile(&mut tx, state, c, &mut conn).await?;
+                    send_profile(&mut tx, state, c, conn).await?;
                 } else {
                     conn.profile = None;
                 }
@@ -224,26 +254,12 @@ async fn run(
                     Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
                         Ok(m) => {
                             let was = conn.view;
-                            let reply = handle(state, c, view, m).await?;
-                            conn.view = *view;
+                            let reply = handle(state, c, &mut conn.view, m).await?;
                             if was.is_none() && conn.view.is_some() {
-                                let settings = state.store.exam_camera(c.exam_id).await?;
-                                let rec = CandidateServerMsg::Recording {
-                                    on: settings.recording,
-                                    kbps: settings.recording_kbps,
-                                    chunk_ms: settings.recording_chunk_ms,
-                                };
-                                conn.profile = Some(state.frames.attach(c.id, c.room_id, c.exam_id, settings));
                                 if let Some(r) = reply {
                                     send(&mut tx, &r).await?;
                                 }
-                                send_profile(&mut tx, state, c, &mut conn).await?;
-                                send(&mut tx, &rec).await?;
-                                if let Some(v) = conn.view
-                                    && let Some(problem) = state.frames.problem(c.id, v)
-                                {
-                                    send(&mut tx, &CandidateServerMsg::CameraProblem { view: v, problem: Some(problem) }).await?;
-                                }
+                                welcomed(&mut tx, state, c, conn).await?;
                                 None
                             } else {
                                 reply
@@ -252,7 +268,7 @@ async fn run(
                         Err(e) => Some(error(ProtocolError::Malformed { detail: e.to_string() })),
                     },
                     Some(Ok(Message::Binary(bytes))) => {
-                        on_frame(&mut tx, state, c, &mut conn, &bytes).await?;
+                        on_frame(&mut tx, state, c, conn, &bytes).await?;
                         None
                     }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,

@@ -7,9 +7,7 @@
 use super::{ApiError, Sink, send_json};
 use app::domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
 use app::domain::{AppError, CandidateId, RoomId};
-use app::server::auth::{STAFF_COOKIE, cookie_value};
 use app::server::relay::Subscription;
-use app::server::service::auth as svc;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -31,12 +29,8 @@ pub async fn handler(
     headers: HeaderMap,
     Query(q): Query<FramesQuery>,
 ) -> Result<Response, ApiError> {
-    let token = cookie_value(&headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = svc::staff_for_token(&state, &token).await?.ok_or(AppError::Unauthenticated)?;
     let room = RoomId(q.room);
-    if !svc::may_watch(&state, &user, room).await? {
-        return Err(AppError::Forbidden.into());
-    }
+    super::require_watcher(&state, &headers, room).await?;
     let summary =
         state.store.room(room).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
     let only = match q.candidate.map(CandidateId) {

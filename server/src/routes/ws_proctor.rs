@@ -3,13 +3,12 @@
 //! snapshot. Every 2 s a `beats` message carries last heartbeats. A client that cannot keep
 //! up is resynchronised (the bus buffer is bounded) or, if it stops reading, disconnected.
 use super::{ApiError, Sink, send_json as send};
+use app::domain::RoomId;
 use app::domain::protocol::{
     MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
 };
-use app::domain::{AppError, RoomId};
-use app::server::auth::{STAFF_COOKIE, cookie_value};
 use app::server::bus::{BusEvent, BusItem, Topic};
-use app::server::service::{auth as svc, live};
+use app::server::service::live;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -33,12 +32,8 @@ pub async fn handler(
     headers: HeaderMap,
     Query(q): Query<RoomQuery>,
 ) -> Result<Response, ApiError> {
-    let token = cookie_value(&headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = svc::staff_for_token(&state, &token).await?.ok_or(AppError::Unauthenticated)?;
     let room = RoomId(q.room);
-    if !svc::may_watch(&state, &user, room).await? {
-        return Err(AppError::Forbidden.into());
-    }
+    super::require_watcher(&state, &headers, room).await?;
     Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
             if let Err(e) = run(socket, state, room).await {

@@ -25,6 +25,26 @@ async fn jump(app: &TestApp, id: CandidateId, to: Phase) {
     assert!(app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db"));
 }
 
+/// A fixture candidate moved to `phase` and signed in: its id and cookie.
+async fn candidate_at(app: &TestApp, ticket: &str, phase: Phase) -> (CandidateId, String) {
+    let id = candidate_id(app, ticket).await;
+    jump(app, id, phase).await;
+    (id, app.candidate_cookie(ticket).await)
+}
+
+/// Sends `view`'s frames `seqs` (picture from `pic(seq)`), one every 250 ms.
+async fn send_frames(
+    ws: &mut Ws,
+    view: View,
+    seqs: std::ops::RangeInclusive<u32>,
+    pic: impl Fn(u32) -> Vec<u8>,
+) {
+    for seq in seqs {
+        ws.send_bytes(frame(view, seq, &pic(seq), 320, 240)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 fn frame(view: View, seq: u32, pic: &[u8], w: u16, h: u16) -> Vec<u8> {
     let head = FrameHeader { view, seq, captured_ms: epoch_ms(), width: w, height: h };
     let mut m = head.encode().to_vec();
@@ -81,9 +101,7 @@ async fn fast_camera(app: &TestApp) {
 #[tokio::test]
 async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
     let app = spawn_app().await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let a = app.staff_cookie("proctora").await;
     let b = app.staff_cookie("proctorb").await;
     assert_eq!(app.ws(&format!("/ws/frames?room={}", app.room_a), Some(&b)).await.err(), Some(403));
@@ -117,9 +135,7 @@ async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
 #[tokio::test]
 async fn bad_frames_and_floods_get_typed_errors_and_nothing_else_is_affected() {
     let app = spawn_app().await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::FirstViewOn).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (_, me) = candidate_at(&app, "T-0001", Phase::FirstViewOn).await;
     let a = app.staff_cookie("proctora").await;
     let mut proctor = frames_socket(&app, &a, &format!("room={}", app.room_a)).await;
     let (mut pc, _) = camera_socket(&app, &me, View::Pc).await;
@@ -155,9 +171,7 @@ async fn bad_frames_and_floods_get_typed_errors_and_nothing_else_is_affected() {
     let _: CandidateServerMsg =
         pc.recv_until(5, |m| matches!(m, CandidateServerMsg::HeartbeatAck { .. })).await;
     // Everyone else is unaffected: another candidate's frame goes through at once.
-    let id2 = candidate_id(&app, "T-0002").await;
-    jump(&app, id2, Phase::InExam).await;
-    let other = app.candidate_cookie("T-0002").await;
+    let (id2, other) = candidate_at(&app, "T-0002", Phase::InExam).await;
     let (mut pc2, _) = camera_socket(&app, &other, View::Pc).await;
     pc2.send_bytes(frame(View::Pc, 1, &pic, 320, 240)).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -183,9 +197,7 @@ async fn bad_frames_and_floods_get_typed_errors_and_nothing_else_is_affected() {
 #[tokio::test]
 async fn opening_a_candidate_switches_its_pages_to_focus_and_back() {
     let app = spawn_app().await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let a = app.staff_cookie("proctora").await;
     let (mut pc, kind) = camera_socket(&app, &me, View::Pc).await;
     assert_eq!(kind, ProfileKind::Grid);
@@ -240,19 +252,14 @@ async fn tile_flags(
 async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_evidence() {
     let app = spawn_app().await;
     fast_camera(&app).await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let a = app.staff_cookie("proctora").await;
     let mut feed =
         app.ws(&format!("/ws/proctor?room={}", app.room_a), Some(&a)).await.expect("feed");
     let (mut pc, _) = camera_socket(&app, &me, View::Pc).await;
     let black = jpeg(320, 240, 0, true);
     // Black frames for over 4 s (a frame every 250 ms; each is different in sequence only).
-    for seq in 1..=20u32 {
-        pc.send_bytes(frame(View::Pc, seq, &black, 320, 240)).await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    send_frames(&mut pc, View::Pc, 1..=20, |_| black.clone()).await;
     let m: CandidateServerMsg = pc
         .recv_until(5, |m| matches!(m, CandidateServerMsg::CameraProblem { problem: Some(_), .. }))
         .await;
@@ -268,10 +275,7 @@ async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_eviden
 
     // A normal picture clears it; the same picture for over a second is frozen.
     let still = jpeg(320, 240, 5, false);
-    for seq in 21..=30u32 {
-        pc.send_bytes(frame(View::Pc, seq, &still, 320, 240)).await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    send_frames(&mut pc, View::Pc, 21..=30, |_| still.clone()).await;
     let flags = tile_flags(&mut feed, id, |f| f.contains(&FlagKind::PcFrozen)).await;
     assert!(!flags.contains(&FlagKind::PcBlack), "{flags:?}");
     let m: CandidateServerMsg = pc
@@ -284,10 +288,7 @@ async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_eviden
         .await;
     assert!(matches!(m, CandidateServerMsg::CameraProblem { view: View::Pc, .. }));
     // Moving pictures clear it.
-    for seq in 31..=34u32 {
-        pc.send_bytes(frame(View::Pc, seq, &jpeg(320, 240, seq, false), 320, 240)).await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    send_frames(&mut pc, View::Pc, 31..=34, |seq| jpeg(320, 240, seq, false)).await;
     tile_flags(&mut feed, id, |f| f.is_empty()).await;
 
     // Evidence: the first frame (sample) and the frames after each flag, indexed and served.
@@ -313,15 +314,10 @@ async fn samples_are_kept_once_per_interval() {
     s.grid.interval_ms = 200;
     s.sample_secs = 1;
     app.state.store.set_exam_camera(app.exam, &s).await.expect("settings");
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let (mut pc, _) = camera_socket(&app, &me, View::Pc).await;
     // 3.1 s of frames every 250 ms: samples at 0, 1, 2 and 3 s.
-    for seq in 0..13u32 {
-        pc.send_bytes(frame(View::Pc, seq + 1, &jpeg(320, 240, seq, false), 320, 240)).await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    send_frames(&mut pc, View::Pc, 1..=13, |seq| jpeg(320, 240, seq - 1, false)).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let kept = app.state.store.evidence(id).await.expect("db");
     assert!((3..=4).contains(&kept.len()), "{}", kept.len());
@@ -333,9 +329,7 @@ async fn samples_are_kept_once_per_interval() {
 #[tokio::test]
 async fn a_lost_phone_raises_second_view_lost_until_it_is_back() {
     let app = spawn_app().await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let a = app.staff_cookie("proctora").await;
     let mut feed =
         app.ws(&format!("/ws/proctor?room={}", app.room_a), Some(&a)).await.expect("feed");
@@ -382,9 +376,7 @@ async fn chunk(
 #[tokio::test]
 async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file() {
     let app = spawn_app().await;
-    let id = candidate_id(&app, "T-0001").await;
-    jump(&app, id, Phase::InExam).await;
-    let me = app.candidate_cookie("T-0001").await;
+    let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let head = |n: u8| {
         let mut v = vec![0x1A, 0x45, 0xDF, 0xA3];
         v.extend(std::iter::repeat_n(n, 1000));
@@ -415,9 +407,7 @@ async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file()
     assert_eq!(chunk(&app, &me, "pc", "rec00001", 2, vec![3; 10]).await.1["next"], 3);
     // A restarted recorder makes a new file; the phone's view is not on before the second view.
     assert_eq!(chunk(&app, &me, "pc", "rec00002", 0, head(9)).await.0, 200);
-    let other = candidate_id(&app, "T-0002").await;
-    jump(&app, other, Phase::FirstViewOn).await;
-    let them = app.candidate_cookie("T-0002").await;
+    let (_, them) = candidate_at(&app, "T-0002", Phase::FirstViewOn).await;
     assert_eq!(chunk(&app, &them, "phone", "rec00003", 0, head(1)).await.1["kind"], "not_ready");
 
     // The last chunks of a recording are taken just after the submission (stopping the

@@ -15,7 +15,7 @@ pub fn CameraDock() -> impl IntoView {
     let camera = CameraHandle::new();
     let stats = use_frame_sender(socket, camera);
     view! {
-        <aside class="self-view camera-dock" data-sent=move || stats.sent.get().to_string()
+        <aside class="self-view camera-dock" data-sent=move || stats.get().to_string()
             aria-label=move || t_string!(i18n, cam_dock_label).to_string()>
             <CameraView camera />
             <p class="self-view-note">{t!(i18n, cam_live_note)}</p>

@@ -293,7 +293,7 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
                 </div>
             </div>
         </Show>
-        <aside class="self-view" data-sent=move || sender.sent.get().to_string() aria-label=move || t_string!(i18n, exam_self_view).to_string()>
+        <aside class="self-view" data-sent=move || sender.get().to_string() aria-label=move || t_string!(i18n, exam_self_view).to_string()>
             <div class="self-view-toggle" role="group">
                 <button class=move || if self_view_pc.get() { "on" } else { "" } on:click=move |_| self_view_pc.set(true)>
                     {t!(i18n, view_pc)}
@@ -310,14 +310,16 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     }
 }
 
+/// How often the self-view reloads the phone's latest relayed picture.
+const PHONE_VIEW_REFRESH_MS: u64 = 2000;
+
 /// The phone's latest picture (refreshed every 2 s), or a note while there is none.
 #[component]
 fn PhoneView(candidate: CandidateId) -> impl IntoView {
     let i18n = use_i18n();
     let tick = RwSignal::new(0u64);
     let failed = RwSignal::new(false);
-    let _refresh =
-        use_interval_fn(move || tick.update(|t| *t += 1), crate::pages::phone::SNAPSHOT_EVERY_MS);
+    let _refresh = use_interval_fn(move || tick.update(|t| *t += 1), PHONE_VIEW_REFRESH_MS);
     let src = move || format!("/media/candidates/{}/latest/phone?n={}", candidate.0, tick.get());
     view! {
         <img class="phone-view" id="self-view-phone" src=src class:hidden=move || failed.get()

@@ -38,10 +38,16 @@ struct CandidateEntry {
     exam: ExamId,
     settings: CameraSettings,
     profile: watch::Sender<ProfileKind>,
-    focus_watchers: u32,
-    /// When the last focus watcher left (monotonic ms), until the grace period ends.
-    unfocused_at: Option<u64>,
     evidence_until: u64,
+}
+
+/// Proctors who have a candidate open. Kept apart from the attached candidates: a proctor
+/// may open a candidate whose pages are not connected (yet, or again after a restart).
+#[derive(Default)]
+struct Focus {
+    watchers: u32,
+    /// When the last watcher left (monotonic ms), until the grace period ends.
+    unfocused_at: Option<u64>,
 }
 
 #[derive(Default)]
@@ -56,6 +62,7 @@ struct ViewEntry {
 struct Inner {
     candidates: HashMap<CandidateId, CandidateEntry>,
     views: HashMap<(CandidateId, View), ViewEntry>,
+    focus: HashMap<CandidateId, Focus>,
     rooms: HashMap<RoomId, Arc<[Arc<Subscriber>]>>,
 }
 
@@ -113,13 +120,13 @@ impl FrameHub {
         settings: CameraSettings,
     ) -> watch::Receiver<ProfileKind> {
         let mut g = self.lock();
+        let focused = g.focus.contains_key(&c);
+        let kind = if focused { ProfileKind::Focus } else { ProfileKind::Grid };
         let e = g.candidates.entry(c).or_insert_with(|| CandidateEntry {
             room,
             exam,
             settings,
-            profile: watch::channel(ProfileKind::Grid).0,
-            focus_watchers: 0,
-            unfocused_at: None,
+            profile: watch::channel(kind).0,
             evidence_until: 0,
         });
         e.room = room;
@@ -280,12 +287,13 @@ impl FrameHub {
                 sub.push(*c, *v, f.clone());
             }
         }
-        if let Some(c) = only
-            && let Some(ce) = g.candidates.get_mut(&c)
-        {
-            ce.focus_watchers += 1;
-            ce.unfocused_at = None;
-            set_profile(ce, ProfileKind::Focus);
+        if let Some(c) = only {
+            let f = g.focus.entry(c).or_default();
+            f.watchers += 1;
+            f.unfocused_at = None;
+            if let Some(ce) = g.candidates.get(&c) {
+                set_profile(ce, ProfileKind::Focus);
+            }
         }
         drop(g);
         if let Some(c) = only {
@@ -306,11 +314,11 @@ impl FrameHub {
             }
         }
         if let Some(c) = sub.only
-            && let Some(ce) = g.candidates.get_mut(&c)
+            && let Some(f) = g.focus.get_mut(&c)
         {
-            ce.focus_watchers = ce.focus_watchers.saturating_sub(1);
-            if ce.focus_watchers == 0 {
-                ce.unfocused_at = Some(now);
+            f.watchers = f.watchers.saturating_sub(1);
+            if f.watchers == 0 {
+                f.unfocused_at = Some(now);
             }
         }
     }
@@ -321,11 +329,16 @@ impl FrameHub {
         let now = self.mono_ms();
         let mut back = Vec::new();
         let mut g = self.lock();
-        for (c, ce) in g.candidates.iter_mut() {
-            if ce.unfocused_at.is_some_and(|t| now.saturating_sub(t) >= FOCUS_GRACE_MS) {
-                ce.unfocused_at = None;
-                set_profile(ce, ProfileKind::Grid);
+        g.focus.retain(|c, f| {
+            let over = f.unfocused_at.is_some_and(|t| now.saturating_sub(t) >= FOCUS_GRACE_MS);
+            if over {
                 back.push(*c);
+            }
+            !over
+        });
+        for c in &back {
+            if let Some(ce) = g.candidates.get(c) {
+                set_profile(ce, ProfileKind::Grid);
             }
         }
         drop(g);

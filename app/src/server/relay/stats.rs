@@ -13,7 +13,8 @@ pub struct FrameStats {
 }
 
 fn index(e: FrameError) -> usize {
-    FrameError::ALL.iter().position(|k| k.as_str() == e.as_str()).unwrap_or(0)
+    let kind = std::mem::discriminant(&e);
+    FrameError::ALL.iter().position(|k| std::mem::discriminant(k) == kind).unwrap_or(0)
 }
 
 impl FrameStats {

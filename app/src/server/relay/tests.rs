@@ -9,6 +9,17 @@ fn msg(view: View, seq: u32, jpeg: &[u8], w: u16, h: u16) -> Vec<u8> {
     m
 }
 
+/// Offers PC frame `n` (320×240 `pic`) of candidate `c` in the exam.
+fn pc_frame(
+    hub: &FrameHub,
+    c: i64,
+    seq: &mut ConnSeq,
+    n: u32,
+    pic: &[u8],
+) -> Result<Accepted, FrameError> {
+    hub.accept(CandidateId(c), View::Pc, Phase::InExam, seq, &msg(View::Pc, n, pic, 320, 240))
+}
+
 fn hub_with(cands: &[(i64, i64)]) -> Arc<FrameHub> {
     let hub = Arc::new(FrameHub::default());
     for (c, room) in cands {
@@ -24,14 +35,7 @@ fn frames_reach_subscribers_of_the_candidates_room_only() {
     let room20 = hub.subscribe(RoomId(20), None);
     let pic = jpeg(320, 240, 1, false);
     let mut seq = ConnSeq::default();
-    hub.accept(
-        CandidateId(1),
-        View::Pc,
-        Phase::InExam,
-        &mut seq,
-        &msg(View::Pc, 1, &pic, 320, 240),
-    )
-    .expect("accepted");
+    pc_frame(&hub, 1, &mut seq, 1, &pic).expect("accepted");
     let got = room10.sub.pop().expect("room 10 gets the frame");
     let h = RelayHeader::parse(&got).expect("header");
     assert_eq!((h.candidate, h.view, h.seq), (CandidateId(1), View::Pc, 1));
@@ -45,14 +49,7 @@ fn a_new_subscriber_gets_the_latest_frames_at_once() {
     let mut seq = ConnSeq::default();
     for i in 1..=3 {
         let pic = jpeg(320, 240, i, false);
-        hub.accept(
-            CandidateId(1),
-            View::Pc,
-            Phase::InExam,
-            &mut seq,
-            &msg(View::Pc, i, &pic, 320, 240),
-        )
-        .expect("accepted");
+        pc_frame(&hub, 1, &mut seq, i, &pic).expect("accepted");
     }
     let late = hub.subscribe(RoomId(10), None);
     let got = late.sub.pop().expect("latest frame");
@@ -65,30 +62,11 @@ fn a_flood_is_throttled_and_counted_and_other_candidates_are_unaffected() {
     let hub = hub_with(&[(1, 10), (2, 10)]);
     let pic = jpeg(320, 240, 1, false);
     let (mut s1, mut s2) = (ConnSeq::default(), ConnSeq::default());
-    let results: Vec<_> = (1..=20)
-        .map(|i| {
-            hub.accept(
-                CandidateId(1),
-                View::Pc,
-                Phase::InExam,
-                &mut s1,
-                &msg(View::Pc, i, &pic, 320, 240),
-            )
-        })
-        .collect();
+    let results: Vec<_> = (1..=20).map(|i| pc_frame(&hub, 1, &mut s1, i, &pic)).collect();
     let refused = results.iter().filter(|r| matches!(r, Err(FrameError::TooFast))).count();
     assert!(refused >= 16, "{refused}");
     assert_eq!(hub.stats.refused_count(FrameError::TooFast), refused as u64);
-    assert!(
-        hub.accept(
-            CandidateId(2),
-            View::Pc,
-            Phase::InExam,
-            &mut s2,
-            &msg(View::Pc, 1, &pic, 320, 240)
-        )
-        .is_ok()
-    );
+    assert!(pc_frame(&hub, 2, &mut s2, 1, &pic).is_ok());
 }
 
 #[test]
@@ -114,48 +92,26 @@ fn bad_frames_are_refused_and_never_relayed() {
         hub.accept(c, View::Pc, Phase::InExam, &mut seq, &png).err(),
         Some(FrameError::NotJpeg)
     );
-    hub.accept(c, View::Pc, Phase::InExam, &mut seq, &msg(View::Pc, 5, &pic, 320, 240))
-        .expect("ok");
-    assert_eq!(
-        hub.accept(c, View::Pc, Phase::InExam, &mut seq, &msg(View::Pc, 5, &pic, 320, 240)).err(),
-        Some(FrameError::OutOfOrder)
-    );
+    pc_frame(&hub, 1, &mut seq, 5, &pic).expect("ok");
+    assert_eq!(pc_frame(&hub, 1, &mut seq, 5, &pic).err(), Some(FrameError::OutOfOrder));
     // Only the one good frame reached the proctor.
     assert!(room.sub.pop().is_some());
     assert!(room.sub.pop().is_none());
     // An unknown candidate (never attached) cannot send.
     let mut s = ConnSeq::default();
-    assert!(
-        hub.accept(
-            CandidateId(99),
-            View::Pc,
-            Phase::InExam,
-            &mut s,
-            &msg(View::Pc, 1, &pic, 320, 240)
-        )
-        .is_err()
-    );
+    assert!(pc_frame(&hub, 99, &mut s, 1, &pic).is_err());
 }
 
 #[test]
 fn a_slow_reader_holds_only_the_latest_frame_per_view() {
     let hub = hub_with(&[(1, 10), (2, 10)]);
     let slow = hub.subscribe(RoomId(10), None);
-    let focus_settings = CameraSettings::default();
-    let _ = focus_settings;
     let mut seqs = [ConnSeq::default(), ConnSeq::default()];
     // Three frames each (the bucket's burst), nobody reading.
     for i in 1..=3u32 {
         for (k, c) in [1i64, 2].iter().enumerate() {
             let pic = jpeg(320, 240, i * 10 + k as u32, false);
-            hub.accept(
-                CandidateId(*c),
-                View::Pc,
-                Phase::InExam,
-                &mut seqs[k],
-                &msg(View::Pc, i, &pic, 320, 240),
-            )
-            .expect("accepted");
+            pc_frame(&hub, *c, &mut seqs[k], i, &pic).expect("accepted");
         }
     }
     assert_eq!(slow.sub.len(), 2);
@@ -184,6 +140,23 @@ fn opening_a_candidate_switches_it_to_focus_and_back_after_the_grace() {
     std::thread::sleep(std::time::Duration::from_millis(FOCUS_GRACE_MS + 50));
     hub.sweep();
     assert_eq!(*profile.borrow(), ProfileKind::Grid);
+}
+
+#[test]
+fn a_candidate_opened_before_its_pages_connect_starts_in_focus() {
+    let hub = Arc::new(FrameHub::default());
+    let c = CandidateId(1);
+    // The proctor's page is first (or reconnected first after a restart).
+    let watcher = hub.subscribe(RoomId(10), Some(c));
+    let profile = hub.attach(c, RoomId(10), ExamId(1), CameraSettings::default());
+    assert_eq!(*profile.borrow(), ProfileKind::Focus);
+    drop(watcher);
+    std::thread::sleep(std::time::Duration::from_millis(FOCUS_GRACE_MS + 50));
+    hub.sweep();
+    assert_eq!(*profile.borrow(), ProfileKind::Grid);
+    // A new page of a candidate nobody watches starts on the grid profile.
+    let again = hub.attach(c, RoomId(10), ExamId(1), CameraSettings::default());
+    assert_eq!(*again.borrow(), ProfileKind::Grid);
 }
 
 #[test]
@@ -230,14 +203,7 @@ async fn sampled_frames_go_to_the_evidence_queue_once_per_interval() {
     let mut seq = ConnSeq::default();
     for i in 1..=3 {
         let pic = jpeg(320, 240, i, false);
-        hub.accept(
-            CandidateId(1),
-            View::Pc,
-            Phase::InExam,
-            &mut seq,
-            &msg(View::Pc, i, &pic, 320, 240),
-        )
-        .expect("accepted");
+        pc_frame(&hub, 1, &mut seq, i, &pic).expect("accepted");
     }
     // The first frame is sampled; the next ones are within the 30 s interval.
     let job = rx.try_recv().expect("a sample");
@@ -248,13 +214,6 @@ async fn sampled_frames_go_to_the_evidence_queue_once_per_interval() {
     assert_eq!(rx.try_recv().expect("flag frame").reason, EvidenceReason::Flag);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let pic = jpeg(320, 240, 9, false);
-    hub.accept(
-        CandidateId(1),
-        View::Pc,
-        Phase::InExam,
-        &mut seq,
-        &msg(View::Pc, 9, &pic, 320, 240),
-    )
-    .expect("accepted");
+    pc_frame(&hub, 1, &mut seq, 9, &pic).expect("accepted");
     assert_eq!(rx.try_recv().expect("frame in the flag window").reason, EvidenceReason::Flag);
 }

@@ -34,23 +34,30 @@ pub async fn problem_changed(
     live::announce(state, c).await
 }
 
-/// Raises or clears "second view lost" from the candidate's phase and presence. A phone
-/// never seen since the server started is not "lost" (after a restart it reconnects).
+/// Raises or clears "second view lost" from the candidate's phase and presence, given its
+/// `open` flags (so the common case, nothing to change, writes nothing). A phone never seen
+/// since the server started is not "lost" (after a restart it reconnects). Returns whether a
+/// flag changed.
 pub async fn reconcile_phone(
     state: &AppState,
     c: &Candidate,
     presence: &Presence,
-) -> Result<(), AppError> {
-    let now = Utc::now();
+    open: &[FlagKind],
+) -> Result<bool, AppError> {
     let expected = view_is_on(View::Phone, c.phase);
     let lost = expected && !presence.phone.online && presence.phone.last_seen.is_some();
-    if lost {
+    let is_open = open.contains(&FlagKind::PhoneLost);
+    let now = Utc::now();
+    if lost && !is_open {
         if state.store.raise_auto_flag(c.id, FlagKind::PhoneLost, now).await? {
             state.frames.flag_raised(c.id);
             tracing::info!(candidate = %c.id, "second view lost");
         }
-    } else {
+        Ok(true)
+    } else if !lost && is_open {
         state.store.clear_auto_flag(c.id, FlagKind::PhoneLost, now).await?;
+        Ok(true)
+    } else {
+        Ok(false)
     }
-    Ok(())
 }

@@ -48,8 +48,10 @@ pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError>
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
     };
-    super::camera::reconcile_phone(state, &c, &state.presence.get(id)).await?;
-    let flags = state.store.open_auto_flags(id).await?;
+    let mut flags = state.store.open_auto_flags(id).await?;
+    if super::camera::reconcile_phone(state, &c, &state.presence.get(id), &flags).await? {
+        flags = state.store.open_auto_flags(id).await?;
+    }
     let t = tile(state, &c, flags);
     state.bus.publish(Topic::Room(c.room_id), BusEvent::TileChanged(t)).await;
     Ok(())

@@ -16,6 +16,14 @@ pub fn chunk_key(prefix: &str, seq: u32) -> String {
     format!("{prefix}/{seq:06}.webm")
 }
 
+/// Whether the sitting was submitted less than [`AFTER_SUBMIT_SECS`] ago.
+async fn just_submitted(state: &AppState, c: CandidateId) -> Result<bool, AppError> {
+    Ok(match state.store.submission(c).await? {
+        Some((_, _, at)) => Utc::now() - at <= chrono::Duration::seconds(AFTER_SUBMIT_SECS),
+        None => false,
+    })
+}
+
 /// Stores chunk `seq` of recorder `recorder` of `c`'s `view`.
 pub async fn add_chunk(
     state: &AppState,
@@ -31,11 +39,7 @@ pub async fn add_chunk(
     }
     // Only while the view is on, or just after the submission: stopping the recorder at the
     // submission sends its last chunk (for a recorder started seconds before, its first).
-    let just_submitted = match state.store.submission(c).await? {
-        Some((_, _, at)) => Utc::now() - at <= chrono::Duration::seconds(AFTER_SUBMIT_SECS),
-        None => false,
-    };
-    if !view_is_on(view, cand.phase) && !just_submitted {
+    if !view_is_on(view, cand.phase) && !just_submitted(state, c).await? {
         let missing = if view == View::Pc { Missing::IdentityPhoto } else { Missing::PhoneCheck };
         return Err(AppError::NotReady { missing });
     }
