@@ -98,11 +98,32 @@ for (const [locale, suffix, n] of [['en-US', 'en', 7], ['zh-CN', 'zh', 8]]) {
   await tile.scrollIntoViewIfNeeded();
   await staff.evaluate(() => window.scrollTo(0, 0));
   await staff.screenshot({ path: `${out}proctor-cameras-${suffix}.png` });
+  // The console: the candidate raises a hand, the proctor sees the alert and the tile.
+  await page.click('#raise-hand');
+  await staff.locator('.alert[data-alert=hand_raised]').first().waitFor();
+  await staff.locator('#grid-sort').selectOption('attention');
+  await staff.evaluate(() => window.scrollTo(0, 0));
+  await staff.waitForTimeout(800);
+  await staff.screenshot({ path: `${out}proctor-console-${suffix}.png` });
   await tile.locator('a.tile-link').click();
   await hydrated(staff);
   await staff.locator('.recording video').first().waitFor({ timeout: 40_000 });
   await staff.waitForTimeout(1500);
   await staff.screenshot({ path: `${out}proctor-detail-${suffix}.png`, fullPage: true });
+  // A quick message, read by the candidate; a flag with its evidence.
+  await staff.locator('.preset').first().click();
+  await staff.click('#message-text-send');
+  await page.locator('#inbox-ack').waitFor();
+  await page.screenshot({ path: `${out}candidate-message-${suffix}.png` });
+  await page.click('#inbox-ack');
+  await staff.click('#action-flag');
+  await staff.selectOption('#flag-kind', 'material');
+  await staff.fill('#flag-note', locale === 'zh-CN' ? '桌上有手机' : 'Phone on the desk');
+  await staff.click('#flag-send');
+  await staff.locator('.timeline-list .tl-evidence img').first().waitFor({ timeout: 20_000 });
+  await staff.locator('.chip.delivery[data-delivery=read]').first().waitFor({ timeout: 20_000 });
+  await staff.waitForTimeout(1000);
+  await staff.screenshot({ path: `${out}proctor-console-detail-${suffix}.png`, fullPage: true });
   await staffCtx.close();
   await page.click('#submit-exam');
   await page.waitForSelector('#confirm-submit');

@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/media/candidates/{id}/latest/{view}", get(media::latest_frame))
         .route("/media/evidence/{id}", get(media::evidence))
+        .route("/media/face-attempts/{id}", get(media::face_attempt))
         .route("/media/recordings/{id}", get(media::recording))
         .leptos_routes_with_context(
             &state,

@@ -1,5 +1,6 @@
 //! Server functions, one file per area: authorise, call a service, return.
 pub mod auth;
+pub mod console;
 pub mod exam;
 pub mod journey;
 pub mod proctor;

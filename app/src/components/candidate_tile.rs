@@ -1,9 +1,13 @@
 //! One candidate on the proctor grid: both camera views side by side, name, ticket, phase,
-//! open camera flags, both views' presence and the time since each view's last heartbeat.
+//! verification, a raised hand, open flags (count, most severe, latest), answered questions,
+//! time left, warnings, unread messages, the device check (with its report in a drawer) and
+//! both views' presence.
 use super::camera_view::LiveView;
 use super::device_report::DeviceReportPanel;
-use super::labels::{flag_label, phase_label};
-use crate::domain::{CandidateTile, RoomId, View, ViewPresence};
+use super::labels::{clock, flag_text, phase_label, verification_label};
+use crate::domain::flag::summarise;
+use crate::domain::grid::attention_rank;
+use crate::domain::{CandidateTile, Phase, RoomId, View, ViewPresence};
 use crate::i18n::*;
 use crate::live::frames_feed::FramesFeed;
 use chrono::{DateTime, Utc};
@@ -72,38 +76,84 @@ pub fn CandidateTileView(
     let href = move || format!("/proctor/rooms/{room}/candidates/{}", tile.with(|t| t.id.0));
     let name = move || tile.with(|t| t.name.clone());
     let any_online = move || tile.with(|t| t.pc.online || t.phone.online);
-    let flagged = move || tile.with(|t| t.verification.needs_attention());
     let open_report = RwSignal::new(false);
+    let summary = move || tile.with(|t| summarise(&t.flags));
+    let time_left = move || {
+        tile.with(|t| (t.phase == Phase::InExam).then_some(t.deadline).flatten())
+            .map(|d| clock((d - now.get()).num_seconds()))
+    };
     view! {
         <article
             class="tile"
             class:offline=move || !any_online()
+            class:attention=move || tile.with(|t| attention_rank(t) == 0)
+            class:drawer-open=move || open_report.get()
+            tabindex="0"
             aria-label=name
             data-candidate=move || tile.with(|t| t.id.to_string())
+            data-href=href
         >
             <CameraPair tile frames now />
             <header class="tile-head">
-                <h3 class="tile-name"><a href=href class="tile-link">{name}</a></h3>
+                <h3 class="tile-name"><a href=href class="tile-link" tabindex="-1">{name}</a></h3>
                 <span class="tile-ticket">{move || tile.with(|t| t.ticket.clone())}</span>
             </header>
-            <p class="tile-phase" data-phase=move || tile.with(|t| t.phase.as_str())>
-                {move || phase_label(i18n, tile.with(|t| t.phase))}
+            <p class="tile-status">
+                <span class="tile-phase" data-phase=move || tile.with(|t| t.phase.as_str())>
+                    {move || phase_label(i18n, tile.with(|t| t.phase))}
+                </span>
+                <span class="chip verification" data-verification=move || tile.with(|t| t.verification.as_str())>
+                    {move || verification_label(i18n, tile.with(|t| t.verification))}
+                </span>
             </p>
-            <Show when=flagged>
-                <p class="tile-flag">{t!(i18n, verification_flag)}</p>
+            <Show when=move || tile.with(|t| t.hand_raised)>
+                <p class="tile-hand" role="status">"✋ " {t!(i18n, tile_hand)}</p>
             </Show>
-            {move || tile.with(|t| t.flags.clone()).into_iter().map(|k| view! {
-                <p class="tile-flag camera-flag" data-flag=k.as_str()>{flag_label(i18n, k)}</p>
-            }).collect_view()}
+            {move || summary().map(|s| {
+                let worst = flag_text(i18n, s.worst);
+                let latest = flag_text(i18n, s.latest);
+                let count = s.count;
+                view! {
+                    <p class="tile-flag" data-flag=s.worst.as_str() data-count=count
+                        data-severity=move || format!("{:?}", s.worst.severity()).to_lowercase()>
+                        {if count == 1 {
+                            t!(i18n, tile_flag_one, worst = worst.clone()).into_any()
+                        } else {
+                            t!(i18n, tile_flags, count = count, worst = worst.clone()).into_any()
+                        }}
+                        {(count > 1).then(|| view! { <span class="muted">" · " {t!(i18n, tile_latest, latest = latest.clone())}</span> })}
+                    </p>
+                }
+            })}
+            <p class="tile-facts">
+                <span class="tile-answered">{move || t!(i18n, tile_answered, n = tile.with(|t| t.answered))}</span>
+                {move || time_left().map(|time| view! { <span class="tile-left">{t!(i18n, tile_time_left, time = time.clone())}</span> })}
+                {move || tile.with(|t| t.extra_minutes).gt(&0).then(|| view! {
+                    <span class="tile-extra">{t!(i18n, tile_extra, n = tile.with(|t| t.extra_minutes))}</span>
+                })}
+                {move || tile.with(|t| t.warnings).gt(&0).then(|| view! {
+                    <span class="tile-warnings">{t!(i18n, tile_warnings, n = tile.with(|t| t.warnings))}</span>
+                })}
+                {move || tile.with(|t| t.unread).gt(&0).then(|| view! {
+                    <span class="tile-unread">{t!(i18n, tile_unread, n = tile.with(|t| t.unread))}</span>
+                })}
+            </p>
             {move || tile.with(|t| t.device_check).map(|ok| view! {
                 <button class="tile-devices link" class:failed=!ok data-devices=if ok { "passed" } else { "failed" }
                     aria-expanded=move || open_report.get().to_string()
                     on:click=move |_| open_report.update(|o| *o = !*o)>
+                    {if ok { "✓ " } else { "⚠ " }}
                     {if ok { t!(i18n, tile_devices_ok).into_any() } else { t!(i18n, tile_devices_failed).into_any() }}
                 </button>
             })}
             <Show when=move || open_report.get()>
-                <DeviceReportPanel candidate=tile.with_untracked(|t| t.id) />
+                <aside class="drawer" role="dialog" aria-label=move || t_string!(i18n, tile_report_title).to_string()>
+                    <header class="drawer-head">
+                        <h2>{t!(i18n, tile_report_title)} " · " {name}</h2>
+                        <button class="ghost" on:click=move |_| open_report.set(false)>{t!(i18n, tile_report_close)}</button>
+                    </header>
+                    <DeviceReportPanel candidate=tile.with_untracked(|t| t.id) />
+                </aside>
             </Show>
             <div class="tile-views">
                 <ViewDot
@@ -119,4 +169,5 @@ pub fn CandidateTileView(
             </div>
         </article>
     }
+    .into_any()
 }

@@ -15,6 +15,10 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::IdCard => t_string!(i18n, id_card_label).to_string(),
         Field::Answers => t_string!(i18n, answers_label).to_string(),
         Field::Recorder => t_string!(i18n, recordings_title).to_string(),
+        Field::Message => t_string!(i18n, console_message_label).to_string(),
+        Field::Reason => t_string!(i18n, console_reason_label).to_string(),
+        Field::Minutes => t_string!(i18n, console_minutes_label).to_string(),
+        Field::Category => t_string!(i18n, console_category_label).to_string(),
     }
 }
 

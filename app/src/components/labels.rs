@@ -1,5 +1,7 @@
 //! Localised labels for domain enums.
-use crate::domain::{Phase, SubmitKind};
+use crate::domain::flag::FlagKind;
+use crate::domain::grid::{AlertKind, TileFilter};
+use crate::domain::{Phase, SubmitKind, VerificationStatus};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -22,14 +24,72 @@ pub fn phase_label(i18n: I18nContext<Locale>, phase: Phase) -> AnyView {
     }
 }
 
-/// An automatic flag as a short label.
-pub fn flag_label(i18n: I18nContext<Locale>, kind: crate::domain::flag::FlagKind) -> AnyView {
-    use crate::domain::flag::FlagKind;
+/// A flag kind as a short label.
+pub fn flag_label(i18n: I18nContext<Locale>, kind: FlagKind) -> AnyView {
+    flag_text(i18n, kind).into_any()
+}
+
+/// A flag kind as plain text (for interpolation and `<option>`s).
+pub fn flag_text(i18n: I18nContext<Locale>, kind: FlagKind) -> String {
     match kind {
-        FlagKind::PcBlack => t!(i18n, flag_pc_black).into_any(),
-        FlagKind::PhoneBlack => t!(i18n, flag_phone_black).into_any(),
-        FlagKind::PcFrozen => t!(i18n, flag_pc_frozen).into_any(),
-        FlagKind::PhoneFrozen => t!(i18n, flag_phone_frozen).into_any(),
-        FlagKind::PhoneLost => t!(i18n, flag_phone_lost).into_any(),
+        FlagKind::PcBlack => t_string!(i18n, flag_pc_black).to_string(),
+        FlagKind::PhoneBlack => t_string!(i18n, flag_phone_black).to_string(),
+        FlagKind::PcFrozen => t_string!(i18n, flag_pc_frozen).to_string(),
+        FlagKind::PhoneFrozen => t_string!(i18n, flag_phone_frozen).to_string(),
+        FlagKind::PhoneLost => t_string!(i18n, flag_phone_lost).to_string(),
+        FlagKind::PageLeft => t_string!(i18n, flag_page_left).to_string(),
+        FlagKind::VerificationRejected => t_string!(i18n, flag_verification_rejected).to_string(),
+        FlagKind::FaceAbsent => t_string!(i18n, flag_face_absent).to_string(),
+        FlagKind::AnotherPerson => t_string!(i18n, flag_another_person).to_string(),
+        FlagKind::Material => t_string!(i18n, flag_material).to_string(),
+        FlagKind::Noise => t_string!(i18n, flag_noise).to_string(),
+        FlagKind::LeftSeat => t_string!(i18n, flag_left_seat).to_string(),
+        FlagKind::SecondViewWrong => t_string!(i18n, flag_second_view_wrong).to_string(),
+        FlagKind::Other => t_string!(i18n, flag_other).to_string(),
     }
+}
+
+/// The verification status as a short label.
+pub fn verification_label(i18n: I18nContext<Locale>, v: VerificationStatus) -> AnyView {
+    match v {
+        VerificationStatus::NotStarted => t!(i18n, verif_not_started).into_any(),
+        VerificationStatus::Passed => t!(i18n, verif_passed).into_any(),
+        VerificationStatus::PendingReview => t!(i18n, verif_pending_review).into_any(),
+        VerificationStatus::Approved => t!(i18n, verif_approved).into_any(),
+        VerificationStatus::Rejected => t!(i18n, verif_rejected).into_any(),
+    }
+}
+
+/// A grid counter's label.
+pub fn filter_label(i18n: I18nContext<Locale>, f: TileFilter) -> AnyView {
+    match f {
+        TileFilter::All => t!(i18n, filter_all).into_any(),
+        TileFilter::InExam => t!(i18n, filter_in_exam).into_any(),
+        TileFilter::Preparing => t!(i18n, filter_preparing).into_any(),
+        TileFilter::Absent => t!(i18n, filter_absent).into_any(),
+        TileFilter::Offline => t!(i18n, filter_offline).into_any(),
+        TileFilter::Flagged => t!(i18n, filter_flagged).into_any(),
+        TileFilter::PendingReview => t!(i18n, filter_pending_review).into_any(),
+        TileFilter::HandRaised => t!(i18n, filter_hand_raised).into_any(),
+        TileFilter::Submitted => t!(i18n, filter_submitted).into_any(),
+    }
+}
+
+/// An alert's text (after the candidate's name).
+pub fn alert_label(i18n: I18nContext<Locale>, a: AlertKind) -> AnyView {
+    match a {
+        AlertKind::Offline => t!(i18n, alert_offline).into_any(),
+        AlertKind::SecondViewLost => t!(i18n, alert_second_view_lost).into_any(),
+        AlertKind::HandRaised => t!(i18n, alert_hand).into_any(),
+        AlertKind::Flag(k) => {
+            let kind = flag_text(i18n, k);
+            t!(i18n, alert_flag, kind = kind).into_any()
+        }
+    }
+}
+
+/// "1:05:09" for a duration in seconds (never negative).
+pub fn clock(secs: i64) -> String {
+    let s = secs.max(0);
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }

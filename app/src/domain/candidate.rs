@@ -138,9 +138,26 @@ pub struct CandidateTile {
     pub device_check: Option<bool>,
     pub pc: ViewPresence,
     pub phone: ViewPresence,
-    /// Open automatic flags (camera black / frozen, phone lost).
+    /// Open flags, automatic and manual.
     #[serde(default)]
-    pub flags: Vec<super::flag::FlagKind>,
+    pub flags: Vec<super::flag::OpenFlag>,
+    /// Questions with a saved answer.
+    #[serde(default)]
+    pub answered: u32,
+    /// The candidate's own deadline (extra time included).
+    #[serde(default)]
+    pub deadline: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub extra_minutes: i64,
+    /// Warnings given so far.
+    #[serde(default)]
+    pub warnings: u32,
+    /// Messages and warnings not acknowledged yet.
+    #[serde(default)]
+    pub unread: u32,
+    /// The candidate asked for help and no proctor has answered yet.
+    #[serde(default)]
+    pub hand_raised: bool,
 }
 
 #[cfg(test)]

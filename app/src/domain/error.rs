@@ -19,6 +19,10 @@ pub enum Field {
     IdCard,
     Answers,
     Recorder,
+    Message,
+    Reason,
+    Minutes,
+    Category,
 }
 
 /// What is wrong with a field.

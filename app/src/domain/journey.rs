@@ -138,6 +138,9 @@ pub struct JourneyState {
     pub device_report: Option<DeviceReport>,
     pub has_identity_photo: bool,
     pub instructions_acked: bool,
+    /// Why a proctor submitted the exam (forced submissions).
+    #[serde(default)]
+    pub submission_reason: Option<String>,
 }
 
 /// One stored face verification attempt (PC or phone), as a reviewer sees it.
@@ -155,6 +158,16 @@ pub struct FaceAttempt {
     pub match_below: f32,
     pub review_below: f32,
     pub at: DateTime<Utc>,
+}
+
+/// What a reviewer sees of a candidate's verification: the status, whether a roster photo
+/// exists (at `/media/candidates/{id}/photo`) and every face attempt, oldest first (photos
+/// at `/media/face-attempts/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub status: VerificationStatus,
+    pub has_roster_photo: bool,
+    pub attempts: Vec<FaceAttempt>,
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 pub mod answer;
 pub mod camera;
 pub mod candidate;
+pub mod console;
 pub mod device;
 pub mod error;
 pub mod exam;
 pub mod face;
 pub mod flag;
+pub mod grid;
 pub mod ids;
 pub mod journey;
 pub mod paper;
@@ -17,6 +19,7 @@ pub mod protocol;
 pub mod recording;
 pub mod sitting;
 pub mod throttle;
+pub mod timeline;
 pub mod user;
 
 pub use candidate::{Candidate, CandidateSelf, CandidateTile, TicketNumber, VerificationStatus};

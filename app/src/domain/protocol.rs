@@ -2,6 +2,8 @@
 //! server and the browser. Every message is a JSON object with a `type` tag.
 use super::camera::{CameraProblem, CameraProfile, CameraSettings, FrameError};
 use super::candidate::{CandidateSelf, CandidateTile};
+use super::console::{BrowserEvent, CandidateMessage};
+use super::exam::ExamTimes;
 use super::ids::CandidateId;
 use super::phase::{Phase, PhaseCommand, TransitionError};
 use super::presence::{View, ViewPresence};
@@ -38,9 +40,24 @@ pub enum ProtocolError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CandidateClientMsg {
-    Hello { protocol: u32, view: View },
+    Hello {
+        protocol: u32,
+        view: View,
+    },
     Heartbeat,
-    Advance { command: PhaseCommand },
+    Advance {
+        command: PhaseCommand,
+    },
+    /// The candidate acknowledged a message or warning.
+    Ack {
+        message: i64,
+    },
+    /// The candidate asks a proctor for help.
+    RaiseHand,
+    /// The PC page's window lost or regained focus, or left or entered full screen.
+    Browser {
+        event: BrowserEvent,
+    },
 }
 
 /// Server → candidate page.
@@ -79,6 +96,19 @@ pub enum CandidateServerMsg {
     CameraProblem {
         view: View,
         problem: Option<CameraProblem>,
+    },
+    /// A message or warning to show until acknowledged (PC pages; re-sent after a
+    /// reconnect until acknowledged).
+    Message {
+        message: CandidateMessage,
+    },
+    /// The candidate's times changed (extra time): the clock and auto-submit move.
+    Times {
+        times: ExamTimes,
+    },
+    /// Whether the candidate's hand is raised (after `welcome` and on change).
+    Hand {
+        raised: bool,
     },
 }
 

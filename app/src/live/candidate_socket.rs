@@ -2,11 +2,15 @@
 //! two seconds, follows phase changes and the capture profile, and carries the camera's
 //! frames as binary messages. Reconnects by itself (every second) without a new login.
 //! The connection itself is a [`super::ws_link::WsLink`].
+use crate::domain::ExamTimes;
 use crate::domain::camera::{CameraProblem, CameraProfile};
+use crate::domain::console::{BrowserEvent, CandidateMessage, to_show};
 use crate::domain::presence::HEARTBEAT_INTERVAL_SECS;
-use crate::domain::protocol::CandidateServerMsg;
+use crate::domain::protocol::{CandidateClientMsg, CandidateServerMsg};
 use crate::domain::{Phase, View};
+use crate::pages::journey::browser::{load_local, store_local};
 use leptos::prelude::*;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// What became of a frame handed to the socket.
@@ -19,12 +23,24 @@ pub enum FrameSend {
 }
 
 type FrameSink = Rc<dyn Fn(&[u8]) -> FrameSend>;
+type TextSink = Rc<dyn Fn(&CandidateClientMsg)>;
+
+/// An open socket's senders (browser only).
+#[derive(Clone)]
+struct Sinks {
+    frame: FrameSink,
+    text: TextSink,
+}
+
+/// Where this browser keeps the ids of acknowledged messages (so a message re-sent after a
+/// reconnect, before the server saw the acknowledgement, is never shown twice).
+const ACKED_KEY: &str = "vigil.acked";
 
 // The open sockets' frame senders, by socket id. Kept outside the reactive graph: browser
 // objects are not `Send`, and local reactive storage must never be made during SSR (its
 // `SendWrapper` would be dropped on another thread).
 thread_local! {
-    static SINKS: std::cell::RefCell<std::collections::HashMap<u64, FrameSink>> =
+    static SINKS: std::cell::RefCell<std::collections::HashMap<u64, Sinks>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
     static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
 }
@@ -41,6 +57,12 @@ pub struct CandidateSocket {
     pub problem: RwSignal<Option<CameraProblem>>,
     /// `(kbit/s, chunk ms)` when the exam records video.
     pub recording: RwSignal<Option<(u32, u32)>>,
+    /// Messages and warnings to show, oldest first, each until acknowledged.
+    pub inbox: RwSignal<Vec<CandidateMessage>>,
+    /// New times after a proctor added time.
+    pub times: RwSignal<Option<ExamTimes>>,
+    /// Whether the candidate's hand is raised.
+    pub hand: RwSignal<bool>,
     /// Key of this socket's frame sender in `SINKS` (browser only).
     sink: u64,
 }
@@ -49,8 +71,63 @@ impl CandidateSocket {
     /// Hands a frame (header + JPEG) to the socket if the previous one has left.
     pub fn send_frame(&self, bytes: &[u8]) -> FrameSend {
         let sink = SINKS.with(|m| m.borrow().get(&self.sink).cloned());
-        sink.map_or(FrameSend::Closed, |f| f(bytes))
+        sink.map_or(FrameSend::Closed, |s| (s.frame)(bytes))
     }
+
+    fn send(&self, msg: &CandidateClientMsg) {
+        if let Some(s) = SINKS.with(|m| m.borrow().get(&self.sink).cloned()) {
+            (s.text)(msg);
+        }
+    }
+
+    /// The candidate read the message on screen: remembered on this device, told the server
+    /// (again on each reconnect while the server still sends it).
+    pub fn acknowledge(&self, id: i64) {
+        let mut acked = acked_ids();
+        acked.insert(id);
+        remember_acked(&acked);
+        self.inbox.update(|list| list.retain(|m| m.id != id));
+        self.send(&CandidateClientMsg::Ack { message: id });
+    }
+
+    pub fn raise_hand(&self) {
+        self.send(&CandidateClientMsg::RaiseHand);
+    }
+
+    /// Reports the PC page's window leaving or coming back.
+    pub fn report(&self, event: BrowserEvent) {
+        self.send(&CandidateClientMsg::Browser { event });
+    }
+
+    /// A message from the server: shown unless already on screen or acknowledged here.
+    fn receive(&self, m: CandidateMessage) {
+        if acked_ids().contains(&m.id) {
+            self.send(&CandidateClientMsg::Ack { message: m.id });
+            return;
+        }
+        self.inbox.update(|list| {
+            let seen: HashSet<i64> = list.iter().map(|m| m.id).collect();
+            let mut next = list.clone();
+            next.extend(to_show(&[m], &seen));
+            *list = to_show(&next, &HashSet::new());
+        });
+    }
+}
+
+fn acked_ids() -> HashSet<i64> {
+    load_local(ACKED_KEY)
+        .and_then(|s| serde_json::from_str::<Vec<i64>>(&s).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+fn remember_acked(ids: &HashSet<i64>) {
+    // Keep the latest few hundred: ids only grow.
+    let mut v: Vec<i64> = ids.iter().copied().collect();
+    v.sort_unstable();
+    let keep = v.split_off(v.len().saturating_sub(500));
+    store_local(ACKED_KEY, serde_json::to_string(&keep).ok().as_deref());
 }
 
 /// Opens the candidate socket for `view` (in the browser; inert during SSR).
@@ -63,6 +140,9 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         profile: RwSignal::new(None),
         problem: RwSignal::new(None),
         recording: RwSignal::new(None),
+        inbox: RwSignal::new(Vec::new()),
+        times: RwSignal::new(None),
+        hand: RwSignal::new(false),
         sink: NEXT_ID.with(|n| {
             let id = n.get();
             n.set(id + 1);
@@ -79,6 +159,9 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         CandidateServerMsg::Recording { on, kbps, chunk_ms } => {
             socket.recording.set(on.then_some((kbps, chunk_ms)))
         }
+        CandidateServerMsg::Message { message } => socket.receive(message),
+        CandidateServerMsg::Times { times } => socket.times.set(Some(times)),
+        CandidateServerMsg::Hand { raised } => socket.hand.set(raised),
         // Refused frames are counted on the server; the page just goes on sending.
         CandidateServerMsg::CameraProblem { .. }
         | CandidateServerMsg::FrameRefused { .. }
@@ -88,7 +171,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
     #[cfg(feature = "hydrate")]
     {
         use super::ws_link::{Handlers, WsLink};
-        use crate::domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
+        use crate::domain::protocol::PROTOCOL_VERSION;
         let text = |m: &CandidateClientMsg| serde_json::to_string(m).unwrap_or_default();
         let hello = text(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view });
         let link = WsLink::open(
@@ -105,9 +188,11 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
             },
         );
         let sender = link.clone();
-        let sink: FrameSink = Rc::new(move |b: &[u8]| sender.send_binary(b));
+        let frame: FrameSink = Rc::new(move |b: &[u8]| sender.send_binary(b));
+        let sender = link.clone();
+        let text_sink: TextSink = Rc::new(move |m: &CandidateClientMsg| sender.send_text(&text(m)));
         let key = socket.sink;
-        SINKS.with(|m| m.borrow_mut().insert(key, sink));
+        SINKS.with(|m| m.borrow_mut().insert(key, Sinks { frame, text: text_sink }));
         let beat = link.clone();
         let heartbeat = text(&CandidateClientMsg::Heartbeat);
         let _beats = leptos_use::use_interval_fn(

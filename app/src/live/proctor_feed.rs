@@ -1,5 +1,6 @@
 //! The proctor's room feed: a snapshot, then ordered deltas; a gap triggers a resync and a
 //! reconnect brings a fresh snapshot, so the grid never misses a change.
+use crate::domain::grid::{AlertKind, alerts};
 use crate::domain::protocol::{ProctorClientMsg, ProctorServerMsg, SeqCheck, check_seq};
 use crate::domain::{CandidateId, CandidateTile, RoomId};
 use chrono::{DateTime, Duration, Utc};
@@ -31,6 +32,20 @@ impl FeedStatus {
 }
 
 type Tiles = HashMap<CandidateId, ArcRwSignal<CandidateTile>>;
+
+/// Most alerts kept on the page (older ones drop off).
+const MAX_ALERTS: usize = 50;
+
+/// A live alert: something a tile change says needs the proctor now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    /// Counter, unique on the page.
+    pub n: u64,
+    pub candidate: CandidateId,
+    pub name: String,
+    pub kind: AlertKind,
+    pub at: DateTime<Utc>,
+}
 type Sender = Arc<dyn Fn(&ProctorClientMsg) + Send + Sync>;
 
 /// A live room: the tile order, one signal per tile, and a server-aligned clock.
@@ -40,6 +55,8 @@ pub struct RoomFeed {
     pub order: RwSignal<Vec<CandidateId>>,
     pub online_count: RwSignal<usize>,
     pub now: Signal<DateTime<Utc>>,
+    /// Newest first.
+    pub alerts: RwSignal<Vec<Alert>>,
     tiles: StoredValue<Tiles>,
 }
 
@@ -48,6 +65,30 @@ impl RoomFeed {
     pub fn tile(&self, id: CandidateId) -> Option<Signal<CandidateTile>> {
         let sig = self.tiles.with_value(|m| m.get(&id).cloned())?;
         Some(Signal::derive(move || sig.get()))
+    }
+
+    /// Every tile's current state (tracked: re-runs when any tile changes).
+    pub fn all(&self) -> Vec<CandidateTile> {
+        let sigs: Vec<ArcRwSignal<CandidateTile>> =
+            self.tiles.with_value(|m| m.values().cloned().collect());
+        self.order.track();
+        sigs.iter().map(|s| s.get()).collect()
+    }
+
+    fn alert(&self, old: &CandidateTile, new: &CandidateTile) {
+        let kinds = alerts(old, new);
+        if kinds.is_empty() {
+            return;
+        }
+        let now = self.now.get_untracked();
+        self.alerts.update(|list| {
+            for kind in kinds {
+                let n = list.first().map_or(1, |a| a.n + 1);
+                let name = new.name.clone();
+                list.insert(0, Alert { n, candidate: new.id, name, kind, at: now });
+            }
+            list.truncate(MAX_ALERTS);
+        });
     }
 
     fn recount(&self) {
@@ -66,7 +107,11 @@ impl RoomFeed {
     fn upsert(&self, tile: &CandidateTile) {
         let existing = self.tiles.with_value(|m| m.get(&tile.id).cloned());
         match existing {
-            Some(sig) => sig.set(tile.clone()),
+            Some(sig) => {
+                let old = sig.get_untracked();
+                self.alert(&old, tile);
+                sig.set(tile.clone());
+            }
             None => {
                 self.tiles.update_value(|m| {
                     m.insert(tile.id, ArcRwSignal::new(tile.clone()));
@@ -86,6 +131,7 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
         order: RwSignal::new(Vec::new()),
         online_count: RwSignal::new(0),
         now: Signal::derive(move || local_now.get() + offset.get()),
+        alerts: RwSignal::new(Vec::new()),
         tiles: StoredValue::new(HashMap::new()),
     };
     let last_seq = StoredValue::new(0u64);
@@ -116,10 +162,14 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
             offset.set(*server_time - Utc::now());
             for b in beats {
                 if let Some(sig) = feed.tiles.with_value(|m| m.get(&b.id).cloned()) {
-                    sig.update(|t| {
-                        t.pc = b.pc;
-                        t.phone = b.phone;
-                    });
+                    let old = sig.get_untracked();
+                    if old.pc != b.pc || old.phone != b.phone {
+                        let mut new = old.clone();
+                        new.pc = b.pc;
+                        new.phone = b.phone;
+                        feed.alert(&old, &new);
+                        sig.set(new);
+                    }
                 }
             }
             feed.recount();

@@ -1,12 +1,17 @@
 //! `/proctor/rooms/:id/candidates/:cid`: one candidate close up. Both views large at the
-//! focus rate (the candidate's pages switch to it while this page is open), the tile's
-//! state, open flags, the device report and the strip of evidence frames kept over the exam.
+//! focus rate (the candidate's pages switch to it while this page is open), the actions
+//! (message, warn, flag, add time, force-submit) and open flags, the device report, the
+//! timeline, the verification photos, evidence frames and recordings.
+use crate::api::console::{candidate_timeline, candidate_verification, quick_messages};
 use crate::api::proctor::{candidate_evidence, candidate_recordings};
 use crate::api::rooms::room_info;
 use crate::components::candidate_tile::CameraPair;
+use crate::components::console_actions::ConsoleActions;
 use crate::components::device_report::DeviceReportPanel;
 use crate::components::error_text::ErrorText;
-use crate::components::labels::{flag_label, phase_label};
+use crate::components::labels::phase_label;
+use crate::components::timeline_view::TimelineView;
+use crate::components::verification_view::VerificationView;
 use crate::domain::camera::{EvidenceFrame, EvidenceReason};
 use crate::domain::recording::Recording;
 use crate::domain::{AppError, CandidateId, RoomId, View};
@@ -18,6 +23,8 @@ use leptos_router::hooks::use_params_map;
 
 /// How often the evidence strip is reloaded while the page is open.
 const EVIDENCE_REFRESH_MS: u64 = 15_000;
+/// How often the timeline is reloaded (also on every change of the candidate's tile).
+const TIMELINE_REFRESH_MS: u64 = 5_000;
 
 #[component]
 pub fn CandidateDetailPage() -> impl IntoView {
@@ -50,6 +57,8 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
     let frames = use_frames_feed(room, Some(candidate));
     let tile =
         move || feed.order.with(|o| o.contains(&candidate)).then(|| feed.tile(candidate)).flatten();
+    let presets = Resource::new(|| (), move |_| quick_messages(room));
+    let presets = Signal::derive(move || presets.get().and_then(Result::ok).flatten());
     let fps = move || {
         frames.settings.with(|s| {
             let ms = s.unwrap_or_default().focus.interval_ms.max(1);
@@ -72,24 +81,18 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
                     <CameraPair tile frames now=feed.now large=true />
                     <p class="muted focus-note">{move || t!(i18n, detail_focus, fps = fps)}</p>
                     <div class="detail-cols">
-                        <div>
-                            <h2>{t!(i18n, detail_flags)}</h2>
-                            {move || {
-                                let flags = tile.with(|t| t.flags.clone());
-                                if flags.is_empty() {
-                                    view! { <p class="muted" id="no-flags">{t!(i18n, detail_no_flags)}</p> }.into_any()
-                                } else {
-                                    flags.into_iter().map(|k| view! {
-                                        <p class="tile-flag camera-flag" data-flag=k.as_str()>{flag_label(i18n, k)}</p>
-                                    }).collect_view().into_any()
-                                }
-                            }}
-                        </div>
+                        <ConsoleActions candidate tile presets />
                         <div>
                             <h2>{t!(i18n, detail_devices)}</h2>
                             <DeviceReportPanel candidate />
                         </div>
                     </div>
+                    <Loaded fetch=move || candidate_timeline(candidate) every=TIMELINE_REFRESH_MS
+                        trigger=Signal::derive(move || tile.get())
+                        show=|t| view! { <TimelineView timeline=t /> }.into_any() />
+                    <Loaded fetch=move || candidate_verification(candidate) every=EVIDENCE_REFRESH_MS
+                        trigger=Signal::derive(move || tile.with(|t| t.verification))
+                        show=move |v| view! { <VerificationView candidate v /> }.into_any() />
                     <EvidenceStrip candidate sample_secs=Signal::derive(move || frames.settings.with(|s| s.unwrap_or_default().sample_secs)) />
                     <Recordings candidate on=Signal::derive(move || frames.settings.with(|s| s.is_some_and(|s| s.recording))) />
                 }.into_any(),
@@ -107,6 +110,19 @@ where
     T: Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
 {
+    use_polled_every(fetch, EVIDENCE_REFRESH_MS, || ())
+}
+
+/// [`use_polled`] every `every_ms`, and again whenever `trigger` (a tracked read) changes.
+fn use_polled_every<T, Fut>(
+    fetch: impl Fn() -> Fut + Copy + Send + Sync + 'static,
+    every_ms: u64,
+    trigger: impl Fn() + Send + Sync + 'static,
+) -> RwSignal<Option<Result<T, AppError>>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
     let out = RwSignal::new(None);
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -114,9 +130,34 @@ where
             let _ = out.try_set(Some(r));
         });
     };
-    Effect::new(move |_| load());
-    let _refresh = leptos_use::use_interval_fn(load, EVIDENCE_REFRESH_MS);
+    Effect::new(move |_| {
+        trigger();
+        load();
+    });
+    let _refresh = leptos_use::use_interval_fn(load, every_ms);
     out
+}
+
+/// Data polled every `every` ms and on each change of `trigger`, shown by `show` (or its
+/// error).
+#[component]
+fn Loaded<T, Fut, S>(
+    fetch: impl Fn() -> Fut + Copy + Send + Sync + 'static,
+    every: u64,
+    trigger: Signal<S>,
+    show: impl Fn(T) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let data = use_polled_every(fetch, every, move || trigger.track());
+    move || match data.get() {
+        Some(Ok(v)) => show(v),
+        Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
+        None => ().into_any(),
+    }
 }
 
 /// A server time as this computer's local clock time.

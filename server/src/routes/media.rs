@@ -128,6 +128,31 @@ pub async fn evidence(
         .into_response())
 }
 
+/// `GET /media/face-attempts/{id}`: a face verification photo, for staff who may watch the
+/// candidate's room (the proctor's and reviewer's side-by-side view).
+pub async fn face_attempt(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (candidate, key) = state
+        .store
+        .face_attempt_photo(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    require_staff_sees(&state, &headers, candidate).await?;
+    let bytes = blob(&state, &key).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, image_type(&bytes)),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// `GET /media/recordings/{id}`: a recording as one WebM stream (its chunks in order), for
 /// staff who may watch the candidate's room.
 pub async fn recording(

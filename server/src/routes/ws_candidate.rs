@@ -13,7 +13,7 @@ use app::domain::{AppError, Candidate, Phase, View};
 use app::server::auth::{CANDIDATE_COOKIE, cookie_value};
 use app::server::bus::{BusEvent, BusItem, Topic};
 use app::server::relay::ConnSeq;
-use app::server::service::{auth as svc, camera, journey, live};
+use app::server::service::{auth as svc, camera, console, journey, live};
 use app::server::state::AppState;
 use app::server::store::SessionOwner;
 use axum::extract::State;
@@ -47,6 +47,7 @@ pub async fn handler(
             if let Some(view) = conn.view
                 && state.presence.disconnect(candidate.id, view)
             {
+                let _ = console::connection(&state, candidate.id, view, false).await;
                 let _ = live::announce(&state, candidate.id).await;
             }
         },
@@ -72,6 +73,7 @@ async fn handle(
         (CandidateClientMsg::Hello { view: v, .. }, None) => {
             *view = Some(v);
             if state.presence.connect(c.id, c.room_id, v, now) {
+                console::connection(state, c.id, v, true).await?;
                 live::announce(state, c.id).await?;
             }
             let me = svc::candidate_self(state, c.id).await?;
@@ -89,6 +91,19 @@ async fn handle(
             }
             Some(CandidateServerMsg::HeartbeatAck { server_time: now })
         }
+        (CandidateClientMsg::Ack { message }, Some(_)) => {
+            console::acknowledge(state, c.id, message).await?;
+            None
+        }
+        (CandidateClientMsg::RaiseHand, Some(_)) => {
+            console::raise_hand(state, c.id).await?;
+            None
+        }
+        (CandidateClientMsg::Browser { event }, Some(View::Pc)) => {
+            console::browser_event(state, c.id, event).await?;
+            None
+        }
+        (CandidateClientMsg::Browser { .. }, Some(_)) => Some(error(ProtocolError::NotAllowed)),
         (CandidateClientMsg::Advance { command }, Some(_)) if !command.allowed_for_candidate() => {
             Some(error(ProtocolError::NotAllowed))
         }
@@ -148,6 +163,20 @@ async fn welcomed(
         && let Some(problem) = state.frames.problem(c.id, v)
     {
         send(tx, &CandidateServerMsg::CameraProblem { view: v, problem: Some(problem) }).await?;
+    }
+    if conn.view == Some(View::Pc) {
+        // Every message not acknowledged yet, again after each reconnect.
+        let unread = state.store.unread_messages(c.id).await?;
+        let ids: Vec<i64> = unread.iter().map(|m| m.id).collect();
+        for message in unread {
+            send(tx, &CandidateServerMsg::Message { message }).await?;
+        }
+        state.store.mark_delivered(&ids, Utc::now()).await?;
+        if !ids.is_empty() {
+            live::announce(state, c.id).await?;
+        }
+        let raised = state.store.tile_extras(c.id).await?.hand_raised;
+        send(tx, &CandidateServerMsg::Hand { raised }).await?;
     }
     Ok(())
 }
@@ -234,6 +263,17 @@ async fn run(
                     }
                     BusEvent::CameraProblem { view: v, problem } if Some(v) == conn.view => {
                         send(&mut tx, &CandidateServerMsg::CameraProblem { view: v, problem }).await?;
+                    }
+                    BusEvent::Message(message) if conn.view == Some(View::Pc) => {
+                        let id = message.id;
+                        send(&mut tx, &CandidateServerMsg::Message { message }).await?;
+                        state.store.mark_delivered(&[id], Utc::now()).await?;
+                    }
+                    BusEvent::TimesChanged(times) => {
+                        send(&mut tx, &CandidateServerMsg::Times { times }).await?;
+                    }
+                    BusEvent::HandChanged(raised) if conn.view == Some(View::Pc) => {
+                        send(&mut tx, &CandidateServerMsg::Hand { raised }).await?;
                     }
                     _ => {}
                 },

@@ -241,11 +241,12 @@ async fn tile_flags(
     id: CandidateId,
     pred: impl Fn(&[FlagKind]) -> bool,
 ) -> Vec<FlagKind> {
+    let kinds = |t: &app::domain::CandidateTile| t.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
     let m: ProctorServerMsg = feed
-        .recv_until(15, |m| matches!(m, ProctorServerMsg::Delta { tile, .. } if tile.id == id && pred(&tile.flags)))
+        .recv_until(15, |m| matches!(m, ProctorServerMsg::Delta { tile, .. } if tile.id == id && pred(&kinds(tile))))
         .await;
     let ProctorServerMsg::Delta { tile, .. } = m else { unreachable!() };
-    tile.flags
+    kinds(&tile)
 }
 
 #[tokio::test]

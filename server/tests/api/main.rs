@@ -3,6 +3,7 @@
 mod auth;
 mod camera;
 mod common;
+mod console;
 mod journey;
 mod live;
 mod net;

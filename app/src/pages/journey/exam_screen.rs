@@ -189,11 +189,16 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     // Time, on the server's clock.
     let offset_ms = sheet.server_time.timestamp_millis() - now_ms();
     let server_now = move || now_ms() + offset_ms;
-    let deadline = sheet.times.deadline.timestamp_millis();
+    // A proctor's extra time arrives over the socket and moves the clock.
+    let socket = expect_context::<CandidateSocket>();
+    let first_deadline = sheet.times.deadline;
+    let deadline = move || {
+        socket.times.with(|t| t.as_ref().map_or(first_deadline, |t| t.deadline)).timestamp_millis()
+    };
     let earliest = sheet.times.earliest_submit_at.timestamp_millis();
     let now = RwSignal::new(server_now());
     let _clock = use_interval_fn(move || now.set(server_now()), 500);
-    let left = move || (deadline - now.get()) / 1000;
+    let left = move || (deadline() - now.get()) / 1000;
     let may_submit = move || now.get() >= earliest;
 
     let confirming = RwSignal::new(false);

@@ -7,6 +7,7 @@ mod exam_screen;
 mod face;
 mod first_view;
 mod identity;
+mod inbox;
 mod instructions;
 mod questions;
 mod second_view;
@@ -59,6 +60,7 @@ fn Journey() -> impl IntoView {
     provide_context(socket);
     let reload = Reload(RwSignal::new(0));
     provide_context(reload);
+    inbox::report_browser_events(socket);
     provide_context(exam_screen::SheetCache(RwSignal::new(None)));
     // Reload on a real phase change only (a reconnect repeats the phase).
     let phase = Memo::new(move |_| socket.phase.get());
@@ -72,6 +74,17 @@ fn Journey() -> impl IntoView {
             super::go_to("/");
         }
     });
+    // Erased to `AnyView`: the page's view type is otherwise too deep for the compiler.
+    let inbox = view! { <inbox::Inbox socket /> }.into_any();
+    let foot = view! {
+        <div class="journey-foot">
+            <inbox::RaiseHand socket />
+            <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
+                {t!(i18n, nav_logout)}
+            </button>
+        </div>
+    }
+    .into_any();
     view! {
         <section class="card journey">
             <Transition fallback=|| view! { <p class="muted">"…"</p> }>
@@ -86,11 +99,8 @@ fn Journey() -> impl IntoView {
                     },
                 })}
             </Transition>
-            <div class="journey-foot">
-                <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
-                    {t!(i18n, nav_logout)}
-                </button>
-            </div>
+            {inbox}
+            {foot}
         </section>
     }
 }
@@ -122,6 +132,7 @@ fn Head(s: JourneyState, connected: Signal<bool>) -> impl IntoView {
             </span>
         </div>
         <camera_dock::CameraProblemNotice socket=expect_context() />
+        <inbox::TimeNotice socket=expect_context() />
         <ol class="steps" aria-label=move || t_string!(i18n, steps_label).to_string()>
             {move || labels().into_iter().enumerate().map(|(i, label)| {
                 let class = if i < step.index() { "done" } else if i == step.index() { "current" } else { "" };
@@ -148,7 +159,9 @@ fn StepView(s: JourneyState) -> impl IntoView {
             view! { <instructions::InstructionsStep s /> <camera_dock::CameraDock /> }.into_any()
         }
         Step::Exam => view! { <ExamGate s /> }.into_any(),
-        Step::Done => view! { <Done phase=s.me.phase /> }.into_any(),
+        Step::Done => {
+            view! { <Done phase=s.me.phase reason=s.submission_reason.clone() /> }.into_any()
+        }
     }
 }
 
@@ -189,13 +202,21 @@ fn Devices() -> impl IntoView {
 }
 
 #[component]
-fn Done(phase: Phase) -> impl IntoView {
+fn Done(phase: Phase, reason: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    if phase == Phase::Submitted(crate::domain::SubmitKind::Forced) {
+        return view! {
+            <div class="done forced" role="alert">
+                <div class="done-mark" aria-hidden="true">"⏹"</div>
+                <h1 id="submitted" data-kind="forced">{t!(i18n, forced_title)}</h1>
+                <p>{t!(i18n, forced_body)}</p>
+                {reason.map(|r| view! { <p class="muted" id="forced-reason">{t!(i18n, forced_reason, reason = r.clone())}</p> })}
+            </div>
+        }
+        .into_any();
+    }
     let how = match phase {
         Phase::Submitted(crate::domain::SubmitKind::Auto) => t!(i18n, submitted_auto).into_any(),
-        Phase::Submitted(crate::domain::SubmitKind::Forced) => {
-            t!(i18n, submitted_forced).into_any()
-        }
         _ => t!(i18n, submitted_self).into_any(),
     };
     view! {
@@ -205,4 +226,5 @@ fn Done(phase: Phase) -> impl IntoView {
             <p class="muted">{how}</p>
         </div>
     }
+    .into_any()
 }

@@ -5,7 +5,9 @@ mod local;
 
 pub use local::LocalBus;
 
+use crate::domain::ExamTimes;
 use crate::domain::camera::CameraProblem;
+use crate::domain::console::CandidateMessage;
 use crate::domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, View};
 use async_trait::async_trait;
 
@@ -26,6 +28,12 @@ pub enum BusEvent {
     PhaseChanged(Phase),
     /// A view's picture went black or frozen, or recovered (for the candidate's pages).
     CameraProblem { view: View, problem: Option<CameraProblem> },
+    /// A message or warning for the candidate's PC pages.
+    Message(CandidateMessage),
+    /// The candidate's times changed (extra time).
+    TimesChanged(ExamTimes),
+    /// The candidate's hand went up or was answered.
+    HandChanged(bool),
 }
 
 /// An event with its topic sequence number.

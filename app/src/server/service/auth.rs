@@ -125,6 +125,8 @@ pub async fn candidate_login(
     count_failure(state, ip, now, &result);
     let candidate = result?;
     phase::advance(state, candidate.id, PhaseCommand::LogIn, "candidate").await?;
+    let login = crate::domain::console::CandidateEvent::Login;
+    state.store.add_event(candidate.id, &login, now).await?;
     let (token, hash) = new_token();
     let expires = now + super::super::auth::candidate_session_length();
     let owner = SessionOwner::Candidate(candidate.id);

@@ -56,6 +56,11 @@ pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyS
         device_report,
         has_identity_photo: state.store.has_identity_photo(id).await?,
         instructions_acked: state.store.instructions_acked(id).await?,
+        submission_reason: if c.phase.is_submitted() {
+            state.store.submission_reason(id).await?
+        } else {
+            None
+        },
     })
 }
 

@@ -2,8 +2,9 @@
 //! on the room topic (in order, one announcement per room at a time) and builds snapshots.
 use super::super::bus::{BusEvent, Topic};
 use super::super::state::AppState;
+use super::super::store::console::TileExtras;
 use crate::domain::flag::FlagKind;
-use crate::domain::{AppError, Candidate, CandidateId, CandidateTile, RoomId, RoomSummary};
+use crate::domain::{AppError, Candidate, CandidateId, CandidateTile, Exam, RoomId, RoomSummary};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -21,8 +22,9 @@ impl Announcer {
     }
 }
 
-/// The tile of a stored candidate with current presence and its open automatic flags.
-pub fn tile(state: &AppState, c: &Candidate, flags: Vec<FlagKind>) -> CandidateTile {
+/// The tile of a stored candidate with current presence and what the store adds (open
+/// flags, answered questions, warnings, unread messages, a raised hand).
+pub fn tile(state: &AppState, c: &Candidate, x: TileExtras, exam: Option<&Exam>) -> CandidateTile {
     let presence = state.presence.get(c.id);
     CandidateTile {
         id: c.id,
@@ -33,7 +35,13 @@ pub fn tile(state: &AppState, c: &Candidate, flags: Vec<FlagKind>) -> CandidateT
         device_check: c.device_check,
         pc: presence.pc,
         phone: presence.phone,
-        flags,
+        flags: x.flags,
+        answered: x.answered,
+        deadline: exam.map(|e| e.times(c.extra_minutes).deadline),
+        extra_minutes: c.extra_minutes,
+        warnings: x.warnings,
+        unread: x.unread,
+        hand_raised: x.hand_raised,
     }
 }
 
@@ -48,11 +56,14 @@ pub async fn announce(state: &AppState, id: CandidateId) -> Result<(), AppError>
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
     };
-    let mut flags = state.store.open_auto_flags(id).await?;
-    if super::camera::reconcile_phone(state, &c, &state.presence.get(id), &flags).await? {
-        flags = state.store.open_auto_flags(id).await?;
+    let mut extras = state.store.tile_extras(id).await?;
+    let kinds: Vec<FlagKind> =
+        extras.flags.iter().filter(|f| f.automatic).map(|f| f.kind).collect();
+    if super::camera::reconcile_phone(state, &c, &state.presence.get(id), &kinds).await? {
+        extras = state.store.tile_extras(id).await?;
     }
-    let t = tile(state, &c, flags);
+    let exam = state.store.exam(c.exam_id).await?;
+    let t = tile(state, &c, extras, exam.as_ref());
     state.bus.publish(Topic::Room(c.room_id), BusEvent::TileChanged(t)).await;
     Ok(())
 }
@@ -65,13 +76,14 @@ pub async fn snapshot(
 ) -> Result<(u64, RoomSummary, Vec<CandidateTile>), AppError> {
     let seq = state.bus.current_seq(Topic::Room(room)).await;
     let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
-    let mut flags = state.store.open_auto_flags_in_room(room).await?;
+    let exam = state.store.exam(summary.exam_id).await?;
+    let mut extras = state.store.tile_extras_in_room(room).await?;
     let tiles = state
         .store
         .candidates_in_room(room)
         .await?
         .iter()
-        .map(|c| tile(state, c, flags.remove(&c.id).unwrap_or_default()))
+        .map(|c| tile(state, c, extras.remove(&c.id).unwrap_or_default(), exam.as_ref()))
         .collect();
     Ok((seq, summary, tiles))
 }

@@ -1,8 +1,10 @@
 //! Write paths and orchestration: load → domain rule → store → announce.
 pub mod auth;
 pub mod camera;
+pub mod console;
 pub mod journey;
 pub mod live;
 pub mod phase;
 pub mod recording;
 pub mod sitting;
+pub mod timeline;

@@ -1,12 +1,15 @@
 //! The `Store` trait: the only API to persistence. Methods are named for use cases; every
 //! SQL string lives in a backend module (`sqlite.rs` now, PostgreSQL later).
 pub mod camera;
+pub mod console;
 pub mod journey;
 mod sqlite;
 mod sqlite_camera;
+mod sqlite_console;
 mod sqlite_journey;
 
 pub use camera::CameraStore;
+pub use console::ConsoleStore;
 pub use journey::JourneyStore;
 pub use sqlite::SqliteStore;
 
@@ -76,7 +79,7 @@ pub struct NewCandidate {
 
 /// Persistence for everything Vigil keeps.
 #[async_trait]
-pub trait Store: JourneyStore + CameraStore + Send + Sync + 'static {
+pub trait Store: JourneyStore + CameraStore + ConsoleStore + Send + Sync + 'static {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

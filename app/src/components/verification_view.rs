@@ -1,0 +1,60 @@
+//! The candidate's verification for a proctor: the status, the roster photo beside every
+//! captured face photo with its decision and distance.
+use super::labels::verification_label;
+use crate::domain::face::FaceDecision;
+use crate::domain::journey::Verification;
+use crate::domain::{CandidateId, View};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn VerificationView(candidate: CandidateId, v: Verification) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempts = v.attempts.clone();
+    let none = attempts.is_empty();
+    view! {
+        <section class="verification" aria-labelledby="verification-title">
+            <h2 id="verification-title">{t!(i18n, verification_title)} " "
+                <span class="chip verification" data-verification=v.status.as_str()>{verification_label(i18n, v.status)}</span>
+            </h2>
+            <div class="photo-row">
+                <figure class="photo roster">
+                    {if v.has_roster_photo {
+                        view! { <img src=format!("/media/candidates/{}/photo", candidate.0) alt="" /> }.into_any()
+                    } else {
+                        view! { <div class="no-photo">{t!(i18n, verification_no_roster)}</div> }.into_any()
+                    }}
+                    <figcaption>{t!(i18n, verification_roster)}</figcaption>
+                </figure>
+                {attempts.into_iter().map(|a| {
+                    let view_name = match a.view {
+                        View::Pc => t_string!(i18n, view_pc).to_string(),
+                        View::Phone => t_string!(i18n, view_phone).to_string(),
+                    };
+                    let time = a.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string();
+                    let decision = a.decision.map(|d| match d {
+                        FaceDecision::Match => t!(i18n, face_decision_match).into_any(),
+                        FaceDecision::NoMatch => t!(i18n, face_decision_no_match).into_any(),
+                        FaceDecision::NeedsReview => t!(i18n, face_decision_review).into_any(),
+                    });
+                    let score = a.distance.map(|d| {
+                        let d = format!("{d:.2}");
+                        let m = format!("{:.2}", a.match_below);
+                        view! { <span class="muted">{t!(i18n, verification_score, d = d.clone(), m = m.clone())}</span> }
+                    });
+                    view! {
+                        <figure class="photo attempt" data-attempt=a.id>
+                            <img loading="lazy" src=format!("/media/face-attempts/{}", a.id) alt="" />
+                            <figcaption>
+                                {t!(i18n, verification_attempt, view = view_name.clone(), time = time.clone())}
+                                <br />{decision}{a.error_code.clone().map(|c| view! { <code>{c}</code> })}
+                                <br />{score}
+                            </figcaption>
+                        </figure>
+                    }
+                }).collect_view()}
+            </div>
+            {none.then(|| view! { <p class="muted">{t!(i18n, verification_none)}</p> })}
+        </section>
+    }
+}
