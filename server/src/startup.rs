@@ -188,6 +188,7 @@ pub fn router(state: AppState) -> Router {
             post(upload::recording_chunk)
                 .layer(DefaultBodyLimit::max(app::domain::recording::MAX_CHUNK_BYTES + 1024)),
         )
+        .layer(axum::middleware::from_fn(crate::routes::client_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -107,7 +107,7 @@ pub fn CandidateTileView(
                 </span>
             </p>
             <Show when=move || tile.with(|t| t.hand_raised)>
-                <p class="tile-hand" role="status">"✋ " {t!(i18n, tile_hand)}</p>
+                <p class="tile-hand" role="status">{t!(i18n, tile_hand)}</p>
             </Show>
             {move || summary().map(|s| {
                 let worst = flag_text(i18n, s.worst);

@@ -11,6 +11,14 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
+/// Most evidence pictures shown inline per flag (the rest are on the evidence strip).
+const MAX_THUMBS: usize = 8;
+
+/// A staff actor as shown ("staff:proctor1" → "proctor1").
+fn who(actor: &str) -> String {
+    actor.strip_prefix("staff:").unwrap_or(actor).to_string()
+}
+
 fn clock_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
 }
@@ -52,7 +60,7 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
     match e {
         Entry::Phase(p) => view! {
             {phase_label(i18n, p.to)}
-            {(p.actor != "candidate").then(|| view! { <span class="muted">" · " {t!(i18n, tl_by, who = p.actor.clone())}</span> })}
+            {(p.actor != "candidate").then(|| view! { <span class="muted">" · " {t!(i18n, tl_by, who = who(&p.actor))}</span> })}
         }
         .into_any(),
         Entry::Event { event, .. } => match *event {
@@ -74,17 +82,20 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
             view! {
                 <span class="tl-flag-name" data-flag=flag.kind.as_str()>{t!(i18n, tl_flag, kind = kind.clone())}</span>
                 {flag.automatic.then(|| view! { " " <span class="chip">{t!(i18n, flag_automatic)}</span> })}
-                {flag.raised_by.clone().map(|who| view! { <span class="muted">" · " {t!(i18n, tl_by, who = who.clone())}</span> })}
+                {flag.raised_by.as_deref().map(|by| view! { <span class="muted">" · " {t!(i18n, tl_by, who = who(by))}</span> })}
                 {flag.note.clone().map(|n| view! { <q class="tl-note">{n}</q> })}
                 {closed.map(|c| view! { " " <span class="chip">{c}</span> })}
                 {flag.resolution_note.clone().map(|n| view! { <q class="tl-note">{n}</q> })}
                 {(!evidence.is_empty()).then(|| view! {
                     <span class="tl-evidence" aria-label=move || t_string!(i18n, tl_evidence).to_string()>
-                        {evidence.iter().map(|id| view! {
+                        {evidence.iter().take(MAX_THUMBS).map(|id| view! {
                             <a href=format!("/media/evidence/{id}") target="_blank" rel="noopener">
                                 <img loading="lazy" src=format!("/media/evidence/{id}") alt="" />
                             </a>
                         }).collect_view()}
+                        {(evidence.len() > MAX_THUMBS).then(|| view! {
+                            <span class="chip">{format!("+{}", evidence.len() - MAX_THUMBS)}</span>
+                        })}
                     </span>
                 })}
             }
@@ -116,7 +127,7 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
         }
         Entry::Hand(h) => view! {
             {t!(i18n, tl_hand)}
-            {h.answered_by.clone().map(|who| view! { <span class="muted">" · " {t!(i18n, tl_hand_answered, who = who.clone())}</span> })}
+            {h.answered_by.as_deref().map(|by| view! { <span class="muted">" · " {t!(i18n, tl_hand_answered, who = who(by))}</span> })}
         }
         .into_any(),
     }

@@ -68,3 +68,24 @@ impl IntoResponse for ApiError {
         (status, Json(self.0)).into_response()
     }
 }
+
+/// Largest error body looked at by [`client_errors`] (typed errors are a few hundred bytes).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Middleware: a server function whose arguments cannot be read (an unknown value, a missing
+/// field) is the client's fault, but `server_fn` answers it 500 before the app sees it. A 500
+/// whose body is the typed `request` error becomes a 400; every other response passes as is.
+pub async fn client_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(serde_json::from_slice::<AppError>(&bytes), Ok(AppError::Request { .. })) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -1141,11 +1141,15 @@ async fn bad_input_gets_typed_validation_errors_and_changes_nothing() {
             err("reason", "too_long"),
         ),
     ];
+    let pb = app.staff_cookie("proctorb").await;
     for (path, body, want) in cases {
         for cookie in [&pa, &admin] {
             let (status, got) = post_json(&app, path, &body, Some(cookie)).await;
             assert_eq!((status, &got), (400, &want), "{path} {body}");
         }
+        // A proctor of another room is refused before the input is looked at.
+        let (status, got) = post_json(&app, path, &body, Some(&pb)).await;
+        assert_eq!((status, got), (403, json!({ "kind": "forbidden" })), "{path} {body}");
     }
     // The limits themselves are accepted.
     let max = "字".repeat(1000);

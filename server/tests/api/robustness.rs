@@ -126,3 +126,33 @@ async fn a_missing_database_file_is_created() {
     drop(app);
     assert!(nested.join("vigil.db").exists());
 }
+
+/// Server-function arguments that cannot be read (an unknown value, a missing field, not
+/// JSON) are the client's fault: 400 with the typed `request` error, never a 500.
+#[tokio::test]
+async fn unreadable_server_function_arguments_get_400_with_a_typed_error() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let client = reqwest::Client::new();
+    let bodies = [
+        r#"{"candidate":1,"kind":"shout","body":"hi"}"#,
+        r#"{"candidate":1,"body":"hi"}"#,
+        "not json",
+    ];
+    for body in bodies {
+        let res = client
+            .post(app.url("/api/proctor/message"))
+            .header("cookie", &admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status().as_u16(), 400, "{body}");
+        let v: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(v["kind"], "request", "{body}: {v}");
+    }
+    // A form-encoded server function with a missing argument, too.
+    let (status, v, _) = app.post_form("/api/proctor/timeline", &[], Some(&admin)).await;
+    assert_eq!((status, v["kind"].as_str()), (400, Some("request")));
+}

@@ -47,9 +47,9 @@ pub fn RaiseHand(socket: CandidateSocket) -> impl IntoView {
         <Show when=move || socket.hand.get()
             fallback=move || view! {
                 <button class="secondary" id="raise-hand" disabled=move || !socket.connected.get()
-                    on:click=move |_| socket.raise_hand()>"✋ " {t!(i18n, hand_raise)}</button>
+                    on:click=move |_| socket.raise_hand()>{t!(i18n, hand_raise)}</button>
             }>
-            <p class="hand-raised" id="hand-raised" role="status">"✋ " {t!(i18n, hand_raised)}</p>
+            <p class="hand-raised" id="hand-raised" role="status">{t!(i18n, hand_raised)}</p>
         </Show>
     }
 }

@@ -1,5 +1,6 @@
 //! The proctor console's actions: message, broadcast, warn, flag, close a flag, add time,
-//! force-submit. Each checks that the staff member may act on the candidate's room, records
+//! force-submit. Each checks first that the staff member may act on the candidate's room
+//! (so a stranger learns nothing from validation errors), then the input, and records
 //! who, when, what and why in the audit log, and is pushed live to the candidate's pages and
 //! the room's proctors. Also the candidate's side: acknowledging, raising a hand, browser
 //! events.
@@ -104,8 +105,8 @@ pub async fn send_message(
     kind: MessageKind,
     body: &str,
 ) -> Result<i64, AppError> {
-    let body = required_text(Field::Message, body, MAX_MESSAGE_CHARS)?;
     let cand = acting_on(state, user, c).await?;
+    let body = required_text(Field::Message, body, MAX_MESSAGE_CHARS)?;
     let ids = store_and_deliver(state, user, &[c], kind, &body, "candidate").await?;
     let id = ids.first().copied().ok_or(AppError::Conflict)?;
     if state.store.answer_hand(c, &actor(user), Utc::now()).await? {
@@ -128,7 +129,6 @@ pub async fn broadcast(
     audience: Audience,
     body: &str,
 ) -> Result<usize, AppError> {
-    let body = required_text(Field::Message, body, MAX_MESSAGE_CHARS)?;
     let (to, exam, what): (Vec<CandidateId>, _, &'static str) = match audience {
         Audience::Room(room) => {
             if !auth::may_watch(state, user, room).await? {
@@ -153,6 +153,7 @@ pub async fn broadcast(
             });
         }
     };
+    let body = required_text(Field::Message, body, MAX_MESSAGE_CHARS)?;
     store_and_deliver(state, user, &to, MessageKind::Message, &body, what).await?;
     let who = actor(user);
     let detail = match audience {
@@ -184,6 +185,7 @@ pub async fn raise_flag(
     kind: FlagKind,
     note: &str,
 ) -> Result<i64, AppError> {
+    let cand = acting_on(state, user, c).await?;
     if !kind.is_manual() {
         return Err(AppError::Validation {
             field: Field::Category,
@@ -191,7 +193,6 @@ pub async fn raise_flag(
         });
     }
     let note = optional_text(Field::Note, note, MAX_NOTE_CHARS)?;
-    let cand = acting_on(state, user, c).await?;
     let id = state.store.add_flag(c, kind, note.as_deref(), &actor(user), Utc::now()).await?;
     state.frames.flag_raised(c);
     let detail = format!("flag {id}: {}", kind.as_str());
@@ -208,9 +209,9 @@ pub async fn close_flag(
     resolution: FlagResolution,
     note: &str,
 ) -> Result<(), AppError> {
-    let note = optional_text(Field::Note, note, MAX_NOTE_CHARS)?;
     let c = state.store.flag_candidate(flag).await?.ok_or(AppError::NotFound)?;
     let cand = acting_on(state, user, c).await?;
+    let note = optional_text(Field::Note, note, MAX_NOTE_CHARS)?;
     let by = actor(user);
     if !state.store.close_flag(flag, resolution, note.as_deref(), &by, Utc::now()).await? {
         return Err(AppError::Conflict);
@@ -232,8 +233,8 @@ pub async fn add_time(
     minutes: i64,
     reason: ExtraTimeReason,
 ) -> Result<ExamTimes, AppError> {
-    let minutes = check_minutes(minutes)?;
     let cand = acting_on(state, user, c).await?;
+    let minutes = check_minutes(minutes)?;
     if cand.phase.is_submitted() {
         return Err(AppError::Transition(TransitionError::AlreadySubmitted));
     }
@@ -265,8 +266,8 @@ pub async fn force_submit(
     c: CandidateId,
     reason: &str,
 ) -> Result<ForceOutcome, AppError> {
-    let reason = required_text(Field::Reason, reason, MAX_NOTE_CHARS)?;
     let cand = acting_on(state, user, c).await?;
+    let reason = required_text(Field::Reason, reason, MAX_NOTE_CHARS)?;
     let cmd = PhaseCommand::Submit(SubmitKind::Forced);
     match phase::advance(state, c, cmd, &actor(user)).await {
         Ok(phase) => {
