@@ -122,6 +122,9 @@ for (const [locale, suffix, n] of [['en-US', 'en', 7], ['zh-CN', 'zh', 8]]) {
   await staff.click('#flag-send');
   await staff.locator('.timeline-list .tl-evidence img').first().waitFor({ timeout: 20_000 });
   await staff.locator('.chip.delivery[data-delivery=read]').first().waitFor({ timeout: 20_000 });
+  // Every evidence picture on screen loaded (they are fetched lazily).
+  await staff.evaluate(() => document.querySelectorAll('.tl-evidence img').forEach((i) => { i.loading = 'eager'; }));
+  await staff.waitForFunction(() => [...document.querySelectorAll('.tl-evidence img')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 20_000 });
   await staff.waitForTimeout(1000);
   await staff.screenshot({ path: `${out}proctor-console-detail-${suffix}.png`, fullPage: true });
   await staffCtx.close();
