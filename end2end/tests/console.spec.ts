@@ -5,10 +5,10 @@ import { signIn, upToSecondView } from './steps';
 // Runs in the 'face' project (the candidate passes face verification and switches the PC
 // camera on, so flags get evidence frames). Two browser contexts: proctor and candidate.
 
-async function proctorOnGrid(browser: Browser): Promise<Page> {
+async function proctorOnGrid(browser: Browser, user = 'proctor1'): Promise<Page> {
   const staff = await browser.newContext();
   const proctor = await staff.newPage();
-  await staffLogin(proctor, 'proctor1', 'vigil-proctor');
+  await staffLogin(proctor, user, 'vigil-proctor');
   await expect(proctor).toHaveURL(/\/proctor$/);
   await proctor.getByRole('link', { name: 'Open' }).click();
   await hydrated(proctor);
@@ -93,10 +93,12 @@ test('a broadcast reaches every candidate of the room and no one else', async ({
     await expect(p.locator('#connection')).toHaveAttribute('data-connected', 'true');
     return p;
   };
-  const a1 = await open('T2026-0009');
-  const a2 = await open('T2026-0010');
-  const b1 = await open('T2026-0150'); // room B
-  const proctor = await proctorOnGrid(browser);
+  // Room B (tickets 101-200), so that the candidates of room A used by other specs get no
+  // message they would have to acknowledge first.
+  const a1 = await open('T2026-0150');
+  const a2 = await open('T2026-0151');
+  const b1 = await open('T2026-0009'); // room A
+  const proctor = await proctorOnGrid(browser, 'proctor2');
   await proctor.locator('#broadcast-open').click();
   await proctor.locator('#broadcast-text').fill('Ten minutes have passed.');
   await proctor.locator('#broadcast-text-send').click();
