@@ -115,7 +115,7 @@ pub fn CandidateTileView(
                 let count = s.count;
                 view! {
                     <p class="tile-flag" data-flag=s.worst.as_str() data-count=count
-                        data-severity=move || format!("{:?}", s.worst.severity()).to_lowercase()>
+                        data-severity=s.worst.severity().as_str()>
                         {if count == 1 {
                             t!(i18n, tile_flag_one, worst = worst.clone()).into_any()
                         } else {

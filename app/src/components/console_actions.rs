@@ -3,7 +3,7 @@
 //! resolve / dismiss. Each shows its result or a typed error in the proctor's language.
 use super::composer::Composer;
 use super::error_text::ErrorText;
-use super::labels::{flag_label, flag_text};
+use super::labels::{flag_label, flag_text, hour_minute};
 use crate::api::console::{add_time, close_flag, force_submit, raise_flag, send_message};
 use crate::domain::console::{ExtraTimeReason, MessageKind};
 use crate::domain::flag::{FlagKind, FlagResolution};
@@ -156,7 +156,7 @@ fn TimeForm(candidate: CandidateId, disabled: Signal<bool>) -> impl IntoView {
             </button>
         </form>
         {move || outcome(add.value().get(), |times| {
-            let time = times.deadline.with_timezone(&chrono::Local).format("%H:%M").to_string();
+            let time = hour_minute(times.deadline);
             view! { <p class="ok" id="action-result">{t!(i18n, time_added, time = time.clone())}</p> }.into_any()
         })}
     }
@@ -228,7 +228,7 @@ fn OpenFlags(tile: Signal<CandidateTile>) -> impl IntoView {
                             let id = f.id;
                             view! {
                                 <li class="tile-flag" data-flag=f.kind.as_str() data-flag-id=id
-                                    data-severity=format!("{:?}", f.kind.severity()).to_lowercase()>
+                                    data-severity=f.kind.severity().as_str()>
                                     {flag_label(i18n, f.kind)}
                                     {f.automatic.then(|| view! { <span class="chip">{t!(i18n, flag_automatic)}</span> })}
                                     <span class="row">

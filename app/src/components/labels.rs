@@ -88,6 +88,24 @@ pub fn alert_label(i18n: I18nContext<Locale>, a: AlertKind) -> AnyView {
     }
 }
 
+/// A server time as this computer's local clock time, "14:05:09".
+pub fn clock_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
+}
+
+/// A server time as this computer's local time of day, "14:05".
+pub fn hour_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local).format("%H:%M").to_string()
+}
+
+/// A camera view's name as plain text.
+pub fn view_text(i18n: I18nContext<Locale>, v: crate::domain::View) -> String {
+    match v {
+        crate::domain::View::Pc => t_string!(i18n, view_pc).to_string(),
+        crate::domain::View::Phone => t_string!(i18n, view_phone).to_string(),
+    }
+}
+
 /// "1:05:09" for a duration in seconds (never negative).
 pub fn clock(secs: i64) -> String {
     let s = secs.max(0);

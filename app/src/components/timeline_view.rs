@@ -1,8 +1,7 @@
 //! A candidate's timeline: a time strip over the exam (one lane each for steps, connection,
 //! flags and messages; a mark per entry) and the list of entries below it, flags with their
 //! evidence frames and messages with delivered / read.
-use super::labels::{flag_text, phase_label};
-use crate::domain::View;
+use super::labels::{clock_time, flag_text, phase_label, view_text};
 use crate::domain::console::{Audience, BrowserEvent, CandidateEvent, Delivery, MessageKind};
 use crate::domain::flag::FlagResolution;
 use crate::domain::timeline::{Entry, Lane, Timeline, strip_percent};
@@ -17,17 +16,6 @@ const MAX_THUMBS: usize = 8;
 /// A staff actor as shown ("staff:proctor1" → "proctor1").
 fn who(actor: &str) -> String {
     actor.strip_prefix("staff:").unwrap_or(actor).to_string()
-}
-
-fn clock_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
-}
-
-fn view_text(i18n: I18nContext<Locale>, v: View) -> String {
-    match v {
-        View::Pc => t_string!(i18n, view_pc).to_string(),
-        View::Phone => t_string!(i18n, view_phone).to_string(),
-    }
 }
 
 fn lane_label(i18n: I18nContext<Locale>, lane: Lane) -> AnyView {

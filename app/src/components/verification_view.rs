@@ -1,9 +1,9 @@
 //! The candidate's verification for a proctor: the status, the roster photo beside every
 //! captured face photo with its decision and distance.
-use super::labels::verification_label;
+use super::labels::{clock_time, verification_label, view_text};
+use crate::domain::CandidateId;
 use crate::domain::face::FaceDecision;
 use crate::domain::journey::Verification;
-use crate::domain::{CandidateId, View};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -27,11 +27,8 @@ pub fn VerificationView(candidate: CandidateId, v: Verification) -> impl IntoVie
                     <figcaption>{t!(i18n, verification_roster)}</figcaption>
                 </figure>
                 {attempts.into_iter().map(|a| {
-                    let view_name = match a.view {
-                        View::Pc => t_string!(i18n, view_pc).to_string(),
-                        View::Phone => t_string!(i18n, view_phone).to_string(),
-                    };
-                    let time = a.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string();
+                    let view_name = view_text(i18n, a.view);
+                    let time = clock_time(a.at);
                     let decision = a.decision.map(|d| match d {
                         FaceDecision::Match => t!(i18n, face_decision_match).into_any(),
                         FaceDecision::NoMatch => t!(i18n, face_decision_no_match).into_any(),

@@ -39,6 +39,16 @@ pub enum Severity {
     High,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
 impl FlagKind {
     pub const ALL: [FlagKind; 14] = [
         FlagKind::PcBlack,

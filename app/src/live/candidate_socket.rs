@@ -106,10 +106,8 @@ impl CandidateSocket {
             return;
         }
         self.inbox.update(|list| {
-            let seen: HashSet<i64> = list.iter().map(|m| m.id).collect();
-            let mut next = list.clone();
-            next.extend(to_show(&[m], &seen));
-            *list = to_show(&next, &HashSet::new());
+            list.push(m);
+            *list = to_show(list, &HashSet::new());
         });
     }
 }

@@ -9,7 +9,7 @@ use crate::components::candidate_tile::CameraPair;
 use crate::components::console_actions::ConsoleActions;
 use crate::components::device_report::DeviceReportPanel;
 use crate::components::error_text::ErrorText;
-use crate::components::labels::phase_label;
+use crate::components::labels::{clock_time, phase_label, view_text};
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
 use crate::domain::camera::{EvidenceFrame, EvidenceReason};
@@ -160,11 +160,6 @@ where
     }
 }
 
-/// A server time as this computer's local clock time.
-fn clock_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
-}
-
 /// The evidence frames of both views, oldest first, reloaded every few seconds.
 #[component]
 fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoView {
@@ -235,10 +230,7 @@ fn Recordings(candidate: CandidateId, on: Signal<bool>) -> impl IntoView {
                     }
                 }
                 Some(Ok(items)) => items.into_iter().map(|r| {
-                    let view_name = match r.view {
-                        View::Pc => t_string!(i18n, view_pc).to_string(),
-                        View::Phone => t_string!(i18n, view_phone).to_string(),
-                    };
+                    let view_name = view_text(i18n, r.view);
                     let (start, end) = (clock_time(r.started_at), clock_time(r.updated_at));
                     let mb = format!("{:.1}", r.bytes as f64 / 1_048_576.0);
                     view! {

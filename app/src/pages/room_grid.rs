@@ -59,8 +59,9 @@ fn LiveGrid(
     let query = RwSignal::new(String::new());
     let sort_by = RwSignal::new(SortBy::Attention);
     let density = RwSignal::new(4u8);
+    let all = Memo::new(move |_| feed.all());
     let shown = Memo::new(move |_| {
-        let all = feed.all();
+        let all = all.read();
         let mut list: Vec<_> = all
             .iter()
             .filter(|t| filter.get().matches(t) && query.with(|q| matches_search(t, q)))
@@ -68,10 +69,7 @@ fn LiveGrid(
         sort(&mut list, sort_by.get());
         list.iter().map(|t| t.id).collect::<Vec<_>>()
     });
-    let counts = Memo::new(move |_| {
-        let all = feed.all();
-        counters(&all.iter().collect::<Vec<_>>())
-    });
+    let counts = Memo::new(move |_| counters(&all.read().iter().collect::<Vec<_>>()));
     let no_match = move || total() > 0 && shown.with(Vec::is_empty);
     alerts::use_tab_title(feed, title.clone());
     view! {

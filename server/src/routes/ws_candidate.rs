@@ -172,10 +172,7 @@ async fn welcomed(
             send(tx, &CandidateServerMsg::Message { message }).await?;
         }
         state.store.mark_delivered(&ids, Utc::now()).await?;
-        if !ids.is_empty() {
-            live::announce(state, c.id).await?;
-        }
-        let raised = state.store.tile_extras(c.id).await?.hand_raised;
+        let raised = state.store.hands(c.id).await?.iter().any(|h| h.answered_at.is_none());
         send(tx, &CandidateServerMsg::Hand { raised }).await?;
     }
     Ok(())

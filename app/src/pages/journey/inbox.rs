@@ -1,6 +1,7 @@
 //! The candidate's side of the proctor console on the PC page: messages and warnings in a
 //! dialog that must be acknowledged (one at a time, oldest first), the "raise hand" button,
 //! a notice when time was added, and reports of the window leaving the exam page.
+use crate::components::labels::{clock_time, hour_minute};
 use crate::domain::Phase;
 use crate::domain::console::{BrowserEvent, MessageKind};
 use crate::i18n::*;
@@ -25,7 +26,7 @@ pub fn Inbox(socket: CandidateSocket) -> impl IntoView {
                             {if warning { t!(i18n, inbox_warning).into_any() } else { t!(i18n, inbox_message).into_any() }}
                         </h2>
                         <p id="inbox-body">{m.body.clone()}</p>
-                        <p class="muted small">{m.sent_at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()}</p>
+                        <p class="muted small">{clock_time(m.sent_at)}</p>
                         <div class="row">
                             <button class="primary" id="inbox-ack" autofocus on:click=move |_| socket.acknowledge(id)>
                                 {t!(i18n, inbox_ack)}
@@ -60,7 +61,7 @@ pub fn TimeNotice(socket: CandidateSocket) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         socket.times.get().map(|t| {
-            let time = t.deadline.with_timezone(&chrono::Local).format("%H:%M").to_string();
+            let time = hour_minute(t.deadline);
             view! { <p class="notice ok" id="time-extended" role="status">{t!(i18n, time_extended, time = time.clone())}</p> }
         })
     }

@@ -1,7 +1,7 @@
 //! The live alert list beside the grid (new flags, a candidate offline, a second view lost,
 //! a raised hand), each linking to the candidate, with an optional sound and the count in
 //! the tab title.
-use crate::components::labels::alert_label;
+use crate::components::labels::{alert_label, clock_time};
 use crate::domain::RoomId;
 use crate::i18n::*;
 use crate::live::proctor_feed::RoomFeed;
@@ -70,7 +70,7 @@ pub fn AlertList(feed: RoomFeed, room: RoomId) -> impl IntoView {
                 <For each=move || feed.alerts.get() key=|a| a.n let:a>
                     <li class="alert" data-alert=a.kind.as_str() data-candidate=a.candidate.0>
                         <a href=format!("/proctor/rooms/{room}/candidates/{}", a.candidate.0)>
-                            <time>{a.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()}</time>
+                            <time>{clock_time(a.at)}</time>
                             " " <strong>{a.name.clone()}</strong> " " {alert_label(i18n, a.kind)}
                         </a>
                     </li>
