@@ -1,7 +1,7 @@
 //! Start-up: open and migrate the store, build the state and router, bind the listener,
 //! start the presence sweeper.
 use crate::config::Settings;
-use crate::routes::{health, media, net, upload, ws_candidate, ws_frames, ws_proctor};
+use crate::routes::{admin, health, media, net, upload, ws_candidate, ws_frames, ws_proctor};
 use anyhow::Context;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
@@ -170,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/evidence/{id}", get(media::evidence))
         .route("/media/face-attempts/{id}", get(media::face_attempt))
         .route("/media/recordings/{id}", get(media::recording))
+        .route("/api/admin/exams/{id}/roster.csv", get(admin::roster_export))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -181,6 +182,10 @@ pub fn router(state: AppState) -> Router {
         // After the app-wide limit, so that the upload measurement gets its own larger one.
         .route("/net/ping", get(net::ping))
         .route("/net/upload", post(net::upload).layer(DefaultBodyLimit::max(net::MAX_UPLOAD_BYTES)))
+        .route(
+            "/api/admin/exams/{id}/roster/preview",
+            post(admin::roster_preview).layer(DefaultBodyLimit::max(admin::MAX_ROSTER_UPLOAD)),
+        )
         .route("/api/candidate/face", post(upload::face_photo).layer(photo_limit()))
         .route("/api/candidate/identity-photo", post(upload::identity_photo).layer(photo_limit()))
         .route(

@@ -1,4 +1,5 @@
 //! Server functions, one file per area: authorise, call a service, return.
+pub mod admin;
 pub mod auth;
 pub mod console;
 pub mod exam;

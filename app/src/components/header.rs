@@ -39,6 +39,7 @@ pub fn Header() -> impl IntoView {
             <nav class="topnav">
                 <A href="/">{t!(i18n, nav_candidate)}</A>
                 <A href="/proctor">{t!(i18n, nav_rooms)}</A>
+                <A href="/admin">{t!(i18n, nav_admin)}</A>
                 <LangSwitch />
             </nav>
         </header>

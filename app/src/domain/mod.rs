@@ -17,6 +17,8 @@ pub mod phase;
 pub mod presence;
 pub mod protocol;
 pub mod recording;
+pub mod review;
+pub mod roster;
 pub mod sitting;
 pub mod throttle;
 pub mod timeline;

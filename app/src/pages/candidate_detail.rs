@@ -114,7 +114,7 @@ where
 }
 
 /// [`use_polled`] every `every_ms`, and again whenever `trigger` (a tracked read) changes.
-fn use_polled_every<T, Fut>(
+pub(crate) fn use_polled_every<T, Fut>(
     fetch: impl Fn() -> Fut + Copy + Send + Sync + 'static,
     every_ms: u64,
     trigger: impl Fn() + Send + Sync + 'static,

@@ -1,4 +1,5 @@
 //! Route-level components: each owns its data (resources, actions) and lays out components.
+pub mod admin;
 pub mod candidate_detail;
 pub mod candidate_login;
 pub mod device_check;

@@ -14,6 +14,8 @@ pub enum ServerError {
     Blob(#[from] std::io::Error),
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("CSV writing failed: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 impl From<ServerError> for AppError {

@@ -6,6 +6,7 @@ use super::presence::PresenceBook;
 use super::relay::FrameHub;
 use super::service::auth::LoginThrottle;
 use super::service::live::Announcer;
+use super::service::roster::RosterStaging;
 use super::store::Store;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub frames: Arc<FrameHub>,
     pub throttle: Arc<LoginThrottle>,
     pub announcer: Arc<Announcer>,
+    /// Checked roster uploads waiting for "Import".
+    pub roster_staging: Arc<RosterStaging>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             frames: Arc::default(),
             throttle: Arc::default(),
             announcer: Arc::default(),
+            roster_staging: Arc::default(),
         }
     }
 }

@@ -1,4 +1,5 @@
 //! Plain axum routes beside the Leptos pages: health, WebSockets, media.
+pub mod admin;
 pub mod health;
 pub mod media;
 pub mod net;

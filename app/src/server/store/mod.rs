@@ -1,13 +1,16 @@
 //! The `Store` trait: the only API to persistence. Methods are named for use cases; every
 //! SQL string lives in a backend module (`sqlite.rs` now, PostgreSQL later).
+pub mod admin;
 pub mod camera;
 pub mod console;
 pub mod journey;
 mod sqlite;
+mod sqlite_admin;
 mod sqlite_camera;
 mod sqlite_console;
 mod sqlite_journey;
 
+pub use admin::AdminStore;
 pub use camera::CameraStore;
 pub use console::ConsoleStore;
 pub use journey::JourneyStore;
@@ -79,7 +82,9 @@ pub struct NewCandidate {
 
 /// Persistence for everything Vigil keeps.
 #[async_trait]
-pub trait Store: JourneyStore + CameraStore + ConsoleStore + Send + Sync + 'static {
+pub trait Store:
+    JourneyStore + CameraStore + ConsoleStore + AdminStore + Send + Sync + 'static
+{
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

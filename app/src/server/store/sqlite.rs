@@ -109,7 +109,7 @@ impl TryFrom<ExamRow> for Exam {
 }
 
 #[derive(FromRow)]
-struct CandidateRow {
+pub(super) struct CandidateRow {
     id: i64,
     exam_id: i64,
     room_id: i64,
@@ -172,14 +172,16 @@ impl From<RoomRow> for RoomSummary {
 const STAFF_COLS: &str = "id, username, display_name, role, password_hash";
 const EXAM_COLS: &str = "id, code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
      instructions, face_match_below, face_review_below, face_max_attempts";
-const CANDIDATE_COLS: &str = "id, exam_id, room_id, ticket, name, id_card, \
+pub(super) const CANDIDATE_COLS: &str = "id, exam_id, room_id, ticket, name, id_card, \
      photo_key IS NOT NULL AS has_photo, phase, verification, extra_minutes, device_check, \
      record_disputed";
 const ROOM_SELECT: &str = "SELECT r.id, r.exam_id, e.code AS exam_code, e.title AS exam_title, \
      r.name, (SELECT COUNT(*) FROM candidates c WHERE c.room_id = r.id) AS candidates \
      FROM rooms r JOIN exams e ON e.id = r.exam_id";
 
-fn candidates<I: IntoIterator<Item = CandidateRow>>(rows: I) -> StoreResult<Vec<Candidate>> {
+pub(super) fn candidates<I: IntoIterator<Item = CandidateRow>>(
+    rows: I,
+) -> StoreResult<Vec<Candidate>> {
     rows.into_iter().map(Candidate::try_from).collect()
 }
 

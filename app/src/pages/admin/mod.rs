@@ -1,0 +1,41 @@
+//! The administrators' pages: exams and rosters, the roster import, the verification review
+//! queue. Each shows [`AdminNav`] with the queue's length, polled every few seconds.
+pub mod home;
+pub mod review;
+pub mod roster;
+#[cfg(feature = "hydrate")]
+mod upload;
+
+use crate::api::admin::queue_length;
+use crate::i18n::*;
+use crate::pages::candidate_detail::use_polled_every;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// How often the queue's length is read again.
+const QUEUE_POLL_MS: u64 = 3000;
+
+/// The admin pages' navigation with the live length of the review queue.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let length = use_polled_every(queue_length, QUEUE_POLL_MS, || ());
+    let count = move || match length.get() {
+        Some(Ok(n)) => n,
+        _ => 0,
+    };
+    view! {
+        <nav class="admin-nav" aria-label=move || t_string!(i18n, nav_admin).to_string()>
+            <A href="/admin" exact=true>{t!(i18n, admin_nav_exams)}</A>
+            <A href="/admin/review">
+                {t!(i18n, admin_nav_review)} " "
+                <span class="badge" id="queue-length" data-count=count class:zero=move || count() == 0>
+                    {count}
+                </span>
+                <span class="visually-hidden">{move || t!(i18n, admin_queue_count, count = count())}</span>
+            </A>
+            <span class="spacer"></span>
+            <crate::pages::proctor_rooms::StaffLogoutButton />
+        </nav>
+    }
+}

@@ -1,0 +1,68 @@
+//! The administration part of the store: the verification review queue and its decisions,
+//! the roster (import all-or-nothing, export), the exam list. `Store` requires it.
+use super::StoreResult;
+use crate::domain::review::ReviewDecision;
+use crate::domain::roster::ImportOutcome;
+use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// A pending case with where it is.
+#[derive(Debug, Clone)]
+pub struct PendingCase {
+    pub candidate: Candidate,
+    pub exam_code: String,
+    pub room: String,
+}
+
+/// A row to import: the room resolved, the photo already stored as a blob.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub ticket: String,
+    pub name: String,
+    pub id_card: String,
+    pub room: RoomId,
+    pub photo_key: Option<String>,
+}
+
+/// A roster line for the export.
+#[derive(Debug, Clone)]
+pub struct RosterEntry {
+    pub ticket: String,
+    pub name: String,
+    pub id_card: String,
+    pub room: String,
+    pub phase: String,
+    pub verification: String,
+}
+
+#[async_trait]
+pub trait AdminStore {
+    /// Pending verification reviews, the longest-waiting first (by the latest face attempt).
+    async fn pending_cases(&self) -> StoreResult<Vec<PendingCase>>;
+    async fn pending_count(&self) -> StoreResult<i64>;
+    /// Sets the candidate's verification from `pending_review` to the decision's status and
+    /// records the decision, in one transaction; `false` when the case was not pending.
+    async fn decide_review(
+        &self,
+        c: CandidateId,
+        decision: ReviewDecision,
+        note: &str,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Whether rejecting a verification ends the attempt in this exam.
+    async fn reject_ends_attempt(&self, exam: ExamId) -> StoreResult<bool>;
+    async fn set_reject_ends_attempt(&self, exam: ExamId, on: bool) -> StoreResult<()>;
+
+    /// The exam's rooms by name.
+    async fn exam_rooms(&self, exam: ExamId) -> StoreResult<Vec<(RoomId, String)>>;
+    /// Tickets on the roster with whether each has a roster photo.
+    async fn roster_tickets(&self, exam: ExamId) -> StoreResult<HashMap<String, bool>>;
+    /// Adds new tickets and updates existing ones (a photo replaces the stored one; no photo
+    /// keeps it), in one transaction: all rows or none.
+    async fn import_roster(&self, exam: ExamId, rows: &[ImportRow]) -> StoreResult<ImportOutcome>;
+    /// The roster in ticket order.
+    async fn roster(&self, exam: ExamId) -> StoreResult<Vec<RosterEntry>>;
+}

@@ -1,0 +1,19 @@
+-- Administration: the verification review queue's decisions, the exam's rejection rule.
+
+-- Every admin decision on a failed verification (the candidate's status holds the latest).
+CREATE TABLE verification_reviews (
+    id           INTEGER PRIMARY KEY,
+    candidate_id INTEGER NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
+    decision     TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+    note         TEXT NOT NULL DEFAULT '',
+    reviewer     TEXT NOT NULL,
+    at           TEXT NOT NULL
+);
+CREATE INDEX verification_reviews_by_candidate ON verification_reviews (candidate_id);
+
+-- Whether rejecting a verification also ends the candidate's attempt (a forced submission).
+ALTER TABLE exams ADD COLUMN reject_ends_attempt INTEGER NOT NULL DEFAULT 0;
+
+-- The queue reads pending cases across exams.
+CREATE INDEX candidates_pending_review ON candidates (verification)
+    WHERE verification = 'pending_review';

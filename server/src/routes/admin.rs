@@ -1,0 +1,69 @@
+//! Administrators' plain routes: the roster upload (multipart: `roster` CSV, optional
+//! `photos` ZIP) checked into a preview, and the roster export as CSV.
+use super::ApiError;
+use app::domain::roster::{FileError, RosterPreview};
+use app::domain::{AppError, ExamId, Role, StaffUser};
+use app::server::auth::{STAFF_COOKIE, cookie_value};
+use app::server::service::{auth as svc, roster};
+use app::server::state::AppState;
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+
+/// The largest roster upload (CSV and photos together).
+pub const MAX_ROSTER_UPLOAD: usize = 1024 * 1024 * 1024;
+
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<StaffUser, AppError> {
+    let token = cookie_value(headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let user = svc::staff_for_token(state, &token).await?.ok_or(AppError::Unauthenticated)?;
+    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+/// Reads the two files of the form; any other field is ignored.
+async fn files(mut form: Multipart) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), FileError> {
+    let (mut csv, mut zip) = (None, None);
+    while let Some(field) = form.next_field().await.map_err(|_| FileError::BadUpload)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|_| FileError::BadUpload)?;
+        match name.as_str() {
+            "roster" => csv = Some(bytes.to_vec()),
+            "photos" => zip = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    Ok((csv, zip))
+}
+
+/// `POST /api/admin/exams/{id}/roster/preview`: every row and error; nothing written.
+pub async fn roster_preview(
+    State(state): State<AppState>,
+    Path(exam): Path<i64>,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Result<Json<RosterPreview>, ApiError> {
+    let user = admin(&state, &headers).await?;
+    let (csv, zip) = match files(form).await {
+        Ok(f) => f,
+        Err(e) => return Ok(Json(RosterPreview::file_error(e))),
+    };
+    Ok(Json(roster::preview(&state, &user, ExamId(exam), csv, zip).await?))
+}
+
+/// `GET /api/admin/exams/{id}/roster.csv`: the roster for spreadsheets.
+pub async fn roster_export(
+    State(state): State<AppState>,
+    Path(exam): Path<i64>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    admin(&state, &headers).await?;
+    let body = roster::export_csv(&state, ExamId(exam)).await?;
+    let disposition = format!("attachment; filename=\"roster-{exam}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    ))
+}

@@ -1,0 +1,501 @@
+//! Administration over real HTTP: the roster upload's check (UTF-8 with BOM, GB18030, every
+//! rejected-row kind), the all-or-nothing import and re-import, the export; the review queue
+//! (approve, reject, live tiles, the rejection's flag and ending the attempt); and that a
+//! proctor reaches none of it.
+use crate::common::{TestApp, Ws, spawn_app};
+use app::domain::flag::FlagKind;
+use app::domain::protocol::ProctorServerMsg;
+use app::domain::review::{ReviewCase, ReviewOutcome};
+use app::domain::roster::{ImportOutcome, RosterPreview, id_card_check_char};
+use app::domain::{
+    CandidateId, CandidateTile, Phase, SubmitKind, TicketNumber, VerificationStatus,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::io::Write;
+
+// ---------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------
+
+fn parse<T: DeserializeOwned>(v: &Value) -> T {
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"))
+}
+
+/// A valid ID card number for person `n` (born 1 January 2000).
+fn id_card(n: u32) -> String {
+    let body = format!("110101200001{:05}", 10000 + n % 90000);
+    let body = &body[..17];
+    format!("{body}{}", id_card_check_char(body).expect("digits"))
+}
+
+/// A ZIP of `(file name, bytes)`.
+fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in files {
+            z.start_file(*name, opts).expect("zip entry");
+            z.write_all(bytes).expect("zip write");
+        }
+        z.finish().expect("zip");
+    }
+    out.into_inner()
+}
+
+/// A roster photo (PNG) for `n`.
+fn photo(n: u64) -> Vec<u8> {
+    server::photos::roster_photo(n)
+}
+
+/// Uploads the roster (and photos) for a check; returns (status, body).
+async fn preview(
+    app: &TestApp,
+    cookie: Option<&str>,
+    csv: Option<Vec<u8>>,
+    zip: Option<Vec<u8>>,
+) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(c) = csv {
+        form = form.part("roster", reqwest::multipart::Part::bytes(c).file_name("roster.csv"));
+    }
+    if let Some(z) = zip {
+        form = form.part("photos", reqwest::multipart::Part::bytes(z).file_name("photos.zip"));
+    }
+    let path = format!("/api/admin/exams/{}/roster/preview", app.exam.0);
+    let mut req = reqwest::Client::new().post(app.url(&path)).multipart(form);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn checked(app: &TestApp, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> RosterPreview {
+    let (status, body) = preview(app, Some(cookie), Some(csv), zip).await;
+    assert_eq!(status, 200, "{body}");
+    parse(&body)
+}
+
+async fn post_json(app: &TestApp, path: &str, body: &Value, cookie: Option<&str>) -> (u16, Value) {
+    let mut req = reqwest::Client::new().post(app.url(path)).json(body);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn import(app: &TestApp, cookie: &str, staging: &str) -> (u16, Value) {
+    let body = json!({ "exam": app.exam.0, "staging": staging });
+    post_json(app, "/api/admin/roster-import", &body, Some(cookie)).await
+}
+
+async fn candidate(app: &TestApp, ticket: &str) -> Option<app::domain::Candidate> {
+    let t = TicketNumber::parse(ticket).expect("ticket");
+    app.state.store.candidate_by_ticket(app.exam, &t).await.expect("db")
+}
+
+async fn roster_count(app: &TestApp) -> i64 {
+    app.state.store.candidate_count(app.exam).await.expect("db")
+}
+
+/// How many audit rows of `action` name the exam (and, for reviews, a candidate and why).
+async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(app.dir.path().join("vigil.db"))
+        .busy_timeout(std::time::Duration::from_secs(5));
+    let mut db = sqlx::SqliteConnection::connect_with(&opts).await.expect("db");
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor = 'staff:admin' AND exam_id = ? \
+         AND (action = 'roster.import' OR (candidate_id IS NOT NULL \
+              AND (action = 'verification.approve' OR reason IS NOT NULL)))",
+    )
+    .bind(action)
+    .bind(app.exam.0)
+    .fetch_one(&mut db)
+    .await
+    .expect("audit")
+}
+
+fn codes(p: &RosterPreview) -> Vec<(usize, String, String)> {
+    let v = serde_json::to_value(&p.errors).expect("json");
+    v.as_array()
+        .expect("list")
+        .iter()
+        .map(|e| {
+            let line = e["line"].as_u64().expect("line") as usize;
+            (line, e["field"].as_str().expect("f").into(), e["code"].as_str().expect("c").into())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Roster
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_gb18030_roster_with_every_kind_of_bad_row_is_shown_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let bad_check = {
+        let good = id_card(3);
+        let last = if good.ends_with('1') { '2' } else { '1' };
+        format!("{}{last}", &good[..17])
+    };
+    let text = format!(
+        "准考证号,姓名,身份证号,考场\n\
+         T-1001,张伟,{},A\n\
+         T-1001,王芳,{},A\n\
+         T-1003,李娜,{bad_check},A\n\
+         T-1004,刘洋,{},C\n\
+         T-1005,陈静,{},B\n\
+         T-1006,杨磊,{},B\n\
+         T 7,赵敏,{},B\n\
+         T-1008,,{},B\n",
+        id_card(1),
+        id_card(2),
+        id_card(4),
+        id_card(5),
+        id_card(6),
+        id_card(7),
+        id_card(1),
+    );
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gb).is_err(), "the file really is GB18030, not UTF-8");
+    let zip = zip_of(&[
+        ("T-1001.jpg", photo(1)),
+        ("T-1003.jpg", photo(3)),
+        ("T-1004.jpg", photo(4)),
+        ("T-1005.jpg", b"not a picture at all".to_vec()),
+        ("photos/T-1008.png", photo(8)),
+        ("T-9999.jpg", photo(9)),
+        ("readme.txt", b"ignored".to_vec()),
+    ]);
+    let before = roster_count(&app).await;
+    let p = checked(&app, &admin, gb.into_owned(), Some(zip)).await;
+    assert_eq!(p.staging, None, "an upload with errors cannot be imported");
+    assert_eq!(p.file_error, None);
+    assert_eq!(p.rows.len(), 8);
+    assert_eq!(p.rows[0].name, "张伟", "GB18030 decoded");
+    assert_eq!(
+        codes(&p),
+        vec![
+            (3, "ticket".into(), "duplicate_ticket".into()),
+            (4, "id_card".into(), "bad_checksum".into()),
+            (5, "room".into(), "unknown_room".into()),
+            (6, "photo".into(), "photo_not_image".into()),
+            (7, "photo".into(), "photo_missing".into()),
+            (8, "ticket".into(), "bad_format".into()),
+            (8, "photo".into(), "photo_missing".into()),
+            (9, "name".into(), "required".into()),
+            (9, "id_card".into(), "duplicate_id_card".into()),
+        ]
+    );
+    assert_eq!(p.errors[0].other, Some(2));
+    assert_eq!(p.unused_photos, vec!["T-9999".to_string()]);
+    assert_eq!(roster_count(&app).await, before, "a check writes nothing");
+
+    // A staging id that was never given imports nothing.
+    let (status, body) = import(&app, &admin, "0123456789abcdef").await;
+    assert_eq!((status, body), (404, json!({ "kind": "not_found" })));
+    assert_eq!(roster_count(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_clean_roster_with_bom_imports_once_and_a_reimport_updates() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let mut csv = b"\xEF\xBB\xBF".to_vec();
+    csv.extend(
+        format!(
+            "ticket,name,id_card,room\r\nT-1001,Zhang Wei,{},B\r\nt-1002,\"Wang, Fang\",{},A\r\n\r\nT-0001,Candidate One,{},B\r\n",
+            id_card(1),
+            id_card(2).to_lowercase(),
+            id_card(11),
+        )
+        .as_bytes(),
+    );
+    let zip =
+        zip_of(&[("T-1001.jpg", photo(1)), ("t-1002.JPG", photo(2)), ("T-0001.jpeg", photo(3))]);
+    let before = roster_count(&app).await;
+    let p = checked(&app, &admin, csv.clone(), Some(zip)).await;
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!((p.added, p.updated, p.photos), (2, 1, 3));
+    assert_eq!(p.rows[1].ticket, "T-1002");
+    assert_eq!(p.rows[1].name, "Wang, Fang");
+    assert_eq!(p.rows[2].line, 5, "lines are the file's, blank lines counted");
+    let staging = p.staging.expect("clean upload staged");
+
+    let (status, out) = import(&app, &admin, &staging).await;
+    assert_eq!(status, 200, "{out}");
+    let out: ImportOutcome = parse(&out);
+    assert_eq!((out.added, out.updated, out.photos), (2, 1, 3));
+    assert_eq!(roster_count(&app).await, before + 2);
+    let c = candidate(&app, "T-1001").await.expect("imported");
+    assert_eq!((c.name.as_str(), c.room_id, c.has_photo), ("Zhang Wei", app.room_b, true));
+    let moved = candidate(&app, "T-0001").await.expect("updated");
+    assert_eq!((moved.name.as_str(), moved.room_id), ("Candidate One", app.room_b));
+    assert!(
+        candidate(&app, "T-1002")
+            .await
+            .expect("imported")
+            .id_card
+            .ends_with(|c: char| c.is_ascii_digit() || c == 'X')
+    );
+
+    // The roster photo is the uploaded one.
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/media/candidates/{}/photo", c.id.0)))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .expect("photo");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), photo(1));
+
+    // A staging id is used once.
+    let (status, _) = import(&app, &admin, &staging).await;
+    assert_eq!(status, 404);
+
+    // The same file again, without photos: every row updates, photos are kept, no duplicate.
+    let p = checked(&app, &admin, csv, None).await;
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!((p.added, p.updated, p.photos), (0, 3, 0));
+    let (status, out) = import(&app, &admin, &p.staging.expect("staged")).await;
+    assert_eq!(status, 200);
+    assert_eq!(parse::<ImportOutcome>(&out), ImportOutcome { added: 0, updated: 3, photos: 0 });
+    assert_eq!(roster_count(&app).await, before + 2);
+    assert!(candidate(&app, "T-1001").await.expect("kept").has_photo);
+
+    // Audited.
+    let audit = audit_count(&app, "roster.import").await;
+    assert_eq!(audit, 2);
+
+    // Export: UTF-8 with a BOM, the import's columns first, every candidate.
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/admin/exams/{}/roster.csv", app.exam.0)))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
+    let body = res.bytes().await.expect("body").to_vec();
+    assert!(body.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(body[3..].to_vec()).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "ticket,name,id_card,room,phase,verification");
+    assert_eq!(lines.len() as i64, 1 + before + 2);
+    assert!(lines.contains(
+        &format!("T-1002,\"Wang, Fang\",{},A,rostered,not_started", id_card(2)).as_str()
+    ));
+}
+
+#[tokio::test]
+async fn unreadable_files_get_a_file_error() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let code = |v: &Value| v["file_error"]["code"].as_str().unwrap_or_default().to_string();
+    let zip = zip_of(&[("T-1001.jpg", photo(1))]);
+    let (status, body) = preview(&app, Some(&admin), None, Some(zip)).await;
+    assert_eq!((status, code(&body)), (200, "no_roster".into()));
+    let (_, body) =
+        preview(&app, Some(&admin), Some(b"ticket,name,room\nT-1,x,A\n".to_vec()), None).await;
+    assert_eq!(code(&body), "missing_column");
+    assert_eq!(body["file_error"]["column"], "id_card");
+    let (_, body) =
+        preview(&app, Some(&admin), Some(b"ticket,name,id_card,room\n".to_vec()), None).await;
+    assert_eq!(code(&body), "empty");
+    let csv = format!("ticket,name,id_card,room\nT-1001,A,{},A\n", id_card(1)).into_bytes();
+    let (_, body) = preview(&app, Some(&admin), Some(csv), Some(b"PK not really".to_vec())).await;
+    assert_eq!(code(&body), "not_zip");
+    assert_eq!(body["staging"], Value::Null);
+}
+
+// ---------------------------------------------------------------------------------------
+// Review queue
+// ---------------------------------------------------------------------------------------
+
+/// Signs the candidate in and fails the PC face check three times (the fixture has no roster
+/// photos), then goes on: the verification waits for review.
+async fn fail_verification(app: &TestApp, ticket: &str) -> (CandidateId, String) {
+    let cookie = app.candidate_cookie(ticket).await;
+    let (status, _, _) = app.post_form("/api/journey/confirm", &[], Some(&cookie)).await;
+    assert_eq!(status, 200);
+    let jpeg = app::server::relay::synthetic::jpeg(320, 240, 1, false);
+    for _ in 0..3 {
+        let res = reqwest::Client::new()
+            .post(app.url("/api/candidate/face?view=pc"))
+            .header("cookie", &cookie)
+            .body(jpeg.clone())
+            .send()
+            .await
+            .expect("face");
+        assert_eq!(res.status().as_u16(), 200);
+    }
+    let (status, body, _) = app.post_form("/api/journey/face-done", &[], Some(&cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    let c = candidate(app, ticket).await.expect("candidate");
+    assert_eq!(c.verification, VerificationStatus::PendingReview);
+    (c.id, cookie)
+}
+
+async fn feed(app: &TestApp, cookie: &str) -> Ws {
+    let path = format!("/ws/proctor?room={}", app.room_a);
+    let mut ws = app.ws(&path, Some(cookie)).await.expect("feed");
+    let m: ProctorServerMsg = ws.recv().await;
+    assert!(matches!(m, ProctorServerMsg::Snapshot { .. }), "{m:?}");
+    ws
+}
+
+async fn tile_where(
+    ws: &mut Ws,
+    id: CandidateId,
+    pred: impl Fn(&CandidateTile) -> bool,
+) -> CandidateTile {
+    let m: ProctorServerMsg = ws
+        .recv_until(
+            15,
+            |m| matches!(m, ProctorServerMsg::Delta { tile, .. } if tile.id == id && pred(tile)),
+        )
+        .await;
+    let ProctorServerMsg::Delta { tile, .. } = m else { unreachable!() };
+    tile
+}
+
+async fn queue_length(app: &TestApp, cookie: &str) -> i64 {
+    let (status, body, _) = app.post_form("/api/admin/queue-length", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    parse(&body)
+}
+
+async fn decide(
+    app: &TestApp,
+    cookie: &str,
+    id: CandidateId,
+    decision: &str,
+    note: &str,
+) -> (u16, Value) {
+    let body = json!({ "candidate": id.0, "decision": decision, "note": note });
+    post_json(app, "/api/admin/decide", &body, Some(cookie)).await
+}
+
+#[tokio::test]
+async fn approving_and_rejecting_update_the_candidate_and_the_proctors_tiles_live() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let proctor = app.staff_cookie("proctora").await;
+    let (one, _) = fail_verification(&app, "T-0001").await;
+    let (two, _) = fail_verification(&app, "T-0002").await;
+    let mut tiles = feed(&app, &proctor).await;
+
+    assert_eq!(queue_length(&app, &admin).await, 2);
+    let (status, body, _) = app.post_form("/api/admin/review-queue", &[], Some(&admin)).await;
+    assert_eq!(status, 200, "{body}");
+    let queue: Vec<ReviewCase> = parse(&body);
+    assert_eq!(queue.iter().map(|c| c.candidate).collect::<Vec<_>>(), vec![one, two]);
+    assert_eq!(queue[0].verification.attempts.len(), 3, "the attempt history comes with the case");
+    assert_eq!((queue[0].exam_code.as_str(), queue[0].room.as_str()), ("TEST01", "A"));
+
+    // Bad input changes nothing.
+    let (status, body) = decide(&app, &admin, one, "approve", &"x".repeat(1001)).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "kind": "validation", "field": "note", "code": "too_long" }))
+    );
+    let (status, _) = decide(&app, &admin, one, "maybe", "").await;
+    assert_eq!(status, 400);
+
+    // Approve: the tile changes at once, a second decision is refused.
+    let (status, body) = decide(&app, &admin, one, "approve", "").await;
+    assert_eq!(status, 200, "{body}");
+    let out: ReviewOutcome = parse(&body);
+    assert_eq!(
+        (out.status, out.ended_attempt, out.remaining),
+        (VerificationStatus::Approved, false, 1)
+    );
+    tile_where(&mut tiles, one, |t| t.verification == VerificationStatus::Approved).await;
+    let (status, body) = decide(&app, &admin, one, "reject", "").await;
+    assert_eq!((status, body), (409, json!({ "kind": "conflict" })));
+    assert_eq!(
+        candidate(&app, "T-0001").await.expect("c").verification,
+        VerificationStatus::Approved
+    );
+
+    // Reject in an exam where rejection ends the attempt: flagged for the room's proctors,
+    // submitted by force with the note as the reason.
+    app.state.store.set_reject_ends_attempt(app.exam, true).await.expect("setting");
+    let (status, body) =
+        decide(&app, &admin, two, "reject", "Not the person on the roster photo").await;
+    assert_eq!(status, 200, "{body}");
+    let out: ReviewOutcome = parse(&body);
+    assert_eq!(
+        (out.status, out.ended_attempt, out.remaining),
+        (VerificationStatus::Rejected, true, 0)
+    );
+    let tile = tile_where(&mut tiles, two, |t| {
+        t.verification == VerificationStatus::Rejected
+            && t.flags.iter().any(|f| f.kind == FlagKind::VerificationRejected)
+    })
+    .await;
+    assert_eq!(tile.phase, Phase::Submitted(SubmitKind::Forced));
+    let flags = app.state.store.flags(two).await.expect("flags");
+    let f = flags.iter().find(|f| f.kind == FlagKind::VerificationRejected).expect("flag");
+    assert_eq!(f.note.as_deref(), Some("Not the person on the roster photo"));
+    assert_eq!(f.raised_by.as_deref(), Some("staff:admin"));
+    assert_eq!(queue_length(&app, &admin).await, 0);
+
+    // Both decisions are in the audit log with who and why.
+    assert_eq!(audit_count(&app, "verification.approve").await, 1);
+    assert_eq!(audit_count(&app, "verification.reject").await, 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Access
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_proctor_cannot_reach_any_admin_function() {
+    let app = spawn_app().await;
+    let proctor = app.staff_cookie("proctora").await;
+    let (one, _) = fail_verification(&app, "T-0001").await;
+    let candidate_cookie = app.candidate_cookie("T-0003").await;
+    let forms = ["/api/admin/review-queue", "/api/admin/queue-length", "/api/admin/rooms"];
+    let jsons = [
+        ("/api/admin/decide", json!({ "candidate": one.0, "decision": "approve", "note": "" })),
+        ("/api/admin/roster-import", json!({ "exam": app.exam.0, "staging": "x" })),
+    ];
+    for (cookie, want) in
+        [(Some(proctor.as_str()), 403), (Some(candidate_cookie.as_str()), 401), (None, 401)]
+    {
+        for path in forms {
+            let (status, body, _) = app.post_form(path, &[], cookie).await;
+            assert_eq!(status, want, "{path}: {body}");
+        }
+        for (path, body) in &jsons {
+            let (status, out) = post_json(&app, path, body, cookie).await;
+            assert_eq!(status, want, "{path}: {out}");
+        }
+        let csv = format!("ticket,name,id_card,room\nT-1001,A,{},A\n", id_card(1)).into_bytes();
+        let (status, _) = preview(&app, cookie, Some(csv), None).await;
+        assert_eq!(status, want, "roster preview");
+        let mut req = reqwest::Client::new()
+            .get(app.url(&format!("/api/admin/exams/{}/roster.csv", app.exam.0)));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        assert_eq!(req.send().await.expect("export").status().as_u16(), want, "roster export");
+    }
+    // Nothing changed.
+    assert_eq!(
+        candidate(&app, "T-0001").await.expect("c").verification,
+        VerificationStatus::PendingReview
+    );
+    assert_eq!(roster_count(&app).await, 4);
+}
