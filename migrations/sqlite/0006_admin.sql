@@ -17,3 +17,8 @@ ALTER TABLE exams ADD COLUMN reject_ends_attempt INTEGER NOT NULL DEFAULT 0;
 -- The queue reads pending cases across exams.
 CREATE INDEX candidates_pending_review ON candidates (verification)
     WHERE verification = 'pending_review';
+
+-- Retention: photos, frames and recordings of an exam are deleted this many days after it
+-- ends (start + duration + the largest extra time); `purged_at` marks it done.
+ALTER TABLE exams ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 30 CHECK (retention_days >= 1);
+ALTER TABLE exams ADD COLUMN purged_at TEXT;

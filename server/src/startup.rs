@@ -100,6 +100,7 @@ impl Application {
         // Stopped with the server, also when this future is dropped instead of finishing.
         let _sweeper = AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone())));
         let _submitter = AbortOnDrop(tokio::spawn(auto_submit(self.state.clone())));
+        let _purger = AbortOnDrop(tokio::spawn(retention_purge(self.state.clone())));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         // Small messages (heartbeats, focus frames) go out at once instead of waiting ~40 ms
         // for Nagle's algorithm and the peer's delayed ACK.
@@ -145,6 +146,17 @@ async fn auto_submit(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(submitted = n, "deadline passed: sittings submitted"),
             Err(e) => tracing::warn!(error = %e, "auto-submit failed"),
+        }
+    }
+}
+
+/// Deletes expired exams' media at start and then every hour.
+async fn retention_purge(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = app::server::service::retention::purge_expired(&state, Utc::now()).await {
+            tracing::warn!(error = %e, "retention purge failed");
         }
     }
 }

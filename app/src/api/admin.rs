@@ -1,6 +1,7 @@
 //! The administrators' server functions: the verification review queue and its length, the
 //! roster import (the upload and its check are the plain route
 //! `POST /api/admin/exams/{id}/roster/preview`), the exams and their rooms. Admins only.
+use crate::domain::audit::{AUDIT_PAGE, AuditEntry, AuditFilter};
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{AppError, CandidateId, ExamId, RoomSummary};
@@ -80,6 +81,18 @@ pub async fn all_rooms() -> Result<Vec<RoomSummary>, AppError> {
         async {
             let (state, user) = admin().await?;
             Ok(state.store.rooms_visible_to(&user).await?)
+        }
+        .await,
+    )
+}
+
+/// Audit log entries matching the filter, newest first (a page of `AUDIT_PAGE`).
+#[server(prefix = "/api", endpoint = "admin/audit", input = Json)]
+pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            Ok(state.store.audit_entries(&filter.normalised(), AUDIT_PAGE).await?)
         }
         .await,
     )

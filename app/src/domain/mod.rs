@@ -1,6 +1,7 @@
 //! Pure, WASM-safe domain types and rules shared by the server and the browser.
 //! Nothing here touches I/O; every rule is a function of its inputs and is unit tested.
 pub mod answer;
+pub mod audit;
 pub mod camera;
 pub mod candidate;
 pub mod console;
@@ -17,6 +18,7 @@ pub mod phase;
 pub mod presence;
 pub mod protocol;
 pub mod recording;
+pub mod retention;
 pub mod review;
 pub mod roster;
 pub mod sitting;

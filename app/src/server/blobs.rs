@@ -9,6 +9,8 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn put(&self, key: &str, bytes: Vec<u8>) -> std::io::Result<()>;
     /// Reads the blob at `key`; `Ok(None)` when absent.
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
+    /// Deletes the blob at `key`; `Ok(false)` when it was absent.
+    async fn delete(&self, key: &str) -> std::io::Result<bool>;
     /// Stores many blobs; one result per item, in order.
     async fn put_many(&self, items: Vec<(String, bytes::Bytes)>) -> Vec<std::io::Result<()>> {
         let mut out = Vec::with_capacity(items.len());
@@ -79,6 +81,14 @@ impl BlobStore for LocalBlobs {
         match job.await {
             Ok(r) => r,
             Err(e) => (0..n).map(|_| Err(std::io::Error::other(e.to_string()))).collect(),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> std::io::Result<bool> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
 

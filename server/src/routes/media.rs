@@ -142,6 +142,10 @@ pub async fn face_attempt(
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
     require_staff_sees(&state, &headers, candidate).await?;
+    if key.is_empty() {
+        // Deleted by the retention purge.
+        return Err(AppError::NotFound.into());
+    }
     let bytes = blob(&state, &key).await?;
     Ok((
         [

@@ -470,6 +470,7 @@ async fn a_proctor_cannot_reach_any_admin_function() {
     let jsons = [
         ("/api/admin/decide", json!({ "candidate": one.0, "decision": "approve", "note": "" })),
         ("/api/admin/roster-import", json!({ "exam": app.exam.0, "staging": "x" })),
+        ("/api/admin/audit", json!({ "filter": {} })),
     ];
     for (cookie, want) in
         [(Some(proctor.as_str()), 403), (Some(candidate_cookie.as_str()), 401), (None, 401)]
@@ -498,4 +499,247 @@ async fn a_proctor_cannot_reach_any_admin_function() {
         VerificationStatus::PendingReview
     );
     assert_eq!(roster_count(&app).await, 4);
+}
+
+// ---------------------------------------------------------------------------------------
+// Retention
+// ---------------------------------------------------------------------------------------
+
+async fn db(app: &TestApp) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(app.dir.path().join("vigil.db"))
+        .busy_timeout(std::time::Duration::from_secs(5));
+    sqlx::SqliteConnection::connect_with(&opts).await.expect("db")
+}
+
+/// An exam of `code` that started `days` ago, with one room.
+async fn past_exam(
+    app: &TestApp,
+    code: &str,
+    days: i64,
+) -> (app::domain::ExamId, app::domain::RoomId) {
+    use app::domain::ExamCode;
+    use app::server::store::NewExam;
+    let exam = app
+        .state
+        .store
+        .create_exam(NewExam {
+            code: ExamCode::parse(code).expect("code"),
+            title: code.into(),
+            starts_at: chrono::Utc::now() - chrono::Duration::days(days),
+            duration_min: 120,
+            earliest_submit_min: 30,
+            late_entry_min: 15,
+        })
+        .await
+        .expect("exam");
+    let room = app.state.store.create_room(exam, "A").await.expect("room");
+    (exam, room)
+}
+
+/// A candidate with a roster photo, a face attempt, an identity photo, an evidence frame
+/// and a two-chunk recording, files and rows; returns the file keys.
+async fn media(
+    app: &TestApp,
+    exam: app::domain::ExamId,
+    room: app::domain::RoomId,
+    tag: &str,
+) -> Vec<String> {
+    use app::server::store::NewCandidate;
+    let key = |kind: &str| format!("test/{tag}/{kind}.jpg");
+    let roster = key("roster");
+    let c = app
+        .state
+        .store
+        .add_candidate(NewCandidate {
+            exam_id: exam,
+            room_id: room,
+            ticket: TicketNumber::parse(&format!("R-{tag}")).expect("ticket"),
+            name: tag.into(),
+            id_card: id_card(1),
+            photo_key: Some(roster.clone()),
+        })
+        .await
+        .expect("candidate");
+    let prefix = format!("test/{tag}/rec");
+    let chunks: Vec<String> =
+        (0..2).map(|s| app::server::service::recording::chunk_key(&prefix, s)).collect();
+    let mut keys = vec![roster, key("face"), key("identity"), key("evidence")];
+    keys.extend(chunks);
+    for k in &keys {
+        app.state.blobs.put(k, photo(1)).await.expect("blob");
+    }
+    let now = chrono::Utc::now();
+    let mut db = db(app).await;
+    for (sql, k) in [
+        (
+            "INSERT INTO face_attempts (candidate_id, view, photo_key, decision, distance, provider, match_below, review_below, at) VALUES (?, 'pc', ?, 'no_match', 0.7, 'test', 0.5, 0.65, ?)",
+            key("face"),
+        ),
+        (
+            "INSERT INTO captures (candidate_id, kind, blob_key, at) VALUES (?, 'identity', ?, ?)",
+            key("identity"),
+        ),
+        (
+            "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at, reason, width, height, bytes, blob_key) VALUES (?, 'pc', 1, ?3, ?3, 'sample', 320, 240, 100, ?2)",
+            key("evidence"),
+        ),
+        (
+            "INSERT INTO recordings (candidate_id, view, recorder, blob_prefix, started_at, updated_at, next_seq, bytes) VALUES (?, 'pc', 'r1', ?, ?3, ?3, 2, 200)",
+            prefix.clone(),
+        ),
+    ] {
+        sqlx::query(sql).bind(c.0).bind(k).bind(now).execute(&mut db).await.expect(sql);
+    }
+    keys
+}
+
+async fn exists(app: &TestApp, key: &str) -> bool {
+    app.state.blobs.get(key).await.expect("blob").is_some()
+}
+
+async fn rows_of(app: &TestApp, exam: app::domain::ExamId) -> (i64, i64, i64, i64) {
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM face_attempts f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1 AND f.photo_key <> ''), \
+        (SELECT COUNT(*) FROM captures f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1), \
+        (SELECT COUNT(*) FROM evidence_frames f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1), \
+        (SELECT COUNT(*) FROM recordings f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1)";
+    sqlx::query_as(sql).bind(exam.0).fetch_one(&mut db(app).await).await.expect("rows")
+}
+
+#[tokio::test]
+async fn the_purge_removes_files_and_rows_of_expired_exams_only() {
+    use app::server::service::retention::purge_expired;
+    let app = spawn_app().await;
+    // Ended 40 days ago (retention 30 days by default): expired.
+    let (old, old_room) = past_exam(&app, "OLD01", 40).await;
+    // Ended 10 days ago: kept.
+    let (recent, recent_room) = past_exam(&app, "NEW01", 10).await;
+    // Started 40 days ago, but a candidate's extra time keeps it running: never touched.
+    let (long, long_room) = past_exam(&app, "LONG01", 40).await;
+    let old_files = media(&app, old, old_room, "old").await;
+    let recent_files = media(&app, recent, recent_room, "recent").await;
+    let long_files = media(&app, long, long_room, "long").await;
+    let upcoming_files = media(&app, app.exam, app.room_a, "upcoming").await;
+    sqlx::query("UPDATE candidates SET extra_minutes = ? WHERE exam_id = ?")
+        .bind(41 * 24 * 60)
+        .bind(long.0)
+        .execute(&mut db(&app).await)
+        .await
+        .expect("extra time");
+
+    let reports = purge_expired(&app.state, chrono::Utc::now()).await.expect("purge");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let r = &reports[0];
+    assert_eq!(r.exam_code, "OLD01");
+    assert_eq!(
+        (
+            r.roster_photos,
+            r.face_photos,
+            r.identity_photos,
+            r.evidence_frames,
+            r.recordings,
+            r.files,
+            r.failed
+        ),
+        (1, 1, 1, 1, 1, 6, 0)
+    );
+    for k in &old_files {
+        assert!(!exists(&app, k).await, "{k} deleted");
+    }
+    for k in recent_files.iter().chain(&long_files).chain(&upcoming_files) {
+        assert!(exists(&app, k).await, "{k} kept");
+    }
+    assert_eq!(rows_of(&app, old).await, (0, 0, 0, 0));
+    for exam in [recent, long, app.exam] {
+        assert_eq!(rows_of(&app, exam).await, (1, 1, 1, 1));
+    }
+    // The candidate, the attempt's score and the answers stay; only media go.
+    let c = candidate_of(&app, old, "R-OLD").await;
+    assert!(!c.has_photo);
+    let attempts = app.state.store.face_attempts(c.id, app::domain::View::Pc).await.expect("db");
+    assert_eq!(attempts.len(), 1);
+
+    // Written to the audit log.
+    let audit: Vec<(String, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT actor, action, exam_id, detail FROM audit_log WHERE action = 'retention.purge'",
+    )
+    .fetch_all(&mut db(&app).await)
+    .await
+    .expect("audit");
+    assert_eq!(audit.len(), 1);
+    assert_eq!((audit[0].0.as_str(), audit[0].2), ("system:retention", Some(old.0)));
+    assert!(audit[0].3.contains("roster photos 1"), "{}", audit[0].3);
+
+    // Once only.
+    assert!(purge_expired(&app.state, chrono::Utc::now()).await.expect("purge").is_empty());
+}
+
+async fn candidate_of(
+    app: &TestApp,
+    exam: app::domain::ExamId,
+    ticket: &str,
+) -> app::domain::Candidate {
+    let t = TicketNumber::parse(ticket).expect("ticket");
+    app.state.store.candidate_by_ticket(exam, &t).await.expect("db").expect("candidate")
+}
+
+// ---------------------------------------------------------------------------------------
+// Audit log
+// ---------------------------------------------------------------------------------------
+
+async fn audit(app: &TestApp, cookie: &str, filter: Value) -> Vec<app::domain::audit::AuditEntry> {
+    let (status, body) =
+        post_json(app, "/api/admin/audit", &json!({ "filter": filter }), Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    parse(&body)
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_by_exam_actor_candidate_and_action() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let proctor = app.staff_cookie("proctora").await;
+    let (one, _) = fail_verification(&app, "T-0001").await;
+    let (two, _) = fail_verification(&app, "T-0002").await;
+    assert_eq!(decide(&app, &admin, one, "approve", "").await.0, 200);
+    assert_eq!(decide(&app, &admin, two, "reject", "someone else").await.0, 200);
+    let body = json!({ "candidate": one.0, "kind": "message", "body": "Please sit still" });
+    assert_eq!(post_json(&app, "/api/proctor/message", &body, Some(&proctor)).await.0, 200);
+
+    let actions = |list: &[app::domain::audit::AuditEntry]| {
+        list.iter()
+            .map(|e| (e.action.clone(), e.ticket.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let all = audit(&app, &admin, json!({})).await;
+    assert!(all.iter().any(|e| e.action == "staff_login"), "sign-ins are in the log too");
+    assert_eq!(
+        actions(&all[..3]),
+        vec![
+            ("message.send".into(), "T-0001".into()),
+            ("verification.reject".into(), "T-0002".into()),
+            ("verification.approve".into(), "T-0001".into()),
+        ],
+        "newest first"
+    );
+    assert_eq!(all[1].reason.as_deref(), Some("someone else"));
+    assert_eq!(all[1].exam_code.as_deref(), Some("TEST01"));
+    let prefix = audit(&app, &admin, json!({ "action": "verification." })).await;
+    assert_eq!(prefix.len(), 2);
+    let exact = audit(&app, &admin, json!({ "action": "verification.reject" })).await;
+    assert_eq!(actions(&exact), vec![("verification.reject".into(), "T-0002".into())]);
+    let by_ticket = audit(&app, &admin, json!({ "ticket": " t-0001 " })).await;
+    assert_eq!(by_ticket.len(), 2);
+    let by_actor = audit(&app, &admin, json!({ "actor": "staff:proctora" })).await;
+    assert_eq!(actions(&by_actor), vec![("message.send".into(), "T-0001".into())]);
+    assert_eq!(audit(&app, &admin, json!({ "exam": app.exam.0 + 100 })).await.len(), 0);
+    assert_eq!(audit(&app, &admin, json!({ "exam": app.exam.0, "actor": "" })).await.len(), 3);
+    let older = audit(&app, &admin, json!({ "before": all[0].id })).await;
+    assert_eq!(older.len(), all.len() - 1);
+
+    let (status, _) =
+        post_json(&app, "/api/admin/audit", &json!({ "filter": {} }), Some(&proctor)).await;
+    assert_eq!(status, 403);
 }

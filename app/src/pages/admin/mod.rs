@@ -1,5 +1,6 @@
 //! The administrators' pages: exams and rosters, the roster import, the verification review
 //! queue. Each shows [`AdminNav`] with the queue's length, polled every few seconds.
+pub mod audit;
 pub mod home;
 pub mod review;
 pub mod roster;
@@ -34,6 +35,7 @@ pub fn AdminNav() -> impl IntoView {
                 </span>
                 <span class="visually-hidden">{move || t!(i18n, admin_queue_count, count = count())}</span>
             </A>
+            <A href="/admin/audit">{t!(i18n, admin_nav_audit)}</A>
             <span class="spacer"></span>
             <crate::pages::proctor_rooms::StaffLogoutButton />
         </nav>

@@ -6,6 +6,7 @@ pub mod journey;
 pub mod live;
 pub mod phase;
 pub mod recording;
+pub mod retention;
 pub mod review;
 pub mod roster;
 pub mod sitting;

@@ -1,6 +1,7 @@
 //! The administration part of the store: the verification review queue and its decisions,
 //! the roster (import all-or-nothing, export), the exam list. `Store` requires it.
 use super::StoreResult;
+use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
@@ -37,6 +38,28 @@ pub struct RosterEntry {
     pub verification: String,
 }
 
+/// An exam not purged yet, with what decides when it may be.
+#[derive(Debug, Clone)]
+pub struct RetentionExam {
+    pub id: ExamId,
+    pub code: String,
+    pub starts_at: DateTime<Utc>,
+    pub duration_min: i64,
+    pub max_extra_min: i64,
+    pub retention_days: i64,
+}
+
+/// Every stored media file of an exam, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct MediaKeys {
+    pub roster: Vec<String>,
+    pub face: Vec<String>,
+    pub identity: Vec<String>,
+    pub evidence: Vec<String>,
+    /// (blob prefix, chunks written) per recording.
+    pub recordings: Vec<(String, u32)>,
+}
+
 #[async_trait]
 pub trait AdminStore {
     /// Pending verification reviews, the longest-waiting first (by the latest face attempt).
@@ -65,4 +88,17 @@ pub trait AdminStore {
     async fn import_roster(&self, exam: ExamId, rows: &[ImportRow]) -> StoreResult<ImportOutcome>;
     /// The roster in ticket order.
     async fn roster(&self, exam: ExamId) -> StoreResult<Vec<RosterEntry>>;
+
+    /// Audit entries matching the filter, newest first, at most `limit`.
+    async fn audit_entries(&self, filter: &AuditFilter, limit: i64)
+    -> StoreResult<Vec<AuditEntry>>;
+
+    /// Exams whose media have not been purged.
+    async fn unpurged_exams(&self) -> StoreResult<Vec<RetentionExam>>;
+    /// The exam's media files.
+    async fn media_keys(&self, exam: ExamId) -> StoreResult<MediaKeys>;
+    /// In one transaction: forgets the exam's roster photos, face-attempt photos (the
+    /// attempts and their scores stay), identity photos, evidence frames and recordings, and
+    /// marks the exam purged.
+    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()>;
 }

@@ -1,7 +1,8 @@
 //! SQLite implementation of [`AdminStore`].
-use super::admin::{AdminStore, ImportRow, PendingCase, RosterEntry};
+use super::admin::{AdminStore, ImportRow, MediaKeys, PendingCase, RetentionExam, RosterEntry};
 use super::sqlite::{CANDIDATE_COLS, CandidateRow};
 use super::{SqliteStore, StoreResult};
+use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
@@ -26,6 +27,39 @@ struct EntryRow {
     room: String,
     phase: String,
     verification: String,
+}
+
+#[derive(FromRow)]
+struct AuditEntryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    exam_code: Option<String>,
+    candidate_id: Option<i64>,
+    ticket: Option<String>,
+    name: Option<String>,
+    detail: String,
+    reason: Option<String>,
+}
+
+#[derive(FromRow)]
+struct RetentionRow {
+    id: i64,
+    code: String,
+    starts_at: DateTime<Utc>,
+    duration_min: i64,
+    max_extra_min: i64,
+    retention_days: i64,
+}
+
+/// The exam's candidates, for media queries.
+const OF_EXAM: &str = "candidate_id IN (SELECT id FROM candidates WHERE exam_id = ?)";
+
+impl SqliteStore {
+    async fn keys(&self, sql: &str, exam: ExamId) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(sql).bind(exam).fetch_all(&self.pool).await?)
+    }
 }
 
 #[async_trait]
@@ -189,6 +223,117 @@ impl AdminStore for SqliteStore {
                 room: r.room,
                 phase: r.phase,
                 verification: r.verification,
+            })
+            .collect())
+    }
+
+    async fn unpurged_exams(&self) -> StoreResult<Vec<RetentionExam>> {
+        let rows: Vec<RetentionRow> = sqlx::query_as(
+            "SELECT e.id, e.code, e.starts_at, e.duration_min, e.retention_days, \
+             COALESCE((SELECT MAX(extra_minutes) FROM candidates c WHERE c.exam_id = e.id), 0) \
+             AS max_extra_min FROM exams e WHERE e.purged_at IS NULL ORDER BY e.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RetentionExam {
+                id: ExamId(r.id),
+                code: r.code,
+                starts_at: r.starts_at,
+                duration_min: r.duration_min,
+                max_extra_min: r.max_extra_min,
+                retention_days: r.retention_days,
+            })
+            .collect())
+    }
+
+    async fn media_keys(&self, exam: ExamId) -> StoreResult<MediaKeys> {
+        let roster = self
+            .keys(
+                "SELECT photo_key FROM candidates WHERE exam_id = ? AND photo_key IS NOT NULL",
+                exam,
+            )
+            .await?;
+        let face = self
+            .keys(
+                &format!("SELECT photo_key FROM face_attempts WHERE {OF_EXAM} AND photo_key <> ''"),
+                exam,
+            )
+            .await?;
+        let identity =
+            self.keys(&format!("SELECT blob_key FROM captures WHERE {OF_EXAM}"), exam).await?;
+        let evidence = self
+            .keys(&format!("SELECT blob_key FROM evidence_frames WHERE {OF_EXAM}"), exam)
+            .await?;
+        let recordings: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT blob_prefix, next_seq FROM recordings WHERE {OF_EXAM}"
+        ))
+        .bind(exam)
+        .fetch_all(&self.pool)
+        .await?;
+        let recordings =
+            recordings.into_iter().map(|(p, n)| (p, u32::try_from(n).unwrap_or(0))).collect();
+        Ok(MediaKeys { roster, face, identity, evidence, recordings })
+    }
+
+    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE candidates SET photo_key = NULL WHERE exam_id = ?")
+            .bind(exam)
+            .execute(&mut *tx)
+            .await?;
+        for sql in [
+            format!("UPDATE face_attempts SET photo_key = '' WHERE {OF_EXAM}"),
+            format!("DELETE FROM captures WHERE {OF_EXAM}"),
+            format!("DELETE FROM evidence_frames WHERE {OF_EXAM}"),
+            format!("DELETE FROM recordings WHERE {OF_EXAM}"),
+        ] {
+            sqlx::query(&sql).bind(exam).execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE exams SET purged_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(exam)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        // Each condition is off when its parameter is NULL.
+        let rows: Vec<AuditEntryRow> = sqlx::query_as(
+            "SELECT a.id, a.at, a.actor, a.action, e.code AS exam_code, a.candidate_id, \
+             c.ticket, c.name, a.detail, a.reason FROM audit_log a \
+             LEFT JOIN exams e ON e.id = a.exam_id LEFT JOIN candidates c ON c.id = a.candidate_id \
+             WHERE (?1 IS NULL OR a.exam_id = ?1) \
+             AND (?2 IS NULL OR instr(a.actor, ?2) > 0) \
+             AND (?3 IS NULL OR c.ticket = ?3) \
+             AND (?4 IS NULL OR a.action = ?4 OR (substr(?4, -1) = '.' AND a.action LIKE ?4 || '%')) \
+             AND (?5 IS NULL OR a.id < ?5) \
+             ORDER BY a.id DESC LIMIT ?6",
+        )
+        .bind(f.exam)
+        .bind(&f.actor)
+        .bind(&f.ticket)
+        .bind(&f.action)
+        .bind(f.before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                exam_code: r.exam_code,
+                candidate: r.candidate_id.map(CandidateId),
+                ticket: r.ticket,
+                name: r.name,
+                detail: r.detail,
+                reason: r.reason,
             })
             .collect())
     }
