@@ -35,11 +35,11 @@ export default defineConfig({
   },
   projects: [
     // Chromium's default fake camera: a test pattern with no face.
-    { name: 'default', testIgnore: /(journey|camera|console)\.spec\.ts/ },
+    { name: 'default', testIgnore: /(journey|camera|console|admin)\.spec\.ts/ },
     // The fake camera shows a real face (made by scripts/face-assets.sh from a packaged photo).
     {
       name: 'face',
-      testMatch: /(journey|camera|console)\.spec\.ts/,
+      testMatch: /(journey|camera|console|admin)\.spec\.ts/,
       use: {
         launchOptions: {
           executablePath: CHROMIUM,

@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=crate::pages::admin::home::AdminHomePage />
                         <Route path=path!("/admin/audit") view=crate::pages::admin::audit::AuditPage />
                         <Route path=path!("/admin/review") view=crate::pages::admin::review::ReviewPage />
+                        <Route path=path!("/admin/exams/new") view=crate::pages::admin::exam_form::ExamFormPage />
+                        <Route path=path!("/admin/exams/:id/settings") view=crate::pages::admin::exam_form::ExamFormPage />
                         <Route path=path!("/admin/exams/:id/roster") view=crate::pages::admin::roster::RosterPage />
                         <Route path=path!("/proctor/rooms/:id/candidates/:cid") view=crate::pages::candidate_detail::CandidateDetailPage />
                     </Routes>

@@ -22,3 +22,6 @@ CREATE INDEX candidates_pending_review ON candidates (verification)
 -- ends (start + duration + the largest extra time); `purged_at` marks it done.
 ALTER TABLE exams ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 30 CHECK (retention_days >= 1);
 ALTER TABLE exams ADD COLUMN purged_at TEXT;
+
+-- An archived exam leaves the proctors' room lists; its data stay.
+ALTER TABLE exams ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;

@@ -1,7 +1,8 @@
 //! The administrators' server functions: the verification review queue and its length, the
 //! roster import (the upload and its check are the plain route
 //! `POST /api/admin/exams/{id}/roster/preview`), the exams and their rooms. Admins only.
-use crate::domain::audit::{AUDIT_PAGE, AuditEntry, AuditFilter};
+use crate::domain::audit::{AuditEntry, AuditFilter};
+use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{AppError, CandidateId, ExamId, RoomSummary};
@@ -92,7 +93,63 @@ pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError>
     super::respond(
         async {
             let (state, _) = admin().await?;
-            Ok(state.store.audit_entries(&filter.normalised(), AUDIT_PAGE).await?)
+            let page = crate::domain::audit::AUDIT_PAGE;
+            Ok(state.store.audit_entries(&filter.normalised(), page).await?)
+        }
+        .await,
+    )
+}
+
+/// Every exam with its rooms, archived ones last.
+#[server(prefix = "/api", endpoint = "admin/exams")]
+pub async fn exams() -> Result<Vec<ExamSummary>, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            Ok(state.store.exam_summaries().await?)
+        }
+        .await,
+    )
+}
+
+/// An exam's settings; `None` gives a new exam's defaults (starting tomorrow at 09:00 UTC).
+#[server(prefix = "/api", endpoint = "admin/exam-settings", input = Json)]
+pub async fn load_exam_settings(exam: Option<ExamId>) -> Result<ExamSettings, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            match exam {
+                Some(id) => state.store.exam_settings(id).await?.ok_or(AppError::NotFound),
+                None => {
+                    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+                    let at = tomorrow.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+                    Ok(ExamSettings::new_exam(at))
+                }
+            }
+        }
+        .await,
+    )
+}
+
+/// Creates (`exam` = `None`) or updates an exam; returns its id.
+#[server(prefix = "/api", endpoint = "admin/save-exam", input = Json)]
+pub async fn save_exam(exam: Option<ExamId>, settings: ExamSettings) -> Result<ExamId, AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::exams::save(&state, &user, exam, &settings).await
+        }
+        .await,
+    )
+}
+
+/// Archives or restores an exam.
+#[server(prefix = "/api", endpoint = "admin/archive-exam", input = Json)]
+pub async fn archive_exam(exam: ExamId, archived: bool) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::exams::archive(&state, &user, exam, archived).await
         }
         .await,
     )

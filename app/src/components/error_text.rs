@@ -19,6 +19,16 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::Reason => t_string!(i18n, console_reason_label).to_string(),
         Field::Minutes => t_string!(i18n, console_minutes_label).to_string(),
         Field::Category => t_string!(i18n, console_category_label).to_string(),
+        Field::Title => t_string!(i18n, exam_title_label).to_string(),
+        Field::Duration => t_string!(i18n, exam_duration_label).to_string(),
+        Field::EarliestSubmit => t_string!(i18n, exam_earliest_label).to_string(),
+        Field::LateEntry => t_string!(i18n, exam_late_label).to_string(),
+        Field::Instructions => t_string!(i18n, exam_instructions_label).to_string(),
+        Field::Threshold => t_string!(i18n, exam_threshold_label).to_string(),
+        Field::Attempts => t_string!(i18n, exam_attempts_label).to_string(),
+        Field::Camera => t_string!(i18n, exam_camera_label).to_string(),
+        Field::Sampling => t_string!(i18n, exam_sampling_label).to_string(),
+        Field::Retention => t_string!(i18n, exam_retention_label).to_string(),
     }
 }
 

@@ -23,6 +23,16 @@ pub enum Field {
     Reason,
     Minutes,
     Category,
+    Title,
+    Duration,
+    EarliestSubmit,
+    LateEntry,
+    Instructions,
+    Threshold,
+    Attempts,
+    Camera,
+    Sampling,
+    Retention,
 }
 
 /// What is wrong with a field.

@@ -8,6 +8,7 @@ pub mod console;
 pub mod device;
 pub mod error;
 pub mod exam;
+pub mod exam_settings;
 pub mod face;
 pub mod flag;
 pub mod grid;

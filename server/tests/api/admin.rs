@@ -3,6 +3,7 @@
 //! (approve, reject, live tiles, the rejection's flag and ending the attempt); and that a
 //! proctor reaches none of it.
 use crate::common::{TestApp, Ws, spawn_app};
+use app::domain::exam_settings::ExamSettings;
 use app::domain::flag::FlagKind;
 use app::domain::protocol::ProctorServerMsg;
 use app::domain::review::{ReviewCase, ReviewOutcome};
@@ -742,4 +743,127 @@ async fn the_audit_log_filters_by_exam_actor_candidate_and_action() {
     let (status, _) =
         post_json(&app, "/api/admin/audit", &json!({ "filter": {} }), Some(&proctor)).await;
     assert_eq!(status, 403);
+}
+
+// ---------------------------------------------------------------------------------------
+// Exams
+// ---------------------------------------------------------------------------------------
+
+async fn settings_of(
+    app: &TestApp,
+    cookie: &str,
+    exam: Option<i64>,
+) -> app::domain::exam_settings::ExamSettings {
+    let (status, body) =
+        post_json(app, "/api/admin/exam-settings", &json!({ "exam": exam }), Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    parse(&body)
+}
+
+async fn save_exam(
+    app: &TestApp,
+    cookie: &str,
+    exam: Option<i64>,
+    s: &app::domain::exam_settings::ExamSettings,
+) -> (u16, Value) {
+    post_json(app, "/api/admin/save-exam", &json!({ "exam": exam, "settings": s }), Some(cookie))
+        .await
+}
+
+#[tokio::test]
+async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_the_clocks() {
+    use app::domain::protocol::CandidateServerMsg;
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+
+    // Create: defaults, then validation, then a duplicate code.
+    let mut s = settings_of(&app, &admin, None).await;
+    assert_eq!((s.duration_min, s.earliest_submit_min, s.retention_days), (120, 30, 30));
+    s.code = "phys01".into();
+    s.title = String::new();
+    let (status, body) = save_exam(&app, &admin, None, &s).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "kind": "validation", "field": "title", "code": "required" }))
+    );
+    s.title = "Physics".into();
+    s.camera.grid.interval_ms = 50;
+    let (status, body) = save_exam(&app, &admin, None, &s).await;
+    assert_eq!(body["field"], "camera", "{status}");
+    s.camera.grid.interval_ms = 3000;
+    s.camera.recording = true;
+    s.reject_ends_attempt = true;
+    let (status, body) = save_exam(&app, &admin, None, &s).await;
+    assert_eq!(status, 200, "{body}");
+    let id: i64 = parse(&body);
+    let stored = settings_of(&app, &admin, Some(id)).await;
+    assert_eq!(
+        (stored.code.as_str(), stored.camera.grid.interval_ms, stored.camera.recording),
+        ("PHYS01", 3000, true)
+    );
+    assert!(app.state.store.reject_ends_attempt(app::domain::ExamId(id)).await.expect("db"));
+    let (status, body) =
+        save_exam(&app, &admin, None, &ExamSettings { code: "TEST01".into(), ..stored.clone() })
+            .await;
+    assert_eq!((status, body), (409, json!({ "kind": "conflict" })));
+
+    // Listed; archived leaves the rooms list and comes back.
+    let (status, body, _) = app.post_form("/api/admin/exams", &[], Some(&admin)).await;
+    assert_eq!(status, 200, "{body}");
+    let list: Vec<app::domain::exam_settings::ExamSummary> = parse(&body);
+    let test01 = list.iter().find(|e| e.code == "TEST01").expect("listed");
+    assert_eq!((test01.candidates, test01.rooms.len()), (4, 2));
+    let proctor = app.staff_cookie("proctora").await;
+    let rooms = |cookie: String| {
+        let app = &app;
+        async move {
+            let (_, body, _) = app.post_form("/api/rooms/mine", &[], Some(&cookie)).await;
+            body.as_array().map_or(0, Vec::len)
+        }
+    };
+    assert_eq!(rooms(proctor.clone()).await, 1);
+    let body = json!({ "exam": app.exam.0, "archived": true });
+    assert_eq!(post_json(&app, "/api/admin/archive-exam", &body, Some(&admin)).await.0, 200);
+    assert_eq!(rooms(proctor.clone()).await, 0);
+    let body = json!({ "exam": app.exam.0, "archived": false });
+    assert_eq!(post_json(&app, "/api/admin/archive-exam", &body, Some(&admin)).await.0, 200);
+    assert_eq!(rooms(proctor.clone()).await, 1);
+
+    // A running exam moved: audited as a reschedule, every candidate's clock gets the new end.
+    let start = chrono::Utc::now() - chrono::Duration::minutes(5);
+    app.state.store.reschedule_exam(app.exam, start).await.expect("start");
+    let cookie = app.candidate_cookie("T-0001").await;
+    let mut pc = app.ws("/ws/candidate", Some(&cookie)).await.expect("socket");
+    pc.send(&app::domain::protocol::CandidateClientMsg::Hello {
+        protocol: app::domain::protocol::PROTOCOL_VERSION,
+        view: app::domain::View::Pc,
+    })
+    .await;
+    let mut running = settings_of(&app, &admin, Some(app.exam.0)).await;
+    running.duration_min = 150;
+    let (status, body) = save_exam(&app, &admin, Some(app.exam.0), &running).await;
+    assert_eq!(status, 200, "{body}");
+    let m: CandidateServerMsg = pc
+        .recv_until(10, |m| matches!(m, CandidateServerMsg::Times { times } if times.deadline == start + chrono::Duration::minutes(150)))
+        .await;
+    assert!(matches!(m, CandidateServerMsg::Times { .. }));
+    let mut db = db(&app).await;
+    let (detail,): (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE action = 'exam.reschedule' AND exam_id = ?",
+    )
+    .bind(app.exam.0)
+    .fetch_one(&mut db)
+    .await
+    .expect("reschedule audited");
+    assert!(detail.contains("duration 120 -> 150 min"), "{detail}");
+
+    // Proctors reach none of it.
+    for (path, body) in [
+        ("/api/admin/exam-settings", json!({ "exam": id })),
+        ("/api/admin/save-exam", json!({ "exam": id, "settings": stored })),
+        ("/api/admin/archive-exam", json!({ "exam": id, "archived": true })),
+    ] {
+        assert_eq!(post_json(&app, path, &body, Some(&proctor)).await.0, 403, "{path}");
+    }
+    assert_eq!(app.post_form("/api/admin/exams", &[], Some(&proctor)).await.0, 403);
 }

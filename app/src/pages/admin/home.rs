@@ -1,27 +1,45 @@
-//! `/admin`: every exam with its rooms, linking to the roster.
+//! `/admin`: every exam with its rooms, linking to its settings and roster; archive/restore.
 use super::AdminNav;
-use crate::api::admin::all_rooms;
-use crate::domain::{ExamId, RoomSummary};
+use crate::api::admin::{ArchiveExam, exams};
+use crate::domain::exam_settings::ExamSummary;
 use crate::i18n::*;
+use chrono::Local;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Rooms grouped by exam, in the order first seen.
-fn by_exam(rooms: Vec<RoomSummary>) -> Vec<(ExamId, String, String, Vec<RoomSummary>)> {
-    let mut out: Vec<(ExamId, String, String, Vec<RoomSummary>)> = Vec::new();
-    for r in rooms {
-        match out.iter_mut().find(|e| e.0 == r.exam_id) {
-            Some(e) => e.3.push(r),
-            None => out.push((r.exam_id, r.exam_code.clone(), r.exam_title.clone(), vec![r])),
-        }
+#[component]
+fn ExamCard(e: ExamSummary, archive: ServerAction<ArchiveExam>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, archived, total, minutes) = (e.id, e.archived, e.candidates, e.duration_min);
+    let when = e.starts_at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
+    let rooms =
+        e.rooms.iter().map(|r| format!("{} ({})", r.1, r.2)).collect::<Vec<_>>().join(" · ");
+    view! {
+        <li class="room-card exam-card" class:archived=archived data-exam=e.code.clone()>
+            <div>
+                <p class="room-exam">{e.code.clone()} {archived.then(|| view! { " · " {t!(i18n, exam_archived)} })}</p>
+                <h2>{e.title.clone()}</h2>
+                <p class="muted">{t!(i18n, exam_starts, when = when.clone(), minutes = minutes)}</p>
+                <p class="muted">{t!(i18n, room_candidates, count = move || total)}
+                    {(!rooms.is_empty()).then(|| view! { " · " {t!(i18n, admin_exam_rooms)} ": " {rooms.clone()} })}
+                </p>
+            </div>
+            <div class="row">
+                <A href=format!("/admin/exams/{}/settings", id.0) attr:class="button">{t!(i18n, exam_settings_link)}</A>
+                <A href=format!("/admin/exams/{}/roster", id.0) attr:class="button primary">{t!(i18n, admin_roster_link)}</A>
+                <button class="ghost" on:click=move |_| { archive.dispatch(ArchiveExam { exam: id, archived: !archived }); }>
+                    {if archived { t!(i18n, exam_unarchive).into_any() } else { t!(i18n, exam_archive).into_any() }}
+                </button>
+            </div>
+        </li>
     }
-    out
 }
 
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let rooms = Resource::new(|| (), |_| all_rooms());
+    let archive = ServerAction::<ArchiveExam>::new();
+    let list = Resource::new(move || archive.version().get(), |_| exams());
     view! {
         <section class="page">
             <AdminNav />
@@ -30,33 +48,16 @@ pub fn AdminHomePage() -> impl IntoView {
                     <h1>{t!(i18n, admin_title)}</h1>
                     <p class="muted">{t!(i18n, admin_intro)}</p>
                 </div>
+                <A href="/admin/exams/new" attr:class="button primary" attr:id="exam-new">{t!(i18n, exam_new)}</A>
             </div>
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
-                {move || rooms.get().map(|r| crate::pages::staff_view(r, |list| {
-                    let exams = by_exam(list);
-                    if exams.is_empty() {
+                {move || list.get().map(|r| crate::pages::staff_view(r, |list| {
+                    if list.is_empty() {
                         return view! { <p class="muted">{t!(i18n, admin_exam_empty)}</p> }.into_any();
                     }
                     view! {
                         <ul class="room-list">
-                            {exams.into_iter().map(|(id, code, title, rooms)| {
-                                let total: i64 = rooms.iter().map(|r| r.candidates).sum();
-                                view! {
-                                    <li class="room-card exam-card">
-                                        <div>
-                                            <p class="room-exam">{code}</p>
-                                            <h2>{title}</h2>
-                                            <p class="muted">{t!(i18n, room_candidates, count = move || total)}</p>
-                                            <p class="muted">{t!(i18n, admin_exam_rooms)} ": "
-                                                {rooms.iter().map(|r| format!("{} ({})", r.name, r.candidates)).collect::<Vec<_>>().join(" · ")}
-                                            </p>
-                                        </div>
-                                        <A href=format!("/admin/exams/{}/roster", id.0) attr:class="button primary">
-                                            {t!(i18n, admin_roster_link)}
-                                        </A>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {list.into_iter().map(|e| view! { <ExamCard e archive /> }).collect_view()}
                         </ul>
                     }.into_any()
                 }))}

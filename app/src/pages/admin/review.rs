@@ -66,8 +66,13 @@ pub fn ReviewPage() -> impl IntoView {
         Some(Err(e)) => Some(Err(e)),
         None => None,
     });
+    let chosen = RwSignal::new(None::<CandidateId>);
     let current = move || {
-        open.with(|o| o.as_ref().and_then(|r| r.as_ref().ok()).and_then(|l| l.first().cloned()))
+        open.with(|o| {
+            let list = o.as_ref().and_then(|r| r.as_ref().ok())?;
+            let pick = chosen.get().and_then(|id| list.iter().find(|c| c.candidate == id));
+            pick.or(list.first()).cloned()
+        })
     };
     let act = Action::new(move |(case, decision): &(ReviewCase, ReviewDecision)| {
         let (case, decision, text) = (case.clone(), *decision, note.get_untracked());
@@ -76,6 +81,7 @@ pub fn ReviewPage() -> impl IntoView {
             if matches!(result, Ok(_) | Err(AppError::Conflict)) {
                 decided.update(|d| d.push(case.candidate));
                 note.set(String::new());
+                chosen.set(None);
             }
             last.set(Some(Last { name: case.name, result }));
         }
@@ -130,10 +136,28 @@ pub fn ReviewPage() -> impl IntoView {
             {last_line}
             {move || open.get().map(|r| crate::pages::staff_view(r, |list| {
                 let total = list.len();
-                match list.into_iter().next() {
-                    None => view! { <p class="muted" id="review-empty">{t!(i18n, review_empty)}</p> }.into_any(),
-                    Some(case) => view! {
-                        <Case case n=1 total />
+                let Some(case) = current() else {
+                    return view! { <p class="muted" id="review-empty">{t!(i18n, review_empty)}</p> }.into_any();
+                };
+                let n = list.iter().position(|c| c.candidate == case.candidate).unwrap_or(0) + 1;
+                let shown = case.candidate;
+                view! {
+                    <div class="review-layout">
+                    <ul class="review-list" id="review-list">
+                        {list.into_iter().map(|c| {
+                            let id = c.candidate;
+                            view! {
+                                <li>
+                                    <button class:selected=id == shown on:click=move |_| chosen.set(Some(id))>
+                                        <strong>{c.name.clone()}</strong>
+                                        <span class="muted">{c.ticket.clone()} " · " {c.exam_code.clone()} " · " {c.room.clone()}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <div class="review-main">
+                        <Case case n total />
                         <div class="card review-actions">
                             <label>
                                 <span>{t!(i18n, review_note_label)}</span>
@@ -152,8 +176,9 @@ pub fn ReviewPage() -> impl IntoView {
                                 </button>
                             </div>
                         </div>
-                    }.into_any(),
-                }
+                    </div>
+                    </div>
+                }.into_any()
             }))}
         </section>
     }

@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod camera;
 pub mod console;
+pub mod exams;
 pub mod journey;
 pub mod live;
 pub mod phase;

@@ -2,6 +2,7 @@
 //! the roster (import all-or-nothing, export), the exam list. `Store` requires it.
 use super::StoreResult;
 use crate::domain::audit::{AuditEntry, AuditFilter};
+use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
@@ -92,6 +93,15 @@ pub trait AdminStore {
     /// Audit entries matching the filter, newest first, at most `limit`.
     async fn audit_entries(&self, filter: &AuditFilter, limit: i64)
     -> StoreResult<Vec<AuditEntry>>;
+
+    /// Every exam with its rooms and candidate counts, archived ones too, by start.
+    async fn exam_summaries(&self) -> StoreResult<Vec<ExamSummary>>;
+    async fn exam_settings(&self, exam: ExamId) -> StoreResult<Option<ExamSettings>>;
+    /// Creates (`None`) or updates an exam; `Duplicate` when the code is taken.
+    async fn save_exam(&self, exam: Option<ExamId>, s: &ExamSettings) -> StoreResult<ExamId>;
+    async fn set_archived(&self, exam: ExamId, archived: bool) -> StoreResult<()>;
+    /// The largest extra time granted in the exam, in minutes.
+    async fn max_extra_minutes(&self, exam: ExamId) -> StoreResult<i64>;
 
     /// Exams whose media have not been purged.
     async fn unpurged_exams(&self) -> StoreResult<Vec<RetentionExam>>;

@@ -41,7 +41,7 @@ impl SqliteStore {
     }
 }
 
-fn map_unique(e: sqlx::Error) -> StoreError {
+pub(super) fn map_unique(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate,
         _ => StoreError::Db(e),
@@ -343,13 +343,14 @@ impl Store for SqliteStore {
     async fn rooms_visible_to(&self, user: &StaffUser) -> StoreResult<Vec<RoomSummary>> {
         let rows: Vec<RoomRow> = match user.role {
             Role::Admin => {
-                let sql = format!("{ROOM_SELECT} ORDER BY e.starts_at, r.name");
+                let sql =
+                    format!("{ROOM_SELECT} WHERE e.archived = 0 ORDER BY e.starts_at, r.name");
                 sqlx::query_as(&sql).fetch_all(&self.pool).await?
             }
             Role::Proctor => {
                 let sql = format!(
                     "{ROOM_SELECT} JOIN room_proctors rp ON rp.room_id = r.id \
-                     WHERE rp.staff_id = ? ORDER BY e.starts_at, r.name"
+                     WHERE rp.staff_id = ? AND e.archived = 0 ORDER BY e.starts_at, r.name"
                 );
                 sqlx::query_as(&sql).bind(user.id).fetch_all(&self.pool).await?
             }

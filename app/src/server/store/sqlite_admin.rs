@@ -1,8 +1,11 @@
 //! SQLite implementation of [`AdminStore`].
+use super::CameraStore;
 use super::admin::{AdminStore, ImportRow, MediaKeys, PendingCase, RetentionExam, RosterEntry};
+use super::sqlite::map_unique;
 use super::sqlite::{CANDIDATE_COLS, CandidateRow};
 use super::{SqliteStore, StoreResult};
 use crate::domain::audit::{AuditEntry, AuditFilter};
+use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
 use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
@@ -41,6 +44,32 @@ struct AuditEntryRow {
     name: Option<String>,
     detail: String,
     reason: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SettingsRow {
+    code: String,
+    title: String,
+    starts_at: DateTime<Utc>,
+    duration_min: i64,
+    earliest_submit_min: i64,
+    late_entry_min: i64,
+    instructions: String,
+    face_match_below: f64,
+    face_review_below: f64,
+    face_max_attempts: i64,
+    retention_days: i64,
+    reject_ends_attempt: bool,
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    code: String,
+    title: String,
+    starts_at: DateTime<Utc>,
+    duration_min: i64,
+    archived: bool,
 }
 
 #[derive(FromRow)]
@@ -336,5 +365,126 @@ impl AdminStore for SqliteStore {
                 reason: r.reason,
             })
             .collect())
+    }
+
+    async fn exam_summaries(&self) -> StoreResult<Vec<ExamSummary>> {
+        let exams: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT id, code, title, starts_at, duration_min, archived FROM exams \
+             ORDER BY archived, starts_at DESC, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let rooms: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT r.exam_id, r.id, r.name, \
+             (SELECT COUNT(*) FROM candidates c WHERE c.room_id = r.id) FROM rooms r ORDER BY r.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(exams
+            .into_iter()
+            .map(|e| {
+                let rooms: Vec<(RoomId, String, i64)> = rooms
+                    .iter()
+                    .filter(|r| r.0 == e.id)
+                    .map(|r| (RoomId(r.1), r.2.clone(), r.3))
+                    .collect();
+                ExamSummary {
+                    id: ExamId(e.id),
+                    code: e.code,
+                    title: e.title,
+                    starts_at: e.starts_at,
+                    duration_min: e.duration_min,
+                    candidates: rooms.iter().map(|r| r.2).sum(),
+                    rooms,
+                    archived: e.archived,
+                }
+            })
+            .collect())
+    }
+
+    async fn exam_settings(&self, exam: ExamId) -> StoreResult<Option<ExamSettings>> {
+        let row: Option<SettingsRow> = sqlx::query_as(
+            "SELECT code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
+             instructions, face_match_below, face_review_below, face_max_attempts, \
+             retention_days, reject_ends_attempt FROM exams WHERE id = ?",
+        )
+        .bind(exam)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let camera = self.exam_camera(exam).await?;
+        Ok(Some(ExamSettings {
+            code: r.code,
+            title: r.title,
+            starts_at: r.starts_at,
+            duration_min: r.duration_min,
+            earliest_submit_min: r.earliest_submit_min,
+            late_entry_min: r.late_entry_min,
+            instructions: r.instructions,
+            face_match_below: r.face_match_below as f32,
+            face_review_below: r.face_review_below as f32,
+            face_max_attempts: u32::try_from(r.face_max_attempts).unwrap_or(3),
+            camera,
+            retention_days: r.retention_days,
+            reject_ends_attempt: r.reject_ends_attempt,
+        }))
+    }
+
+    async fn save_exam(&self, exam: Option<ExamId>, s: &ExamSettings) -> StoreResult<ExamId> {
+        let camera = serde_json::to_string(&s.camera)
+            .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+        let sql = match exam {
+            None => {
+                "INSERT INTO exams (code, title, starts_at, duration_min, earliest_submit_min, \
+                 late_entry_min, instructions, face_match_below, face_review_below, \
+                 face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id"
+            }
+            Some(_) => {
+                "UPDATE exams SET code = ?1, title = ?2, starts_at = ?3, duration_min = ?4, \
+                 earliest_submit_min = ?5, late_entry_min = ?6, instructions = ?7, \
+                 face_match_below = ?8, face_review_below = ?9, face_max_attempts = ?10, \
+                 camera_json = ?11, retention_days = ?12, reject_ends_attempt = ?13 \
+                 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
+            }
+        };
+        let id: Option<i64> = sqlx::query_scalar(sql)
+            .bind(&s.code)
+            .bind(&s.title)
+            .bind(s.starts_at)
+            .bind(s.duration_min)
+            .bind(s.earliest_submit_min)
+            .bind(s.late_entry_min)
+            .bind(&s.instructions)
+            .bind(f64::from(s.face_match_below))
+            .bind(f64::from(s.face_review_below))
+            .bind(i64::from(s.face_max_attempts))
+            .bind(camera)
+            .bind(s.retention_days)
+            .bind(s.reject_ends_attempt)
+            .bind(Utc::now())
+            .bind(exam)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_unique)?;
+        id.map(ExamId).ok_or(super::StoreError::Db(sqlx::Error::RowNotFound))
+    }
+
+    async fn set_archived(&self, exam: ExamId, archived: bool) -> StoreResult<()> {
+        sqlx::query("UPDATE exams SET archived = ? WHERE id = ?")
+            .bind(archived)
+            .bind(exam)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn max_extra_minutes(&self, exam: ExamId) -> StoreResult<i64> {
+        let n: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(extra_minutes) FROM candidates WHERE exam_id = ?")
+                .bind(exam)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n.unwrap_or(0))
     }
 }

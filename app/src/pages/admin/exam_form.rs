@@ -1,0 +1,165 @@
+//! `/admin/exams/new` and `/admin/exams/:id/settings`: every setting of an exam in one form.
+//! Times are entered in the browser's local time and stored in UTC.
+use super::AdminNav;
+use crate::api::admin::{load_exam_settings, save_exam};
+use crate::components::error_text::ErrorText;
+use crate::domain::exam_settings::ExamSettings;
+use crate::domain::{AppError, ExamId};
+use crate::i18n::*;
+use chrono::{Local, NaiveDateTime, TimeZone};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// A number input bound to one field of the draft.
+fn number<T>(
+    draft: RwSignal<ExamSettings>,
+    id: &'static str,
+    label: AnyView,
+    get: fn(&ExamSettings) -> T,
+    set: fn(&mut ExamSettings, T),
+) -> impl IntoView
+where
+    T: std::str::FromStr + std::fmt::Display + Default + Send + Sync + 'static,
+{
+    view! {
+        <label>
+            <span>{label}</span>
+            <input id=id type="number" step="any" prop:value=move || draft.with(|d| get(d).to_string())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev).trim().parse::<T>().unwrap_or_default();
+                    draft.update(|d| set(d, v));
+                } />
+        </label>
+    }
+}
+
+/// A text input bound to one field of the draft.
+fn text(
+    draft: RwSignal<ExamSettings>,
+    id: &'static str,
+    label: AnyView,
+    get: fn(&ExamSettings) -> String,
+    set: fn(&mut ExamSettings, String),
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input id=id type="text" prop:value=move || draft.with(get)
+                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| set(d, v)); } />
+        </label>
+    }
+}
+
+#[component]
+fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = RwSignal::new(initial);
+    let save = Action::new(move |s: &ExamSettings| {
+        let s = s.clone();
+        async move { save_exam(exam, s).await }
+    });
+    Effect::new(move |_| {
+        if let (None, Some(Ok(id))) = (exam, save.value().get()) {
+            crate::pages::go_to(&format!("/admin/exams/{}/settings", id.0));
+        }
+    });
+    let start =
+        move || draft.with(|d| d.starts_at.with_timezone(&Local).format(LOCAL_FORMAT).to_string());
+    let set_start = move |v: String| {
+        if let Some(at) = NaiveDateTime::parse_from_str(&v, LOCAL_FORMAT)
+            .ok()
+            .and_then(|n| Local.from_local_datetime(&n).earliest())
+        {
+            draft.update(|d| d.starts_at = at.to_utc());
+        }
+    };
+    let outcome = move || {
+        save.value().get().map(|r: Result<ExamId, AppError>| match r {
+            Ok(_) => view! { <p class="notice ok" id="exam-saved" role="status">{t!(i18n, exam_saved)}</p> }.into_any(),
+            Err(err) => view! { <ErrorText err /> }.into_any(),
+        })
+    };
+    view! {
+        <form class="card exam-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.get_untracked()); }>
+            <div class="form-grid">
+                {text(draft, "exam-code", t!(i18n, exam_code_field).into_any(), |d| d.code.clone(), |d, v| d.code = v)}
+                {text(draft, "exam-title", t!(i18n, exam_title_label).into_any(), |d| d.title.clone(), |d, v| d.title = v)}
+                <label>
+                    <span>{t!(i18n, exam_start_label)}</span>
+                    <input id="exam-start" type="datetime-local" prop:value=start on:change=move |ev| set_start(event_target_value(&ev)) />
+                </label>
+                {number(draft, "exam-duration", t!(i18n, exam_duration_label).into_any(), |d| d.duration_min, |d, v| d.duration_min = v)}
+                {number(draft, "exam-earliest", t!(i18n, exam_earliest_label).into_any(), |d| d.earliest_submit_min, |d, v| d.earliest_submit_min = v)}
+                {number(draft, "exam-late", t!(i18n, exam_late_label).into_any(), |d| d.late_entry_min, |d, v| d.late_entry_min = v)}
+            </div>
+            <label class="wide">
+                <span>{t!(i18n, exam_instructions_label)}</span>
+                <textarea id="exam-instructions" rows="6" prop:value=move || draft.with(|d| d.instructions.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.instructions = v); }></textarea>
+            </label>
+            <h2>{t!(i18n, exam_threshold_label)}</h2>
+            <div class="form-grid">
+                {number(draft, "exam-match", t!(i18n, exam_match_below).into_any(), |d| d.face_match_below, |d, v| d.face_match_below = v)}
+                {number(draft, "exam-review", t!(i18n, exam_review_below).into_any(), |d| d.face_review_below, |d, v| d.face_review_below = v)}
+                {number(draft, "exam-attempts", t!(i18n, exam_attempts_label).into_any(), |d| d.face_max_attempts, |d, v| d.face_max_attempts = v)}
+            </div>
+            <h2>{t!(i18n, exam_camera_label)}</h2>
+            <p class="muted">{t!(i18n, exam_grid_profile)}</p>
+            <div class="form-grid">
+                {number(draft, "grid-width", "W".into_any(), |d| d.camera.grid.width, |d, v| d.camera.grid.width = v)}
+                {number(draft, "grid-height", "H".into_any(), |d| d.camera.grid.height, |d, v| d.camera.grid.height = v)}
+                {number(draft, "grid-interval", "ms".into_any(), |d| d.camera.grid.interval_ms, |d, v| d.camera.grid.interval_ms = v)}
+            </div>
+            <p class="muted">{t!(i18n, exam_focus_profile)}</p>
+            <div class="form-grid">
+                {number(draft, "focus-width", "W".into_any(), |d| d.camera.focus.width, |d, v| d.camera.focus.width = v)}
+                {number(draft, "focus-height", "H".into_any(), |d| d.camera.focus.height, |d, v| d.camera.focus.height = v)}
+                {number(draft, "focus-interval", "ms".into_any(), |d| d.camera.focus.interval_ms, |d, v| d.camera.focus.interval_ms = v)}
+            </div>
+            <div class="form-grid">
+                {number(draft, "exam-sampling", t!(i18n, exam_sampling_label).into_any(), |d| d.camera.sample_secs, |d, v| d.camera.sample_secs = v)}
+                {number(draft, "exam-retention", t!(i18n, exam_retention_label).into_any(), |d| d.retention_days, |d, v| d.retention_days = v)}
+            </div>
+            <label class="check">
+                <input id="exam-recording" type="checkbox" prop:checked=move || draft.with(|d| d.camera.recording)
+                    on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.camera.recording = on); } />
+                <span>{t!(i18n, exam_recording_label)}</span>
+            </label>
+            <label class="check">
+                <input id="exam-reject-ends" type="checkbox" prop:checked=move || draft.with(|d| d.reject_ends_attempt)
+                    on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.reject_ends_attempt = on); } />
+                <span>{t!(i18n, exam_reject_ends_label)}</span>
+            </label>
+            <div class="row">
+                <button class="primary" type="submit" id="exam-save" disabled=move || save.pending().get()>{t!(i18n, exam_save)}</button>
+                {outcome}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn ExamFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let exam = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())).map(ExamId);
+    let loaded = LocalResource::new(move || load_exam_settings(exam()));
+    view! {
+        <section class="page">
+            <AdminNav />
+            <div class="page-head">
+                <div>
+                    <h1>{move || if exam().is_some() { t!(i18n, exam_settings_title).into_any() } else { t!(i18n, exam_new_title).into_any() }}</h1>
+                    <p class="muted">{t!(i18n, exam_settings_intro)}</p>
+                </div>
+            </div>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || loaded.get().map(|r| crate::pages::staff_view(r, |initial| {
+                    view! { <Form exam=exam() initial /> }.into_any()
+                }))}
+            </Suspense>
+        </section>
+    }
+}

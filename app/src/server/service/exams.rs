@@ -1,0 +1,89 @@
+//! Exams as administrators keep them: create, edit, archive. Editing the start or duration
+//! of a running exam is audited as a reschedule and pushed to every candidate's clock.
+use super::super::bus::{BusEvent, Topic};
+use super::super::state::AppState;
+use super::super::store::console::NewAudit;
+use super::live;
+use crate::domain::exam_settings::{ExamSettings, check, is_running};
+use crate::domain::{AppError, ExamId, StaffUser};
+use chrono::Utc;
+
+async fn audit(
+    state: &AppState,
+    user: &StaffUser,
+    action: &str,
+    exam: ExamId,
+    detail: &str,
+) -> Result<(), AppError> {
+    let who = format!("staff:{}", user.username);
+    let entry = NewAudit {
+        actor: &who,
+        action,
+        exam: Some(exam),
+        candidate: None,
+        detail,
+        reason: None,
+        at: Utc::now(),
+    };
+    Ok(state.store.audit_action(entry).await?)
+}
+
+/// Creates (`exam` = `None`) or updates an exam; returns its id.
+pub async fn save(
+    state: &AppState,
+    user: &StaffUser,
+    exam: Option<ExamId>,
+    settings: &ExamSettings,
+) -> Result<ExamId, AppError> {
+    let s = check(settings).map_err(|(field, code)| AppError::Validation { field, code })?;
+    let Some(id) = exam else {
+        let id = state.store.save_exam(None, &s).await?;
+        audit(state, user, "exam.create", id, &format!("{} {}", s.code, s.title)).await?;
+        return Ok(id);
+    };
+    let old = state.store.exam_settings(id).await?.ok_or(AppError::NotFound)?;
+    let max_extra = state.store.max_extra_minutes(id).await?;
+    let running = is_running(old.starts_at, old.duration_min, max_extra, Utc::now());
+    state.store.save_exam(Some(id), &s).await?;
+    audit(state, user, "exam.update", id, &format!("{} {}", s.code, s.title)).await?;
+    let moved = old.starts_at != s.starts_at || old.duration_min != s.duration_min;
+    if moved {
+        if running {
+            let detail = format!(
+                "start {} -> {}, duration {} -> {} min",
+                old.starts_at.to_rfc3339(),
+                s.starts_at.to_rfc3339(),
+                old.duration_min,
+                s.duration_min
+            );
+            audit(state, user, "exam.reschedule", id, &detail).await?;
+        }
+        push_times(state, id).await?;
+    }
+    Ok(id)
+}
+
+/// Sends every candidate of the exam their new times and refreshes their tiles.
+async fn push_times(state: &AppState, exam: ExamId) -> Result<(), AppError> {
+    let e = state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+    for (id, _) in state.store.candidates_of_exam(exam).await? {
+        let Some(c) = state.store.candidate(id).await? else { continue };
+        let times = e.times(c.extra_minutes);
+        state.bus.publish(Topic::Candidate(id), BusEvent::TimesChanged(times)).await;
+        live::announce(state, id).await?;
+    }
+    Ok(())
+}
+
+/// Archives or restores an exam (archived exams leave the room lists).
+pub async fn archive(
+    state: &AppState,
+    user: &StaffUser,
+    exam: ExamId,
+    archived: bool,
+) -> Result<(), AppError> {
+    state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+    state.store.set_archived(exam, archived).await?;
+    let action = if archived { "exam.archive" } else { "exam.restore" };
+    audit(state, user, action, exam, "").await
+}
