@@ -52,6 +52,24 @@ test('an admin imports a roster with photos, approves a failed verification, and
   await admin.goto('/admin');
   await hydrated(admin);
   await expect(admin.locator('.exam-card', { hasText: 'DEMO01' })).toBeVisible();
+
+  // A new exam: a field error first, then saved and listed.
+  await admin.locator('#exam-new').click();
+  await expect(admin).toHaveURL(/\/admin\/exams\/new$/);
+  await expect(admin.locator('#exam-code')).toBeVisible();
+  await admin.locator('#exam-code').fill('E2E01');
+  await admin.locator('#exam-save').click();
+  await expect(admin.getByRole('alert')).toContainText('Title');
+  await admin.locator('#exam-title').fill('End-to-end mock exam');
+  await admin.locator('#exam-duration').fill('90');
+  await admin.locator('#exam-duration').blur();
+  await admin.locator('#exam-save').click();
+  await expect(admin).toHaveURL(/\/admin\/exams\/\d+\/settings$/);
+  await expect(admin.locator('#exam-title')).toHaveValue('End-to-end mock exam');
+  await expect(admin.locator('#exam-duration')).toHaveValue('90');
+  await admin.goto('/admin');
+  await hydrated(admin);
+  await expect(admin.locator('.exam-card', { hasText: 'E2E01' })).toContainText('90 min');
   await admin.locator('.exam-card', { hasText: 'DEMO01' }).getByRole('link', { name: 'Roster' }).click();
   await expect(admin).toHaveURL(/\/admin\/exams\/\d+\/roster$/);
   await hydrated(admin);

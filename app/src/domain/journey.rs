@@ -132,6 +132,10 @@ pub struct JourneyState {
     pub times: ExamTimes,
     pub server_time: DateTime<Utc>,
     pub instructions: String,
+    /// The instructions rendered from Markdown on the server (raw HTML and script links
+    /// removed), shown as they are.
+    #[serde(default)]
+    pub instructions_html: String,
     pub face_pc: FaceProgress,
     pub face_phone: FaceProgress,
     pub verification: VerificationStatus,

@@ -7,6 +7,7 @@ pub mod bus;
 pub mod context;
 pub mod error;
 pub mod face;
+pub mod markdown;
 pub mod presence;
 pub mod qr;
 pub mod relay;

@@ -17,18 +17,12 @@ pub fn InstructionsStep(s: JourneyState) -> impl IntoView {
             reload.now();
         }
     });
-    let paragraphs: Vec<String> = s
-        .instructions
-        .split("\n\n")
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
+    // Rendered and made safe on the server (`server::markdown`).
+    let html = s.instructions_html.clone();
     view! {
         <p class="notice ok" role="status" id="phone-connected">{t!(i18n, phone_connected)}</p>
         <h1>{t!(i18n, step_instructions)}</h1>
-        <div class="instructions" id="instructions">
-            {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-        </div>
+        <div class="instructions" id="instructions" inner_html=html></div>
         <label class="check">
             <input type="checkbox" id="instructions-read" prop:checked=move || read.get()
                 on:change=move |ev| read.set(event_target_checked(&ev)) />

@@ -50,6 +50,7 @@ pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyS
         times: exam.times(c.extra_minutes),
         server_time: Utc::now(),
         instructions: exam.instructions.clone(),
+        instructions_html: super::super::markdown::to_safe_html(&exam.instructions),
         face_pc: face_state(state, &c, exam.face_max_attempts, View::Pc).await?,
         face_phone: face_state(state, &c, exam.face_max_attempts, View::Phone).await?,
         verification: c.verification,
