@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/proctor") view=ProctorRoomsPage />
                         <Route path=path!("/proctor/rooms/:id") view=RoomGridPage />
                         <Route path=path!("/admin") view=crate::pages::admin::home::AdminHomePage />
+                        <Route path=path!("/admin/staff") view=crate::pages::admin::staff::StaffPage />
                         <Route path=path!("/admin/audit") view=crate::pages::admin::audit::AuditPage />
                         <Route path=path!("/admin/review") view=crate::pages::admin::review::ReviewPage />
                         <Route path=path!("/admin/exams/new") view=crate::pages::admin::exam_form::ExamFormPage />

@@ -25,3 +25,6 @@ ALTER TABLE exams ADD COLUMN purged_at TEXT;
 
 -- An archived exam leaves the proctors' room lists; its data stay.
 ALTER TABLE exams ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+
+-- A disabled account cannot sign in, and its sessions end.
+ALTER TABLE staff ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;

@@ -5,13 +5,14 @@ use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
-use crate::domain::{AppError, CandidateId, ExamId, RoomSummary};
+use crate::domain::staffing::StaffEntry;
+use crate::domain::{AppError, CandidateId, ExamId, Role, RoomId, RoomSummary, StaffId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    domain::{Role, StaffUser},
+    domain::StaffUser,
     server::{context, service, state::AppState},
 };
 
@@ -150,6 +151,96 @@ pub async fn archive_exam(exam: ExamId, archived: bool) -> Result<(), AppError> 
         async {
             let (state, user) = admin().await?;
             service::exams::archive(&state, &user, exam, archived).await
+        }
+        .await,
+    )
+}
+
+/// Every staff account with its rooms.
+#[server(prefix = "/api", endpoint = "admin/staff")]
+pub async fn staff_list() -> Result<Vec<StaffEntry>, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            Ok(state.store.staff_list().await?)
+        }
+        .await,
+    )
+}
+
+/// Creates a staff account.
+#[server(prefix = "/api", endpoint = "admin/create-staff", input = Json)]
+pub async fn create_staff(
+    username: String,
+    display_name: String,
+    role: Role,
+    password: String,
+) -> Result<StaffId, AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::create(&state, &user, &username, &display_name, role, &password)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Sets a staff member's password.
+#[server(prefix = "/api", endpoint = "admin/reset-password", input = Json)]
+pub async fn reset_password(staff: StaffId, password: String) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::reset_password(&state, &user, staff, &password).await
+        }
+        .await,
+    )
+}
+
+/// Disables or enables a staff account.
+#[server(prefix = "/api", endpoint = "admin/set-disabled", input = Json)]
+pub async fn set_disabled(staff: StaffId, disabled: bool) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::set_disabled(&state, &user, staff, disabled).await
+        }
+        .await,
+    )
+}
+
+/// Creates a room in an exam.
+#[server(prefix = "/api", endpoint = "admin/create-room", input = Json)]
+pub async fn create_room(exam: ExamId, name: String) -> Result<RoomId, AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::create_room(&state, &user, exam, &name).await
+        }
+        .await,
+    )
+}
+
+/// Assigns a proctor to a room (`assigned` = false takes them off).
+#[server(prefix = "/api", endpoint = "admin/assign", input = Json)]
+pub async fn assign_proctor(room: RoomId, staff: StaffId, assigned: bool) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::assign(&state, &user, room, staff, assigned).await
+        }
+        .await,
+    )
+}
+
+/// Splits the exam's candidates evenly across the rooms given (all when empty).
+#[server(prefix = "/api", endpoint = "admin/split-rooms", input = Json)]
+pub async fn split_rooms(exam: ExamId, rooms: Vec<RoomId>) -> Result<Vec<usize>, AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::staffing::split(&state, &user, exam, &rooms).await
         }
         .await,
     )

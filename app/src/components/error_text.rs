@@ -29,6 +29,7 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::Camera => t_string!(i18n, exam_camera_label).to_string(),
         Field::Sampling => t_string!(i18n, exam_sampling_label).to_string(),
         Field::Retention => t_string!(i18n, exam_retention_label).to_string(),
+        Field::Room => t_string!(i18n, roster_col_room).to_string(),
     }
 }
 

@@ -33,6 +33,7 @@ pub enum Field {
     Camera,
     Sampling,
     Retention,
+    Room,
 }
 
 /// What is wrong with a field.

@@ -23,6 +23,7 @@ pub mod retention;
 pub mod review;
 pub mod roster;
 pub mod sitting;
+pub mod staffing;
 pub mod throttle;
 pub mod timeline;
 pub mod user;

@@ -867,3 +867,161 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
     }
     assert_eq!(app.post_form("/api/admin/exams", &[], Some(&proctor)).await.0, 403);
 }
+
+// ---------------------------------------------------------------------------------------
+// Staff and rooms
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn staff_and_rooms_are_managed_and_a_disabled_account_is_shut_out() {
+    use app::domain::staffing::StaffEntry;
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+
+    // Create a proctor: validation first.
+    let new = |password: &str| json!({ "username": "Proctor3", "display_name": "Proctor Three", "role": "proctor", "password": password });
+    let (status, body) =
+        post_json(&app, "/api/admin/create-staff", &new("short"), Some(&admin)).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "kind": "validation", "field": "password", "code": "too_short" }))
+    );
+    let (status, body) =
+        post_json(&app, "/api/admin/create-staff", &new("long-enough-1"), Some(&admin)).await;
+    assert_eq!(status, 200, "{body}");
+    let id: i64 = parse(&body);
+    let (status, _) =
+        post_json(&app, "/api/admin/create-staff", &new("long-enough-1"), Some(&admin)).await;
+    assert_eq!(status, 409, "the username is taken");
+
+    // A room, an assignment, an even split.
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/create-room",
+        &json!({ "exam": app.exam.0, "name": " C " }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let room_c: i64 = parse(&body);
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/create-room",
+        &json!({ "exam": app.exam.0, "name": "C" }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/create-room",
+        &json!({ "exam": app.exam.0, "name": "" }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "kind": "validation", "field": "room", "code": "required" }))
+    );
+    let assign = json!({ "room": room_c, "staff": id, "assigned": true });
+    assert_eq!(post_json(&app, "/api/admin/assign", &assign, Some(&admin)).await.0, 200);
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/assign",
+        &json!({ "room": room_c, "staff": 1, "assigned": true }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 400, "only proctors are assigned to rooms");
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/split-rooms",
+        &json!({ "exam": app.exam.0, "rooms": [] }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(parse::<Vec<usize>>(&body), vec![2, 1, 1], "4 candidates over rooms A, B, C");
+    assert_eq!(candidate(&app, "T-0004").await.expect("c").room_id.0, room_c);
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/split-rooms",
+        &json!({ "exam": app.exam.0, "rooms": [9999] }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 400, "a room of another exam");
+
+    // The new proctor signs in and sees room C only.
+    let (status, _, cookie) = app
+        .post_form(
+            "/api/staff/login",
+            &[("username", "proctor3"), ("password", "long-enough-1")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let proctor3 = crate::common::pair(&cookie.expect("cookie"));
+    let (_, rooms, _) = app.post_form("/api/rooms/mine", &[], Some(&proctor3)).await;
+    assert_eq!(rooms.as_array().map(Vec::len), Some(1));
+    assert_eq!(rooms[0]["name"], "C");
+
+    // Reset the password: the new one works.
+    let body = json!({ "staff": id, "password": "another-password" });
+    assert_eq!(post_json(&app, "/api/admin/reset-password", &body, Some(&admin)).await.0, 200);
+    let (status, _, _) = app
+        .post_form(
+            "/api/staff/login",
+            &[("username", "proctor3"), ("password", "another-password")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Disable: the open session ends at once, signing in is refused; not one's own account.
+    let body = json!({ "staff": id, "disabled": true });
+    assert_eq!(post_json(&app, "/api/admin/set-disabled", &body, Some(&admin)).await.0, 200);
+    let (status, _, _) = app.post_form("/api/rooms/mine", &[], Some(&proctor3)).await;
+    assert_eq!(status, 401);
+    let (status, _, _) = app
+        .post_form(
+            "/api/staff/login",
+            &[("username", "proctor3"), ("password", "another-password")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, body, _) = app.post_form("/api/admin/staff", &[], Some(&admin)).await;
+    assert_eq!(status, 200);
+    let staff: Vec<StaffEntry> = parse(&body);
+    let p3 = staff.iter().find(|s| s.username == "proctor3").expect("listed");
+    assert!(p3.disabled);
+    assert_eq!(p3.rooms.iter().map(|r| r.3.as_str()).collect::<Vec<_>>(), vec!["C"]);
+    let me = staff.iter().find(|s| s.username == "admin").expect("admin").id;
+    let body = json!({ "staff": me.0, "disabled": true });
+    assert_eq!(post_json(&app, "/api/admin/set-disabled", &body, Some(&admin)).await.0, 403);
+
+    // Audited; proctors reach none of it.
+    for action in [
+        "staff.create",
+        "room.create",
+        "room.assign",
+        "room.split",
+        "staff.password",
+        "staff.disable",
+    ] {
+        assert!(!audit(&app, &admin, json!({ "action": action })).await.is_empty(), "{action}");
+    }
+    let proctor = app.staff_cookie("proctora").await;
+    for (path, body) in [
+        ("/api/admin/create-staff", new("long-enough-2")),
+        ("/api/admin/reset-password", json!({ "staff": id, "password": "x-long-password" })),
+        ("/api/admin/set-disabled", json!({ "staff": id, "disabled": false })),
+        ("/api/admin/create-room", json!({ "exam": app.exam.0, "name": "D" })),
+        ("/api/admin/assign", json!({ "room": room_c, "staff": id, "assigned": false })),
+        ("/api/admin/split-rooms", json!({ "exam": app.exam.0, "rooms": [] })),
+    ] {
+        assert_eq!(post_json(&app, path, &body, Some(&proctor)).await.0, 403, "{path}");
+    }
+    assert_eq!(app.post_form("/api/admin/staff", &[], Some(&proctor)).await.0, 403);
+}

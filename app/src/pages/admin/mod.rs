@@ -5,6 +5,7 @@ pub mod exam_form;
 pub mod home;
 pub mod review;
 pub mod roster;
+pub mod staff;
 #[cfg(feature = "hydrate")]
 mod upload;
 
@@ -36,6 +37,7 @@ pub fn AdminNav() -> impl IntoView {
                 </span>
                 <span class="visually-hidden">{move || t!(i18n, admin_queue_count, count = count())}</span>
             </A>
+            <A href="/admin/staff">{t!(i18n, admin_nav_staff)}</A>
             <A href="/admin/audit">{t!(i18n, admin_nav_audit)}</A>
             <span class="spacer"></span>
             <crate::pages::proctor_rooms::StaffLogoutButton />

@@ -11,4 +11,5 @@ pub mod retention;
 pub mod review;
 pub mod roster;
 pub mod sitting;
+pub mod staffing;
 pub mod timeline;

@@ -5,7 +5,8 @@ use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
-use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
+use crate::domain::staffing::StaffEntry;
+use crate::domain::{Candidate, CandidateId, ExamId, RoomId, StaffId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -102,6 +103,17 @@ pub trait AdminStore {
     async fn set_archived(&self, exam: ExamId, archived: bool) -> StoreResult<()>;
     /// The largest extra time granted in the exam, in minutes.
     async fn max_extra_minutes(&self, exam: ExamId) -> StoreResult<i64>;
+
+    /// Every staff account with its rooms, disabled ones too.
+    async fn staff_list(&self) -> StoreResult<Vec<StaffEntry>>;
+    async fn set_password_hash(&self, staff: StaffId, hash: &str) -> StoreResult<bool>;
+    /// Disables (ending every session) or enables an account.
+    async fn set_disabled(&self, staff: StaffId, disabled: bool) -> StoreResult<bool>;
+    async fn unassign_proctor(&self, room: RoomId, staff: StaffId) -> StoreResult<()>;
+    /// The exam's candidates in ticket order.
+    async fn exam_candidates_by_ticket(&self, exam: ExamId) -> StoreResult<Vec<CandidateId>>;
+    /// Moves candidates to rooms, in one transaction.
+    async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()>;
 
     /// Exams whose media have not been purged.
     async fn unpurged_exams(&self) -> StoreResult<Vec<RetentionExam>>;

@@ -209,14 +209,14 @@ impl Store for SqliteStore {
     }
 
     async fn staff_credentials(&self, username: &str) -> StoreResult<Option<StaffCredentials>> {
-        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE username = ?");
+        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE username = ? AND disabled = 0");
         let row: Option<StaffRow> =
             sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
         row.map(StaffRow::into_credentials).transpose()
     }
 
     async fn staff(&self, id: StaffId) -> StoreResult<Option<StaffUser>> {
-        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE id = ?");
+        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE id = ? AND disabled = 0");
         let row: Option<StaffRow> =
             sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.map(StaffRow::into_credentials).transpose()?.map(|c| c.user))

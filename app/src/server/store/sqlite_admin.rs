@@ -8,7 +8,8 @@ use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
-use crate::domain::{Candidate, CandidateId, ExamId, RoomId};
+use crate::domain::staffing::StaffEntry;
+use crate::domain::{Candidate, CandidateId, ExamId, Role, RoomId, StaffId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -486,5 +487,91 @@ impl AdminStore for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?;
         Ok(n.unwrap_or(0))
+    }
+
+    async fn staff_list(&self) -> StoreResult<Vec<StaffEntry>> {
+        let staff: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+            "SELECT id, username, display_name, role, disabled FROM staff ORDER BY role, username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let rooms: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
+            "SELECT rp.staff_id, r.id, r.exam_id, e.code, r.name FROM room_proctors rp \
+             JOIN rooms r ON r.id = rp.room_id JOIN exams e ON e.id = r.exam_id ORDER BY e.code, r.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        staff
+            .into_iter()
+            .map(|(id, username, display_name, role, disabled)| {
+                let role =
+                    Role::parse(&role).ok_or_else(|| super::StoreError::Corrupt(role.clone()))?;
+                let rooms = rooms
+                    .iter()
+                    .filter(|r| r.0 == id)
+                    .map(|r| (RoomId(r.1), ExamId(r.2), r.3.clone(), r.4.clone()))
+                    .collect();
+                Ok(StaffEntry { id: StaffId(id), username, display_name, role, disabled, rooms })
+            })
+            .collect()
+    }
+
+    async fn set_password_hash(&self, staff: StaffId, hash: &str) -> StoreResult<bool> {
+        let n = sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(staff)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn set_disabled(&self, staff: StaffId, disabled: bool) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE staff SET disabled = ? WHERE id = ?")
+            .bind(disabled)
+            .bind(staff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+                .bind(staff)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    async fn unassign_proctor(&self, room: RoomId, staff: StaffId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM room_proctors WHERE room_id = ? AND staff_id = ?")
+            .bind(room)
+            .bind(staff)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn exam_candidates_by_ticket(&self, exam: ExamId) -> StoreResult<Vec<CandidateId>> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM candidates WHERE exam_id = ? ORDER BY ticket")
+                .bind(exam)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(CandidateId).collect())
+    }
+
+    async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for (c, r) in moves {
+            sqlx::query("UPDATE candidates SET room_id = ? WHERE id = ?")
+                .bind(r)
+                .bind(c)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
