@@ -3,6 +3,7 @@
 //! `POST /api/admin/exams/{id}/roster/preview`), the exams and their rooms. Admins only.
 use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
+use crate::domain::paper::Paper;
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::staffing::StaffEntry;
@@ -241,6 +242,43 @@ pub async fn split_rooms(exam: ExamId, rooms: Vec<RoomId>) -> Result<Vec<usize>,
         async {
             let (state, user) = admin().await?;
             service::staffing::split(&state, &user, exam, &rooms).await
+        }
+        .await,
+    )
+}
+
+/// The exam's paper as stored (JSON), if any.
+#[server(prefix = "/api", endpoint = "admin/paper", input = Json)]
+pub async fn exam_paper(exam: ExamId) -> Result<Option<String>, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+            Ok(state.store.exam_paper(exam).await?)
+        }
+        .await,
+    )
+}
+
+/// Checks a paper; the parsed paper for the preview, or where and why it is refused.
+#[server(prefix = "/api", endpoint = "admin/check-paper", input = Json)]
+pub async fn check_paper(json: String) -> Result<Paper, AppError> {
+    super::respond(
+        async {
+            admin().await?;
+            service::papers::check(&json)
+        }
+        .await,
+    )
+}
+
+/// Stores the exam's paper (until the exam starts); returns its number of questions.
+#[server(prefix = "/api", endpoint = "admin/save-paper", input = Json)]
+pub async fn save_paper(exam: ExamId, json: String) -> Result<usize, AppError> {
+    super::respond(
+        async {
+            let (state, user) = admin().await?;
+            service::papers::save(&state, &user, exam, &json).await
         }
         .await,
     )

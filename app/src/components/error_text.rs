@@ -1,5 +1,6 @@
 //! Turns an `AppError` code into a sentence in the user's language.
 use crate::domain::face::{FaceError, PhotoRole};
+use crate::domain::paper::PaperErrorCode;
 use crate::domain::{AppError, Field, TransitionError, ValidationCode};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -92,6 +93,42 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
         AppError::NotAWebm => t!(i18n, err_not_webm).into_any(),
         AppError::ChunkOutOfOrder { .. } => t!(i18n, err_chunk_order).into_any(),
         AppError::Transition(_) => t!(i18n, err_transition).into_any(),
+        AppError::BadPaper { error } => {
+            let at = error.path.clone();
+            view! {
+                {t!(i18n, paper_error_at, line = error.line, column = error.column, path = at.clone())}
+                " " {paper_code(i18n, error.code)}
+            }
+            .into_any()
+        }
+        AppError::ExamStarted => t!(i18n, err_exam_started).into_any(),
+    }
+}
+
+/// What is wrong with a paper, in the user's language.
+pub fn paper_code(i18n: I18nContext<Locale>, code: PaperErrorCode) -> AnyView {
+    use PaperErrorCode as C;
+    match code {
+        C::Syntax => t!(i18n, paper_err_syntax).into_any(),
+        C::WrongType => t!(i18n, paper_err_wrong_type).into_any(),
+        C::WrongFormatVersion => t!(i18n, paper_err_wrong_format_version).into_any(),
+        C::MissingField => t!(i18n, paper_err_missing_field).into_any(),
+        C::UnknownField => t!(i18n, paper_err_unknown_field).into_any(),
+        C::UnknownKind => t!(i18n, paper_err_unknown_kind).into_any(),
+        C::EmptyText => t!(i18n, paper_err_empty_text).into_any(),
+        C::TextTooLong => t!(i18n, paper_err_text_too_long).into_any(),
+        C::BadId => t!(i18n, paper_err_bad_id).into_any(),
+        C::DuplicateQuestionId => t!(i18n, paper_err_duplicate_question_id).into_any(),
+        C::DuplicateOptionId => t!(i18n, paper_err_duplicate_option_id).into_any(),
+        C::TooFewOptions => t!(i18n, paper_err_too_few_options).into_any(),
+        C::TooManyOptions => t!(i18n, paper_err_too_many_options).into_any(),
+        C::BadBlankCount => t!(i18n, paper_err_bad_blank_count).into_any(),
+        C::BlankMarkersMismatch => t!(i18n, paper_err_blank_markers_mismatch).into_any(),
+        C::BadMaxChars => t!(i18n, paper_err_bad_max_chars).into_any(),
+        C::BadPoints => t!(i18n, paper_err_bad_points).into_any(),
+        C::EmptySection => t!(i18n, paper_err_empty_section).into_any(),
+        C::NoQuestions => t!(i18n, paper_err_no_questions).into_any(),
+        C::TooManyQuestions => t!(i18n, paper_err_too_many_questions).into_any(),
     }
 }
 

@@ -107,6 +107,10 @@ pub enum AppError {
     NotAWebm,
     #[error("recording chunk out of order: {expected} expected")]
     ChunkOutOfOrder { expected: u32 },
+    #[error("paper refused: {error}")]
+    BadPaper { error: super::paper::PaperError },
+    #[error("the exam has started")]
+    ExamStarted,
 }
 
 /// What must be done before a step.
@@ -151,13 +155,15 @@ impl AppError {
             | AppError::IdentityMismatch
             | AppError::BadReport { .. }
             | AppError::BadAnswer { .. }
-            | AppError::NotAWebm => 422,
+            | AppError::NotAWebm
+            | AppError::BadPaper { .. } => 422,
             AppError::PhotoTooLarge => 413,
             AppError::NoAttemptsLeft
             | AppError::NotReady { .. }
             | AppError::NoPaper
             | AppError::RecordingOff
-            | AppError::ChunkOutOfOrder { .. } => 409,
+            | AppError::ChunkOutOfOrder { .. }
+            | AppError::ExamStarted => 409,
             AppError::PairingInvalid => 404,
             AppError::PairingExpired | AppError::PairingUsed => 410,
             AppError::Internal { .. } => 500,

@@ -1025,3 +1025,103 @@ async fn staff_and_rooms_are_managed_and_a_disabled_account_is_shut_out() {
     }
     assert_eq!(app.post_form("/api/admin/staff", &[], Some(&proctor)).await.0, 403);
 }
+
+// ---------------------------------------------------------------------------------------
+// Papers
+// ---------------------------------------------------------------------------------------
+
+const PAPER: &str = r#"{
+  "format": 1,
+  "title": "Physics",
+  "sections": [
+    {
+      "title": "Part I",
+      "questions": [
+        { "id": "q1", "kind": "single_choice", "prompt": "Pick one", "points": 2,
+          "options": [ { "id": "a", "text": "A" }, { "id": "b", "text": "B" } ] },
+        { "id": "q2", "kind": "essay", "prompt": "Explain", "points": 10, "max_chars": 500 }
+      ]
+    }
+  ]
+}"#;
+
+#[tokio::test]
+async fn a_paper_is_checked_with_line_and_field_then_saved_until_the_exam_starts() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let check = |json: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            post_json(app, "/api/admin/check-paper", &json!({ "json": json }), Some(&admin)).await
+        }
+    };
+    let (status, body) = check(PAPER.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let paper: app::domain::paper::Paper = parse(&body);
+    assert_eq!((paper.question_count(), paper.total_points()), (2, 12));
+
+    // A duplicate id: the line, the column and the path of the second one.
+    let dup = PAPER.replace(r#"{ "id": "q2""#, r#"{ "id": "q1""#);
+    let (status, body) = check(dup).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["kind"], "bad_paper");
+    assert_eq!(body["error"]["code"], "duplicate_question_id");
+    assert_eq!(body["error"]["line"], 10);
+    assert_eq!(body["error"]["path"], "sections[0].questions[1].id");
+    // Not JSON at all: the line of the syntax error.
+    let (status, body) =
+        check(PAPER.replace("\"title\": \"Physics\",", "\"title\": \"Physics\"")).await;
+    assert_eq!(
+        (status, body["error"]["code"].clone(), body["error"]["line"].clone()),
+        (422, json!("syntax"), json!(4))
+    );
+
+    // Saved, read back, audited.
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/save-paper",
+        &json!({ "exam": app.exam.0, "json": PAPER }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!((status, body), (200, json!(2)));
+    let (status, body) =
+        post_json(&app, "/api/admin/paper", &json!({ "exam": app.exam.0 }), Some(&admin)).await;
+    assert_eq!((status, body), (200, json!(PAPER)));
+    assert_eq!(audit(&app, &admin, json!({ "action": "paper.upload" })).await.len(), 1);
+    // A refused paper leaves the stored one alone.
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/save-paper",
+        &json!({ "exam": app.exam.0, "json": "{}" }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(app.state.store.exam_paper(app.exam).await.expect("db").as_deref(), Some(PAPER));
+
+    // Once the exam has started, the paper stays.
+    app.state
+        .store
+        .reschedule_exam(app.exam, chrono::Utc::now() - chrono::Duration::minutes(1))
+        .await
+        .expect("start");
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/save-paper",
+        &json!({ "exam": app.exam.0, "json": PAPER }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!((status, body), (409, json!({ "kind": "exam_started" })));
+
+    let proctor = app.staff_cookie("proctora").await;
+    for (path, body) in [
+        ("/api/admin/paper", json!({ "exam": app.exam.0 })),
+        ("/api/admin/check-paper", json!({ "json": PAPER })),
+        ("/api/admin/save-paper", json!({ "exam": app.exam.0, "json": PAPER })),
+    ] {
+        assert_eq!(post_json(&app, path, &body, Some(&proctor)).await.0, 403, "{path}");
+    }
+}

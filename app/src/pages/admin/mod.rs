@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod exam_form;
 pub mod home;
+pub mod paper;
 pub mod review;
 pub mod roster;
 pub mod staff;

@@ -9,7 +9,7 @@ mod first_view;
 mod identity;
 mod inbox;
 mod instructions;
-mod questions;
+pub(crate) mod questions;
 mod second_view;
 mod waiting;
 

@@ -5,6 +5,7 @@ pub mod console;
 pub mod exams;
 pub mod journey;
 pub mod live;
+pub mod papers;
 pub mod phase;
 pub mod recording;
 pub mod retention;

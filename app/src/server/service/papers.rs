@@ -1,0 +1,40 @@
+//! The exam paper: checked against the documented format (line, column and path of the first
+//! problem) and stored; replaced only until the exam starts. Audited.
+use super::super::state::AppState;
+use super::super::store::console::NewAudit;
+use crate::domain::paper::Paper;
+use crate::domain::{AppError, ExamId, StaffUser};
+use chrono::Utc;
+
+/// The paper, or where and why it is refused.
+pub fn check(json: &str) -> Result<Paper, AppError> {
+    Paper::parse(json).map_err(|error| AppError::BadPaper { error })
+}
+
+/// Stores the exam's paper; returns how many questions it has.
+pub async fn save(
+    state: &AppState,
+    user: &StaffUser,
+    exam: ExamId,
+    json: &str,
+) -> Result<usize, AppError> {
+    let paper = check(json)?;
+    let e = state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+    if Utc::now() >= e.starts_at {
+        return Err(AppError::ExamStarted);
+    }
+    state.store.set_exam_paper(exam, json).await?;
+    let who = format!("staff:{}", user.username);
+    let detail = format!("{} questions, {} points", paper.question_count(), paper.total_points());
+    let entry = NewAudit {
+        actor: &who,
+        action: "paper.upload",
+        exam: Some(exam),
+        candidate: None,
+        detail: &detail,
+        reason: None,
+        at: Utc::now(),
+    };
+    state.store.audit_action(entry).await?;
+    Ok(paper.question_count())
+}
