@@ -183,6 +183,9 @@ pub fn router(state: AppState) -> Router {
         .route("/media/face-attempts/{id}", get(media::face_attempt))
         .route("/media/recordings/{id}", get(media::recording))
         .route("/api/admin/exams/{id}/roster.csv", get(admin::roster_export))
+        .route("/api/admin/exams/{id}/incidents.csv", get(admin::incidents_export))
+        .route("/api/admin/exams/{id}/answers.csv", get(admin::answers_csv))
+        .route("/api/admin/exams/{id}/answers.json", get(admin::answers_json))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -4,6 +4,7 @@
 use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::paper::Paper;
+use crate::domain::report::ExamReport;
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::staffing::StaffEntry;
@@ -279,6 +280,18 @@ pub async fn save_paper(exam: ExamId, json: String) -> Result<usize, AppError> {
         async {
             let (state, user) = admin().await?;
             service::papers::save(&state, &user, exam, &json).await
+        }
+        .await,
+    )
+}
+
+/// The exam's dashboard counts.
+#[server(prefix = "/api", endpoint = "admin/report", input = Json)]
+pub async fn load_exam_report(exam: ExamId) -> Result<ExamReport, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            service::reports::report(&state, exam).await
         }
         .await,
     )

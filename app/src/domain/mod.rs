@@ -19,6 +19,7 @@ pub mod phase;
 pub mod presence;
 pub mod protocol;
 pub mod recording;
+pub mod report;
 pub mod retention;
 pub mod review;
 pub mod roster;

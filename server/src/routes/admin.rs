@@ -4,7 +4,7 @@ use super::ApiError;
 use app::domain::roster::{FileError, RosterPreview};
 use app::domain::{AppError, ExamId, Role, StaffUser};
 use app::server::auth::{STAFF_COOKIE, cookie_value};
-use app::server::service::{auth as svc, roster};
+use app::server::service::{auth as svc, reports, roster};
 use app::server::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
@@ -50,6 +50,14 @@ pub async fn roster_preview(
     Ok(Json(roster::preview(&state, &user, ExamId(exam), csv, zip).await?))
 }
 
+/// A download: content type, file name, body.
+fn download(kind: &str, name: String, body: Vec<u8>) -> impl IntoResponse {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+
 /// `GET /api/admin/exams/{id}/roster.csv`: the roster for spreadsheets.
 pub async fn roster_export(
     State(state): State<AppState>,
@@ -58,12 +66,40 @@ pub async fn roster_export(
 ) -> Result<impl IntoResponse, ApiError> {
     admin(&state, &headers).await?;
     let body = roster::export_csv(&state, ExamId(exam)).await?;
-    let disposition = format!("attachment; filename=\"roster-{exam}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    ))
+    Ok(download(CSV, format!("roster-{exam}.csv"), body))
+}
+
+/// `GET /api/admin/exams/{id}/incidents.csv`: every flag with who raised and closed it.
+pub async fn incidents_export(
+    State(state): State<AppState>,
+    Path(exam): Path<i64>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    admin(&state, &headers).await?;
+    let body = reports::incidents_csv(&state, ExamId(exam)).await?;
+    Ok(download(CSV, format!("incidents-{exam}.csv"), body))
+}
+
+/// `GET /api/admin/exams/{id}/answers.csv`: one row per answered question.
+pub async fn answers_csv(
+    State(state): State<AppState>,
+    Path(exam): Path<i64>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    admin(&state, &headers).await?;
+    let body = reports::answers_csv(&state, ExamId(exam)).await?;
+    Ok(download(CSV, format!("answers-{exam}.csv"), body))
+}
+
+/// `GET /api/admin/exams/{id}/answers.json`: every candidate with answers and submission.
+pub async fn answers_json(
+    State(state): State<AppState>,
+    Path(exam): Path<i64>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    admin(&state, &headers).await?;
+    let sheets = reports::answers_json(&state, ExamId(exam)).await?;
+    let body = serde_json::to_vec_pretty(&sheets)
+        .map_err(|e| AppError::Request { message: e.to_string() })?;
+    Ok(download("application/json", format!("answers-{exam}.json"), body))
 }

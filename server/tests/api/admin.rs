@@ -1125,3 +1125,95 @@ async fn a_paper_is_checked_with_line_and_field_then_saved_until_the_exam_starts
         assert_eq!(post_json(&app, path, &body, Some(&proctor)).await.0, 403, "{path}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Reports
+// ---------------------------------------------------------------------------------------
+
+async fn download(app: &TestApp, cookie: Option<&str>, what: &str) -> (u16, String) {
+    let mut req =
+        reqwest::Client::new().get(app.url(&format!("/api/admin/exams/{}/{what}", app.exam.0)));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.expect("download");
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_report_counts_and_the_exports_carry_answers_submissions_and_incidents() {
+    use app::domain::report::ExamReport;
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let proctor = app.staff_cookie("proctora").await;
+    // One candidate rejected (a flag), one sitting with an answer and force-submitted.
+    let (one, _) = fail_verification(&app, "T-0001").await;
+    assert_eq!(decide(&app, &admin, one, "reject", "not the same person").await.0, 200);
+    let sitting = app
+        .state
+        .store
+        .candidate_by_ticket(app.exam, &TicketNumber::parse("T-0002").expect("t"))
+        .await
+        .expect("db")
+        .expect("c");
+    sqlx::query("INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) VALUES (?, 'q1', ?, 1, ?)")
+        .bind(sitting.id.0)
+        .bind(r#"{"kind":"single_choice","option":"b"}"#)
+        .bind(chrono::Utc::now())
+        .execute(&mut db(&app).await)
+        .await
+        .expect("answer");
+    let cookie = app.candidate_cookie("T-0002").await;
+    let _ = cookie;
+    let body = json!({ "candidate": sitting.id.0, "reason": "left the room" });
+    let (status, out) = post_json(&app, "/api/proctor/force-submit", &body, Some(&proctor)).await;
+    assert_eq!(status, 200, "{out}");
+
+    let (status, body) =
+        post_json(&app, "/api/admin/report", &json!({ "exam": app.exam.0 }), Some(&admin)).await;
+    assert_eq!(status, 200, "{body}");
+    let r: ExamReport = parse(&body);
+    assert_eq!(r.candidates, 4);
+    assert_eq!(r.phases.iter().map(|(_, n)| n).sum::<i64>(), 4);
+    assert!(r.phases.contains(&(Phase::Submitted(SubmitKind::Forced), 1)), "{:?}", r.phases);
+    assert!(r.verification.contains(&(VerificationStatus::Rejected, 1)));
+    assert_eq!(r.flags, vec![(FlagKind::VerificationRejected, 1)]);
+    assert_eq!(r.open_flags, 1);
+
+    let (status, csv) = download(&app, Some(&admin), "incidents.csv").await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].starts_with("T-0001,Candidate 1,A,verification_rejected,high,proctor,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains("staff:admin,not the same person"), "{}", lines[1]);
+
+    let (status, json_text) = download(&app, Some(&admin), "answers.json").await;
+    assert_eq!(status, 200);
+    let sheets: Value = serde_json::from_str(&json_text).expect("json");
+    let s2 =
+        sheets.as_array().expect("list").iter().find(|s| s["ticket"] == "T-0002").expect("T-0002");
+    assert_eq!(s2["submission"], "submitted_forced");
+    assert_eq!(s2["submitted_by"], "staff:proctora");
+    assert_eq!(s2["submission_reason"], "left the room");
+    assert_eq!(s2["answers"]["q1"], json!({ "kind": "single_choice", "option": "b" }));
+    let (status, csv) = download(&app, Some(&admin), "answers.csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("T-0002,Candidate 2,A,submitted_forced,staff:proctora,"), "{csv}");
+    assert!(csv.contains(r#",q1,"{""kind"":""single_choice"",""option"":""b""}""#), "{csv}");
+
+    for what in ["incidents.csv", "answers.csv", "answers.json"] {
+        assert_eq!(download(&app, Some(&proctor), what).await.0, 403, "{what}");
+        assert_eq!(download(&app, None, what).await.0, 401, "{what}");
+    }
+    assert_eq!(
+        post_json(&app, "/api/admin/report", &json!({ "exam": app.exam.0 }), Some(&proctor))
+            .await
+            .0,
+        403
+    );
+}

@@ -27,6 +27,7 @@ fn ExamCard(e: ExamSummary, archive: ServerAction<ArchiveExam>) -> impl IntoView
             <div class="row">
                 <A href=format!("/admin/exams/{}/settings", id.0) attr:class="button">{t!(i18n, exam_settings_link)}</A>
                 <A href=format!("/admin/exams/{}/paper", id.0) attr:class="button">{t!(i18n, paper_link)}</A>
+                <A href=format!("/admin/exams/{}/report", id.0) attr:class="button">{t!(i18n, report_link)}</A>
                 <A href=format!("/admin/exams/{}/roster", id.0) attr:class="button primary">{t!(i18n, admin_roster_link)}</A>
                 <button class="ghost" on:click=move |_| { archive.dispatch(ArchiveExam { exam: id, archived: !archived }); }>
                     {if archived { t!(i18n, exam_unarchive).into_any() } else { t!(i18n, exam_archive).into_any() }}

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod exam_form;
 pub mod home;
 pub mod paper;
+pub mod report;
 pub mod review;
 pub mod roster;
 pub mod staff;

@@ -8,6 +8,7 @@ pub mod live;
 pub mod papers;
 pub mod phase;
 pub mod recording;
+pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod roster;

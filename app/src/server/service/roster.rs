@@ -300,21 +300,16 @@ pub async fn import(
 /// import's columns first, then phase and verification.
 pub async fn export_csv(state: &AppState, exam: ExamId) -> Result<Vec<u8>, AppError> {
     state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
-    let entries = state.store.roster(exam).await?;
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let fail = |e: csv::Error| AppError::from(ServerError::from(e));
-        let mut header: Vec<&str> = Column::ALL.iter().map(|c| c.header()).collect();
-        header.extend(["phase", "verification"]);
-        w.write_record(&header).map_err(fail)?;
-        for e in entries {
-            w.write_record([&e.ticket, &e.name, &e.id_card, &e.room, &e.phase, &e.verification])
-                .map_err(fail)?;
-        }
-        w.flush().map_err(|e| fail(csv::Error::from(e)))?;
-    }
-    Ok(out)
+    let rows = state
+        .store
+        .roster(exam)
+        .await?
+        .into_iter()
+        .map(|e| vec![e.ticket, e.name, e.id_card, e.room, e.phase, e.verification])
+        .collect();
+    let mut header: Vec<&str> = Column::ALL.iter().map(|c| c.header()).collect();
+    header.extend(["phase", "verification"]);
+    super::reports::csv_bytes(&header, rows)
 }
 
 #[cfg(test)]

@@ -40,6 +40,47 @@ pub struct RosterEntry {
     pub verification: String,
 }
 
+/// The raw counts behind an exam's report (statuses as stored).
+#[derive(Debug, Clone, Default)]
+pub struct ReportCounts {
+    pub phases: Vec<(String, i64)>,
+    pub verification: Vec<(String, i64)>,
+    pub flags: Vec<(String, i64)>,
+    pub open_flags: i64,
+    pub messages: i64,
+    pub warnings: i64,
+}
+
+/// One candidate's answers for the export.
+#[derive(Debug, Clone)]
+pub struct AnswerSheet {
+    pub ticket: String,
+    pub name: String,
+    pub room: String,
+    pub phase: String,
+    /// (kind, actor, at, reason) when submitted.
+    pub submission: Option<(String, String, DateTime<Utc>, Option<String>)>,
+    /// (question id, answer JSON, saved at), by question id.
+    pub answers: Vec<(String, String, DateTime<Utc>)>,
+}
+
+/// One flag for the incidents export.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub ticket: String,
+    pub name: String,
+    pub room: String,
+    pub kind: String,
+    pub automatic: bool,
+    pub raised_at: DateTime<Utc>,
+    pub raised_by: Option<String>,
+    pub note: Option<String>,
+    pub cleared_at: Option<DateTime<Utc>>,
+    pub resolution: Option<String>,
+    pub resolution_note: Option<String>,
+    pub resolved_by: Option<String>,
+}
+
 /// An exam not purged yet, with what decides when it may be.
 #[derive(Debug, Clone)]
 pub struct RetentionExam {
@@ -114,6 +155,12 @@ pub trait AdminStore {
     async fn exam_candidates_by_ticket(&self, exam: ExamId) -> StoreResult<Vec<CandidateId>>;
     /// Moves candidates to rooms, in one transaction.
     async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()>;
+
+    async fn report_counts(&self, exam: ExamId) -> StoreResult<ReportCounts>;
+    /// Every candidate's latest answers and submission, by ticket.
+    async fn answer_sheets(&self, exam: ExamId) -> StoreResult<Vec<AnswerSheet>>;
+    /// Every flag of the exam, oldest first.
+    async fn incidents(&self, exam: ExamId) -> StoreResult<Vec<Incident>>;
 
     /// Exams whose media have not been purged.
     async fn unpurged_exams(&self) -> StoreResult<Vec<RetentionExam>>;

@@ -1,6 +1,9 @@
 //! SQLite implementation of [`AdminStore`].
 use super::CameraStore;
-use super::admin::{AdminStore, ImportRow, MediaKeys, PendingCase, RetentionExam, RosterEntry};
+use super::admin::{
+    AdminStore, AnswerSheet, ImportRow, Incident, MediaKeys, PendingCase, ReportCounts,
+    RetentionExam, RosterEntry,
+};
 use super::sqlite::map_unique;
 use super::sqlite::{CANDIDATE_COLS, CandidateRow};
 use super::{SqliteStore, StoreResult};
@@ -74,6 +77,35 @@ struct SummaryRow {
 }
 
 #[derive(FromRow)]
+struct IncidentRow {
+    ticket: String,
+    name: String,
+    room: String,
+    kind: String,
+    automatic: bool,
+    raised_at: DateTime<Utc>,
+    raised_by: Option<String>,
+    note: Option<String>,
+    cleared_at: Option<DateTime<Utc>>,
+    resolution: Option<String>,
+    resolution_note: Option<String>,
+    resolved_by: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SheetRow {
+    id: i64,
+    ticket: String,
+    name: String,
+    room: String,
+    phase: String,
+    kind: Option<String>,
+    actor: Option<String>,
+    at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+}
+
+#[derive(FromRow)]
 struct RetentionRow {
     id: i64,
     code: String,
@@ -87,6 +119,14 @@ struct RetentionRow {
 const OF_EXAM: &str = "candidate_id IN (SELECT id FROM candidates WHERE exam_id = ?)";
 
 impl SqliteStore {
+    async fn counts(&self, sql: &str, exam: ExamId) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(sql).bind(exam).fetch_all(&self.pool).await?)
+    }
+
+    async fn count(&self, sql: &str, exam: ExamId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(sql).bind(exam).fetch_one(&self.pool).await?)
+    }
+
     async fn keys(&self, sql: &str, exam: ExamId) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(sql).bind(exam).fetch_all(&self.pool).await?)
     }
@@ -573,5 +613,104 @@ impl AdminStore for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn report_counts(&self, exam: ExamId) -> StoreResult<ReportCounts> {
+        Ok(ReportCounts {
+            phases: self
+                .counts("SELECT phase, COUNT(*) FROM candidates WHERE exam_id = ? GROUP BY phase", exam)
+                .await?,
+            verification: self
+                .counts(
+                    "SELECT verification, COUNT(*) FROM candidates WHERE exam_id = ? GROUP BY verification",
+                    exam,
+                )
+                .await?,
+            flags: self
+                .counts(
+                    &format!("SELECT kind, COUNT(*) FROM flags WHERE {OF_EXAM} GROUP BY kind ORDER BY 2 DESC"),
+                    exam,
+                )
+                .await?,
+            open_flags: self
+                .count(
+                    &format!(
+                        "SELECT COUNT(*) FROM flags WHERE {OF_EXAM} AND cleared_at IS NULL AND resolution IS NULL"
+                    ),
+                    exam,
+                )
+                .await?,
+            messages: self
+                .count(&format!("SELECT COUNT(*) FROM messages WHERE {OF_EXAM} AND kind = 'message'"), exam)
+                .await?,
+            warnings: self
+                .count(&format!("SELECT COUNT(*) FROM messages WHERE {OF_EXAM} AND kind = 'warning'"), exam)
+                .await?,
+        })
+    }
+
+    async fn answer_sheets(&self, exam: ExamId) -> StoreResult<Vec<AnswerSheet>> {
+        let rows: Vec<SheetRow> = sqlx::query_as(
+            "SELECT c.id, c.ticket, c.name, r.name AS room, c.phase, s.kind, s.actor, s.at, s.reason \
+             FROM candidates c JOIN rooms r ON r.id = c.room_id \
+             LEFT JOIN submissions s ON s.candidate_id = c.id WHERE c.exam_id = ? ORDER BY c.ticket",
+        )
+        .bind(exam)
+        .fetch_all(&self.pool)
+        .await?;
+        let answers: Vec<(i64, String, String, DateTime<Utc>)> = sqlx::query_as(&format!(
+            "SELECT candidate_id, question_id, answer_json, saved_at FROM answers WHERE {OF_EXAM} \
+             ORDER BY candidate_id, question_id"
+        ))
+        .bind(exam)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_candidate: HashMap<i64, Vec<(String, String, DateTime<Utc>)>> = HashMap::new();
+        for (c, q, a, at) in answers {
+            by_candidate.entry(c).or_default().push((q, a, at));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| AnswerSheet {
+                answers: by_candidate.remove(&r.id).unwrap_or_default(),
+                submission: match (r.kind, r.actor, r.at) {
+                    (Some(k), Some(a), Some(at)) => Some((k, a, at, r.reason)),
+                    _ => None,
+                },
+                ticket: r.ticket,
+                name: r.name,
+                room: r.room,
+                phase: r.phase,
+            })
+            .collect())
+    }
+
+    async fn incidents(&self, exam: ExamId) -> StoreResult<Vec<Incident>> {
+        let rows: Vec<IncidentRow> = sqlx::query_as(
+            "SELECT c.ticket, c.name, r.name AS room, f.kind, f.automatic, f.raised_at, f.raised_by, \
+             f.note, f.cleared_at, f.resolution, f.resolution_note, f.resolved_by \
+             FROM flags f JOIN candidates c ON c.id = f.candidate_id JOIN rooms r ON r.id = c.room_id \
+             WHERE c.exam_id = ? ORDER BY f.raised_at, f.id",
+        )
+        .bind(exam)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Incident {
+                ticket: r.ticket,
+                name: r.name,
+                room: r.room,
+                kind: r.kind,
+                automatic: r.automatic,
+                raised_at: r.raised_at,
+                raised_by: r.raised_by,
+                note: r.note,
+                cleared_at: r.cleared_at,
+                resolution: r.resolution,
+                resolution_note: r.resolution_note,
+                resolved_by: r.resolved_by,
+            })
+            .collect())
     }
 }

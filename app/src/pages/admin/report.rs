@@ -1,0 +1,91 @@
+//! `/admin/exams/:id/report`: the exam's dashboard — candidates per step, verification
+//! outcomes, flags per category as bar charts — and the exports (answers JSON/CSV, incidents
+//! CSV, roster CSV). Read again every 10 seconds while open.
+use super::AdminNav;
+use crate::api::admin::load_exam_report;
+use crate::components::labels::{flag_text, phase_label, verification_label};
+use crate::domain::ExamId;
+use crate::domain::report::{ExamReport, scale};
+use crate::i18n::*;
+use crate::pages::candidate_detail::use_polled_every;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+const REFRESH_MS: u64 = 10_000;
+
+/// A horizontal bar chart of labelled counts.
+fn bars(id: &'static str, rows: Vec<(AnyView, i64)>) -> impl IntoView {
+    let max = scale(&rows.iter().map(|(_, n)| ((), *n)).collect::<Vec<_>>());
+    view! {
+        <ul class="bars" id=id>
+            {rows.into_iter().map(|(label, n)| {
+                let width = format!("width: {:.1}%", 100.0 * n as f64 / max as f64);
+                view! {
+                    <li>
+                        <span class="bar-label">{label}</span>
+                        <span class="bar-track"><span class="bar-fill" style=width></span></span>
+                        <span class="bar-count">{n}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
+    let i18n = use_i18n();
+    let phases = r.phases.iter().map(|(p, n)| (phase_label(i18n, *p).into_any(), *n)).collect();
+    let verification =
+        r.verification.iter().map(|(v, n)| (verification_label(i18n, *v).into_any(), *n)).collect();
+    let flags: Vec<(AnyView, i64)> =
+        r.flags.iter().map(|(k, n)| (flag_text(i18n, *k).into_any(), *n)).collect();
+    let no_flags = flags.is_empty();
+    let link = |what: &str| format!("/api/admin/exams/{}/{what}", exam.0);
+    view! {
+        <div class="stat-row">
+            <div class="stat"><strong id="stat-candidates">{r.candidates}</strong><span>{t!(i18n, report_candidates)}</span></div>
+            <div class="stat"><strong>{r.open_flags}</strong><span>{t!(i18n, report_open_flags)}</span></div>
+            <div class="stat"><strong>{r.messages}</strong><span>{t!(i18n, report_messages)}</span></div>
+            <div class="stat"><strong>{r.warnings}</strong><span>{t!(i18n, report_warnings)}</span></div>
+        </div>
+        <div class="report-grid">
+            <section class="card"><h2>{t!(i18n, report_phases)}</h2>{bars("report-phases", phases)}</section>
+            <section class="card"><h2>{t!(i18n, report_verification)}</h2>{bars("report-verification", verification)}</section>
+            <section class="card"><h2>{t!(i18n, report_flags)}</h2>
+                {if no_flags { view! { <p class="muted">{t!(i18n, report_no_flags)}</p> }.into_any() } else { bars("report-flags", flags).into_any() }}
+            </section>
+            <section class="card exports"><h2>{t!(i18n, report_exports)}</h2>
+                <a class="button" id="export-answers-json" href=link("answers.json") download="">{t!(i18n, report_answers_json)}</a>
+                <a class="button" id="export-answers-csv" href=link("answers.csv") download="">{t!(i18n, report_answers_csv)}</a>
+                <a class="button" id="export-incidents" href=link("incidents.csv") download="">{t!(i18n, report_incidents_csv)}</a>
+                <a class="button" href=link("roster.csv") download="">{t!(i18n, roster_export)}</a>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let exam = move || {
+        params
+            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
+            .map(ExamId)
+            .unwrap_or(ExamId(0))
+    };
+    let data = use_polled_every(move || load_exam_report(exam()), REFRESH_MS, || ());
+    view! {
+        <section class="page">
+            <AdminNav />
+            <div class="page-head">
+                <div>
+                    <h1>{t!(i18n, report_title)}</h1>
+                    <p class="muted">{t!(i18n, report_intro)}</p>
+                </div>
+            </div>
+            {move || data.get().map(|r| crate::pages::staff_view(r, |r| view! { <Dashboard exam=exam() r /> }.into_any()))}
+        </section>
+    }
+}
