@@ -35,6 +35,11 @@ function files(name: string, csv: string, photos: Record<string, string>): { csv
   return { csv: csvPath, zip: zipPath };
 }
 
+/** Console errors other than the browser's note on the refusals these tests provoke on purpose. */
+function unexpected(errors: string[]): string[] {
+  return errors.filter((e) => !/Failed to load resource: .* status of (400|422)/.test(e));
+}
+
 async function staffPage(browser: Browser, user: string, password: string): Promise<Page> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
@@ -67,10 +72,22 @@ test('an admin imports a roster with photos, approves a failed verification, and
   await expect(admin).toHaveURL(/\/admin\/exams\/\d+\/settings$/);
   await expect(admin.locator('#exam-title')).toHaveValue('End-to-end mock exam');
   await expect(admin.locator('#exam-duration')).toHaveValue('90');
+  const exam = Number(/exams\/(\d+)\//.exec(admin.url())?.[1]);
   await admin.goto('/admin');
   await hydrated(admin);
   await expect(admin.locator('.exam-card', { hasText: 'E2E01' })).toContainText('90 min');
-  await admin.locator('.exam-card', { hasText: 'DEMO01' }).getByRole('link', { name: 'Roster' }).click();
+
+  // Its room and proctor (through the API, as the staff page would), apart from the demo's.
+  const api = async (path: string, data: object) => {
+    const res = await admin.request.post(path, { data });
+    expect(res.status(), path).toBe(200);
+    return res.json();
+  };
+  const room = await api('/api/admin/create-room', { exam, name: 'Hall 1' });
+  const staff = await api('/api/admin/create-staff', { username: 'proctor8', display_name: 'Proctor Eight', role: 'proctor', password: 'proctor-eight-pass' });
+  await api('/api/admin/assign', { room, staff, assigned: true });
+
+  await admin.locator('.exam-card', { hasText: 'E2E01' }).getByRole('link', { name: 'Roster' }).click();
   await expect(admin).toHaveURL(/\/admin\/exams\/\d+\/roster$/);
   await hydrated(admin);
 
@@ -78,7 +95,7 @@ test('an admin imports a roster with photos, approves a failed verification, and
   const bad = files(
     'bad',
     'ticket,name,id_card,room\n' +
-      `T2026-0901,测试考生一,${idCard(901).slice(0, 17)}${idCard(901).endsWith('1') ? '2' : '1'},Room A\n` +
+      `T2026-0901,测试考生一,${idCard(901).slice(0, 17)}${idCard(901).endsWith('1') ? '2' : '1'},Hall 1\n` +
       `T2026-0902,测试考生二,${idCard(902)},Room Z\n`,
     { 'T2026-0901.jpg': 'obama.jpg' },
   );
@@ -97,8 +114,8 @@ test('an admin imports a roster with photos, approves a failed verification, and
   const good = files(
     'good',
     '准考证号,姓名,身份证号,考场\n' +
-      `T2026-0901,测试考生一,${idCard(901)},Room A\n` +
-      `T2026-0902,测试考生二,${idCard(902)},Room B\n`,
+      `T2026-0901,测试考生一,${idCard(901)},Hall 1\n` +
+      `T2026-0902,测试考生二,${idCard(902)},Hall 1\n`,
     { 'T2026-0901.jpg': 'obama.jpg', 'T2026-0902.jpg': 'biden.jpg' },
   );
   await admin.locator('#roster-file').setInputFiles(good.csv);
@@ -110,10 +127,10 @@ test('an admin imports a roster with photos, approves a failed verification, and
   const href = await admin.locator('#roster-export').getAttribute('href');
   const exported = await admin.request.get(href ?? '');
   expect(exported.status()).toBe(200);
-  expect(await exported.text()).toContain(`T2026-0902,测试考生二,${idCard(902)},Room B,rostered,not_started`);
+  expect(await exported.text()).toContain(`T2026-0902,测试考生二,${idCard(902)},Hall 1,rostered,not_started`);
 
-  // The proctor of room B watches the new candidate's tile.
-  const proctor = await staffPage(browser, 'proctor2', 'vigil-proctor');
+  // The exam's proctor watches the new candidate's tile.
+  const proctor = await staffPage(browser, 'proctor8', 'proctor-eight-pass');
   await proctor.getByRole('link', { name: 'Open' }).click();
   await hydrated(proctor);
   await expect(proctor.locator('.feed-status')).toHaveAttribute('data-status', 'live');
@@ -121,7 +138,7 @@ test('an admin imports a roster with photos, approves a failed verification, and
 
   // The candidate: Joe Biden on the roster photo, Barack Obama in front of the camera.
   const candidateErrors = watchConsole(page);
-  await signIn(page, 'T2026-0902');
+  await signIn(page, 'T2026-0902', 'E2E01');
   await page.getByRole('button', { name: 'This is me: confirm' }).click();
   for (const left of [2, 1]) {
     await page.getByRole('button', { name: 'Take photo and verify' }).click();
@@ -146,6 +163,69 @@ test('an admin imports a roster with photos, approves a failed verification, and
   await expect(admin.locator('#review-last')).toHaveText('测试考生二: approved.');
   await expect(tile.locator('.chip.verification')).toHaveAttribute('data-verification', 'approved');
 
-  expect(adminErrors).toEqual([]);
+  expect(unexpected(adminErrors)).toEqual([]);
   expect(candidateErrors).toEqual([]);
+});
+
+test('an admin checks a paper with a line-numbered error, previews and saves it; manages staff; reads the report', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = await staffPage(browser, 'admin', 'vigil-admin');
+  const errors = watchConsole(admin);
+  // An exam that starts tomorrow (through the API, as the form would save it).
+  const settings = await (await admin.request.post('/api/admin/exam-settings', { data: { exam: null } })).json();
+  const saved = await admin.request.post('/api/admin/save-exam', {
+    data: { exam: null, settings: { ...settings, code: 'E2E02', title: 'Paper check' } },
+  });
+  expect(saved.status()).toBe(200);
+  const id = await saved.json();
+
+  await admin.goto(`/admin/exams/${id}/paper`);
+  await hydrated(admin);
+  const paper = {
+    format: 1,
+    title: 'Mock paper',
+    sections: [
+      {
+        title: 'Part I',
+        questions: [
+          { id: 'q1', kind: 'single_choice', prompt: 'Which one?', points: 2, options: [{ id: 'a', text: 'Alpha' }, { id: 'b', text: 'Beta' }] },
+          { id: 'q2', kind: 'essay', prompt: 'Explain.', points: 10, max_chars: 500 },
+        ],
+      },
+    ],
+  };
+  const bad = JSON.stringify(paper, null, 2).replace('"q2"', '"q1"');
+  await admin.locator('#paper-json').fill(bad);
+  await admin.locator('#paper-check').click();
+  await expect(admin.locator('#paper-error')).toContainText('another question has the same id');
+  await expect(admin.locator('#paper-error')).toContainText('Line 25,');
+  await expect(admin.locator('#paper-save')).toBeDisabled();
+  await admin.locator('#paper-json').fill(JSON.stringify(paper, null, 2));
+  await admin.locator('#paper-check').click();
+  await expect(admin.locator('#paper-ok')).toContainText('2 questions, 12 points');
+  await expect(admin.locator('#paper-preview')).toContainText('Which one?');
+  await admin.locator('#paper-preview').getByText('Beta').click();
+  await admin.locator('#paper-save').click();
+  await expect(admin.locator('#paper-saved')).toHaveText('Saved: 2 questions.');
+
+  // Staff: a new proctor appears in the list.
+  await admin.goto('/admin/staff');
+  await hydrated(admin);
+  await admin.locator('#staff-username').fill('proctor9');
+  await admin.locator('#staff-name').fill('Proctor Nine');
+  await admin.locator('#staff-password').fill('proctor-nine-pass');
+  await admin.locator('#staff-create').click();
+  await expect(admin.locator('#staff-table tr[data-staff="proctor9"]')).toContainText('Proctor Nine');
+
+  // The report of the demo exam.
+  await admin.goto('/admin');
+  await hydrated(admin);
+  await admin.locator('.exam-card', { hasText: 'DEMO01' }).getByRole('link', { name: 'Report' }).click();
+  await hydrated(admin);
+  await expect(admin.locator('#stat-candidates')).not.toHaveText('0');
+  await expect(admin.locator('#report-phases li').first()).toBeVisible();
+  const answers = await admin.request.get((await admin.locator('#export-answers-json').getAttribute('href')) ?? '');
+  expect(answers.status()).toBe(200);
+  expect(Array.isArray(await answers.json())).toBe(true);
+  expect(unexpected(errors)).toEqual([]);
 });

@@ -8,10 +8,10 @@ export function idCard(n: number): string {
   return `1101011998${p2(1 + (n % 12))}${p2(1 + (n % 28))}${String(1000 + n).padStart(4, '0')}`;
 }
 
-export async function signIn(page: Page, ticket: string) {
+export async function signIn(page: Page, ticket: string, exam: string = EXAM) {
   await page.goto('/');
   await hydrated(page);
-  await page.getByLabel('Exam ID').fill(EXAM);
+  await page.getByLabel('Exam ID').fill(exam);
   await page.getByLabel('Admission ticket number').fill(ticket);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/exam$/);

@@ -77,7 +77,7 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
     };
     let outcome = move || {
         save.value().get().map(|r: Result<ExamId, AppError>| match r {
-            Ok(_) => view! { <p class="notice ok" id="exam-saved" role="status">{t!(i18n, exam_saved)}</p> }.into_any(),
+            Ok(_) => view! { <p class="notice ok" id="exam-saved" role="status">{t!(i18n, exam_settings_saved)}</p> }.into_any(),
             Err(err) => view! { <ErrorText err /> }.into_any(),
         })
     };
