@@ -8,7 +8,7 @@ use crate::domain::report::ExamReport;
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::staffing::StaffEntry;
-use crate::domain::{AppError, CandidateId, ExamId, Role, RoomId, RoomSummary, StaffId};
+use crate::domain::{AppError, Candidate, CandidateId, ExamId, Role, RoomId, RoomSummary, StaffId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -292,6 +292,31 @@ pub async fn load_exam_report(exam: ExamId) -> Result<ExamReport, AppError> {
         async {
             let (state, _) = admin().await?;
             service::reports::report(&state, exam).await
+        }
+        .await,
+    )
+}
+
+/// The exam's candidate with this ticket number, with the exam's code and the room's name.
+#[server(prefix = "/api", endpoint = "admin/find-candidate", input = Json)]
+pub async fn find_candidate(
+    exam: ExamId,
+    ticket: String,
+) -> Result<(Candidate, String, String), AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            let ticket = crate::domain::TicketNumber::parse(&ticket).map_err(|code| {
+                AppError::Validation { field: crate::domain::Field::Ticket, code }
+            })?;
+            let c = state
+                .store
+                .candidate_by_ticket(exam, &ticket)
+                .await?
+                .ok_or(AppError::UnknownTicket)?;
+            let e = state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+            let room = state.store.room(c.room_id).await?.map(|r| r.name).unwrap_or_default();
+            Ok((c, e.code.to_string(), room))
         }
         .await,
     )

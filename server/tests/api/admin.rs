@@ -1206,6 +1206,34 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
     assert!(csv.contains("T-0002,Candidate 2,A,submitted_forced,staff:proctora,"), "{csv}");
     assert!(csv.contains(r#",q1,"{""kind"":""single_choice"",""option"":""b""}""#), "{csv}");
 
+    // The candidate report finds the candidate by ticket (any case).
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/find-candidate",
+        &json!({ "exam": app.exam.0, "ticket": "t-0002" }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (c, code, room): (app::domain::Candidate, String, String) = parse(&body);
+    assert_eq!((c.id, code.as_str(), room.as_str()), (sitting.id, "TEST01", "A"));
+    let (status, body) = post_json(
+        &app,
+        "/api/admin/find-candidate",
+        &json!({ "exam": app.exam.0, "ticket": "T-9999" }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!((status, body), (404, json!({ "kind": "unknown_ticket" })));
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/find-candidate",
+        &json!({ "exam": app.exam.0, "ticket": "T-0002" }),
+        Some(&proctor),
+    )
+    .await;
+    assert_eq!(status, 403);
+
     for what in ["incidents.csv", "answers.csv", "answers.json"] {
         assert_eq!(download(&app, Some(&proctor), what).await.0, 403, "{what}");
         assert_eq!(download(&app, None, what).await.0, 401, "{what}");

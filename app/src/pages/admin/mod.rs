@@ -1,6 +1,7 @@
 //! The administrators' pages: exams and rosters, the roster import, the verification review
 //! queue. Each shows [`AdminNav`] with the queue's length, polled every few seconds.
 pub mod audit;
+pub mod candidate_report;
 pub mod exam_form;
 pub mod home;
 pub mod paper;

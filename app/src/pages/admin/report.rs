@@ -76,6 +76,14 @@ pub fn ReportPage() -> impl IntoView {
             .unwrap_or(ExamId(0))
     };
     let data = use_polled_every(move || load_exam_report(exam()), REFRESH_MS, || ());
+    let ticket = RwSignal::new(String::new());
+    let open = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = ticket.get_untracked();
+        if !t.trim().is_empty() {
+            crate::pages::go_to(&format!("/admin/exams/{}/candidates/{}", exam().0, t.trim()));
+        }
+    };
     view! {
         <section class="page">
             <AdminNav />
@@ -84,6 +92,11 @@ pub fn ReportPage() -> impl IntoView {
                     <h1>{t!(i18n, report_title)}</h1>
                     <p class="muted">{t!(i18n, report_intro)}</p>
                 </div>
+                <form class="row" on:submit=open>
+                    <input type="text" class="small-input" id="report-ticket" placeholder=move || t_string!(i18n, roster_col_ticket).to_string()
+                        prop:value=move || ticket.get() on:input=move |ev| ticket.set(event_target_value(&ev)) />
+                    <button type="submit" id="report-open">{t!(i18n, candidate_report_open)}</button>
+                </form>
             </div>
             {move || data.get().map(|r| crate::pages::staff_view(r, |r| view! { <Dashboard exam=exam() r /> }.into_any()))}
         </section>

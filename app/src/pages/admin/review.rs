@@ -157,7 +157,6 @@ pub fn ReviewPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <div class="review-main">
-                        <Case case n total />
                         <div class="card review-actions">
                             <label>
                                 <span>{t!(i18n, review_note_label)}</span>
@@ -176,6 +175,7 @@ pub fn ReviewPage() -> impl IntoView {
                                 </button>
                             </div>
                         </div>
+                        <Case case n total />
                     </div>
                     </div>
                 }.into_any()
