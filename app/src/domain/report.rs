@@ -41,6 +41,6 @@ mod tests {
         let order = [1, 2, 3, 4];
         assert_eq!(in_order(&order, &[(3, 5), (1, 2), (4, 0), (9, 7)]), vec![(1, 2), (3, 5)]);
         assert_eq!(scale(&[(1, 2), (3, 5)]), 5);
-        assert_eq!(scale::<u8>(&[]), 1);
+        assert_eq!(scale(&[] as &[(u8, i64)]), 1);
     }
 }

@@ -70,7 +70,7 @@ pub fn AuditPage() -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let applied = RwSignal::new(AuditFilter::default());
-    let entries = Resource::new(move || applied.get(), |f| audit_log(f));
+    let entries = Resource::new(move || applied.get(), audit_log);
     let apply = move |before: Option<i64>| {
         applied.set(AuditFilter {
             exam: exam.get_untracked().parse::<i64>().ok().map(ExamId),

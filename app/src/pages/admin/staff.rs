@@ -13,13 +13,10 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The last action's error, if any.
-fn failed<T: Clone + Send + Sync + 'static>(
-    a: ServerAction<
-        impl leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
-    >,
-) -> impl IntoView
+fn failed<T, F>(a: ServerAction<F>) -> impl IntoView
 where
-    T: Send + Sync,
+    T: Clone + Send + Sync + 'static,
+    F: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Sync + 'static,
 {
     move || a.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })
 }
