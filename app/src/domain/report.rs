@@ -1,8 +1,10 @@
 //! An exam's report for administrators: how many candidates are at each step, how their
 //! verifications ended, how they submitted, and the flags raised per category.
 use super::flag::FlagKind;
-use super::{Phase, VerificationStatus};
+use super::{CandidateId, Phase, VerificationStatus};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExamReport {
@@ -15,6 +17,31 @@ pub struct ExamReport {
     pub open_flags: i64,
     pub messages: i64,
     pub warnings: i64,
+    /// Candidates with the PC page connected over time: one point per minute with a change.
+    #[serde(default)]
+    pub online: Vec<(DateTime<Utc>, i64)>,
+}
+
+/// Online PCs over time from connection events `(candidate, at, online)` in time order: the
+/// count after each event, keeping the last value of each minute (several PC pages of one
+/// candidate count once; an "online" after "online" changes nothing).
+pub fn online_series(events: &[(CandidateId, DateTime<Utc>, bool)]) -> Vec<(DateTime<Utc>, i64)> {
+    let mut on: HashSet<CandidateId> = HashSet::new();
+    let mut out: Vec<(DateTime<Utc>, i64)> = Vec::new();
+    for (c, at, online) in events {
+        if *online {
+            on.insert(*c);
+        } else {
+            on.remove(c);
+        }
+        let minute = at.duration_trunc(TimeDelta::minutes(1)).unwrap_or(*at);
+        let n = on.len() as i64;
+        match out.last_mut() {
+            Some(last) if last.0 == minute => last.1 = n,
+            _ => out.push((minute, n)),
+        }
+    }
+    out
 }
 
 /// Counts in a fixed order of keys: `order` first (zeros dropped), counts of keys not in it
@@ -35,6 +62,26 @@ pub fn scale(counts: &[(impl Copy, i64)]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn online_counts_follow_connections_per_minute() {
+        let t = |m: i64, s: i64| {
+            DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z").expect("t").to_utc()
+                + TimeDelta::minutes(m)
+                + TimeDelta::seconds(s)
+        };
+        let (a, b) = (CandidateId(1), CandidateId(2));
+        let events = [
+            (a, t(0, 5), true),
+            (b, t(0, 40), true),
+            (a, t(0, 50), true),
+            (a, t(2, 1), false),
+            (a, t(2, 30), true),
+            (b, t(3, 0), false),
+        ];
+        assert_eq!(online_series(&events), vec![(t(0, 0), 2), (t(2, 0), 2), (t(3, 0), 1)]);
+        assert!(online_series(&[]).is_empty());
+    }
 
     #[test]
     fn counts_follow_the_given_order_without_zeros() {

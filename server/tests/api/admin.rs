@@ -1164,8 +1164,15 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
         .execute(&mut db(&app).await)
         .await
         .expect("answer");
+    // Its PC page connects: "online over time" counts it.
     let cookie = app.candidate_cookie("T-0002").await;
-    let _ = cookie;
+    let mut pc = app.ws("/ws/candidate", Some(&cookie)).await.expect("socket");
+    pc.send(&app::domain::protocol::CandidateClientMsg::Hello {
+        protocol: app::domain::protocol::PROTOCOL_VERSION,
+        view: app::domain::View::Pc,
+    })
+    .await;
+    let _: Value = pc.recv().await;
     let body = json!({ "candidate": sitting.id.0, "reason": "left the room" });
     let (status, out) = post_json(&app, "/api/proctor/force-submit", &body, Some(&proctor)).await;
     assert_eq!(status, 200, "{out}");
@@ -1180,6 +1187,7 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
     assert!(r.verification.contains(&(VerificationStatus::Rejected, 1)));
     assert_eq!(r.flags, vec![(FlagKind::VerificationRejected, 1)]);
     assert_eq!(r.open_flags, 1);
+    assert_eq!(r.online.iter().map(|(_, n)| *n).max(), Some(1), "{:?}", r.online);
 
     let (status, csv) = download(&app, Some(&admin), "incidents.csv").await;
     assert_eq!(status, 200);

@@ -32,6 +32,37 @@ fn bars(id: &'static str, rows: Vec<(AnyView, i64)>) -> impl IntoView {
     }
 }
 
+/// A step line of candidates online over time (SVG), with the first and last time and the peak.
+fn online_chart(points: &[(chrono::DateTime<chrono::Utc>, i64)]) -> impl IntoView {
+    const W: f64 = 600.0;
+    const H: f64 = 140.0;
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return None;
+    };
+    let span = (last.0 - first.0).num_seconds().max(60) as f64;
+    let peak = scale(points);
+    let x = |t: chrono::DateTime<chrono::Utc>| W * (t - first.0).num_seconds() as f64 / span;
+    let y = |n: i64| H - H * n as f64 / peak as f64;
+    let mut path = format!("M0,{:.1}", y(first.1));
+    for w in points.windows(2) {
+        path.push_str(&format!(" H{:.1} V{:.1}", x(w[1].0), y(w[1].1)));
+    }
+    path.push_str(&format!(" H{W:.1}"));
+    let label = |t: chrono::DateTime<chrono::Utc>| crate::components::labels::hour_minute(t);
+    Some(view! {
+        <figure class="online-chart" id="report-online">
+            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img">
+                <path d=path fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke" />
+            </svg>
+            <figcaption class="muted">
+                <span>{label(first.0)}</span>
+                <span>{format!("max {peak}")}</span>
+                <span>{label(last.0)}</span>
+            </figcaption>
+        </figure>
+    })
+}
+
 #[component]
 fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
     let i18n = use_i18n();
@@ -52,6 +83,9 @@ fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
         <div class="report-grid">
             <section class="card"><h2>{t!(i18n, report_phases)}</h2>{bars("report-phases", phases)}</section>
             <section class="card"><h2>{t!(i18n, report_verification)}</h2>{bars("report-verification", verification)}</section>
+            <section class="card"><h2>{t!(i18n, report_online)}</h2>
+                {if r.online.is_empty() { view! { <p class="muted">{t!(i18n, report_no_online)}</p> }.into_any() } else { online_chart(&r.online).into_any() }}
+            </section>
             <section class="card"><h2>{t!(i18n, report_flags)}</h2>
                 {if no_flags { view! { <p class="muted">{t!(i18n, report_no_flags)}</p> }.into_any() } else { bars("report-flags", flags).into_any() }}
             </section>

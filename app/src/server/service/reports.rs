@@ -5,7 +5,7 @@ use super::super::error::ServerError;
 use super::super::state::AppState;
 use crate::domain::flag::FlagKind;
 use crate::domain::phase::ALL_PHASES;
-use crate::domain::report::{ExamReport, in_order};
+use crate::domain::report::{ExamReport, in_order, online_series};
 use crate::domain::{AppError, ExamId, Phase, VerificationStatus};
 use serde::Serialize;
 
@@ -32,6 +32,7 @@ pub async fn report(state: &AppState, exam: ExamId) -> Result<ExamReport, AppErr
         open_flags: c.open_flags,
         messages: c.messages,
         warnings: c.warnings,
+        online: online_series(&state.store.pc_connections(exam).await?),
     })
 }
 

@@ -157,6 +157,11 @@ pub trait AdminStore {
     async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()>;
 
     async fn report_counts(&self, exam: ExamId) -> StoreResult<ReportCounts>;
+    /// The exam's PC connection events `(candidate, at, online)`, in time order.
+    async fn pc_connections(
+        &self,
+        exam: ExamId,
+    ) -> StoreResult<Vec<(CandidateId, DateTime<Utc>, bool)>>;
     /// Every candidate's latest answers and submission, by ticket.
     async fn answer_sheets(&self, exam: ExamId) -> StoreResult<Vec<AnswerSheet>>;
     /// Every flag of the exam, oldest first.

@@ -713,4 +713,29 @@ impl AdminStore for SqliteStore {
             })
             .collect())
     }
+
+    async fn pc_connections(
+        &self,
+        exam: ExamId,
+    ) -> StoreResult<Vec<(CandidateId, DateTime<Utc>, bool)>> {
+        use crate::domain::View;
+        use crate::domain::console::CandidateEvent;
+        let rows: Vec<(i64, String, DateTime<Utc>)> = sqlx::query_as(&format!(
+            "SELECT candidate_id, event_json, at FROM candidate_events WHERE {OF_EXAM} \
+             AND (event_json LIKE '%\"online\"%' OR event_json LIKE '%\"offline\"%') ORDER BY at, id"
+        ))
+        .bind(exam)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(c, json, at)| {
+                match serde_json::from_str::<CandidateEvent>(&json).ok()? {
+                    CandidateEvent::Online { view: View::Pc } => Some((CandidateId(c), at, true)),
+                    CandidateEvent::Offline { view: View::Pc } => Some((CandidateId(c), at, false)),
+                    _ => None,
+                }
+            })
+            .collect())
+    }
 }
