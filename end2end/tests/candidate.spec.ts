@@ -95,7 +95,14 @@ test('"my record is wrong" is sent to the admins and the candidate is told what 
   // Wait for the exam page itself: the sign-in page was hydrated too.
   await expect(page).toHaveURL(/\/exam$/);
   await hydrated(page);
-  await page.getByRole('button', { name: 'My record is wrong' }).click();
+  // The journey may reload its state once the socket connects, re-rendering the step: click
+  // again if the form did not open (or was reset by that re-render).
+  await expect(async () => {
+    if (!(await page.getByLabel('What is wrong?').isVisible())) {
+      await page.getByRole('button', { name: 'My record is wrong' }).click();
+    }
+    await expect(page.getByLabel('What is wrong?')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await page.getByLabel('What is wrong?').fill('My name is spelled wrong.');
   await page.getByRole('button', { name: 'Send report' }).click();
   await expect(page.locator('#report-sent')).toContainText('sent to the exam administrators');
