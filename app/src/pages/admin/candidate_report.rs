@@ -9,7 +9,7 @@ use crate::components::device_report::DeviceReportPanel;
 use crate::components::labels::{phase_label, verification_label};
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
-use crate::domain::{Candidate, ExamId};
+use crate::domain::Candidate;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -50,12 +50,7 @@ fn Report(c: Candidate, exam_code: String, room: String) -> impl IntoView {
 pub fn CandidateReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let exam = move || {
-        params
-            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
-            .map(ExamId)
-            .unwrap_or(ExamId(0))
-    };
+    let exam = super::exam_param();
     let ticket = move || params.with(|p| p.get("ticket").unwrap_or_default());
     let found = LocalResource::new(move || find_candidate(exam(), ticket()));
     view! {

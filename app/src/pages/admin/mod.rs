@@ -17,9 +17,21 @@ use crate::i18n::*;
 use crate::pages::candidate_detail::use_polled_every;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
 /// How often the queue's length is read again.
 const QUEUE_POLL_MS: u64 = 3000;
+
+/// The `:id` route parameter as an exam id (0, which matches nothing, when absent).
+pub(crate) fn exam_param() -> impl Fn() -> crate::domain::ExamId + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
+            .map(crate::domain::ExamId)
+            .unwrap_or(crate::domain::ExamId(0))
+    }
+}
 
 /// The admin pages' navigation with the live length of the review queue.
 #[component]

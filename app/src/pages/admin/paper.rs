@@ -3,13 +3,12 @@
 use super::AdminNav;
 use crate::api::admin::{check_paper, exam_paper, save_paper};
 use crate::components::error_text::ErrorText;
+use crate::domain::AppError;
 use crate::domain::answer::Answer;
 use crate::domain::paper::Paper;
-use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
 use crate::pages::journey::questions::QuestionView;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 
 /// The paper as candidates see it; answers given here stay in the page.
@@ -73,13 +72,7 @@ fn load_file(input: NodeRef<leptos::html::Input>, json: RwSignal<String>) {
 #[component]
 pub fn PaperPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let exam = move || {
-        params
-            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
-            .map(ExamId)
-            .unwrap_or(ExamId(0))
-    };
+    let exam = super::exam_param();
     let json = RwSignal::new(String::new());
     let stored = LocalResource::new(move || exam_paper(exam()));
     Effect::new(move |_| {

@@ -9,7 +9,6 @@ use crate::domain::report::{ExamReport, scale};
 use crate::i18n::*;
 use crate::pages::candidate_detail::use_polled_every;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 const REFRESH_MS: u64 = 10_000;
 
@@ -102,13 +101,7 @@ fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let exam = move || {
-        params
-            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
-            .map(ExamId)
-            .unwrap_or(ExamId(0))
-    };
+    let exam = super::exam_param();
     let data = use_polled_every(move || load_exam_report(exam()), REFRESH_MS, || ());
     let ticket = RwSignal::new(String::new());
     let open = move |ev: leptos::ev::SubmitEvent| {

@@ -8,7 +8,6 @@ use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::use_params_map;
 
 /// At most this many rows are listed in the preview (the summary counts them all).
 const SHOWN_ROWS: usize = 200;
@@ -191,13 +190,7 @@ fn send(
 #[component]
 pub fn RosterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let exam = move || {
-        params
-            .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
-            .map(ExamId)
-            .unwrap_or(ExamId(0))
-    };
+    let exam = super::exam_param();
     let csv = NodeRef::<leptos::html::Input>::new();
     let zip = NodeRef::<leptos::html::Input>::new();
     let state = RwSignal::new(Upload::Idle);

@@ -33,7 +33,7 @@ pub async fn acting_on(
 }
 
 fn actor(user: &StaffUser) -> String {
-    format!("staff:{}", user.username)
+    super::staff_actor(user)
 }
 
 async fn audit(
@@ -44,17 +44,7 @@ async fn audit(
     detail: &str,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    let who = actor(user);
-    let entry = NewAudit {
-        actor: &who,
-        action,
-        exam: Some(c.exam_id),
-        candidate: Some(c.id),
-        detail,
-        reason,
-        at: Utc::now(),
-    };
-    Ok(state.store.audit_action(entry).await?)
+    super::audit_staff(state, user, action, (Some(c.exam_id), Some(c.id)), detail, reason).await
 }
 
 /// Pushes stored messages to their candidates' pages.

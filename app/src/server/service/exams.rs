@@ -2,7 +2,6 @@
 //! of a running exam is audited as a reschedule and pushed to every candidate's clock.
 use super::super::bus::{BusEvent, Topic};
 use super::super::state::AppState;
-use super::super::store::console::NewAudit;
 use super::live;
 use crate::domain::exam_settings::{ExamSettings, check, is_running};
 use crate::domain::{AppError, ExamId, StaffUser};
@@ -15,17 +14,7 @@ async fn audit(
     exam: ExamId,
     detail: &str,
 ) -> Result<(), AppError> {
-    let who = format!("staff:{}", user.username);
-    let entry = NewAudit {
-        actor: &who,
-        action,
-        exam: Some(exam),
-        candidate: None,
-        detail,
-        reason: None,
-        at: Utc::now(),
-    };
-    Ok(state.store.audit_action(entry).await?)
+    super::audit_staff(state, user, action, (Some(exam), None), detail, None).await
 }
 
 /// Creates (`exam` = `None`) or updates an exam; returns its id.

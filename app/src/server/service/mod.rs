@@ -1,4 +1,7 @@
 //! Write paths and orchestration: load → domain rule → store → announce.
+use super::state::AppState;
+use super::store::console::NewAudit;
+use crate::domain::{AppError, CandidateId, ExamId, StaffUser};
 pub mod auth;
 pub mod camera;
 pub mod console;
@@ -15,3 +18,23 @@ pub mod roster;
 pub mod sitting;
 pub mod staffing;
 pub mod timeline;
+
+/// The audit log's actor for a staff member: `staff:<username>`.
+pub fn staff_actor(user: &StaffUser) -> String {
+    format!("staff:{}", user.username)
+}
+
+/// Writes what a staff member did to the audit log, now.
+pub async fn audit_staff(
+    state: &AppState,
+    user: &StaffUser,
+    action: &str,
+    (exam, candidate): (Option<ExamId>, Option<CandidateId>),
+    detail: &str,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let actor = staff_actor(user);
+    let at = chrono::Utc::now();
+    let entry = NewAudit { actor: &actor, action, exam, candidate, detail, reason, at };
+    Ok(state.store.audit_action(entry).await?)
+}

@@ -1,7 +1,6 @@
 //! The exam paper: checked against the documented format (line, column and path of the first
 //! problem) and stored; replaced only until the exam starts. Audited.
 use super::super::state::AppState;
-use super::super::store::console::NewAudit;
 use crate::domain::paper::Paper;
 use crate::domain::{AppError, ExamId, StaffUser};
 use chrono::Utc;
@@ -24,17 +23,7 @@ pub async fn save(
         return Err(AppError::ExamStarted);
     }
     state.store.set_exam_paper(exam, json).await?;
-    let who = format!("staff:{}", user.username);
     let detail = format!("{} questions, {} points", paper.question_count(), paper.total_points());
-    let entry = NewAudit {
-        actor: &who,
-        action: "paper.upload",
-        exam: Some(exam),
-        candidate: None,
-        detail: &detail,
-        reason: None,
-        at: Utc::now(),
-    };
-    state.store.audit_action(entry).await?;
+    super::audit_staff(state, user, "paper.upload", (Some(exam), None), &detail, None).await?;
     Ok(paper.question_count())
 }

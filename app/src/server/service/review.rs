@@ -2,7 +2,6 @@
 //! decision — recorded, audited, pushed to the room's proctors; a rejection flags the
 //! candidate for them and, when the exam says so, ends the attempt.
 use super::super::state::AppState;
-use super::super::store::console::NewAudit;
 use super::{console, live, timeline};
 use crate::domain::flag::FlagKind;
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome, check_note, may_decide};
@@ -53,23 +52,15 @@ pub async fn decide(
     if !may_decide(c.verification) {
         return Err(AppError::Conflict);
     }
-    let who = format!("staff:{}", user.username);
+    let who = super::staff_actor(user);
     let now = Utc::now();
     if !state.store.decide_review(candidate, decision, &note, &who, now).await? {
         return Err(AppError::Conflict);
     }
     let action = format!("verification.{}", decision.as_str());
     let reason = (!note.is_empty()).then_some(note.as_str());
-    let entry = NewAudit {
-        actor: &who,
-        action: &action,
-        exam: Some(c.exam_id),
-        candidate: Some(c.id),
-        detail: decision.status().as_str(),
-        reason,
-        at: now,
-    };
-    state.store.audit_action(entry).await?;
+    let detail = decision.status().as_str();
+    super::audit_staff(state, user, &action, (Some(c.exam_id), Some(c.id)), detail, reason).await?;
     let mut ended_attempt = false;
     if decision == ReviewDecision::Reject {
         state.store.add_flag(c.id, FlagKind::VerificationRejected, reason, &who, now).await?;

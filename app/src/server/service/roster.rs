@@ -4,13 +4,11 @@
 use super::super::error::ServerError;
 use super::super::state::AppState;
 use super::super::store::admin::ImportRow;
-use super::super::store::console::NewAudit;
 use crate::domain::roster::{
     Column, FileError, ImportOutcome, MAX_ROWS, PhotoCheck, RawRow, RosterContext, RosterPreview,
     RowPreview, photo_ticket, unused_photos, validate,
 };
 use crate::domain::{AppError, ExamId, StaffId, StaffUser};
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -281,18 +279,8 @@ pub async fn import(
         result.map_err(ServerError::from)?;
     }
     let out = state.store.import_roster(exam, &rows).await?;
-    let who = format!("staff:{}", user.username);
     let detail = format!("added {}, updated {}, photos {}", out.added, out.updated, out.photos);
-    let entry = NewAudit {
-        actor: &who,
-        action: "roster.import",
-        exam: Some(exam),
-        candidate: None,
-        detail: &detail,
-        reason: None,
-        at: Utc::now(),
-    };
-    state.store.audit_action(entry).await?;
+    super::audit_staff(state, user, "roster.import", (Some(exam), None), &detail, None).await?;
     Ok(out)
 }
 

@@ -1,12 +1,10 @@
 //! Staff accounts and rooms: create proctors, reset passwords, disable accounts; create
 //! rooms, assign proctors, split an exam's candidates evenly across its rooms. Audited.
 use super::super::state::AppState;
-use super::super::store::console::NewAudit;
 use super::auth;
 use crate::domain::staffing::{StaffEntry, check_room_name, split_evenly};
 use crate::domain::user::MIN_PASSWORD_LEN;
 use crate::domain::{AppError, ExamId, Field, Role, RoomId, StaffId, StaffUser, ValidationCode};
-use chrono::Utc;
 
 async fn audit(
     state: &AppState,
@@ -15,17 +13,7 @@ async fn audit(
     exam: Option<ExamId>,
     detail: &str,
 ) -> Result<(), AppError> {
-    let who = format!("staff:{}", user.username);
-    let entry = NewAudit {
-        actor: &who,
-        action,
-        exam,
-        candidate: None,
-        detail,
-        reason: None,
-        at: Utc::now(),
-    };
-    Ok(state.store.audit_action(entry).await?)
+    super::audit_staff(state, user, action, (exam, None), detail, None).await
 }
 
 async fn entry(state: &AppState, staff: StaffId) -> Result<StaffEntry, AppError> {
