@@ -3,6 +3,11 @@ use crate::face::{FaceConfig, FaceProvider};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// How long a client has to send its request headers.
+pub const DEFAULT_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a request body may stall between two pieces.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -20,6 +25,15 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// The face verification provider.
     pub face: FaceConfig,
+    /// The public URL (`https://exam.example.edu`): the only origin allowed to change state,
+    /// and `Secure` cookies when it is HTTPS. `None`: the request's own `Host`.
+    pub public_url: Option<String>,
+    /// Bearer token that opens `/metrics` (besides an admin's session).
+    pub metrics_token: Option<String>,
+    /// Free space kept on the data directory's disk: uploads that would go below are refused.
+    pub min_free_disk_bytes: u64,
+    /// A client must send its request headers within this time.
+    pub header_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -48,6 +62,10 @@ impl Settings {
                 )),
                 http_url: None,
             },
+            public_url: None,
+            metrics_token: None,
+            min_free_disk_bytes: 0,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod face;
 pub mod photos;
 pub mod routes;
+pub mod serve;
 pub mod simulate;
 pub mod startup;
 

@@ -74,6 +74,16 @@ struct ServeArgs {
     /// Verification endpoint for the http provider.
     #[arg(long, env = "VIGIL_FACE_URL")]
     face_url: Option<String>,
+    /// The URL browsers use, e.g. https://exam.example.edu: the only origin allowed to change
+    /// state, `Secure` cookies when https, and the phone's QR links. Default: the request's Host.
+    #[arg(long, env = "VIGIL_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Bearer token that opens /metrics (admins' sessions may read it too).
+    #[arg(long, env = "VIGIL_METRICS_TOKEN")]
+    metrics_token: Option<String>,
+    /// Free disk space kept, in MiB: candidate uploads that would go below are refused.
+    #[arg(long, env = "VIGIL_MIN_FREE_DISK_MB", default_value_t = 1024)]
+    min_free_disk_mb: u64,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -142,6 +152,10 @@ fn settings(args: ServeArgs) -> Settings {
             models_dir: args.face_models,
             http_url: args.face_url,
         },
+        public_url: args.public_url,
+        metrics_token: args.metrics_token,
+        min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(1024 * 1024),
+        header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
     }
 }
 

@@ -1,18 +1,21 @@
 //! Start-up: open and migrate the store, build the state and router, bind the listener,
 //! start the presence sweeper.
 use crate::config::Settings;
-use crate::routes::{admin, health, media, net, upload, ws_candidate, ws_frames, ws_proctor};
+use crate::routes::{
+    admin, guard, health, media, net, upload, ws_candidate, ws_frames, ws_proctor,
+};
 use anyhow::Context;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
 use app::server::service::{live, sitting};
+use app::server::site::{SiteConfig, parse_public_url};
 use app::server::state::AppState;
 use app::server::store::SqliteStore;
+use app::server::uploads::{DiskGuard, UploadGuard};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -21,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (server function forms and uploads later get their own).
@@ -31,6 +35,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    header_timeout: Duration,
 }
 
 /// Opens the SQLite store, with a one-line error naming the file when it cannot be used.
@@ -64,13 +69,26 @@ impl Application {
                 settings.face.models_dir.display()
             )
         })?;
+        let site = SiteConfig {
+            public_origin: match &settings.public_url {
+                Some(url) => Some(parse_public_url(url)?),
+                None => None,
+            },
+            metrics_token: settings.metrics_token.clone().filter(|t| !t.is_empty()),
+        };
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!("cannot create data directory {}", settings.data_dir.display())
+        })?;
+        let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
         let state = AppState::new(
             leptos_options(&settings),
             Arc::new(store),
             Arc::new(LocalBus::default()),
             Arc::new(blobs),
             face,
-        );
+        )
+        .with_site(site)
+        .with_uploads(UploadGuard::new(disk));
         state.frames.set_evidence_sink(app::server::relay::evidence::spawn(
             state.store.clone(),
             state.blobs.clone(),
@@ -84,7 +102,7 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, router, state, header_timeout: settings.header_timeout })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -101,15 +119,8 @@ impl Application {
         let _sweeper = AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone())));
         let _submitter = AbortOnDrop(tokio::spawn(auto_submit(self.state.clone())));
         let _purger = AbortOnDrop(tokio::spawn(retention_purge(self.state.clone())));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        // Small messages (heartbeats, focus frames) go out at once instead of waiting ~40 ms
-        // for Nagle's algorithm and the peer's delayed ACK.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "TCP_NODELAY not set");
-            }
-        });
-        axum::serve(listener, service).await
+        crate::serve::serve(self.listener, self.router, self.header_timeout).await;
+        Ok(())
     }
 }
 
@@ -209,6 +220,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(app::domain::recording::MAX_CHUNK_BYTES + 1024)),
         )
         .layer(axum::middleware::from_fn(crate::routes::client_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::request_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::security_headers))
+        .layer(RequestBodyTimeoutLayer::new(crate::config::BODY_IDLE_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -193,8 +193,10 @@ pub async fn create_staff(
 pub async fn reset_password(staff: StaffId, password: String) -> Result<(), AppError> {
     super::respond(
         async {
-            let (state, user) = admin().await?;
-            service::staffing::reset_password(&state, &user, staff, &password).await
+            let state = context::app_state()?;
+            let who = context::current_staff_session(&state).await?;
+            let who = who.ok_or(AppError::Unauthenticated)?.require(&[Role::Admin])?;
+            service::staffing::reset_password(&state, &who, staff, &password).await
         }
         .await,
     )

@@ -14,7 +14,13 @@ pub async fn staff_login(username: String, password: String) -> Result<StaffUser
             let (user, token) =
                 svc::staff_login(&state, context::client_ip(), &username, &password).await?;
             let max_age = cookies::staff_session_length();
-            context::set_cookie(cookies::session_cookie(cookies::STAFF_COOKIE, &token, max_age));
+            let secure = context::https();
+            context::set_cookie(cookies::session_cookie(
+                cookies::STAFF_COOKIE,
+                &token,
+                max_age,
+                secure,
+            ));
             Ok(user)
         }
         .await,
@@ -30,7 +36,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
             if let Some(token) = context::request_cookie(cookies::STAFF_COOKIE) {
                 svc::logout(&state, &token).await?;
             }
-            context::set_cookie(cookies::clear_cookie(cookies::STAFF_COOKIE));
+            context::set_cookie(cookies::clear_cookie(cookies::STAFF_COOKIE, context::https()));
             Ok(())
         }
         .await,
@@ -43,20 +49,22 @@ pub async fn current_staff() -> Result<Option<StaffUser>, AppError> {
     super::respond(async { context::current_staff(&context::app_state()?).await }.await)
 }
 
-/// Candidate login with exam code and admission ticket number; sets the candidate cookie.
+/// Candidate login with exam code and admission ticket number, and the second credential
+/// when the exam asks for one (`secret`: the ID card's last digits or the access code); sets
+/// the candidate's PC session cookie.
 #[server(prefix = "/api", endpoint = "candidate/login")]
-pub async fn candidate_login(exam_code: String, ticket: String) -> Result<CandidateSelf, AppError> {
+pub async fn candidate_login(
+    exam_code: String,
+    ticket: String,
+    #[server(default)] secret: String,
+) -> Result<CandidateSelf, AppError> {
     super::respond(
         async {
             let state = context::app_state()?;
+            let ip = context::client_ip();
             let (me, token) =
-                svc::candidate_login(&state, context::client_ip(), &exam_code, &ticket).await?;
-            let max_age = cookies::candidate_session_length();
-            context::set_cookie(cookies::session_cookie(
-                cookies::CANDIDATE_COOKIE,
-                &token,
-                max_age,
-            ));
+                svc::candidate_login(&state, ip, &exam_code, &ticket, &secret).await?;
+            context::set_candidate_cookie(&token);
             Ok(me)
         }
         .await,
@@ -72,22 +80,42 @@ pub async fn candidate_logout() -> Result<(), AppError> {
             if let Some(token) = context::request_cookie(cookies::CANDIDATE_COOKIE) {
                 svc::logout(&state, &token).await?;
             }
-            context::set_cookie(cookies::clear_cookie(cookies::CANDIDATE_COOKIE));
+            context::set_cookie(cookies::clear_cookie(cookies::CANDIDATE_COOKIE, context::https()));
             Ok(())
         }
         .await,
     )
 }
 
-/// The logged-in candidate's own record, if a candidate is logged in.
+/// The signed-in candidate's own record, if this browser holds a candidate's PC session.
 #[server(prefix = "/api", endpoint = "candidate/me")]
 pub async fn current_candidate() -> Result<Option<CandidateSelf>, AppError> {
     super::respond(
         async {
             let state = context::app_state()?;
-            match context::current_candidate(&state).await? {
-                Some(id) => svc::candidate_self(&state, id).await.map(Some),
-                None => Ok(None),
+            match context::current_candidate_session(&state).await? {
+                Some(who) if who.device == crate::domain::View::Pc => {
+                    svc::candidate_self(&state, who.id).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+/// The candidate signed in on this phone (a phone session from the QR pairing), if any; a PC
+/// session does not count.
+#[server(prefix = "/api", endpoint = "phone/me")]
+pub async fn current_phone() -> Result<Option<CandidateSelf>, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            match context::current_candidate_session(&state).await? {
+                Some(who) if who.device == crate::domain::View::Phone => {
+                    svc::candidate_self(&state, who.id).await.map(Some)
+                }
+                _ => Ok(None),
             }
         }
         .await,

@@ -148,10 +148,7 @@ pub async fn quick_messages(room: RoomId) -> Result<Option<Vec<String>>, AppErro
     super::respond(
         async {
             let (state, user) = staff().await?;
-            if !crate::server::service::auth::may_watch(&state, &user, room).await? {
-                return Err(AppError::Forbidden);
-            }
-            let r = state.store.room(room).await?.ok_or(AppError::NotFound)?;
+            let r = crate::server::access::watched_room(&state, &user, room).await?;
             Ok(state.store.quick_messages(r.exam_id).await?)
         }
         .await,

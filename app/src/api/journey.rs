@@ -9,7 +9,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth as cookies, context, service::journey as svc};
+use crate::server::{context, service::journey as svc};
 
 /// Where the phone scans: the pairing URL, its QR code as SVG, and when it expires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,10 +34,19 @@ where
     super::respond(result)
 }
 
-/// Everything the candidate's pages show.
+/// Everything the candidate's pages show (the PC's and the paired phone's).
 #[server(prefix = "/api", endpoint = "journey/state")]
 pub async fn load_journey() -> Result<JourneyState, AppError> {
-    with_candidate(|s, id| async move { svc::journey_state(&s, id).await }).await
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let who = context::current_candidate_session(&state)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            svc::journey_state(&state, who.id).await
+        }
+        .await,
+    )
 }
 
 /// "This is me".
@@ -96,22 +105,24 @@ pub async fn pair_phone(
             let state = context::app_state()?;
             let ip = context::client_ip();
             let (me, session) = svc::pair_phone(&state, ip, &token, &id_card, &exam_code).await?;
-            let max_age = cookies::candidate_session_length();
-            context::set_cookie(cookies::session_cookie(
-                cookies::CANDIDATE_COOKIE,
-                &session,
-                max_age,
-            ));
+            context::set_candidate_cookie(&session);
             Ok(me)
         }
         .await,
     )
 }
 
-/// The phone's "Enter exam monitoring".
+/// The phone's "Enter exam monitoring" (the paired phone's session only).
 #[server(prefix = "/api", endpoint = "phone/enter")]
 pub async fn enter_monitoring() -> Result<Phase, AppError> {
-    with_candidate(|s, id| async move { svc::enter_monitoring(&s, id).await }).await
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let who = context::require_candidate_on(&state, crate::domain::View::Phone).await?;
+            svc::enter_monitoring(&state, who.id).await
+        }
+        .await,
+    )
 }
 
 /// "I have read and understood".

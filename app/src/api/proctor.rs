@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::Role,
-    server::{context, service::auth as svc, state::AppState},
+    server::{access, context, state::AppState},
 };
 
 /// The app state, after checking that the caller is staff who may watch `candidate`'s room.
@@ -14,10 +14,7 @@ use crate::{
 async fn watching(candidate: CandidateId) -> Result<AppState, AppError> {
     let state = context::app_state()?;
     let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
-    let c = state.store.candidate(candidate).await?.ok_or(AppError::NotFound)?;
-    if !svc::may_watch(&state, &user, c.room_id).await? {
-        return Err(AppError::Forbidden);
-    }
+    access::watched_candidate(&state, &user, candidate).await?;
     Ok(state)
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::Role,
-    server::{context, service::auth as svc},
+    server::{access, context},
 };
 
 /// The rooms the logged-in staff member may watch (all rooms for an admin).
@@ -28,10 +28,7 @@ pub async fn room_info(room: RoomId) -> Result<RoomSummary, AppError> {
         async {
             let state = context::app_state()?;
             let user = context::require_staff(&state, &[Role::Admin, Role::Proctor]).await?;
-            if !svc::may_watch(&state, &user, room).await? {
-                return Err(AppError::Forbidden);
-            }
-            state.store.room(room).await?.ok_or(AppError::NotFound)
+            access::watched_room(&state, &user, room).await
         }
         .await,
     )

@@ -1,7 +1,8 @@
 //! Turns an `AppError` code into a sentence in the user's language.
 use crate::domain::face::{FaceError, PhotoRole};
 use crate::domain::paper::PaperErrorCode;
-use crate::domain::{AppError, Field, TransitionError, ValidationCode};
+use crate::domain::signin::SignInMode;
+use crate::domain::{AppError, Field, TransitionError, ValidationCode, View};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -92,6 +93,9 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
         AppError::RecordingOff => t!(i18n, err_recording_off).into_any(),
         AppError::NotAWebm => t!(i18n, err_not_webm).into_any(),
         AppError::ChunkOutOfOrder { .. } => t!(i18n, err_chunk_order).into_any(),
+        AppError::Transition(TransitionError::DeadlinePassed) => {
+            t!(i18n, err_deadline_passed).into_any()
+        }
         AppError::Transition(_) => t!(i18n, err_transition).into_any(),
         AppError::BadPaper { error } => {
             let at = error.path.clone();
@@ -102,6 +106,26 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
             .into_any()
         }
         AppError::ExamStarted => t!(i18n, err_exam_started).into_any(),
+        AppError::CredentialRequired { mode: SignInMode::TicketAccessCode } => {
+            t!(i18n, err_credential_required_code).into_any()
+        }
+        AppError::CredentialRequired { .. } => t!(i18n, err_credential_required_id).into_any(),
+        AppError::CandidateCredentials { mode: SignInMode::TicketAccessCode } => {
+            t!(i18n, err_candidate_credentials_code).into_any()
+        }
+        AppError::CandidateCredentials { .. } => t!(i18n, err_candidate_credentials_id).into_any(),
+        AppError::WrongDevice { expected: View::Phone } => {
+            t!(i18n, err_wrong_device_phone).into_any()
+        }
+        AppError::WrongDevice { expected: View::Pc } => t!(i18n, err_wrong_device_pc).into_any(),
+        AppError::BadOrigin => t!(i18n, err_bad_origin).into_any(),
+        AppError::UnsupportedMediaType => t!(i18n, err_unsupported_media).into_any(),
+        AppError::UploadRate { retry_after_secs } => {
+            t!(i18n, err_upload_rate, secs = move || retry_after_secs).into_any()
+        }
+        AppError::UploadQuota => t!(i18n, err_upload_quota).into_any(),
+        AppError::StorageFull => t!(i18n, err_storage_full).into_any(),
+        AppError::ClockAhead { .. } => t!(i18n, err_clock_ahead).into_any(),
     }
 }
 

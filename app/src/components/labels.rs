@@ -81,6 +81,7 @@ pub fn alert_label(i18n: I18nContext<Locale>, a: AlertKind) -> AnyView {
         AlertKind::Offline => t!(i18n, alert_offline).into_any(),
         AlertKind::SecondViewLost => t!(i18n, alert_second_view_lost).into_any(),
         AlertKind::HandRaised => t!(i18n, alert_hand).into_any(),
+        AlertKind::SignedInElsewhere => t!(i18n, alert_signed_in_elsewhere).into_any(),
         AlertKind::Flag(k) => {
             let kind = flag_text(i18n, k);
             t!(i18n, alert_flag, kind = kind).into_any()

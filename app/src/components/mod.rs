@@ -10,5 +10,6 @@ pub mod error_text;
 pub mod form;
 pub mod header;
 pub mod labels;
+pub mod revoked;
 pub mod timeline_view;
 pub mod verification_view;

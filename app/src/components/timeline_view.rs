@@ -60,6 +60,7 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
             CandidateEvent::Browser { what: BrowserEvent::FullscreenExit } => t!(i18n, tl_fs_exit).into_any(),
             CandidateEvent::Browser { what: BrowserEvent::FullscreenEnter } => t!(i18n, tl_fs_enter).into_any(),
             CandidateEvent::TimeAdded { minutes, .. } => t!(i18n, tl_time_added, n = minutes).into_any(),
+            CandidateEvent::SessionReplaced { view } => t!(i18n, tl_session_replaced, view = view_text(i18n, view)).into_any(),
         },
         Entry::Flag { flag, evidence } => {
             let kind = flag_text(i18n, flag.kind);

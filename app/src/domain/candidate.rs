@@ -158,6 +158,9 @@ pub struct CandidateTile {
     /// The candidate asked for help and no proctor has answered yet.
     #[serde(default)]
     pub hand_raised: bool,
+    /// How often a new sign-in or pairing ended an older session of the candidate.
+    #[serde(default)]
+    pub sessions_replaced: u32,
 }
 
 #[cfg(test)]

@@ -137,10 +137,23 @@ impl BrowserEvent {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum CandidateEvent {
     Login,
-    Online { view: super::presence::View },
-    Offline { view: super::presence::View },
-    Browser { what: BrowserEvent },
-    TimeAdded { minutes: i64, reason: ExtraTimeReason },
+    Online {
+        view: super::presence::View,
+    },
+    Offline {
+        view: super::presence::View,
+    },
+    Browser {
+        what: BrowserEvent,
+    },
+    TimeAdded {
+        minutes: i64,
+        reason: ExtraTimeReason,
+    },
+    /// A new sign-in (PC) or pairing (phone) ended the view's older session.
+    SessionReplaced {
+        view: super::presence::View,
+    },
 }
 
 /// A trimmed, non-empty text of at most `max` characters, or a typed error for `field`.

@@ -3,6 +3,8 @@
 use super::device::ReportError;
 use super::face::FaceError;
 use super::phase::TransitionError;
+use super::presence::View;
+use super::signin::SignInMode;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -111,6 +113,24 @@ pub enum AppError {
     BadPaper { error: super::paper::PaperError },
     #[error("the exam has started")]
     ExamStarted,
+    #[error("this exam also asks for {mode:?}")]
+    CredentialRequired { mode: SignInMode },
+    #[error("the ticket number and the second credential do not match")]
+    CandidateCredentials { mode: SignInMode },
+    #[error("this is done on the other device ({expected:?})")]
+    WrongDevice { expected: View },
+    #[error("the request came from another site")]
+    BadOrigin,
+    #[error("the request's content type is not accepted here")]
+    UnsupportedMediaType,
+    #[error("too many uploads; retry in {retry_after_secs} s")]
+    UploadRate { retry_after_secs: u64 },
+    #[error("the upload quota of this candidate is used up")]
+    UploadQuota,
+    #[error("the server's storage is nearly full; uploads are paused")]
+    StorageFull,
+    #[error("the answer's version is ahead of the server's clock")]
+    ClockAhead { server_time: chrono::DateTime<chrono::Utc> },
 }
 
 /// What must be done before a step.
@@ -142,8 +162,16 @@ impl AppError {
     /// HTTP status for plain routes and server functions.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Unauthenticated
+            | AppError::InvalidCredentials
+            | AppError::CredentialRequired { .. }
+            | AppError::CandidateCredentials { .. } => 401,
+            AppError::Forbidden | AppError::WrongDevice { .. } | AppError::BadOrigin => 403,
+            AppError::UnsupportedMediaType => 415,
+            AppError::UploadRate { .. } => 429,
+            AppError::UploadQuota => 413,
+            AppError::StorageFull => 507,
+            AppError::ClockAhead { .. } => 409,
             AppError::NotFound | AppError::UnknownExam | AppError::UnknownTicket => 404,
             AppError::Validation { .. } | AppError::Request { .. } => 400,
             AppError::Transition(_) | AppError::Conflict => 409,

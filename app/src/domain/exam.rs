@@ -63,6 +63,9 @@ pub struct Exam {
     pub face: FaceThresholds,
     /// Face verification attempts per view before the candidate may go on for review.
     pub face_max_attempts: u32,
+    /// What candidates give to sign in besides the ticket number.
+    #[serde(default)]
+    pub sign_in: super::signin::SignInMode,
 }
 
 /// The instants that govern one candidate's sitting.
@@ -118,6 +121,7 @@ mod tests {
             instructions: String::new(),
             face: FaceThresholds::default(),
             face_max_attempts: DEFAULT_FACE_ATTEMPTS,
+            sign_in: Default::default(),
         }
     }
 

@@ -29,6 +29,9 @@ pub struct ExamSettings {
     pub retention_days: i64,
     /// Rejecting a verification also ends the candidate's attempt.
     pub reject_ends_attempt: bool,
+    /// What candidates give to sign in besides the ticket number.
+    #[serde(default)]
+    pub sign_in: super::signin::SignInMode,
 }
 
 impl ExamSettings {
@@ -48,6 +51,7 @@ impl ExamSettings {
             camera: CameraSettings::default(),
             retention_days: DEFAULT_RETENTION_DAYS,
             reject_ends_attempt: false,
+            sign_in: super::signin::SignInMode::Ticket,
         }
     }
 

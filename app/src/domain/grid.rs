@@ -155,6 +155,8 @@ pub enum AlertKind {
     Offline,
     SecondViewLost,
     HandRaised,
+    /// A new sign-in on another device (or a new phone pairing) ended an older session.
+    SignedInElsewhere,
 }
 
 impl AlertKind {
@@ -165,6 +167,7 @@ impl AlertKind {
             AlertKind::Offline => "offline",
             AlertKind::SecondViewLost => "second_view_lost",
             AlertKind::HandRaised => "hand_raised",
+            AlertKind::SignedInElsewhere => "signed_in_elsewhere",
         }
     }
 }
@@ -186,6 +189,9 @@ pub fn alerts(old: &CandidateTile, new: &CandidateTile) -> Vec<AlertKind> {
     }
     if new.hand_raised && !old.hand_raised {
         out.push(AlertKind::HandRaised);
+    }
+    if new.sessions_replaced > old.sessions_replaced {
+        out.push(AlertKind::SignedInElsewhere);
     }
     out
 }
@@ -242,6 +248,7 @@ mod tests {
             warnings: 0,
             unread: 0,
             hand_raised: false,
+            sessions_replaced: 0,
         }
     }
 
@@ -323,6 +330,9 @@ mod tests {
         let mut off = old.clone();
         off.pc.online = false;
         assert_eq!(alerts(&old, &off), vec![AlertKind::Offline]);
+        let mut again = old.clone();
+        again.sessions_replaced = 1;
+        assert_eq!(alerts(&old, &again), vec![AlertKind::SignedInElsewhere]);
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub enum TransitionError {
     SubmitTooEarly,
     #[error("the deadline has not passed")]
     DeadlineNotReached,
+    #[error("the time is up: nothing more is taken")]
+    DeadlinePassed,
 }
 
 /// All phases, in procedure order (for tests, filters and displays).

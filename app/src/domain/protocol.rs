@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped on any incompatible change; peers with another version are refused.
 pub const PROTOCOL_VERSION: u32 = 1;
+/// WebSocket close code after `revoked` (4000–4999 are the application's).
+pub const CLOSE_REVOKED: u16 = 4403;
 /// Largest text message the server accepts on a socket.
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 16 * 1024;
 
@@ -34,6 +36,28 @@ pub enum ProtocolError {
     Transition { error: TransitionError },
     /// The server could not process the message; retry later.
     Internal,
+    /// `hello` named the other view than this device's session (the PC's session cannot be
+    /// the phone view, nor the phone's the PC view).
+    WrongDevice,
+}
+
+/// Why the server ended a live socket: the session or the access behind it is gone. The
+/// page says so and does not reconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeReason {
+    /// This session was signed out.
+    SignedOut,
+    /// A newer sign-in (PC) or pairing (phone) of the same candidate replaced this session.
+    SignedInElsewhere,
+    /// The session's time ran out.
+    SessionExpired,
+    /// The staff account was disabled.
+    AccountDisabled,
+    /// The staff account's password was changed.
+    PasswordChanged,
+    /// The room was taken away from this proctor.
+    AccessRemoved,
 }
 
 /// Candidate page → server.
@@ -110,6 +134,10 @@ pub enum CandidateServerMsg {
     Hand {
         raised: bool,
     },
+    /// The session behind this socket ended; the socket closes after this message.
+    Revoked {
+        reason: RevokeReason,
+    },
 }
 
 /// Server → proctor frames socket (`/ws/frames`): this text message first, then binary
@@ -117,7 +145,15 @@ pub enum CandidateServerMsg {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FramesServerMsg {
-    Hello { protocol: u32, settings: CameraSettings, server_time: DateTime<Utc> },
+    Hello {
+        protocol: u32,
+        settings: CameraSettings,
+        server_time: DateTime<Utc>,
+    },
+    /// Access to the room ended; the socket closes after this message.
+    Revoked {
+        reason: RevokeReason,
+    },
 }
 
 /// Proctor page → server.
@@ -160,6 +196,10 @@ pub enum ProctorServerMsg {
     Pong,
     Error {
         error: ProtocolError,
+    },
+    /// Access to the room ended; the socket closes after this message.
+    Revoked {
+        reason: RevokeReason,
     },
 }
 
@@ -207,6 +247,13 @@ mod tests {
         assert_eq!(check_seq(5, 5), SeqCheck::Stale);
         assert_eq!(check_seq(5, 3), SeqCheck::Stale);
         assert_eq!(check_seq(5, 8), SeqCheck::Gap);
+    }
+
+    #[test]
+    fn revocations_name_their_reason() {
+        let m = ProctorServerMsg::Revoked { reason: RevokeReason::AccessRemoved };
+        let json = serde_json::to_string(&m).expect("json");
+        assert_eq!(json, r#"{"type":"revoked","reason":"access_removed"}"#);
     }
 
     #[test]

@@ -1,13 +1,22 @@
-//! The login-failure rule: after too many failed logins from one address within a window,
-//! further attempts are refused until the window ends. Pure; the server keeps one per address.
+//! The sign-in failure rule: after too many failed attempts against one key (a client
+//! address, a ticket number) within a window, further attempts are refused until the window
+//! ends. Pure; the server keeps one window per key.
 use chrono::{DateTime, Duration, Utc};
 
-/// Failed attempts allowed per window.
-pub const MAX_FAILURES: u32 = 10;
-/// The window length in seconds.
-pub const WINDOW_SECS: i64 = 300;
+/// How many failures a key may have in how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window_secs: i64,
+}
 
-/// Failures counted for one address.
+/// Per client address: 10 failures in 5 minutes (a lab behind one address is never limited
+/// by its successful sign-ins).
+pub const ADDRESS: Limit = Limit { max: 10, window_secs: 300 };
+/// Per ticket number of an exam: 5 wrong second credentials in 15 minutes, from anywhere.
+pub const TICKET: Limit = Limit { max: 5, window_secs: 900 };
+
+/// Failures counted for one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureWindow {
     pub started: DateTime<Utc>,
@@ -19,30 +28,35 @@ impl FailureWindow {
         Self { started: now, failures: 0 }
     }
 
-    fn expired(&self, now: DateTime<Utc>) -> bool {
-        now - self.started >= Duration::seconds(WINDOW_SECS)
+    fn expired(&self, limit: Limit, now: DateTime<Utc>) -> bool {
+        now - self.started >= Duration::seconds(limit.window_secs)
     }
 
     /// `Err(seconds to wait)` when attempts are blocked at `now`.
-    pub fn check(&self, now: DateTime<Utc>) -> Result<(), u64> {
-        if self.expired(now) || self.failures < MAX_FAILURES {
+    pub fn check(&self, limit: Limit, now: DateTime<Utc>) -> Result<(), u64> {
+        if self.expired(limit, now) || self.failures < limit.max {
             return Ok(());
         }
-        let wait = (self.started + Duration::seconds(WINDOW_SECS) - now).num_seconds();
+        let wait = (self.started + Duration::seconds(limit.window_secs) - now).num_seconds();
         Err(wait.max(1) as u64)
     }
 
     /// Counts a failure at `now` (starting a new window when the old one ended).
-    pub fn record_failure(&mut self, now: DateTime<Utc>) {
-        if self.expired(now) {
+    pub fn record_failure(&mut self, limit: Limit, now: DateTime<Utc>) {
+        if self.expired(limit, now) {
             *self = Self::new(now);
         }
         self.failures += 1;
     }
 
+    /// Takes back one counted failure (an attempt reserved in advance that succeeded).
+    pub fn forgive(&mut self) {
+        self.failures = self.failures.saturating_sub(1);
+    }
+
     /// Whether this entry can be forgotten.
-    pub fn is_idle(&self, now: DateTime<Utc>) -> bool {
-        self.expired(now)
+    pub fn is_idle(&self, limit: Limit, now: DateTime<Utc>) -> bool {
+        self.expired(limit, now)
     }
 }
 
@@ -53,14 +67,31 @@ mod tests {
     #[test]
     fn attempts_are_blocked_after_max_failures_until_the_window_ends() {
         let t0 = DateTime::from_timestamp(1_800_000_000, 0).expect("ts");
+        let l = ADDRESS;
         let mut w = FailureWindow::new(t0);
-        for _ in 0..MAX_FAILURES {
-            assert_eq!(w.check(t0), Ok(()));
-            w.record_failure(t0);
+        for _ in 0..l.max {
+            assert_eq!(w.check(l, t0), Ok(()));
+            w.record_failure(l, t0);
         }
-        assert_eq!(w.check(t0 + Duration::seconds(10)), Err((WINDOW_SECS - 10) as u64));
-        assert_eq!(w.check(t0 + Duration::seconds(WINDOW_SECS)), Ok(()));
-        w.record_failure(t0 + Duration::seconds(WINDOW_SECS));
+        assert_eq!(w.check(l, t0 + Duration::seconds(10)), Err((l.window_secs - 10) as u64));
+        assert_eq!(w.check(l, t0 + Duration::seconds(l.window_secs)), Ok(()));
+        w.record_failure(l, t0 + Duration::seconds(l.window_secs));
         assert_eq!(w.failures, 1);
+    }
+
+    #[test]
+    fn a_forgiven_reservation_frees_its_place() {
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).expect("ts");
+        let l = TICKET;
+        let mut w = FailureWindow::new(t0);
+        for _ in 0..l.max {
+            w.record_failure(l, t0);
+        }
+        assert!(w.check(l, t0).is_err());
+        w.forgive();
+        assert_eq!(w.check(l, t0), Ok(()));
+        w.forgive();
+        w.forgive();
+        assert_eq!(w.failures, l.max - 3);
     }
 }

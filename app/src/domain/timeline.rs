@@ -44,7 +44,10 @@ impl Entry {
         match self {
             Entry::Phase(_) => Lane::Progress,
             Entry::Event {
-                event: CandidateEvent::Login | CandidateEvent::TimeAdded { .. },
+                event:
+                    CandidateEvent::Login
+                    | CandidateEvent::TimeAdded { .. }
+                    | CandidateEvent::SessionReplaced { .. },
                 ..
             } => Lane::Progress,
             Entry::Event { .. } => Lane::Connection,

@@ -6,7 +6,7 @@ use crate::domain::ExamTimes;
 use crate::domain::camera::{CameraProblem, CameraProfile};
 use crate::domain::console::{BrowserEvent, CandidateMessage, to_show};
 use crate::domain::presence::HEARTBEAT_INTERVAL_SECS;
-use crate::domain::protocol::{CandidateClientMsg, CandidateServerMsg};
+use crate::domain::protocol::{CandidateClientMsg, CandidateServerMsg, RevokeReason};
 use crate::domain::{Phase, View};
 use crate::pages::journey::browser::{load_local, store_local};
 use leptos::prelude::*;
@@ -50,6 +50,9 @@ thread_local! {
 pub struct CandidateSocket {
     pub view: View,
     pub connected: Signal<bool>,
+    /// The server ended this page's session (signed out, signed in elsewhere): the socket is
+    /// closed for good and the page says why.
+    pub revoked: RwSignal<Option<RevokeReason>>,
     pub phase: RwSignal<Option<Phase>>,
     /// The capture profile the server asks for (none until welcomed).
     pub profile: RwSignal<Option<CameraProfile>>,
@@ -134,6 +137,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
     let socket = CandidateSocket {
         view,
         connected: connected.into(),
+        revoked: RwSignal::new(None),
         phase: RwSignal::new(None),
         profile: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -160,6 +164,8 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         CandidateServerMsg::Message { message } => socket.receive(message),
         CandidateServerMsg::Times { times } => socket.times.set(Some(times)),
         CandidateServerMsg::Hand { raised } => socket.hand.set(raised),
+        // The server closes the socket next (code `CLOSE_REVOKED`): the link stops there.
+        CandidateServerMsg::Revoked { reason } => socket.revoked.set(Some(reason)),
         // Refused frames are counted on the server; the page just goes on sending.
         CandidateServerMsg::CameraProblem { .. }
         | CandidateServerMsg::FrameRefused { .. }

@@ -3,6 +3,7 @@
 //! Opening it for one candidate switches that candidate to the focus profile. Reconnects by
 //! itself every second.
 use crate::domain::camera::CameraSettings;
+use crate::domain::protocol::RevokeReason;
 use crate::domain::{CandidateId, RoomId, View};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -25,6 +26,8 @@ type Slot = ArcRwSignal<Option<ShownFrame>>;
 #[derive(Clone, Copy)]
 pub struct FramesFeed {
     pub settings: RwSignal<Option<CameraSettings>>,
+    /// The server ended access to the room: the socket is closed for good.
+    pub revoked: RwSignal<Option<RevokeReason>>,
     /// Server time minus local time, in ms.
     pub offset_ms: RwSignal<i64>,
     slots: StoredValue<HashMap<(CandidateId, View), Slot>>,
@@ -53,6 +56,7 @@ impl FramesFeed {
 pub fn use_frames_feed(room: RoomId, only: Option<CandidateId>) -> FramesFeed {
     let feed = FramesFeed {
         settings: RwSignal::new(None),
+        revoked: RwSignal::new(None),
         offset_ms: RwSignal::new(0),
         slots: StoredValue::new(HashMap::new()),
     };
@@ -127,11 +131,16 @@ mod browser {
     }
 
     fn on_text(feed: FramesFeed, text: &str) {
-        if let Ok(FramesServerMsg::Hello { settings, server_time, .. }) = serde_json::from_str(text)
-        {
-            let _ = feed.settings.try_set(Some(settings));
-            let local = js_sys::Date::now() as i64;
-            let _ = feed.offset_ms.try_set(server_time.timestamp_millis() - local);
+        match serde_json::from_str(text) {
+            Ok(FramesServerMsg::Hello { settings, server_time, .. }) => {
+                let _ = feed.settings.try_set(Some(settings));
+                let local = js_sys::Date::now() as i64;
+                let _ = feed.offset_ms.try_set(server_time.timestamp_millis() - local);
+            }
+            Ok(FramesServerMsg::Revoked { reason }) => {
+                let _ = feed.revoked.try_set(Some(reason));
+            }
+            Err(_) => {}
         }
     }
 

@@ -1,7 +1,9 @@
 //! The proctor's room feed: a snapshot, then ordered deltas; a gap triggers a resync and a
 //! reconnect brings a fresh snapshot, so the grid never misses a change.
 use crate::domain::grid::{AlertKind, alerts};
-use crate::domain::protocol::{ProctorClientMsg, ProctorServerMsg, SeqCheck, check_seq};
+use crate::domain::protocol::{
+    ProctorClientMsg, ProctorServerMsg, RevokeReason, SeqCheck, check_seq,
+};
 use crate::domain::{CandidateId, CandidateTile, RoomId};
 use chrono::{DateTime, Duration, Utc};
 use codee::string::JsonSerdeCodec;
@@ -19,6 +21,8 @@ pub enum FeedStatus {
     Connecting,
     Live,
     Reconnecting,
+    /// The server ended access to the room (or the session): closed for good.
+    Revoked(RevokeReason),
 }
 
 impl FeedStatus {
@@ -27,6 +31,7 @@ impl FeedStatus {
             FeedStatus::Connecting => "connecting",
             FeedStatus::Live => "live",
             FeedStatus::Reconnecting => "reconnecting",
+            FeedStatus::Revoked(_) => "revoked",
         }
     }
 }
@@ -47,6 +52,7 @@ pub struct Alert {
     pub at: DateTime<Utc>,
 }
 type Sender = Arc<dyn Fn(&ProctorClientMsg) + Send + Sync>;
+type Closer = Arc<dyn Fn() + Send + Sync>;
 
 /// A live room: the tile order, one signal per tile, and a server-aligned clock.
 #[derive(Clone, Copy)]
@@ -136,6 +142,7 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
     };
     let last_seq = StoredValue::new(0u64);
     let sender: StoredValue<Option<Sender>> = StoredValue::new(None);
+    let closer: StoredValue<Option<Closer>> = StoredValue::new(None);
 
     let on_message = move |msg: &ProctorServerMsg| match msg {
         ProctorServerMsg::Snapshot { seq, tiles, server_time, .. } => {
@@ -174,6 +181,14 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
             }
             feed.recount();
         }
+        ProctorServerMsg::Revoked { reason } => {
+            feed.status.set(FeedStatus::Revoked(*reason));
+            feed.replace_all(&[]);
+            feed.recount();
+            if let Some(close) = closer.get_value() {
+                close();
+            }
+        }
         ProctorServerMsg::Pong | ProctorServerMsg::Error { .. } => {}
     };
 
@@ -186,6 +201,8 @@ pub fn use_room_feed(room: RoomId) -> RoomFeed {
     );
     let send = ws.send.clone();
     sender.set_value(Some(Arc::new(move |m: &ProctorClientMsg| send(m))));
+    let close = ws.close.clone();
+    closer.set_value(Some(Arc::new(close)));
 
     let ready = ws.ready_state;
     Effect::new(move |_| {

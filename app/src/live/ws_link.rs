@@ -1,7 +1,8 @@
 //! A reconnecting browser WebSocket for text and binary messages, shared by the candidate
 //! socket and the proctor's frames feed. Hand-written over `web_sys::WebSocket` because
 //! leptos-use's hook cannot mix binary and text on one socket or read `bufferedAmount`.
-//! Reconnects one second after any close until [`WsLink::close`].
+//! Reconnects one second after any close until [`WsLink::close`], or until the server closes
+//! with `CLOSE_REVOKED` (the session behind the page ended: reconnecting cannot help).
 use super::candidate_socket::FrameSend;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -126,8 +127,13 @@ impl WsLink {
             }
         });
         let me = self.clone();
-        let on_close: Handler = Closure::new(move |_| {
+        let on_close: Handler = Closure::new(move |e: JsValue| {
             (me.0.handlers.on_state)(false);
+            let code = e.dyn_into::<web_sys::CloseEvent>().map(|c| c.code()).unwrap_or_default();
+            if code == crate::domain::protocol::CLOSE_REVOKED {
+                me.0.alive.set(false);
+                return;
+            }
             me.reconnect_later();
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));

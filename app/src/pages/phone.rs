@@ -3,11 +3,13 @@
 //! enters monitoring: the placement guide, the screen kept on, and the live connection that
 //! puts the phone view on the proctor's grid. A dropped phone reconnects by itself (its
 //! session cookie stays), without entering anything again.
-use crate::api::auth::current_candidate;
+use crate::api::auth::current_phone;
 use crate::api::journey::{EnterMonitoring, PairPhone, load_journey};
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
+use crate::components::revoked::RevokedNotice;
 use crate::domain::journey::{FaceProgress, JourneyState};
+use crate::domain::protocol::RevokeReason;
 use crate::domain::{Phase, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
@@ -21,7 +23,7 @@ pub fn PhonePage() -> impl IntoView {
     let i18n = use_i18n();
     let token = use_query_map().with_untracked(|q| q.get("t").unwrap_or_default());
     let paired = RwSignal::new(0u32);
-    let me = Resource::new(move || paired.get(), |_| current_candidate());
+    let me = Resource::new(move || paired.get(), |_| current_phone());
     view! {
         <section class="card phone">
             <p class="room-exam">{t!(i18n, phone_title)}</p>
@@ -130,7 +132,11 @@ fn Monitoring() -> impl IntoView {
     // The phone's frames go to the proctors (and the PC's self-view) through the relay.
     let camera = CameraHandle::new();
     let sender = use_frame_sender(socket, camera);
+    let revoked = move || socket.revoked.get();
     view! {
+        <Show when=move || revoked().is_none() fallback=move || view! {
+            <RevokedNotice reason=revoked().unwrap_or(RevokeReason::SignedOut) />
+        }>
         <h1>{t!(i18n, phone_monitoring_title)}</h1>
         <p id="monitoring-status" class="notice ok" role="status" data-connected=move || socket.connected.get().to_string()>
             {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
@@ -145,6 +151,7 @@ fn Monitoring() -> impl IntoView {
             <li>{t!(i18n, phone_place_power)}</li>
         </ol>
         <p class="muted">{move || if wake.get() { t!(i18n, phone_wake_on).into_any() } else { t!(i18n, phone_wake_manual).into_any() }}</p>
+        </Show>
     }
 }
 

@@ -7,8 +7,10 @@ use crate::components::candidate_tile::CandidateTileView;
 use crate::components::composer::Composer;
 use crate::components::error_text::ErrorText;
 use crate::components::labels::filter_label;
+use crate::components::revoked::RevokedNotice;
 use crate::domain::console::Audience;
 use crate::domain::grid::{SortBy, TileFilter, counters, matches_search, sort};
+use crate::domain::protocol::RevokeReason;
 use crate::domain::{AppError, ExamId, Role, RoomId};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
@@ -72,80 +74,94 @@ fn LiveGrid(
     let counts = Memo::new(move |_| counters(&all.read().iter().collect::<Vec<_>>()));
     let no_match = move || total() > 0 && shown.with(Vec::is_empty);
     alerts::use_tab_title(feed, title.clone());
+    let revoked = Memo::new(move |_| match feed.status.get() {
+        FeedStatus::Revoked(r) => Some(r),
+        _ => frames.revoked.get(),
+    });
+    let live_grid = move || {
+        view! {
+                <div class="page-head">
+                    <div>
+                        <p class="room-exam">{exam.clone()}</p>
+                        <h1>{title.clone()}</h1>
+                    </div>
+                    <div class="grid-meta">
+                        <span class="feed-status" data-status=move || feed.status.get().as_str()>
+                            {move || match feed.status.get() {
+                                FeedStatus::Connecting => t!(i18n, grid_connecting).into_any(),
+                                FeedStatus::Live => t!(i18n, grid_live).into_any(),
+                                FeedStatus::Reconnecting => t!(i18n, grid_reconnecting).into_any(),
+                                FeedStatus::Revoked(_) => t!(i18n, grid_closed).into_any(),
+                            }}
+                        </span>
+                        <span class="online-count">
+                            {move || t!(i18n, grid_online_count, online = online, total = total)}
+                        </span>
+                    </div>
+                </div>
+                <nav class="counters" aria-label=move || t_string!(i18n, grid_counters_label).to_string()>
+                    {move || counts.get().into_iter().filter(|(f, n)| *f == TileFilter::All || *n > 0).map(|(f, n)| view! {
+                        <button class="counter" data-filter=f.as_str() aria-pressed=move || (filter.get() == f).to_string()
+                            on:click=move |_| filter.set(if filter.get_untracked() == f { TileFilter::All } else { f })>
+                            <strong>{n}</strong> " " {filter_label(i18n, f)}
+                        </button>
+                    }).collect_view()}
+                </nav>
+                <div class="grid-tools">
+                    <input type="search" id="grid-search" placeholder=move || t_string!(i18n, grid_search).to_string()
+                        aria-label=move || t_string!(i18n, grid_search).to_string()
+                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                    <label>{t!(i18n, grid_sort)} " "
+                        <select id="grid-sort" on:change=move |ev| {
+                            if let Some(s) = SortBy::parse(&event_target_value(&ev)) { sort_by.set(s) }
+                        }>
+                            <option value="attention">{t!(i18n, sort_attention)}</option>
+                            <option value="ticket">{t!(i18n, sort_ticket)}</option>
+                            <option value="name">{t!(i18n, sort_name)}</option>
+                        </select>
+                    </label>
+                    <label>{t!(i18n, grid_density)} " "
+                        <select id="grid-density" on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() { density.set(n) }
+                        }>
+                            {[2u8, 3, 4, 5, 6].into_iter().map(|n| view! { <option value=n selected=n == 4>{n}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <Broadcast room exam_id admin />
+                </div>
+                <div class="grid-body">
+                    <div>
+                        <Show when=move || feed.status.get() == FeedStatus::Live && total() == 0>
+                            <p class="muted">{t!(i18n, grid_empty)}</p>
+                        </Show>
+                        <Show when=no_match>
+                            <p class="muted" id="grid-no-match">{t!(i18n, grid_no_match)}</p>
+                        </Show>
+                        <div class="grid" role="list" aria-label=move || t_string!(i18n, grid_label).to_string()
+                            aria-describedby="grid-keys"
+                            style=move || format!("--tiles-per-row: {}", density.get())
+                            on:keydown=move |ev| keys::on_grid_key(&ev, density.get_untracked())>
+                            <For each=move || shown.get() key=|id| *id let:id>
+                                {feed.tile(id).map(|tile| view! {
+                                    <div role="listitem">
+                                        <CandidateTileView tile now=feed.now frames room />
+                                    </div>
+                                })}
+                            </For>
+                        </div>
+                        <p class="muted small" id="grid-keys">{t!(i18n, grid_keys)}</p>
+                    </div>
+                    <alerts::AlertList feed room />
+                </div>
+        }
+    };
     view! {
         <section class="page wide">
-            <div class="page-head">
-                <div>
-                    <p class="room-exam">{exam}</p>
-                    <h1>{title}</h1>
-                </div>
-                <div class="grid-meta">
-                    <span class="feed-status" data-status=move || feed.status.get().as_str()>
-                        {move || match feed.status.get() {
-                            FeedStatus::Connecting => t!(i18n, grid_connecting).into_any(),
-                            FeedStatus::Live => t!(i18n, grid_live).into_any(),
-                            FeedStatus::Reconnecting => t!(i18n, grid_reconnecting).into_any(),
-                        }}
-                    </span>
-                    <span class="online-count">
-                        {move || t!(i18n, grid_online_count, online = online, total = total)}
-                    </span>
-                </div>
-            </div>
-            <nav class="counters" aria-label=move || t_string!(i18n, grid_counters_label).to_string()>
-                {move || counts.get().into_iter().filter(|(f, n)| *f == TileFilter::All || *n > 0).map(|(f, n)| view! {
-                    <button class="counter" data-filter=f.as_str() aria-pressed=move || (filter.get() == f).to_string()
-                        on:click=move |_| filter.set(if filter.get_untracked() == f { TileFilter::All } else { f })>
-                        <strong>{n}</strong> " " {filter_label(i18n, f)}
-                    </button>
-                }).collect_view()}
-            </nav>
-            <div class="grid-tools">
-                <input type="search" id="grid-search" placeholder=move || t_string!(i18n, grid_search).to_string()
-                    aria-label=move || t_string!(i18n, grid_search).to_string()
-                    on:input=move |ev| query.set(event_target_value(&ev)) />
-                <label>{t!(i18n, grid_sort)} " "
-                    <select id="grid-sort" on:change=move |ev| {
-                        if let Some(s) = SortBy::parse(&event_target_value(&ev)) { sort_by.set(s) }
-                    }>
-                        <option value="attention">{t!(i18n, sort_attention)}</option>
-                        <option value="ticket">{t!(i18n, sort_ticket)}</option>
-                        <option value="name">{t!(i18n, sort_name)}</option>
-                    </select>
-                </label>
-                <label>{t!(i18n, grid_density)} " "
-                    <select id="grid-density" on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse() { density.set(n) }
-                    }>
-                        {[2u8, 3, 4, 5, 6].into_iter().map(|n| view! { <option value=n selected=n == 4>{n}</option> }).collect_view()}
-                    </select>
-                </label>
-                <Broadcast room exam_id admin />
-            </div>
-            <div class="grid-body">
-                <div>
-                    <Show when=move || feed.status.get() == FeedStatus::Live && total() == 0>
-                        <p class="muted">{t!(i18n, grid_empty)}</p>
-                    </Show>
-                    <Show when=no_match>
-                        <p class="muted" id="grid-no-match">{t!(i18n, grid_no_match)}</p>
-                    </Show>
-                    <div class="grid" role="list" aria-label=move || t_string!(i18n, grid_label).to_string()
-                        aria-describedby="grid-keys"
-                        style=move || format!("--tiles-per-row: {}", density.get())
-                        on:keydown=move |ev| keys::on_grid_key(&ev, density.get_untracked())>
-                        <For each=move || shown.get() key=|id| *id let:id>
-                            {feed.tile(id).map(|tile| view! {
-                                <div role="listitem">
-                                    <CandidateTileView tile now=feed.now frames room />
-                                </div>
-                            })}
-                        </For>
-                    </div>
-                    <p class="muted small" id="grid-keys">{t!(i18n, grid_keys)}</p>
-                </div>
-                <alerts::AlertList feed room />
-            </div>
+            <Show when=move || revoked.get().is_none() fallback=move || view! {
+                <RevokedNotice reason=revoked.get().unwrap_or(RevokeReason::SignedOut) sign_in="/staff/login" />
+            }>
+                {live_grid()}
+            </Show>
         </section>
     }
 }

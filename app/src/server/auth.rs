@@ -58,6 +58,13 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A fresh access code for an admission slip (see `domain::signin`).
+pub fn new_access_code() -> String {
+    let mut bytes = [0u8; crate::domain::signin::ACCESS_CODE_LEN];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    crate::domain::signin::access_code_from(bytes)
+}
+
 /// A short random id for correlating logged errors with what a user reports.
 pub fn short_id() -> String {
     let mut bytes = [0u8; 6];
@@ -65,11 +72,12 @@ pub fn short_id() -> String {
     hex::encode(bytes)
 }
 
-/// `Set-Cookie` value for a session cookie.
-pub fn session_cookie(name: &str, token: &str, max_age: Duration) -> String {
+/// `Set-Cookie` value for a session cookie; `secure` when the site is served over HTTPS.
+pub fn session_cookie(name: &str, token: &str, max_age: Duration, secure: bool) -> String {
     cookie::Cookie::build((name, token))
         .path("/")
         .http_only(true)
+        .secure(secure)
         .same_site(cookie::SameSite::Lax)
         .max_age(cookie::time::Duration::seconds(max_age.num_seconds()))
         .build()
@@ -77,10 +85,11 @@ pub fn session_cookie(name: &str, token: &str, max_age: Duration) -> String {
 }
 
 /// `Set-Cookie` value that removes a session cookie.
-pub fn clear_cookie(name: &str) -> String {
+pub fn clear_cookie(name: &str, secure: bool) -> String {
     cookie::Cookie::build((name, ""))
         .path("/")
         .http_only(true)
+        .secure(secure)
         .same_site(cookie::SameSite::Lax)
         .max_age(cookie::time::Duration::ZERO)
         .build()
@@ -121,8 +130,10 @@ mod tests {
 
     #[test]
     fn session_cookies_are_http_only_and_same_site() {
-        let c = session_cookie(STAFF_COOKIE, "abc", Duration::hours(1));
+        let c = session_cookie(STAFF_COOKIE, "abc", Duration::hours(1), false);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"));
+        assert!(!c.contains("Secure"));
+        assert!(session_cookie(STAFF_COOKIE, "abc", Duration::hours(1), true).contains("Secure"));
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::COOKIE, "a=1; vigil_staff=abc".parse().expect("hv"));
         assert_eq!(cookie_value(&headers, STAFF_COOKIE), Some("abc".into()));

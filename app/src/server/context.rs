@@ -1,10 +1,9 @@
 //! Helpers for server functions: the injected state, the caller's address and identity, and
 //! the role checks every server function starts with.
-use super::auth::{CANDIDATE_COOKIE, STAFF_COOKIE, cookie_value};
-use super::service::auth as auth_service;
+use super::access::{self, CurrentCandidate, CurrentStaff};
+use super::auth::cookie_value;
 use super::state::AppState;
-use super::store::SessionOwner;
-use crate::domain::{AppError, CandidateId, Role, StaffUser};
+use crate::domain::{AppError, CandidateId, Role, StaffUser, View};
 use leptos::prelude::use_context;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -26,22 +25,35 @@ pub fn client_ip() -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
-/// The site's origin as the client reached it (for links such as the phone's QR code):
-/// the `Host` header, with `https` when a proxy says so via `X-Forwarded-Proto`.
+/// The site's origin for links such as the phone's QR code: the configured public URL, else
+/// as the client reached it (see `SiteConfig::origin`).
 pub fn request_origin() -> Option<String> {
-    let p = parts()?;
-    let host = p.headers.get(http::header::HOST)?.to_str().ok()?.to_string();
-    let https = p
-        .headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    Some(format!("{}://{host}", if https { "https" } else { "http" }))
+    let state = app_state().ok()?;
+    state.site.origin(&parts()?.headers)
 }
 
-/// The logged-in candidate, or `Unauthenticated`.
+/// The signed-in candidate's PC session (every step but the phone's), or an error.
 pub async fn require_candidate(state: &AppState) -> Result<CandidateId, AppError> {
-    current_candidate(state).await?.ok_or(AppError::Unauthenticated)
+    Ok(require_candidate_on(state, View::Pc).await?.id)
+}
+
+/// The signed-in candidate on `device` (`WrongDevice` on the other one).
+pub async fn require_candidate_on(
+    state: &AppState,
+    device: View,
+) -> Result<CurrentCandidate, AppError> {
+    let who = current_candidate_session(state).await?.ok_or(AppError::Unauthenticated)?;
+    who.on(device)
+}
+
+/// The signed-in candidate on either device, if any.
+pub async fn current_candidate_session(
+    state: &AppState,
+) -> Result<Option<CurrentCandidate>, AppError> {
+    match parts() {
+        Some(p) => access::candidate(state, &p.headers).await,
+        None => Ok(None),
+    }
 }
 
 /// The value of a request cookie.
@@ -58,6 +70,12 @@ pub fn set_cookie(value: String) {
     }
 }
 
+/// Sets the candidate session cookie (the PC's from the sign-in, the phone's from pairing).
+pub fn set_candidate_cookie(token: &str) {
+    use super::auth::{CANDIDATE_COOKIE, candidate_session_length, session_cookie};
+    set_cookie(session_cookie(CANDIDATE_COOKIE, token, candidate_session_length(), https()));
+}
+
 /// Sets the HTTP status of the response (server functions return errors as bodies).
 pub fn set_status(err: &AppError) {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
@@ -67,27 +85,27 @@ pub fn set_status(err: &AppError) {
     }
 }
 
-/// The logged-in staff member, if any.
-pub async fn current_staff(state: &AppState) -> Result<Option<StaffUser>, AppError> {
-    match request_cookie(STAFF_COOKIE) {
-        Some(token) => auth_service::staff_for_token(state, &token).await,
+/// The signed-in staff member with the session, if any.
+pub async fn current_staff_session(state: &AppState) -> Result<Option<CurrentStaff>, AppError> {
+    match parts() {
+        Some(p) => access::staff(state, &p.headers).await,
         None => Ok(None),
     }
 }
 
-/// The logged-in staff member with one of `roles`, or an error.
-pub async fn require_staff(state: &AppState, roles: &[Role]) -> Result<StaffUser, AppError> {
-    let user = current_staff(state).await?.ok_or(AppError::Unauthenticated)?;
-    if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+/// The signed-in staff member, if any.
+pub async fn current_staff(state: &AppState) -> Result<Option<StaffUser>, AppError> {
+    Ok(current_staff_session(state).await?.map(|s| s.user))
 }
 
-/// The logged-in candidate's id, if any.
-pub async fn current_candidate(state: &AppState) -> Result<Option<CandidateId>, AppError> {
-    let Some(token) = request_cookie(CANDIDATE_COOKIE) else {
-        return Ok(None);
-    };
-    Ok(match auth_service::session_owner(state, &token).await? {
-        Some(SessionOwner::Candidate(id)) => Some(id),
-        _ => None,
-    })
+/// The signed-in staff member with one of `roles`, or an error.
+pub async fn require_staff(state: &AppState, roles: &[Role]) -> Result<StaffUser, AppError> {
+    let who = current_staff_session(state).await?.ok_or(AppError::Unauthenticated)?;
+    Ok(who.require(roles)?.user)
+}
+
+/// Whether the site is served over HTTPS here (for `Secure` cookies and links).
+pub fn https() -> bool {
+    let Ok(state) = app_state() else { return false };
+    parts().is_some_and(|p| state.site.is_https(&p.headers))
 }

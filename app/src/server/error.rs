@@ -20,8 +20,13 @@ pub enum ServerError {
 
 impl From<ServerError> for AppError {
     fn from(e: ServerError) -> Self {
-        if let ServerError::Store(StoreError::Duplicate) = e {
-            return AppError::Conflict;
+        match &e {
+            ServerError::Store(StoreError::Duplicate) => return AppError::Conflict,
+            ServerError::Blob(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                tracing::error!(error = %e, "storage full");
+                return AppError::StorageFull;
+            }
+            _ => {}
         }
         let correlation_id = super::auth::short_id();
         tracing::error!(error = %e, correlation_id, "internal error");
@@ -32,5 +37,15 @@ impl From<ServerError> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         ServerError::Store(e).into()
+    }
+}
+
+/// The one mapping from a typed error to an HTTP response: its status and its JSON code.
+/// Plain routes, extractors and the socket upgrades return `AppError` through this.
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
     }
 }

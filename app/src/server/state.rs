@@ -4,10 +4,12 @@ use super::bus::EventBus;
 use super::face::FaceVerifier;
 use super::presence::PresenceBook;
 use super::relay::FrameHub;
-use super::service::auth::LoginThrottle;
 use super::service::live::Announcer;
 use super::service::roster::RosterStaging;
+use super::site::SiteConfig;
 use super::store::Store;
+use super::throttle::LoginThrottle;
+use super::uploads::UploadGuard;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -25,6 +27,10 @@ pub struct AppState {
     pub announcer: Arc<Announcer>,
     /// Checked roster uploads waiting for "Import".
     pub roster_staging: Arc<RosterStaging>,
+    /// The public URL and the metrics token.
+    pub site: Arc<SiteConfig>,
+    /// Free disk and per-candidate upload rates.
+    pub uploads: Arc<UploadGuard>,
 }
 
 impl AppState {
@@ -46,6 +52,20 @@ impl AppState {
             throttle: Arc::default(),
             announcer: Arc::default(),
             roster_staging: Arc::default(),
+            site: Arc::default(),
+            uploads: Arc::default(),
         }
+    }
+
+    /// The same state with the operator's site settings.
+    pub fn with_site(mut self, site: SiteConfig) -> Self {
+        self.site = Arc::new(site);
+        self
+    }
+
+    /// The same state with its upload guard (the data directory's disk and reserve).
+    pub fn with_uploads(mut self, uploads: UploadGuard) -> Self {
+        self.uploads = Arc::new(uploads);
+        self
     }
 }

@@ -1,10 +1,9 @@
 //! Administrators' plain routes: the roster upload (multipart: `roster` CSV, optional
 //! `photos` ZIP) checked into a preview, and the roster export as CSV.
-use super::ApiError;
 use app::domain::roster::{FileError, RosterPreview};
 use app::domain::{AppError, ExamId, Role, StaffUser};
-use app::server::auth::{STAFF_COOKIE, cookie_value};
-use app::server::service::{auth as svc, reports, roster};
+use app::server::access;
+use app::server::service::{reports, roster};
 use app::server::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
@@ -15,9 +14,8 @@ use axum::response::IntoResponse;
 pub const MAX_ROSTER_UPLOAD: usize = 1024 * 1024 * 1024;
 
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<StaffUser, AppError> {
-    let token = cookie_value(headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = svc::staff_for_token(state, &token).await?.ok_or(AppError::Unauthenticated)?;
-    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+    let who = access::staff(state, headers).await?.ok_or(AppError::Unauthenticated)?;
+    Ok(who.require(&[Role::Admin])?.user)
 }
 
 /// Reads the two files of the form; any other field is ignored.
@@ -41,7 +39,7 @@ pub async fn roster_preview(
     Path(exam): Path<i64>,
     headers: HeaderMap,
     form: Multipart,
-) -> Result<Json<RosterPreview>, ApiError> {
+) -> Result<Json<RosterPreview>, AppError> {
     let user = admin(&state, &headers).await?;
     let (csv, zip) = match files(form).await {
         Ok(f) => f,
@@ -63,7 +61,7 @@ pub async fn roster_export(
     State(state): State<AppState>,
     Path(exam): Path<i64>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<impl IntoResponse, AppError> {
     admin(&state, &headers).await?;
     let body = roster::export_csv(&state, ExamId(exam)).await?;
     Ok(download(CSV, format!("roster-{exam}.csv"), body))
@@ -74,7 +72,7 @@ pub async fn incidents_export(
     State(state): State<AppState>,
     Path(exam): Path<i64>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<impl IntoResponse, AppError> {
     admin(&state, &headers).await?;
     let body = reports::incidents_csv(&state, ExamId(exam)).await?;
     Ok(download(CSV, format!("incidents-{exam}.csv"), body))
@@ -85,7 +83,7 @@ pub async fn answers_csv(
     State(state): State<AppState>,
     Path(exam): Path<i64>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<impl IntoResponse, AppError> {
     admin(&state, &headers).await?;
     let body = reports::answers_csv(&state, ExamId(exam)).await?;
     Ok(download(CSV, format!("answers-{exam}.csv"), body))
@@ -96,7 +94,7 @@ pub async fn answers_json(
     State(state): State<AppState>,
     Path(exam): Path<i64>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<impl IntoResponse, AppError> {
     admin(&state, &headers).await?;
     let sheets = reports::answers_json(&state, ExamId(exam)).await?;
     let body = serde_json::to_vec_pretty(&sheets)

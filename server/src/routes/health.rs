@@ -1,23 +1,76 @@
-//! `/healthz` (the process is up) and `/readyz` (the database answers).
+//! `/healthz` (the process is up), `/readyz` (the database answers; the disk's state) and
+//! `/metrics` (Prometheus text: the camera relay's counters and the disk guard), the last
+//! for the metrics token or an admin's session only.
+use app::domain::{AppError, Role};
+use app::server::access;
 use app::server::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+/// What `/readyz` says, as JSON.
+#[derive(Serialize)]
+struct Ready {
+    database: &'static str,
+    disk: app::server::uploads::DiskStatus,
+}
+
+/// 200 while the database answers (503 otherwise). A low disk does not take the instance
+/// out of service — answers are still taken, uploads are refused — so it is reported in the
+/// body (`disk.low`), on `/metrics` and on the admin pages.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    state.uploads.disk.refresh();
+    let disk = state.uploads.disk.status();
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
+        Ok(()) => (StatusCode::OK, Json(Ready { database: "ok", disk })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            let body = Ready { database: "unavailable", disk };
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
         }
     }
 }
 
-/// `/metrics`: the camera relay's counters (Prometheus text format).
-pub async fn metrics(State(state): State<AppState>) -> String {
-    state.frames.stats.render()
+/// Whether the request carries the metrics token (`Authorization: Bearer …`).
+fn has_token(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(expected) = state.site.metrics_token.as_deref() else { return false };
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|t| {
+            let (a, b) = (t.trim().as_bytes(), expected.as_bytes());
+            a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        })
+}
+
+/// `/metrics`: for the configured token or an admin's session.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !has_token(&state, &headers) {
+        let admin = match access::staff(&state, &headers).await {
+            Ok(Some(who)) => who.require(&[Role::Admin]).is_ok(),
+            Ok(None) => false,
+            Err(e) => return e.into_response(),
+        };
+        if !admin {
+            return AppError::Unauthenticated.into_response();
+        }
+    }
+    let disk = state.uploads.disk.status();
+    let mut body = state.frames.stats.render();
+    body.push_str(&format!(
+        "# HELP vigil_disk_free_bytes Free space on the data directory's disk.\n\
+         # TYPE vigil_disk_free_bytes gauge\nvigil_disk_free_bytes {}\n\
+         # HELP vigil_disk_low 1 while uploads are refused for lack of disk space.\n\
+         # TYPE vigil_disk_low gauge\nvigil_disk_low {}\n",
+        disk.free_bytes,
+        u8::from(disk.low)
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

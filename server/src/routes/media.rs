@@ -1,41 +1,33 @@
 //! Candidate media: roster photos and the latest camera frames (for the candidate and the
 //! staff who may watch the room), evidence frames and recordings (for that staff only).
-use super::ApiError;
 use app::domain::camera::DOWN_HEADER_LEN;
 use app::domain::{AppError, CandidateId, View};
-use app::server::auth::{CANDIDATE_COOKIE, STAFF_COOKIE, cookie_value};
-use app::server::service::auth as svc;
+use app::server::access::{self, CurrentStaff};
 use app::server::state::AppState;
-use app::server::store::SessionOwner;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 
-/// Whether the staff session's owner may watch the candidate's room; `None` without one.
-async fn staff_sees(
-    state: &AppState,
-    headers: &HeaderMap,
-    id: CandidateId,
-) -> Result<Option<bool>, AppError> {
-    let Some(token) = cookie_value(headers, STAFF_COOKIE) else {
-        return Ok(None);
-    };
-    let Some(user) = svc::staff_for_token(state, &token).await? else {
-        return Ok(None);
-    };
-    let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
-    Ok(Some(svc::may_watch(state, &user, c.room_id).await?))
+/// The candidate themselves (either device), or staff who may watch their room. Anyone else
+/// gets `NotFound`, as for an id that does not exist; no session at all, `Unauthenticated`.
+async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<(), AppError> {
+    if let Some(who) = access::candidate(state, headers).await? {
+        return if who.id == id { Ok(()) } else { Err(AppError::NotFound) };
+    }
+    require_staff_sees(state, headers, id).await
 }
 
-/// The candidate themselves, or staff who may watch their room.
-async fn may_see(state: &AppState, headers: &HeaderMap, id: CandidateId) -> Result<bool, AppError> {
-    if let Some(token) = cookie_value(headers, CANDIDATE_COOKIE)
-        && svc::session_owner(state, &token).await? == Some(SessionOwner::Candidate(id))
-    {
-        return Ok(true);
+/// A staff member, checked before any id is looked up: a candidate gets `Forbidden`, no
+/// session `Unauthenticated`, whatever the id.
+async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<CurrentStaff, AppError> {
+    if let Some(who) = access::staff(state, headers).await? {
+        return Ok(who);
     }
-    staff_sees(state, headers, id).await?.ok_or(AppError::Unauthenticated)
+    match access::candidate(state, headers).await? {
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
 }
 
 /// Evidence and recordings: staff who may watch the candidate's room only.
@@ -44,10 +36,8 @@ async fn require_staff_sees(
     headers: &HeaderMap,
     id: CandidateId,
 ) -> Result<(), AppError> {
-    match staff_sees(state, headers, id).await? {
-        Some(true) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
+    let who = require_staff(state, headers).await?;
+    access::watched_candidate(state, &who.user, id).await.map(|_| ())
 }
 
 /// A stored blob, `NotFound` when absent.
@@ -64,12 +54,10 @@ pub async fn roster_photo(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let id = CandidateId(id);
-    if !may_see(&state, &headers, id).await? {
-        return Err(AppError::Forbidden.into());
-    }
-    let key = state.store.candidate_photo_key(id).await.map_err(AppError::from)?;
+    may_see(&state, &headers, id).await?;
+    let key = state.store.candidate_photo_key(id).await?;
     let bytes = blob(&state, &key.ok_or(AppError::NotFound)?).await?;
     Ok((
         [
@@ -93,16 +81,14 @@ pub async fn latest_frame(
     State(state): State<AppState>,
     Path((id, view)): Path<(i64, String)>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let id = CandidateId(id);
     let view = match view.as_str() {
         "pc" => View::Pc,
         "phone" => View::Phone,
-        _ => return Err(AppError::NotFound.into()),
+        _ => return Err(AppError::NotFound),
     };
-    if !may_see(&state, &headers, id).await? {
-        return Err(AppError::Forbidden.into());
-    }
+    may_see(&state, &headers, id).await?;
     let Some(frame) = state.frames.latest(id, view) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -116,9 +102,9 @@ pub async fn evidence(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let (candidate, key) =
-        state.store.evidence_blob(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+) -> Result<Response, AppError> {
+    require_staff(&state, &headers).await?;
+    let (candidate, key) = state.store.evidence_blob(id).await?.ok_or(AppError::NotFound)?;
     require_staff_sees(&state, &headers, candidate).await?;
     let bytes = blob(&state, &key).await?;
     Ok((
@@ -134,17 +120,13 @@ pub async fn face_attempt(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let (candidate, key) = state
-        .store
-        .face_attempt_photo(id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
+) -> Result<Response, AppError> {
+    require_staff(&state, &headers).await?;
+    let (candidate, key) = state.store.face_attempt_photo(id).await?.ok_or(AppError::NotFound)?;
     require_staff_sees(&state, &headers, candidate).await?;
     if key.is_empty() {
         // Deleted by the retention purge.
-        return Err(AppError::NotFound.into());
+        return Err(AppError::NotFound);
     }
     let bytes = blob(&state, &key).await?;
     Ok((
@@ -163,9 +145,10 @@ pub async fn recording(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
+    require_staff(&state, &headers).await?;
     let (candidate, prefix, chunks) =
-        state.store.recording_blobs(id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+        state.store.recording_blobs(id).await?.ok_or(AppError::NotFound)?;
     require_staff_sees(&state, &headers, candidate).await?;
     let blobs = state.blobs.clone();
     let stream = futures::stream::iter(0..chunks).then(move |seq| {

@@ -1,5 +1,6 @@
 //! Plain axum routes beside the Leptos pages: health, WebSockets, media.
 pub mod admin;
+pub mod guard;
 pub mod health;
 pub mod media;
 pub mod net;
@@ -9,7 +10,6 @@ pub mod ws_frames;
 pub mod ws_proctor;
 
 use app::domain::AppError;
-use axum::Json;
 use axum::extract::ws::{Message, WebSocket};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,34 +40,14 @@ pub async fn send_json<T: serde::Serialize>(tx: &mut Sink, msg: &T) -> anyhow::R
     Ok(())
 }
 
-/// Checks before a room's socket is opened: the staff cookie's owner may watch `room`.
-pub async fn require_watcher(
-    state: &app::server::state::AppState,
-    headers: &axum::http::HeaderMap,
-    room: app::domain::RoomId,
-) -> Result<(), AppError> {
-    use app::server::auth::{STAFF_COOKIE, cookie_value};
-    use app::server::service::auth as svc;
-    let token = cookie_value(headers, STAFF_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = svc::staff_for_token(state, &token).await?.ok_or(AppError::Unauthenticated)?;
-    if svc::may_watch(state, &user, room).await? { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
-/// An `AppError` as an HTTP response: its status and its JSON code.
-pub struct ApiError(pub AppError);
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        ApiError(e)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self.0)).into_response()
-    }
+/// Closes a socket whose access ended, with `CLOSE_REVOKED` so the page does not reconnect.
+pub async fn close_revoked(tx: &mut Sink) {
+    use futures::SinkExt;
+    let frame = axum::extract::ws::CloseFrame {
+        code: app::domain::protocol::CLOSE_REVOKED,
+        reason: "revoked".into(),
+    };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;
 }
 
 /// Largest error body looked at by [`client_errors`] (typed errors are a few hundred bytes).

@@ -3,22 +3,20 @@
 //! online, `advance` moves the phase, and phase changes are pushed back. Camera frames come
 //! as binary messages (see `domain::camera`) and go through the relay; the capture profile
 //! and camera problems are pushed back as text.
-use super::{ApiError, send_json as send};
+use super::send_json as send;
 use app::domain::camera::{FrameError, MAX_FRAME_BYTES, UP_HEADER_LEN};
 use app::domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
     ProtocolError,
 };
 use app::domain::{AppError, Candidate, Phase, View};
-use app::server::auth::{CANDIDATE_COOKIE, cookie_value};
+use app::server::access::{CurrentCandidate, LiveGuard};
 use app::server::bus::{BusEvent, BusItem, Topic};
 use app::server::relay::ConnSeq;
 use app::server::service::{auth as svc, camera, console, journey, live};
 use app::server::state::AppState;
-use app::server::store::SessionOwner;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use futures::StreamExt;
@@ -30,17 +28,13 @@ const MAX_SOCKET_MESSAGE_BYTES: usize = MAX_FRAME_BYTES + UP_HEADER_LEN + 64 * 1
 pub async fn handler(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let token = cookie_value(&headers, CANDIDATE_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let Some(SessionOwner::Candidate(id)) = svc::session_owner(&state, &token).await? else {
-        return Err(AppError::Unauthenticated.into());
-    };
-    let candidate = state.store.candidate(id).await.map_err(AppError::from)?;
-    let candidate = candidate.ok_or(AppError::Unauthenticated)?;
+    who: CurrentCandidate,
+) -> Result<Response, AppError> {
+    let candidate = state.store.candidate(who.id).await?.ok_or(AppError::Unauthenticated)?;
+    let guard = LiveGuard::candidate(&state, &who).await;
     Ok(super::lean(ws).max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
-            let mut conn = Conn::new(&candidate);
+            let mut conn = Conn::new(&candidate, who.device, guard);
             if let Err(e) = run(socket, &state, &candidate, &mut conn).await {
                 tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
             }
@@ -58,10 +52,12 @@ fn error(error: ProtocolError) -> CandidateServerMsg {
     CandidateServerMsg::Error { error }
 }
 
-/// Handles one parsed message; returns the reply, if any.
+/// Handles one parsed message; returns the reply, if any. `device` is the session's: the
+/// only view this socket may be.
 async fn handle(
     state: &AppState,
     c: &Candidate,
+    device: View,
     view: &mut Option<View>,
     msg: CandidateClientMsg,
 ) -> anyhow::Result<Option<CandidateServerMsg>> {
@@ -69,6 +65,9 @@ async fn handle(
     Ok(match (msg, *view) {
         (CandidateClientMsg::Hello { protocol, .. }, _) if protocol != PROTOCOL_VERSION => {
             Some(error(ProtocolError::UnsupportedVersion { supported: PROTOCOL_VERSION }))
+        }
+        (CandidateClientMsg::Hello { view: v, .. }, None) if v != device => {
+            Some(error(ProtocolError::WrongDevice))
         }
         (CandidateClientMsg::Hello { view: v, .. }, None) => {
             *view = Some(v);
@@ -122,6 +121,9 @@ async fn handle(
 
 /// What the socket task tracks of its connection.
 struct Conn {
+    /// The session's device: the view `hello` must name.
+    device: View,
+    guard: LiveGuard,
     view: Option<View>,
     phase: Phase,
     seq: ConnSeq,
@@ -131,8 +133,10 @@ struct Conn {
 }
 
 impl Conn {
-    fn new(c: &Candidate) -> Self {
+    fn new(c: &Candidate, device: View, guard: LiveGuard) -> Self {
         Conn {
+            device,
+            guard,
             view: None,
             phase: c.phase,
             seq: ConnSeq::default(),
@@ -245,6 +249,11 @@ async fn run(
             }
         };
         tokio::select! {
+            reason = conn.guard.revoked(state) => {
+                send(&mut tx, &CandidateServerMsg::Revoked { reason }).await?;
+                super::close_revoked(&mut tx).await;
+                break;
+            }
             changed = profile_changed => {
                 if changed {
                     send_profile(&mut tx, state, c, conn).await?;
@@ -291,7 +300,7 @@ async fn run(
                     Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
                         Ok(m) => {
                             let was = conn.view;
-                            let reply = handle(state, c, &mut conn.view, m).await?;
+                            let reply = handle(state, c, conn.device, &mut conn.view, m).await?;
                             if was.is_none() && conn.view.is_some() {
                                 if let Some(r) = reply {
                                     send(&mut tx, &r).await?;

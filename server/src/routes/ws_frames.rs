@@ -4,14 +4,14 @@
 //! of a view replaces its unsent older one, so a slow reader skips frames instead of
 //! queueing them. With `candidate`, only that candidate's frames, and the candidate's pages
 //! switch to the focus profile while the socket is open.
-use super::{ApiError, Sink, send_json};
+use super::{Sink, send_json};
 use app::domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
 use app::domain::{AppError, CandidateId, RoomId};
+use app::server::access::{self, CurrentStaff, LiveGuard};
 use app::server::relay::Subscription;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use futures::{SinkExt, StreamExt};
@@ -26,24 +26,23 @@ pub struct FramesQuery {
 pub async fn handler(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    who: CurrentStaff,
     Query(q): Query<FramesQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let room = RoomId(q.room);
-    super::require_watcher(&state, &headers, room).await?;
-    let summary =
-        state.store.room(room).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    let summary = access::watched_room(&state, &who.user, room).await?;
     let only = match q.candidate.map(CandidateId) {
         Some(c) => {
-            let cand = state.store.candidate(c).await.map_err(AppError::from)?;
+            let cand = state.store.candidate(c).await?;
             if cand.is_none_or(|cand| cand.room_id != room) {
-                return Err(AppError::NotFound.into());
+                return Err(AppError::NotFound);
             }
             Some(c)
         }
         None => None,
     };
-    let settings = state.store.exam_camera(summary.exam_id).await.map_err(AppError::from)?;
+    let settings = state.store.exam_camera(summary.exam_id).await?;
+    let guard = LiveGuard::staff(&state, &who, Some(room)).await;
     Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
             let hello = FramesServerMsg::Hello {
@@ -52,7 +51,7 @@ pub async fn handler(
                 server_time: Utc::now(),
             };
             let subscription = state.frames.subscribe(room, only);
-            if let Err(e) = run(socket, hello, subscription).await {
+            if let Err(e) = run(socket, &state, hello, subscription, guard).await {
                 tracing::debug!(error = %e, %room, "frames socket closed");
             }
         },
@@ -64,7 +63,13 @@ async fn send_frame(tx: &mut Sink, frame: axum::body::Bytes) -> anyhow::Result<(
     Ok(())
 }
 
-async fn run(socket: WebSocket, hello: FramesServerMsg, s: Subscription) -> anyhow::Result<()> {
+async fn run(
+    socket: WebSocket,
+    state: &AppState,
+    hello: FramesServerMsg,
+    s: Subscription,
+    mut guard: LiveGuard,
+) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     send_json(&mut tx, &hello).await?;
     loop {
@@ -72,6 +77,11 @@ async fn run(socket: WebSocket, hello: FramesServerMsg, s: Subscription) -> anyh
             send_frame(&mut tx, frame).await?;
         }
         tokio::select! {
+            reason = guard.revoked(state) => {
+                send_json(&mut tx, &FramesServerMsg::Revoked { reason }).await?;
+                super::close_revoked(&mut tx).await;
+                break;
+            }
             _ = s.sub.ready() => {}
             msg = rx.next() => match msg {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,

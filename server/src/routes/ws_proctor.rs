@@ -2,17 +2,17 @@
 //! sequence number, then ordered deltas; on a bus gap or a client `resync`, a fresh
 //! snapshot. Every 2 s a `beats` message carries last heartbeats. A client that cannot keep
 //! up is resynchronised (the bus buffer is bounded) or, if it stops reading, disconnected.
-use super::{ApiError, Sink, send_json as send};
-use app::domain::RoomId;
+use super::{Sink, send_json as send};
 use app::domain::protocol::{
     MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
 };
+use app::domain::{AppError, RoomId};
+use app::server::access::{self, CurrentStaff, LiveGuard};
 use app::server::bus::{BusEvent, BusItem, Topic};
 use app::server::service::live;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use futures::StreamExt;
@@ -29,14 +29,15 @@ pub struct RoomQuery {
 pub async fn handler(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    who: CurrentStaff,
     Query(q): Query<RoomQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let room = RoomId(q.room);
-    super::require_watcher(&state, &headers, room).await?;
+    access::watched_room(&state, &who.user, room).await?;
+    let guard = LiveGuard::staff(&state, &who, Some(room)).await;
     Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
-            if let Err(e) = run(socket, state, room).await {
+            if let Err(e) = run(socket, state, room, guard).await {
                 tracing::debug!(error = %e, %room, "proctor socket closed");
             }
         },
@@ -64,7 +65,12 @@ fn reply_to(text: &str) -> Option<Result<ProctorClientMsg, ProtocolError>> {
     )
 }
 
-async fn run(socket: WebSocket, state: AppState, room: RoomId) -> anyhow::Result<()> {
+async fn run(
+    socket: WebSocket,
+    state: AppState,
+    room: RoomId,
+    mut guard: LiveGuard,
+) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     // Subscribe before the snapshot so nothing published in between is lost.
     let mut sub = state.bus.subscribe(Topic::Room(room)).await;
@@ -72,6 +78,11 @@ async fn run(socket: WebSocket, state: AppState, room: RoomId) -> anyhow::Result
     let mut beats = tokio::time::interval(BEATS_EVERY);
     loop {
         tokio::select! {
+            reason = guard.revoked(&state) => {
+                send(&mut tx, &ProctorServerMsg::Revoked { reason }).await?;
+                super::close_revoked(&mut tx).await;
+                break;
+            }
             item = sub.next() => match item {
                 Some(BusItem::Event(env)) if env.seq > last => {
                     last = env.seq;

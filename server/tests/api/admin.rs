@@ -334,6 +334,7 @@ async fn fail_verification(app: &TestApp, ticket: &str) -> (CandidateId, String)
         let res = reqwest::Client::new()
             .post(app.url("/api/candidate/face?view=pc"))
             .header("cookie", &cookie)
+            .header("content-type", "image/jpeg")
             .body(jpeg.clone())
             .send()
             .await

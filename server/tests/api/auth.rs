@@ -127,9 +127,10 @@ async fn a_proctor_sees_only_assigned_rooms_and_an_admin_sees_all() {
     assert_eq!(names, vec!["A"]);
 
     let room_b = app.room_b.to_string();
+    // Another room answers as if it did not exist.
     let (status, body, _) = app.post_form("/api/rooms/get", &[("room", &room_b)], Some(&pa)).await;
-    assert_eq!(status, 403);
-    assert_eq!(body["kind"], "forbidden");
+    assert_eq!(status, 404);
+    assert_eq!(body["kind"], "not_found");
 
     let admin = app.staff_cookie("admin").await;
     let (_, rooms, _) = app.post_form("/api/rooms/mine", &[], Some(&admin)).await;
@@ -155,7 +156,7 @@ async fn a_proctor_cannot_open_another_rooms_feed_or_photo() {
     let app = spawn_app().await;
     let pa = app.staff_cookie("proctora").await;
     let path = format!("/ws/proctor?room={}", app.room_b);
-    assert_eq!(app.ws(&path, Some(&pa)).await.err(), Some(403));
+    assert_eq!(app.ws(&path, Some(&pa)).await.err(), Some(404));
     // Candidate 3 sits in room B.
     let res = reqwest::Client::new()
         .get(app.url("/media/candidates/3/photo"))
@@ -163,7 +164,7 @@ async fn a_proctor_cannot_open_another_rooms_feed_or_photo() {
         .send()
         .await
         .expect("get");
-    assert_eq!(res.status(), 403);
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]

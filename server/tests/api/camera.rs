@@ -54,8 +54,12 @@ fn frame(view: View, seq: u32, pic: &[u8], w: u16, h: u16) -> Vec<u8> {
 
 /// A candidate's socket for `view`, welcomed; returns it and the first profile.
 async fn camera_socket(app: &TestApp, cookie: &str, view: View) -> (Ws, ProfileKind) {
+    let cookie = match view {
+        View::Pc => cookie.to_string(),
+        View::Phone => app.phone_cookie(cookie).await,
+    };
     let mut ws = app
-        .ws(&format!("/ws/candidate?view={}", view.as_str()), Some(cookie))
+        .ws(&format!("/ws/candidate?view={}", view.as_str()), Some(&cookie))
         .await
         .expect("socket");
     ws.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view }).await;
@@ -68,7 +72,7 @@ async fn camera_socket(app: &TestApp, cookie: &str, view: View) -> (Ws, ProfileK
 async fn frames_socket(app: &TestApp, cookie: &str, query: &str) -> Ws {
     let mut ws = app.ws(&format!("/ws/frames?{query}"), Some(cookie)).await.expect("frames socket");
     let hello: FramesServerMsg = ws.recv().await;
-    let FramesServerMsg::Hello { settings, .. } = hello;
+    let FramesServerMsg::Hello { settings, .. } = hello else { panic!("hello first") };
     assert_eq!(settings.grid.width, 320);
     ws
 }
@@ -104,7 +108,7 @@ async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
     let (id, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let a = app.staff_cookie("proctora").await;
     let b = app.staff_cookie("proctorb").await;
-    assert_eq!(app.ws(&format!("/ws/frames?room={}", app.room_a), Some(&b)).await.err(), Some(403));
+    assert_eq!(app.ws(&format!("/ws/frames?room={}", app.room_a), Some(&b)).await.err(), Some(404));
     let mut room_a = frames_socket(&app, &a, &format!("room={}", app.room_a)).await;
     let mut room_b = frames_socket(&app, &b, &format!("room={}", app.room_b)).await;
     let latest = format!("/media/candidates/{}/latest/phone", id.0);
@@ -127,9 +131,9 @@ async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
     // The latest picture over HTTP: the candidate and the room's proctors only.
     assert_eq!(get(&app, &latest, &me).await, (200, pic.clone()));
     assert_eq!(get(&app, &latest, &a).await.0, 200);
-    assert_eq!(get(&app, &latest, &b).await.0, 403);
+    assert_eq!(get(&app, &latest, &b).await.0, 404);
     let other = app.candidate_cookie("T-0002").await;
-    assert_eq!(get(&app, &latest, &other).await.0, 401);
+    assert_eq!(get(&app, &latest, &other).await.0, 404);
 }
 
 #[tokio::test]
@@ -183,7 +187,10 @@ async fn bad_frames_and_floods_get_typed_errors_and_nothing_else_is_affected() {
     }
     assert!(seen_other);
 
-    let metrics = reqwest::get(app.url("/metrics")).await.expect("get").text().await.expect("text");
+    // Metrics are for an admin (or the metrics token).
+    assert_eq!(reqwest::get(app.url("/metrics")).await.expect("get").status().as_u16(), 401);
+    let admin = app.staff_cookie("admin").await;
+    let metrics = String::from_utf8(get(&app, "/metrics", &admin).await.1).expect("text");
     assert!(metrics.contains("vigil_frames_refused_total{reason=\"not_jpeg\"} 1"), "{metrics}");
     assert!(metrics.contains("vigil_frames_refused_total{reason=\"view_not_on\"} 1"), "{metrics}");
     let too_fast: u64 = metrics
@@ -301,7 +308,7 @@ async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_eviden
     let path = format!("/media/evidence/{}", evidence[0].id);
     let (status, bytes) = get(&app, &path, &a).await;
     assert_eq!((status, bytes), (200, black));
-    assert_eq!(get(&app, &path, &app.staff_cookie("proctorb").await).await.0, 403);
+    assert_eq!(get(&app, &path, &app.staff_cookie("proctorb").await).await.0, 404);
     assert_eq!(get(&app, &path, &me).await.0, 403, "evidence is for staff");
     // The flags are stored with their times.
     let open = app.state.store.open_auto_flags(id).await.expect("db");
@@ -346,6 +353,7 @@ async fn post_submit(app: &TestApp, cookie: &str) -> (u16, String) {
     let res = reqwest::Client::new()
         .post(app.url("/api/exam/submit"))
         .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
         .send()
         .await
         .expect("request");
@@ -409,7 +417,11 @@ async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file()
     // A restarted recorder makes a new file; the phone's view is not on before the second view.
     assert_eq!(chunk(&app, &me, "pc", "rec00002", 0, head(9)).await.0, 200);
     let (_, them) = candidate_at(&app, "T-0002", Phase::FirstViewOn).await;
-    assert_eq!(chunk(&app, &them, "phone", "rec00003", 0, head(1)).await.1["kind"], "not_ready");
+    let their_phone = app.phone_cookie(&them).await;
+    assert_eq!(
+        chunk(&app, &their_phone, "phone", "rec00003", 0, head(1)).await.1["kind"],
+        "not_ready"
+    );
 
     // The last chunks of a recording are taken just after the submission (stopping the
     // recorder sends them).
@@ -429,6 +441,6 @@ async fn recording_chunks_are_stored_in_order_once_and_played_back_as_one_file()
     assert_eq!((status, bytes.len()), (200, want.len()));
     assert_eq!(bytes, want);
     let b = app.staff_cookie("proctorb").await;
-    assert_eq!(get(&app, &format!("/media/recordings/{}", list[0].id), &b).await.0, 403);
+    assert_eq!(get(&app, &format!("/media/recordings/{}", list[0].id), &b).await.0, 404);
     assert_eq!(get(&app, &format!("/media/recordings/{}", list[0].id), &me).await.0, 403);
 }

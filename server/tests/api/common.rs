@@ -1,10 +1,10 @@
 //! Test harness: starts the real application on a random port with a fresh database in a
 //! temporary directory, seeds a small fixture, and offers HTTP and WebSocket clients.
 #![allow(dead_code)]
-use app::domain::{ExamCode, ExamId, Role, RoomId, TicketNumber};
+use app::domain::{ExamCode, ExamId, Role, RoomId, TicketNumber, View};
 use app::server::service::auth::create_staff;
 use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam};
+use app::server::store::{NewCandidate, NewExam, SessionOwner};
 use chrono::{Duration, Utc};
 use futures::{SinkExt, StreamExt};
 use serde::Serialize;
@@ -26,6 +26,8 @@ pub struct TestApp {
     pub room_b: RoomId,
     pub dir: TempDir,
     server: tokio::task::JoinHandle<()>,
+    /// Phone session cookies made for PC cookies (see [`TestApp::phone_cookie`]).
+    phones: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl Drop for TestApp {
@@ -45,7 +47,7 @@ pub async fn start(dir: TempDir, seed: bool) -> TestApp {
     });
     let (exam, room_a, room_b) =
         if seed { seed_fixture(&state).await } else { lookup(&state).await };
-    TestApp { addr, state, exam, room_a, room_b, dir, server }
+    TestApp { addr, state, exam, room_a, room_b, dir, server, phones: Default::default() }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -149,6 +151,30 @@ impl TestApp {
             .await;
         assert_eq!(status, 200, "{body}");
         pair(&cookie.expect("cookie"))
+    }
+
+    /// The phone session of the candidate signed in with `pc_cookie`, as the QR pairing makes
+    /// one (made once per PC cookie, straight in the store, for tests that are not about
+    /// pairing).
+    pub async fn phone_cookie(&self, pc_cookie: &str) -> String {
+        if let Some(c) = self.phones.lock().expect("lock").get(pc_cookie) {
+            return c.clone();
+        }
+        let token = pc_cookie.split_once('=').expect("name=value").1;
+        let hash = app::server::auth::token_hash(token);
+        let rec = self.state.store.session(&hash, Utc::now()).await.expect("db").expect("session");
+        let SessionOwner::Candidate(id, _) = rec.owner else { panic!("not a candidate cookie") };
+        let (phone, phone_hash) = app::server::auth::new_token();
+        let owner = SessionOwner::Candidate(id, View::Phone);
+        let now = Utc::now();
+        self.state
+            .store
+            .create_session(&phone_hash, owner, now, now + Duration::hours(8))
+            .await
+            .expect("phone session");
+        let cookie = format!("vigil_candidate={phone}");
+        self.phones.lock().expect("lock").insert(pc_cookie.to_string(), cookie.clone());
+        cookie
     }
 
     /// Opens a WebSocket with a cookie; `Err(status)` when the upgrade is refused.

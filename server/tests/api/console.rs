@@ -162,7 +162,11 @@ fn messages(got: &[CandidateServerMsg]) -> Vec<CandidateMessage> {
 /// up to the end of the greeting (`hand` on the PC page, `recording` on the phone).
 async fn page(app: &TestApp, cookie: &str, view: View) -> (Ws, Vec<CandidateServerMsg>) {
     let path = format!("/ws/candidate?view={}", view.as_str());
-    let mut ws = app.ws(&path, Some(cookie)).await.expect("socket");
+    let cookie = match view {
+        View::Pc => cookie.to_string(),
+        View::Phone => app.phone_cookie(cookie).await,
+    };
+    let mut ws = app.ws(&path, Some(&cookie)).await.expect("socket");
     ws.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view }).await;
     let first: CandidateServerMsg = ws.recv().await;
     assert!(matches!(first, CandidateServerMsg::Welcome { .. }), "{first:?}");
@@ -425,9 +429,10 @@ async fn console_actions_are_for_the_rooms_proctors_and_admins_only() {
         .await
         .expect("flag");
 
-    // Refused: another room's proctor (403), a candidate (401), nobody (401).
+    // Refused: another room's proctor (404, as for an id that does not exist), a candidate
+    // (401), nobody (401).
     let refusals: [(Option<&str>, u16, &str); 3] = [
-        (Some(pb.as_str()), 403, "forbidden"),
+        (Some(pb.as_str()), 404, "not_found"),
         (Some(candidate.as_str()), 401, "unauthenticated"),
         (None, 401, "unauthenticated"),
     ];
@@ -444,9 +449,9 @@ async fn console_actions_are_for_the_rooms_proctors_and_admins_only() {
     // ...and proctor A may not act on room B's candidates either.
     let c3 = candidate_id(&app, "T-0003").await;
     let (status, _) = post_candidate(&app, "/api/proctor/timeline", c3, Some(&pa)).await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 404);
     let req = json!({ "candidate": c3, "kind": "message", "body": "Hi" });
-    assert_eq!(post_json(&app, "/api/proctor/message", &req, Some(&pa)).await.0, 403);
+    assert_eq!(post_json(&app, "/api/proctor/message", &req, Some(&pa)).await.0, 404);
 
     // Nothing changed.
     assert!(console_audit(&app).await.is_empty());
@@ -1149,7 +1154,7 @@ async fn bad_input_gets_typed_validation_errors_and_changes_nothing() {
         }
         // A proctor of another room is refused before the input is looked at.
         let (status, got) = post_json(&app, path, &body, Some(&pb)).await;
-        assert_eq!((status, got), (403, json!({ "kind": "forbidden" })), "{path} {body}");
+        assert_eq!((status, got), (404, json!({ "kind": "not_found" })), "{path} {body}");
     }
     // The limits themselves are accepted.
     let max = "字".repeat(1000);

@@ -556,7 +556,7 @@ async fn pairing_tokens_are_single_use_short_lived_and_bound_to_the_candidate() 
     let phone = crate::common::pair(&set.expect("phone session cookie"));
     assert!(phone.starts_with("vigil_candidate="));
     assert_ne!(phone, cookie);
-    let (status, me, _) = app.post_form("/api/candidate/me", &[], Some(&phone)).await;
+    let (status, me, _) = app.post_form("/api/phone/me", &[], Some(&phone)).await;
     assert_eq!((status, &me["ticket"]), (200, &json!("T-0001")));
 
     // The same token again: gone, and logged.

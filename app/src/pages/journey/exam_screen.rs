@@ -12,7 +12,7 @@ use crate::api::exam::{load_exam_sheet, save_answers, submit_exam};
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
 use crate::domain::answer::Answer;
-use crate::domain::sitting::{AnswerSave, ExamSheet};
+use crate::domain::sitting::{AnswerSave, ExamSheet, next_version};
 use crate::domain::{AppError, CandidateId, TransitionError};
 use crate::i18n::*;
 use crate::live::candidate_socket::CandidateSocket;
@@ -120,13 +120,16 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     let in_flight = RwSignal::new(false);
     let save_state = RwSignal::new(SaveState::Saved);
     let closed = RwSignal::new(false);
+    // Time, on the server's clock (answer versions and the countdown).
+    let offset_ms = StoredValue::new(sheet.server_time.timestamp_millis() - now_ms());
+    let server_now = move || now_ms() + offset_ms.get_value();
 
     let edit = move |qid: String, answer: Answer| {
         if closed.get_untracked() {
             return;
         }
         let last = values.with_untracked(|v| v.get(&qid).map(|(_, ver)| *ver).unwrap_or(0));
-        let version = (now_ms().max(0) as u64).max(last + 1);
+        let version = next_version(server_now(), last);
         values.update(|v| {
             v.insert(qid.clone(), (answer.clone(), version));
         });
@@ -175,9 +178,33 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
                     }
                     save_state.set(SaveState::Saved);
                 }
-                Err(AppError::Transition(TransitionError::AlreadySubmitted)) => {
+                Err(AppError::Transition(
+                    TransitionError::AlreadySubmitted | TransitionError::DeadlinePassed,
+                )) => {
                     closed.set(true);
                     reload.now();
+                }
+                // This computer's clock jumped: align again and re-stamp what waits, so the
+                // next round stores it.
+                Err(AppError::ClockAhead { server_time }) => {
+                    offset_ms.set_value(server_time.timestamp_millis() - now_ms());
+                    let version = next_version(server_time.timestamp_millis(), 0);
+                    pending.update(|p| {
+                        for s in p.values_mut() {
+                            s.version = version;
+                        }
+                        persist(candidate, p);
+                    });
+                    let waiting: Vec<String> =
+                        pending.with_untracked(|p| p.keys().cloned().collect());
+                    values.update(|v| {
+                        for q in &waiting {
+                            if let Some((_, ver)) = v.get_mut(q) {
+                                *ver = version;
+                            }
+                        }
+                    });
+                    save_state.set(SaveState::Saving);
                 }
                 Err(_) => save_state.set(SaveState::Offline),
             }
@@ -186,9 +213,6 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     };
     let _saver = use_interval_fn(flush, 1000);
 
-    // Time, on the server's clock.
-    let offset_ms = sheet.server_time.timestamp_millis() - now_ms();
-    let server_now = move || now_ms() + offset_ms;
     // A proctor's extra time arrives over the socket and moves the clock.
     let socket = expect_context::<CandidateSocket>();
     let first_deadline = sheet.times.deadline;

@@ -17,7 +17,9 @@ use crate::api::auth::{CandidateLogout, current_candidate};
 use crate::api::journey::load_journey;
 use crate::components::device_check::DeviceCheck;
 use crate::components::error_text::ErrorText;
+use crate::components::revoked::RevokedNotice;
 use crate::domain::journey::{JourneyState, Step};
+use crate::domain::protocol::RevokeReason;
 use crate::domain::{Phase, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
@@ -75,33 +77,48 @@ fn Journey() -> impl IntoView {
         }
     });
     // Erased to `AnyView`: the page's view type is otherwise too deep for the compiler.
-    let inbox = view! { <inbox::Inbox socket /> }.into_any();
-    let foot = view! {
-        <div class="journey-foot">
-            <inbox::RaiseHand socket />
-            <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
-                {t!(i18n, nav_logout)}
-            </button>
-        </div>
-    }
-    .into_any();
+    let page = move || {
+        let inbox = view! { <inbox::Inbox socket /> }.into_any();
+        let foot = view! {
+            <div class="journey-foot">
+                <inbox::RaiseHand socket />
+                <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
+                    {t!(i18n, nav_logout)}
+                </button>
+            </div>
+        }
+        .into_any();
+        view! {
+            <section class="card journey">
+                <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                    {move || state.get().map(|r| match r {
+                        Ok(s) => {
+                            last_ok.set(Some(s.clone()));
+                            view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any()
+                        }
+                        Err(err) => match last_ok.get_untracked() {
+                            Some(s) => view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any(),
+                            None => view! { <ErrorText err /> }.into_any(),
+                        },
+                    })}
+                </Transition>
+                {inbox}
+                {foot}
+            </section>
+        }
+        .into_any()
+    };
+    // A session ended by the server (signed out, signed in elsewhere) closes the page's
+    // steps and camera and says why.
+    let revoked = move || socket.revoked.get();
     view! {
-        <section class="card journey">
-            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || state.get().map(|r| match r {
-                    Ok(s) => {
-                        last_ok.set(Some(s.clone()));
-                        view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any()
-                    }
-                    Err(err) => match last_ok.get_untracked() {
-                        Some(s) => view! { <Head s=s.clone() connected=socket.connected /> <StepView s /> }.into_any(),
-                        None => view! { <ErrorText err /> }.into_any(),
-                    },
-                })}
-            </Transition>
-            {inbox}
-            {foot}
-        </section>
+        <Show when=move || revoked().is_none() fallback=move || view! {
+            <section class="card journey">
+                <RevokedNotice reason=revoked().unwrap_or(RevokeReason::SignedOut) sign_in="/" />
+            </section>
+        }>
+            {page()}
+        </Show>
     }
 }
 

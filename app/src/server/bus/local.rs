@@ -27,11 +27,14 @@ impl LocalBus {
 /// a small buffer, since one channel per connected candidate is allocated up front (at the
 /// room topics' 1,024 slots, 2,000 candidates would hold ~0.5 GB). A lag still gives a gap.
 const CANDIDATE_TOPIC_CAPACITY: usize = 16;
+/// Access changes are rare and a lag only means "check again": the smallest buffer.
+const ACCESS_TOPIC_CAPACITY: usize = 2;
 
 impl LocalBus {
     fn capacity_for(&self, topic: Topic) -> usize {
         match topic {
             Topic::Candidate(_) => self.capacity.min(CANDIDATE_TOPIC_CAPACITY),
+            Topic::Access(_) => self.capacity.min(ACCESS_TOPIC_CAPACITY),
             Topic::Room(_) | Topic::Exam(_) => self.capacity,
         }
     }

@@ -8,7 +8,8 @@ pub use local::LocalBus;
 use crate::domain::ExamTimes;
 use crate::domain::camera::CameraProblem;
 use crate::domain::console::CandidateMessage;
-use crate::domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, View};
+use crate::domain::protocol::RevokeReason;
+use crate::domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, StaffId, View};
 use async_trait::async_trait;
 
 /// Where an event is published.
@@ -16,6 +17,16 @@ use async_trait::async_trait;
 pub enum Topic {
     Exam(ExamId),
     Room(RoomId),
+    Candidate(CandidateId),
+    /// Changes to what one person's sessions may do: every live socket of that person listens
+    /// and checks its access again.
+    Access(Subject),
+}
+
+/// Whose access changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Staff(StaffId),
     Candidate(CandidateId),
 }
 
@@ -34,6 +45,9 @@ pub enum BusEvent {
     TimesChanged(ExamTimes),
     /// The candidate's hand went up or was answered.
     HandChanged(bool),
+    /// A session or an assignment of the topic's subject ended: sockets check their access
+    /// again, and close with this reason when it is gone.
+    AccessChanged(RevokeReason),
 }
 
 /// An event with its topic sequence number.
@@ -53,7 +67,7 @@ pub enum BusItem {
 
 /// A live subscription to one topic.
 #[async_trait]
-pub trait Subscription: Send {
+pub trait Subscription: Send + Sync {
     /// The next item; `None` when the bus is gone.
     async fn next(&mut self) -> Option<BusItem>;
 }

@@ -1,64 +1,39 @@
-//! Logging in and out: staff by username and password, candidates by exam code and ticket
-//! number. Failed attempts are counted per client address and slowed down.
-use super::super::auth::{hash_password, new_token, verify_password};
+//! Signing in and out. Staff by username and password (argon2, a few at a time, the same
+//! work for an unknown name); candidates by exam ID and ticket number, and, when the exam
+//! says so, the ID card's last digits or the access code. Failures are limited per address
+//! and per ticket (`server::throttle`). A candidate has one PC session: a new sign-in ends
+//! the old one at once (its sockets close, the proctors see the event).
+use super::super::access::{self, CurrentStaff};
+use super::super::auth::{hash_password, new_token, token_hash, verify_password};
+use super::super::bus::Subject;
 use super::super::error::ServerError;
 use super::super::state::AppState;
 use super::super::store::{NewStaff, SessionOwner};
-use super::phase;
-use crate::domain::throttle::FailureWindow;
+use super::super::throttle::ThrottleKey;
+use super::{live, phase};
+use crate::domain::console::CandidateEvent;
+use crate::domain::protocol::RevokeReason;
+use crate::domain::signin::secret_matches;
 use crate::domain::user::{MIN_PASSWORD_LEN, valid_username};
 use crate::domain::{
     AppError, Candidate, CandidateSelf, ExamCode, Field, PhaseCommand, Role, StaffId, StaffUser,
-    TicketNumber, ValidationCode,
+    TicketNumber, ValidationCode, View,
 };
-use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use chrono::Utc;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
-/// Failed logins per client address.
-#[derive(Default)]
-pub struct LoginThrottle {
-    windows: Mutex<HashMap<IpAddr, FailureWindow>>,
-}
-
-impl LoginThrottle {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<IpAddr, FailureWindow>) -> R) -> R {
-        let mut guard = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard)
-    }
-
-    /// Refuses when `ip` has failed too often recently.
-    pub fn check(&self, ip: IpAddr, now: DateTime<Utc>) -> Result<(), AppError> {
-        self.with(|m| match m.get(&ip) {
-            Some(w) => w.check(now).map_err(|s| AppError::RateLimited { retry_after_secs: s }),
-            None => Ok(()),
+/// An argon2 hash of a random password, checked when the username is unknown so that an
+/// unknown name takes as long as a wrong password (made once per process).
+async fn decoy_hash(state: &AppState) -> Result<String, AppError> {
+    let hash = state
+        .throttle
+        .decoy
+        .get_or_try_init(|| async {
+            let (random, _) = new_token();
+            hash_password(random).await
         })
-    }
-
-    /// Counts a failure for `ip`.
-    pub fn failed(&self, ip: IpAddr, now: DateTime<Utc>) {
-        self.with(|m| {
-            if m.len() > 100_000 {
-                m.retain(|_, w| !w.is_idle(now));
-            }
-            m.entry(ip).or_insert_with(|| FailureWindow::new(now)).record_failure(now);
-        })
-    }
-}
-
-/// Counts a failure when `result` is a credential error.
-fn count_failure<T>(
-    state: &AppState,
-    ip: IpAddr,
-    now: DateTime<Utc>,
-    result: &Result<T, AppError>,
-) {
-    if let Err(AppError::InvalidCredentials | AppError::UnknownExam | AppError::UnknownTicket) =
-        result
-    {
-        state.throttle.failed(ip, now);
-    }
+        .await?;
+    Ok(hash.clone())
 }
 
 /// Checks a staff member's password and opens a session; returns the user and the token.
@@ -69,22 +44,7 @@ pub async fn staff_login(
     password: &str,
 ) -> Result<(StaffUser, String), AppError> {
     let now = Utc::now();
-    state.throttle.check(ip, now)?;
-    let result = staff_login_inner(state, username.trim(), password).await;
-    count_failure(state, ip, now, &result);
-    let user = result?;
-    let (token, hash) = new_token();
-    let expires = now + super::super::auth::staff_session_length();
-    state.store.create_session(&hash, SessionOwner::Staff(user.id), now, expires).await?;
-    state.store.audit(&user.username, "staff_login", "", now).await?;
-    Ok((user, token))
-}
-
-async fn staff_login_inner(
-    state: &AppState,
-    username: &str,
-    password: &str,
-) -> Result<StaffUser, AppError> {
+    let username = username.trim();
     if username.is_empty() {
         return Err(AppError::Validation {
             field: Field::Username,
@@ -97,51 +57,121 @@ async fn staff_login_inner(
             code: ValidationCode::Required,
         });
     }
-    let Some(creds) = state.store.staff_credentials(username).await? else {
-        return Err(AppError::InvalidCredentials);
+    let reservation = state.throttle.reserve(vec![ThrottleKey::Address(ip)], now)?;
+    let user = check_password(state, username, password).await?;
+    state.throttle.succeeded(reservation);
+    let (token, hash) = new_token();
+    let expires = now + super::super::auth::staff_session_length();
+    state.store.create_session(&hash, SessionOwner::Staff(user.id), now, expires).await?;
+    state.store.audit(&user.username, "staff_login", "", now).await?;
+    Ok((user, token))
+}
+
+async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<StaffUser, AppError> {
+    let creds = state.store.staff_credentials(username).await?;
+    let hash = match &creds {
+        Some(c) => c.password_hash.clone(),
+        None => decoy_hash(state).await?,
     };
-    if verify_password(creds.password_hash, password.to_string()).await? {
-        Ok(creds.user)
-    } else {
-        Err(AppError::InvalidCredentials)
+    let ok = {
+        let slots = &state.throttle.password_checks;
+        let _slot = slots.acquire().await.map_err(|_| AppError::Unavailable)?;
+        verify_password(hash, password.to_string()).await?
+    };
+    match creds {
+        Some(c) if ok => Ok(c.user),
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 
-/// Finds the candidate by exam code and ticket, moves them to LoggedIn (or keeps their
-/// progress) and opens a candidate session; returns what they see and the token.
+/// Finds the candidate by exam ID and ticket (and the second credential the exam asks for),
+/// moves them to LoggedIn (or keeps their progress) and opens their PC session, ending any
+/// older one; returns what they see and the token.
 pub async fn candidate_login(
     state: &AppState,
     ip: IpAddr,
     exam_code: &str,
     ticket: &str,
+    secret: &str,
 ) -> Result<(CandidateSelf, String), AppError> {
     let now = Utc::now();
-    state.throttle.check(ip, now)?;
+    let address = ThrottleKey::Address(ip);
+    state.throttle.check(std::slice::from_ref(&address), now)?;
     let code = ExamCode::parse(exam_code)
         .map_err(|code| AppError::Validation { field: Field::ExamCode, code })?;
     let ticket = TicketNumber::parse(ticket)
         .map_err(|code| AppError::Validation { field: Field::Ticket, code })?;
-    let result = find_candidate(state, &code, &ticket).await;
-    count_failure(state, ip, now, &result);
-    let candidate = result?;
+    let Some(exam) = state.store.exam_by_code(&code).await? else {
+        state.throttle.settle(&[address], true, now)?;
+        return Err(AppError::UnknownExam);
+    };
+    let keys = [address, ThrottleKey::Ticket(exam.id, ticket.as_str().to_string())];
+    let mode = exam.sign_in;
+    if mode.needs_secret() && secret.trim().is_empty() {
+        state.throttle.check(&keys, now)?;
+        return Err(AppError::CredentialRequired { mode });
+    }
+    let found = state.store.candidate_by_ticket(exam.id, &ticket).await?;
+    let candidate = match found {
+        Some(c) if secret_ok(state, &c, mode, secret).await? => c,
+        // With a second credential, an unknown ticket and a wrong secret look the same.
+        _ if mode.needs_secret() => {
+            state.throttle.settle(&keys, true, now)?;
+            return Err(AppError::CandidateCredentials { mode });
+        }
+        // The ticket alone: a failure is an unknown ticket, counted against the address.
+        _ => {
+            state.throttle.settle(&keys[..1], true, now)?;
+            return Err(AppError::UnknownTicket);
+        }
+    };
+    state.throttle.settle(&keys, false, now)?;
     phase::advance(state, candidate.id, PhaseCommand::LogIn, "candidate").await?;
-    let login = crate::domain::console::CandidateEvent::Login;
-    state.store.add_event(candidate.id, &login, now).await?;
-    let (token, hash) = new_token();
-    let expires = now + super::super::auth::candidate_session_length();
-    let owner = SessionOwner::Candidate(candidate.id);
-    state.store.create_session(&hash, owner, now, expires).await?;
+    state.store.add_event(candidate.id, &CandidateEvent::Login, now).await?;
+    let token = open_candidate_session(state, &candidate, View::Pc).await?;
     let me = candidate_self(state, candidate.id).await?;
     Ok((me, token))
 }
 
-async fn find_candidate(
+async fn secret_ok(
     state: &AppState,
-    code: &ExamCode,
-    ticket: &TicketNumber,
-) -> Result<Candidate, AppError> {
-    let exam = state.store.exam_by_code(code).await?.ok_or(AppError::UnknownExam)?;
-    state.store.candidate_by_ticket(exam.id, ticket).await?.ok_or(AppError::UnknownTicket)
+    c: &Candidate,
+    mode: crate::domain::signin::SignInMode,
+    secret: &str,
+) -> Result<bool, AppError> {
+    if !mode.needs_secret() {
+        return Ok(true);
+    }
+    let code = state.store.access_code(c.id).await?;
+    Ok(secret_matches(mode, &c.id_card, &code, secret))
+}
+
+/// Opens a session for the candidate's `device`, replacing the device's older session: its
+/// sockets are told to check again (and close), the timeline and the proctors' tile say so.
+pub async fn open_candidate_session(
+    state: &AppState,
+    c: &Candidate,
+    device: View,
+) -> Result<String, AppError> {
+    let now = Utc::now();
+    let (token, hash) = new_token();
+    let expires = now + super::super::auth::candidate_session_length();
+    let owner = SessionOwner::Candidate(c.id, device);
+    let replaced = state.store.create_session(&hash, owner, now, expires).await?;
+    if replaced > 0 {
+        let event = CandidateEvent::SessionReplaced { view: device };
+        state.store.add_event(c.id, &event, now).await?;
+        let actor = format!("candidate:{}", c.id.0);
+        let detail = format!("{} session replaced", device.as_str());
+        state.store.audit(&actor, "session_replaced", &detail, now).await?;
+        access::changed(state, Subject::Candidate(c.id), RevokeReason::SignedInElsewhere).await;
+        live::announce(state, c.id).await?;
+    }
+    Ok(token)
 }
 
 /// What a candidate sees of their own record.
@@ -154,39 +184,40 @@ pub async fn candidate_self(
     Ok(CandidateSelf::of(&c, &exam))
 }
 
-/// Ends a session by its token.
+/// Ends the session of `token` (a staff member's or a candidate's); its open sockets close.
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    state.store.delete_session(&super::super::auth::token_hash(token)).await?;
+    let hash = token_hash(token);
+    let owner = state.store.session(&hash, Utc::now()).await?.map(|r| r.owner);
+    state.store.delete_session(&hash).await?;
+    let subject = match owner {
+        Some(SessionOwner::Staff(s)) => Subject::Staff(s),
+        Some(SessionOwner::Candidate(c, _)) => Subject::Candidate(c),
+        None => return Ok(()),
+    };
+    access::changed(state, subject, RevokeReason::SignedOut).await;
     Ok(())
 }
 
-/// Resolves a session token to its owner.
-pub async fn session_owner(
+/// Sets a staff member's password and ends their other sessions (all of them, unless it is
+/// the caller's own password: the caller's current session stays).
+pub async fn set_password(
     state: &AppState,
-    token: &str,
-) -> Result<Option<SessionOwner>, AppError> {
-    let hash = super::super::auth::token_hash(token);
-    Ok(state.store.session_owner(&hash, Utc::now()).await?)
-}
-
-/// The staff member behind a session token, if any.
-pub async fn staff_for_token(state: &AppState, token: &str) -> Result<Option<StaffUser>, AppError> {
-    match session_owner(state, token).await? {
-        Some(SessionOwner::Staff(id)) => Ok(state.store.staff(id).await?),
-        _ => Ok(None),
+    by: &CurrentStaff,
+    staff: StaffId,
+    password: &str,
+) -> Result<(), AppError> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::Validation {
+            field: Field::Password,
+            code: ValidationCode::TooShort,
+        });
     }
-}
-
-/// Whether `user` may watch `room`: admins see every room, proctors their assigned ones.
-pub async fn may_watch(
-    state: &AppState,
-    user: &StaffUser,
-    room: crate::domain::RoomId,
-) -> Result<bool, AppError> {
-    Ok(match user.role {
-        Role::Admin => state.store.room(room).await?.is_some(),
-        Role::Proctor => state.store.is_assigned(room, user.id).await?,
-    })
+    let hash = hash_password(password.to_string()).await?;
+    state.store.set_password_hash(staff, &hash).await?;
+    let keep = (staff == by.user.id).then_some(by.session.token_hash.as_str());
+    state.store.delete_staff_sessions(staff, keep).await?;
+    access::changed(state, Subject::Staff(staff), RevokeReason::PasswordChanged).await;
+    Ok(())
 }
 
 /// Creates a staff account (used by `vigil admin create` and the demo).

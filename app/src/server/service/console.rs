@@ -4,10 +4,11 @@
 //! who, when, what and why in the audit log, and is pushed live to the candidate's pages and
 //! the room's proctors. Also the candidate's side: acknowledging, raising a hand, browser
 //! events.
+use super::super::access;
 use super::super::bus::{BusEvent, Topic};
 use super::super::state::AppState;
 use super::super::store::console::{NewAudit, NewMessage};
-use super::{auth, live, phase};
+use super::{live, phase};
 use crate::domain::console::{
     Audience, BrowserEvent, CandidateEvent, CandidateMessage, ExtraTimeReason, MAX_MESSAGE_CHARS,
     MAX_NOTE_CHARS, MessageKind, check_minutes, optional_text, required_text,
@@ -19,17 +20,14 @@ use crate::domain::{
 };
 use chrono::Utc;
 
-/// The candidate, if `user` may act on their room.
+/// The candidate, if `user` may act on their room (`NotFound` otherwise, as for an id that
+/// does not exist).
 pub async fn acting_on(
     state: &AppState,
     user: &StaffUser,
     c: CandidateId,
 ) -> Result<Candidate, AppError> {
-    let cand = state.store.candidate(c).await?.ok_or(AppError::NotFound)?;
-    if !auth::may_watch(state, user, cand.room_id).await? {
-        return Err(AppError::Forbidden);
-    }
-    Ok(cand)
+    access::watched_candidate(state, user, c).await
 }
 
 fn actor(user: &StaffUser) -> String {
@@ -121,10 +119,7 @@ pub async fn broadcast(
 ) -> Result<usize, AppError> {
     let (to, exam, what): (Vec<CandidateId>, _, &'static str) = match audience {
         Audience::Room(room) => {
-            if !auth::may_watch(state, user, room).await? {
-                return Err(AppError::Forbidden);
-            }
-            let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
+            let summary = access::watched_room(state, user, room).await?;
             let ids = state.store.candidates_in_room(room).await?.iter().map(|c| c.id).collect();
             (ids, summary.exam_id, "room")
         }

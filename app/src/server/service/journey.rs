@@ -3,8 +3,8 @@
 //! step needs, stores it, moves the phase and tells the proctors.
 use super::super::auth::{new_token, token_hash};
 use super::super::state::AppState;
-use super::super::store::SessionOwner;
 use super::super::store::journey::{IdentityReportKind, NewFaceAttempt, PairingUse};
+use super::super::throttle::ThrottleKey;
 use super::{auth, live, phase};
 use crate::domain::device::DeviceReport;
 use crate::domain::face::FaceError;
@@ -12,6 +12,7 @@ use crate::domain::journey::{
     FaceCheck, FaceProgress, JourneyState, MAX_PHOTO_BYTES, MAX_REPORT_NOTE, face_progress,
     pairing_ttl, verification_after,
 };
+use crate::domain::quota::MAX_IDENTITY_PHOTOS;
 use crate::domain::{
     AppError, Candidate, CandidateId, CandidateSelf, ExamCode, Field, Missing, Phase, PhaseCommand,
     ValidationCode, View,
@@ -94,14 +95,30 @@ pub async fn report_record_wrong(
     live::announce(state, id).await
 }
 
-fn check_jpeg(bytes: &[u8]) -> Result<(), AppError> {
+/// A photo is taken only when it is a whole JPEG: the size, the markers at both ends, then
+/// a full decode (off the async threads, with bounded dimensions and memory), so a truncated
+/// or corrupt file is refused before it is stored or counted as an attempt.
+async fn check_jpeg(bytes: &[u8]) -> Result<(), AppError> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(AppError::PhotoTooLarge);
     }
-    if bytes.len() < 4 || bytes[..3] != [0xFF, 0xD8, 0xFF] {
+    if bytes.len() < 4 || bytes[..3] != [0xFF, 0xD8, 0xFF] || !bytes.ends_with(&[0xFF, 0xD9]) {
         return Err(AppError::NotAJpeg);
     }
-    Ok(())
+    let owned = bytes.to_vec();
+    let decoded = tokio::task::spawn_blocking(move || {
+        let mut reader =
+            image::ImageReader::with_format(std::io::Cursor::new(owned), image::ImageFormat::Jpeg);
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(4096);
+        limits.max_image_height = Some(4096);
+        limits.max_alloc = Some(64 * 1024 * 1024);
+        reader.limits(limits);
+        reader.decode().is_ok()
+    })
+    .await
+    .map_err(super::super::error::ServerError::from)?;
+    if decoded { Ok(()) } else { Err(AppError::NotAJpeg) }
 }
 
 /// The step each view's face check belongs to.
@@ -119,7 +136,6 @@ pub async fn verify_face(
     view: View,
     photo: Vec<u8>,
 ) -> Result<FaceCheck, AppError> {
-    check_jpeg(&photo)?;
     let c = load(state, id).await?;
     if c.phase != face_phase(view) {
         return Err(AppError::NotReady { missing: Missing::FaceCheck });
@@ -128,6 +144,8 @@ pub async fn verify_face(
     if !face_state(state, &c, exam.face_max_attempts, view).await?.may_retry() {
         return Err(AppError::NoAttemptsLeft);
     }
+    super::admit_upload(state, &c, photo.len()).await?;
+    check_jpeg(&photo).await?;
     let now = Utc::now();
     let key = format!("face/{}/{}-{}.jpg", id.0, view.as_str(), now.timestamp_millis());
     state.blobs.put(&key, photo.clone()).await.map_err(super::super::error::ServerError::from)?;
@@ -225,11 +243,15 @@ pub async fn identity_photo(
     id: CandidateId,
     photo: Vec<u8>,
 ) -> Result<(), AppError> {
-    check_jpeg(&photo)?;
     let c = load(state, id).await?;
     if c.phase != Phase::DevicesChecked {
         return Err(AppError::NotReady { missing: Missing::DeviceReport });
     }
+    if state.store.identity_photo_count(id).await? >= MAX_IDENTITY_PHOTOS {
+        return Err(AppError::UploadQuota);
+    }
+    super::admit_upload(state, &c, photo.len()).await?;
+    check_jpeg(&photo).await?;
     let now = Utc::now();
     let key = format!("identity/{}/{}.jpg", id.0, now.timestamp_millis());
     state.blobs.put(&key, photo).await.map_err(super::super::error::ServerError::from)?;
@@ -265,7 +287,8 @@ pub async fn new_pairing(
 
 /// The phone presents the QR token with the ID card number and exam ID typed by the
 /// candidate. The token is used up only when both match; a used, expired or unknown token is
-/// refused and logged. Returns the candidate and a new session token for the phone.
+/// refused and logged; failures count against the address. Returns the candidate and a new
+/// phone session (the only way one is made), which replaces an older phone's.
 pub async fn pair_phone(
     state: &AppState,
     ip: IpAddr,
@@ -274,11 +297,15 @@ pub async fn pair_phone(
     exam_code: &str,
 ) -> Result<(CandidateSelf, String), AppError> {
     let now = Utc::now();
-    state.throttle.check(ip, now)?;
+    let keys = [ThrottleKey::Address(ip)];
+    state.throttle.check(&keys, now)?;
+    let fail = |e: AppError| -> Result<(CandidateSelf, String), AppError> {
+        state.throttle.settle(&keys, true, now)?;
+        Err(e)
+    };
     let hash = token_hash(token.trim());
     let Some(id) = state.store.pairing_candidate(&hash).await? else {
-        state.throttle.failed(ip, now);
-        return Err(AppError::PairingInvalid);
+        return fail(AppError::PairingInvalid);
     };
     let c = load(state, id).await?;
     let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
@@ -289,29 +316,24 @@ pub async fn pair_phone(
         return Err(AppError::Validation { field: Field::IdCard, code: ValidationCode::Required });
     }
     if code != exam.code || card != c.id_card.to_ascii_uppercase() {
-        state.throttle.failed(ip, now);
-        return Err(AppError::IdentityMismatch);
+        return fail(AppError::IdentityMismatch);
     }
+    state.throttle.settle(&keys, false, now)?;
     let actor = format!("candidate:{}", id.0);
     match state.store.use_pairing(&hash, now).await? {
         PairingUse::Accepted(_) => {}
         PairingUse::AlreadyUsed(_) => {
             state.store.audit(&actor, "pairing_reused", &format!("ip {ip}"), now).await?;
-            state.throttle.failed(ip, now);
-            return Err(AppError::PairingUsed);
+            return fail(AppError::PairingUsed);
         }
         PairingUse::Expired(_) => {
             state.store.audit(&actor, "pairing_expired", &format!("ip {ip}"), now).await?;
-            state.throttle.failed(ip, now);
-            return Err(AppError::PairingExpired);
+            return fail(AppError::PairingExpired);
         }
         PairingUse::Unknown => return Err(AppError::PairingInvalid),
     }
     state.store.audit(&actor, "phone_paired", &format!("ip {ip}"), now).await?;
-    let (session, session_hash) = new_token();
-    let expires = now + super::super::auth::candidate_session_length();
-    let owner = SessionOwner::Candidate(id);
-    state.store.create_session(&session_hash, owner, now, expires).await?;
+    let session = auth::open_candidate_session(state, &c, View::Phone).await?;
     Ok((auth::candidate_self(state, id).await?, session))
 }
 

@@ -42,6 +42,7 @@ pub fn tile(state: &AppState, c: &Candidate, x: TileExtras, exam: Option<&Exam>)
         warnings: x.warnings,
         unread: x.unread,
         hand_raised: x.hand_raised,
+        sessions_replaced: x.sessions_replaced,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Write paths and orchestration: load → domain rule → store → announce.
 use super::state::AppState;
 use super::store::console::NewAudit;
-use crate::domain::{AppError, CandidateId, ExamId, StaffUser};
+use crate::domain::{AppError, Candidate, CandidateId, ExamId, StaffUser};
 pub mod auth;
 pub mod camera;
 pub mod console;
@@ -37,4 +37,11 @@ pub async fn audit_staff(
     let at = chrono::Utc::now();
     let entry = NewAudit { actor: &actor, action, exam, candidate, detail, reason, at };
     Ok(state.store.audit_action(entry).await?)
+}
+
+/// Lets `bytes` of a candidate's upload in, or refuses them: the disk keeps its reserve and
+/// the candidate stays within the byte rate of the exam's recording settings.
+pub async fn admit_upload(state: &AppState, c: &Candidate, bytes: usize) -> Result<(), AppError> {
+    let kbps = state.store.exam_camera(c.exam_id).await?.recording_kbps;
+    state.uploads.admit(c.id, bytes, kbps, chrono::Utc::now())
 }

@@ -2,10 +2,11 @@
 //! recorder instance; read back as one WebM stream.
 use super::super::state::AppState;
 use crate::domain::camera::view_is_on;
+use crate::domain::quota::{MAX_RECORDINGS_PER_VIEW, recording_quota_bytes};
 use crate::domain::recording::{
     ChunkAck, ChunkDecision, MAX_CHUNK_BYTES, decide_chunk, is_webm_start, valid_recorder,
 };
-use crate::domain::{AppError, CandidateId, Field, Missing, ValidationCode, View};
+use crate::domain::{AppError, Candidate, CandidateId, Field, Missing, ValidationCode, View};
 use chrono::Utc;
 
 /// How long after the submission a recording's last chunks are still taken.
@@ -24,6 +25,28 @@ async fn just_submitted(state: &AppState, c: CandidateId) -> Result<bool, AppErr
     })
 }
 
+/// Refuses a chunk that would take the candidate past the recording quota of the sitting
+/// (`domain::quota`), or open one recorder too many.
+async fn within_quota(
+    state: &AppState,
+    c: &Candidate,
+    view: View,
+    recorder: &str,
+    kbps: u32,
+    len: usize,
+) -> Result<(), AppError> {
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    let sitting_min = exam.duration_min + c.extra_minutes + AFTER_SUBMIT_SECS / 60 + 1;
+    let u = state.store.recording_usage(c.id, view, recorder).await?;
+    if (!u.known && u.recordings >= MAX_RECORDINGS_PER_VIEW)
+        || u.bytes + len as u64 > recording_quota_bytes(kbps, sitting_min)
+    {
+        tracing::warn!(candidate = %c.id, recordings = u.recordings, bytes = u.bytes, "recording quota reached");
+        return Err(AppError::UploadQuota);
+    }
+    Ok(())
+}
+
 /// Stores chunk `seq` of recorder `recorder` of `c`'s `view`.
 pub async fn add_chunk(
     state: &AppState,
@@ -34,7 +57,8 @@ pub async fn add_chunk(
     bytes: Vec<u8>,
 ) -> Result<ChunkAck, AppError> {
     let cand = state.store.candidate(c).await?.ok_or(AppError::NotFound)?;
-    if !state.store.exam_camera(cand.exam_id).await?.recording {
+    let camera = state.store.exam_camera(cand.exam_id).await?;
+    if !camera.recording {
         return Err(AppError::RecordingOff);
     }
     // Only while the view is on, or just after the submission: stopping the recorder at the
@@ -55,6 +79,8 @@ pub async fn add_chunk(
     if bytes.is_empty() || (seq == 0 && !is_webm_start(&bytes)) {
         return Err(AppError::NotAWebm);
     }
+    within_quota(state, &cand, view, recorder, camera.recording_kbps, bytes.len()).await?;
+    super::admit_upload(state, &cand, bytes.len()).await?;
     let now = Utc::now();
     let prefix = format!("recordings/{}/{}/{}-{recorder}", cand.exam_id.0, c.0, view.as_str());
     let (id, next) = state.store.open_recording(c, view, recorder, &prefix, now).await?;

@@ -4,7 +4,9 @@ use super::super::state::AppState;
 use super::phase;
 use crate::domain::answer::Answer;
 use crate::domain::paper::Paper;
-use crate::domain::sitting::{AnswerAck, AnswerSave, ExamSheet, MAX_SAVES_PER_REQUEST};
+use crate::domain::sitting::{
+    AnswerAck, AnswerSave, ExamSheet, MAX_SAVES_PER_REQUEST, version_allowed,
+};
 use crate::domain::{
     AppError, CandidateId, Field, Missing, Phase, PhaseCommand, SubmitKind, TransitionError,
     ValidationCode,
@@ -57,6 +59,15 @@ pub async fn save_answers(
     if c.phase != Phase::InExam {
         return Err(AppError::NotReady { missing: Missing::ExamStart });
     }
+    // The server's clock decides, not the phase: the auto-submit may be a second away.
+    let now = Utc::now();
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    if exam.times(c.extra_minutes).is_over(now) {
+        return Err(AppError::Transition(TransitionError::DeadlinePassed));
+    }
+    if saves.iter().any(|s| !version_allowed(s.version, now)) {
+        return Err(AppError::ClockAhead { server_time: now });
+    }
     let paper = paper_of(state, c.exam_id).await?;
     // Check the whole batch first: a refused answer stores nothing of the batch.
     let mut checked = Vec::with_capacity(saves.len());
@@ -68,7 +79,6 @@ pub async fn save_answers(
         let json = serde_json::to_string(&s.answer).map_err(|_| bad())?;
         checked.push((s, version, json));
     }
-    let now = Utc::now();
     let mut acks = Vec::with_capacity(checked.len());
     for (s, version, json) in checked {
         let stored = state.store.save_answer(id, &s.question_id, &json, version, now).await?;

@@ -1,9 +1,11 @@
 //! Staff accounts and rooms: create proctors, reset passwords, disable accounts; create
 //! rooms, assign proctors, split an exam's candidates evenly across its rooms. Audited.
+use super::super::access::{self, CurrentStaff};
+use super::super::bus::Subject;
 use super::super::state::AppState;
 use super::auth;
+use crate::domain::protocol::RevokeReason;
 use crate::domain::staffing::{StaffEntry, check_room_name, split_evenly};
-use crate::domain::user::MIN_PASSWORD_LEN;
 use crate::domain::{AppError, ExamId, Field, Role, RoomId, StaffId, StaffUser, ValidationCode};
 
 async fn audit(
@@ -37,23 +39,16 @@ pub async fn create(
     Ok(id)
 }
 
-/// Sets a new password (the holder's sessions stay; disable the account to end them).
+/// Sets a new password; the holder's other sessions end at once (their open pages close).
 pub async fn reset_password(
     state: &AppState,
-    user: &StaffUser,
+    by: &CurrentStaff,
     staff: StaffId,
     password: &str,
 ) -> Result<(), AppError> {
     let target = entry(state, staff).await?;
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::Validation {
-            field: Field::Password,
-            code: ValidationCode::TooShort,
-        });
-    }
-    let hash = super::super::auth::hash_password(password.to_string()).await?;
-    state.store.set_password_hash(staff, &hash).await?;
-    audit(state, user, "staff.password", None, &target.username).await
+    auth::set_password(state, by, staff, password).await?;
+    audit(state, &by.user, "staff.password", None, &target.username).await
 }
 
 /// Disables (ending every session at once) or enables an account; not one's own.
@@ -68,6 +63,9 @@ pub async fn set_disabled(
     }
     let target = entry(state, staff).await?;
     state.store.set_disabled(staff, disabled).await?;
+    if disabled {
+        access::changed(state, Subject::Staff(staff), RevokeReason::AccountDisabled).await;
+    }
     let action = if disabled { "staff.disable" } else { "staff.enable" };
     audit(state, user, action, None, &target.username).await
 }
@@ -111,6 +109,7 @@ pub async fn assign(
         state.store.assign_proctor(room, staff).await?;
     } else {
         state.store.unassign_proctor(room, staff).await?;
+        access::changed(state, Subject::Staff(staff), RevokeReason::AccessRemoved).await;
     }
     let action = if assigned { "room.assign" } else { "room.unassign" };
     audit(state, user, action, Some(r.exam_id), &format!("{} -> {}", target.username, r.name)).await

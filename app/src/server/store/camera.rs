@@ -24,6 +24,14 @@ pub struct NewEvidence {
     pub blob_key: String,
 }
 
+/// See [`CameraStore::recording_usage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordingUsage {
+    pub recordings: u32,
+    pub bytes: u64,
+    pub known: bool,
+}
+
 #[async_trait]
 pub trait CameraStore: Send + Sync {
     /// The exam's camera settings (the defaults when none were set).
@@ -54,6 +62,14 @@ pub trait CameraStore: Send + Sync {
     async fn evidence(&self, c: CandidateId) -> StoreResult<Vec<EvidenceFrame>>;
     /// One evidence frame's candidate and blob key.
     async fn evidence_blob(&self, id: i64) -> StoreResult<Option<(CandidateId, String)>>;
+    /// What the candidate's recordings take: `view`'s recorders, all bytes, and whether
+    /// `recorder` is one of them already.
+    async fn recording_usage(
+        &self,
+        c: CandidateId,
+        view: View,
+        recorder: &str,
+    ) -> StoreResult<RecordingUsage>;
     /// The recording of a recorder instance, created if new: its id and next chunk expected.
     async fn open_recording(
         &self,

@@ -58,6 +58,7 @@ pub struct TileExtras {
     pub warnings: u32,
     pub unread: u32,
     pub hand_raised: bool,
+    pub sessions_replaced: u32,
 }
 
 #[async_trait]

@@ -96,7 +96,11 @@ pub trait JourneyStore: Send + Sync {
         key: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    async fn has_identity_photo(&self, c: CandidateId) -> StoreResult<bool>;
+    /// How many identity photos the candidate has stored.
+    async fn identity_photo_count(&self, c: CandidateId) -> StoreResult<u32>;
+    async fn has_identity_photo(&self, c: CandidateId) -> StoreResult<bool> {
+        Ok(self.identity_photo_count(c).await? > 0)
+    }
 
     async fn create_pairing(
         &self,

@@ -18,7 +18,7 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
-    StaffUser, TicketNumber,
+    StaffUser, TicketNumber, View,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -38,11 +38,19 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Who a session token belongs to.
+/// Who a session token belongs to: a staff member, or a candidate on one device (`Pc` from
+/// the sign-in, `Phone` from the QR pairing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionOwner {
     Staff(StaffId),
-    Candidate(CandidateId),
+    Candidate(CandidateId, View),
+}
+
+/// A live session: its owner and when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub owner: SessionOwner,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A staff member with the password hash (never serialised, never leaves the server).
@@ -94,21 +102,25 @@ pub trait Store:
     async fn staff_credentials(&self, username: &str) -> StoreResult<Option<StaffCredentials>>;
     async fn staff(&self, id: StaffId) -> StoreResult<Option<StaffUser>>;
 
-    /// Stores a session token hash for a staff member or a candidate.
+    /// Stores a session token hash for a staff member or a candidate. A candidate has one
+    /// session per device: the new one replaces the device's older ones in the same
+    /// transaction; returns how many it replaced (always 0 for staff).
     async fn create_session(
         &self,
         token_hash: &str,
         owner: SessionOwner,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The owner of an unexpired session.
-    async fn session_owner(
+    ) -> StoreResult<u64>;
+    /// An unexpired session of an enabled account.
+    async fn session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<SessionOwner>>;
+    ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of a staff member but `keep` (a token hash); returns how many.
+    async fn delete_staff_sessions(&self, staff: StaffId, keep: Option<&str>) -> StoreResult<u64>;
 
     async fn create_exam(&self, new: NewExam) -> StoreResult<ExamId>;
     async fn exam(&self, id: ExamId) -> StoreResult<Option<Exam>>;
@@ -134,6 +146,8 @@ pub trait Store:
     async fn candidates_in_room(&self, room: RoomId) -> StoreResult<Vec<Candidate>>;
     /// The roster photo's blob key, if any.
     async fn candidate_photo_key(&self, id: CandidateId) -> StoreResult<Option<String>>;
+    /// The candidate's access code (upper-case, no dash; made at import).
+    async fn access_code(&self, id: CandidateId) -> StoreResult<String>;
     /// Moves a candidate from `from` to `to` and records it in the phase history, only if the
     /// stored phase is still `from` (compare-and-set). Returns whether it moved.
     async fn set_phase(

@@ -1,12 +1,13 @@
 //! `SqliteStore`: every SQL string for the embedded SQLite backend (WAL, foreign keys on,
 //! busy timeout), plus row structs and their conversion into domain types.
 use super::{
-    NewCandidate, NewExam, NewStaff, SessionOwner, StaffCredentials, Store, StoreError, StoreResult,
+    NewCandidate, NewExam, NewStaff, SessionOwner, SessionRecord, StaffCredentials, Store,
+    StoreError, StoreResult,
 };
 use crate::domain::face::FaceThresholds;
 use crate::domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
-    StaffUser, TicketNumber, VerificationStatus,
+    StaffUser, TicketNumber, VerificationStatus, View,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -28,7 +29,7 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -85,6 +86,7 @@ struct ExamRow {
     face_match_below: f64,
     face_review_below: f64,
     face_max_attempts: i64,
+    sign_in: String,
 }
 
 impl TryFrom<ExamRow> for Exam {
@@ -104,6 +106,8 @@ impl TryFrom<ExamRow> for Exam {
                 review_below: r.face_review_below as f32,
             },
             face_max_attempts: u32::try_from(r.face_max_attempts).unwrap_or(1),
+            sign_in: crate::domain::signin::SignInMode::parse(&r.sign_in)
+                .ok_or_else(|| StoreError::Corrupt(r.sign_in.clone()))?,
         })
     }
 }
@@ -171,7 +175,7 @@ impl From<RoomRow> for RoomSummary {
 
 const STAFF_COLS: &str = "id, username, display_name, role, password_hash";
 const EXAM_COLS: &str = "id, code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
-     instructions, face_match_below, face_review_below, face_max_attempts";
+     instructions, face_match_below, face_review_below, face_max_attempts, sign_in";
 pub(super) const CANDIDATE_COLS: &str = "id, exam_id, room_id, ticket, name, id_card, \
      photo_key IS NOT NULL AS has_photo, phase, verification, extra_minutes, device_check, \
      record_disputed";
@@ -228,40 +232,69 @@ impl Store for SqliteStore {
         owner: SessionOwner,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let (staff, candidate) = match owner {
-            SessionOwner::Staff(s) => (Some(s), None),
-            SessionOwner::Candidate(c) => (None, Some(c)),
+    ) -> StoreResult<u64> {
+        let (staff, candidate, device) = match owner {
+            SessionOwner::Staff(s) => (Some(s), None, None),
+            SessionOwner::Candidate(c, v) => (None, Some(c), Some(v.as_str())),
+        };
+        let mut tx = self.pool.begin().await?;
+        let replaced = match (candidate, device) {
+            (Some(c), Some(d)) => {
+                sqlx::query("DELETE FROM sessions WHERE candidate_id = ? AND device = ?")
+                    .bind(c)
+                    .bind(d)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+            _ => 0,
         };
         sqlx::query(
-            "INSERT INTO sessions (token_hash, staff_id, candidate_id, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, staff_id, candidate_id, device, created_at, \
+             expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(token_hash)
         .bind(staff)
         .bind(candidate)
+        .bind(device)
         .bind(now)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(replaced)
     }
 
-    async fn session_owner(
+    async fn session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<SessionOwner>> {
-        let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT staff_id, candidate_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row: Option<(Option<i64>, Option<i64>, Option<String>, DateTime<Utc>)> =
+            sqlx::query_as(
+                "SELECT s.staff_id, s.candidate_id, s.device, s.expires_at FROM sessions s \
+                 LEFT JOIN staff st ON st.id = s.staff_id \
+                 WHERE s.token_hash = ? AND s.expires_at > ? \
+                 AND (s.staff_id IS NULL OR st.disabled = 0)",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match row {
-            Some((Some(s), _)) => Some(SessionOwner::Staff(StaffId(s))),
-            Some((None, Some(c))) => Some(SessionOwner::Candidate(CandidateId(c))),
+            Some((Some(s), _, _, expires_at)) => {
+                Some(SessionRecord { owner: SessionOwner::Staff(StaffId(s)), expires_at })
+            }
+            Some((None, Some(c), device, expires_at)) => {
+                let view = match device.as_deref() {
+                    Some("phone") => View::Phone,
+                    _ => View::Pc,
+                };
+                Some(SessionRecord {
+                    owner: SessionOwner::Candidate(CandidateId(c), view),
+                    expires_at,
+                })
+            }
             _ => None,
         })
     }
@@ -272,6 +305,15 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn delete_staff_sessions(&self, staff: StaffId, keep: Option<&str>) -> StoreResult<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND token_hash <> ?")
+            .bind(staff)
+            .bind(keep.unwrap_or(""))
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 
     async fn create_exam(&self, new: NewExam) -> StoreResult<ExamId> {
@@ -371,8 +413,8 @@ impl Store for SqliteStore {
 
     async fn add_candidate(&self, new: NewCandidate) -> StoreResult<CandidateId> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key, \
+             access_code) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(new.exam_id)
         .bind(new.room_id)
@@ -380,6 +422,7 @@ impl Store for SqliteStore {
         .bind(&new.name)
         .bind(&new.id_card)
         .bind(&new.photo_key)
+        .bind(crate::server::auth::new_access_code())
         .fetch_one(&self.pool)
         .await
         .map_err(map_unique)?;
@@ -422,6 +465,15 @@ impl Store for SqliteStore {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(key.flatten())
+    }
+
+    async fn access_code(&self, id: CandidateId) -> StoreResult<String> {
+        let code: Option<String> =
+            sqlx::query_scalar("SELECT access_code FROM candidates WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(code.unwrap_or_default())
     }
 
     async fn set_phase(

@@ -11,6 +11,7 @@ use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::review::ReviewDecision;
 use crate::domain::roster::ImportOutcome;
+use crate::domain::signin::SignInMode;
 use crate::domain::staffing::StaffEntry;
 use crate::domain::{Candidate, CandidateId, ExamId, Role, RoomId, StaffId};
 use async_trait::async_trait;
@@ -64,6 +65,7 @@ struct SettingsRow {
     face_max_attempts: i64,
     retention_days: i64,
     reject_ends_attempt: bool,
+    sign_in: String,
 }
 
 #[derive(FromRow)]
@@ -250,8 +252,8 @@ impl AdminStore for SqliteStore {
         let mut out = ImportOutcome { added: 0, updated: 0, photos: 0 };
         for r in rows {
             sqlx::query(
-                "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key) \
-                 VALUES (?, ?, ?, ?, ?, ?) \
+                "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key, \
+                 access_code) VALUES (?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (exam_id, ticket) DO UPDATE SET room_id = excluded.room_id, \
                  name = excluded.name, id_card = excluded.id_card, \
                  photo_key = COALESCE(excluded.photo_key, candidates.photo_key)",
@@ -262,6 +264,7 @@ impl AdminStore for SqliteStore {
             .bind(&r.name)
             .bind(&r.id_card)
             .bind(&r.photo_key)
+            .bind(crate::server::auth::new_access_code())
             .execute(&mut *tx)
             .await?;
             if existing.contains(&r.ticket) {
@@ -447,7 +450,7 @@ impl AdminStore for SqliteStore {
         let row: Option<SettingsRow> = sqlx::query_as(
             "SELECT code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
              instructions, face_match_below, face_review_below, face_max_attempts, \
-             retention_days, reject_ends_attempt FROM exams WHERE id = ?",
+             retention_days, reject_ends_attempt, sign_in FROM exams WHERE id = ?",
         )
         .bind(exam)
         .fetch_optional(&self.pool)
@@ -468,6 +471,7 @@ impl AdminStore for SqliteStore {
             camera,
             retention_days: r.retention_days,
             reject_ends_attempt: r.reject_ends_attempt,
+            sign_in: SignInMode::parse(&r.sign_in).ok_or(super::StoreError::Corrupt(r.sign_in))?,
         }))
     }
 
@@ -478,15 +482,17 @@ impl AdminStore for SqliteStore {
             None => {
                 "INSERT INTO exams (code, title, starts_at, duration_min, earliest_submit_min, \
                  late_entry_min, instructions, face_match_below, face_review_below, \
-                 face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id"
+                 face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id, \
+                 sign_in) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 RETURNING id"
             }
             Some(_) => {
                 "UPDATE exams SET code = ?1, title = ?2, starts_at = ?3, duration_min = ?4, \
                  earliest_submit_min = ?5, late_entry_min = ?6, instructions = ?7, \
                  face_match_below = ?8, face_review_below = ?9, face_max_attempts = ?10, \
-                 camera_json = ?11, retention_days = ?12, reject_ends_attempt = ?13 \
-                 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
+                 camera_json = ?11, retention_days = ?12, reject_ends_attempt = ?13, \
+                 sign_in = ?16 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
             }
         };
         let id: Option<i64> = sqlx::query_scalar(sql)
@@ -505,6 +511,7 @@ impl AdminStore for SqliteStore {
             .bind(s.reject_ends_attempt)
             .bind(Utc::now())
             .bind(exam)
+            .bind(s.sign_in.as_str())
             .fetch_optional(&self.pool)
             .await
             .map_err(map_unique)?;

@@ -1,5 +1,5 @@
 //! SQLite implementation of [`CameraStore`].
-use super::camera::{CameraStore, NewEvidence};
+use super::camera::{CameraStore, NewEvidence, RecordingUsage};
 use super::{SqliteStore, StoreError, StoreResult};
 use crate::domain::camera::{CameraSettings, EvidenceFrame, EvidenceReason};
 use crate::domain::flag::FlagKind;
@@ -193,6 +193,31 @@ impl CameraStore for SqliteStore {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(c, k)| (CandidateId(c), k)))
+    }
+
+    async fn recording_usage(
+        &self,
+        c: CandidateId,
+        view: View,
+        recorder: &str,
+    ) -> StoreResult<RecordingUsage> {
+        let (n, bytes, known): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN view = ? THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(bytes), 0), \
+             COALESCE(SUM(CASE WHEN view = ? AND recorder = ? THEN 1 ELSE 0 END), 0) \
+             FROM recordings WHERE candidate_id = ?",
+        )
+        .bind(view.as_str())
+        .bind(view.as_str())
+        .bind(recorder)
+        .bind(c)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(RecordingUsage {
+            recordings: u32::try_from(n).unwrap_or(u32::MAX),
+            bytes: u64::try_from(bytes).unwrap_or(0),
+            known: known > 0,
+        })
     }
 
     async fn open_recording(

@@ -480,24 +480,27 @@ async fn extras(
         let flag = OpenFlag { id: fid, kind: kind_of(&kind)?, automatic, raised_at };
         out.entry(CandidateId(c)).or_default().flags.push(flag);
     }
-    let counts: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+    let counts: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT c.id, \
            (SELECT COUNT(*) FROM answers a WHERE a.candidate_id = c.id), \
            (SELECT COUNT(*) FROM messages m WHERE m.candidate_id = c.id AND m.kind = 'warning'), \
            (SELECT COUNT(*) FROM messages m WHERE m.candidate_id = c.id AND m.read_at IS NULL), \
            (SELECT COUNT(*) FROM hand_raises h WHERE h.candidate_id = c.id \
-              AND h.answered_at IS NULL) \
+              AND h.answered_at IS NULL), \
+           (SELECT COUNT(*) FROM candidate_events e WHERE e.candidate_id = c.id \
+              AND e.event_json LIKE '%\"session_replaced\"%') \
          FROM candidates c WHERE {filter}"
     ))
     .bind(id)
     .fetch_all(&s.pool)
     .await?;
-    for (c, answered, warnings, unread, hands) in counts {
+    for (c, answered, warnings, unread, hands, replaced) in counts {
         let e = out.entry(CandidateId(c)).or_default();
         e.answered = count(answered);
         e.warnings = count(warnings);
         e.unread = count(unread);
         e.hand_raised = hands > 0;
+        e.sessions_replaced = count(replaced);
     }
     Ok(out)
 }

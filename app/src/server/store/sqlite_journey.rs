@@ -234,14 +234,14 @@ impl JourneyStore for SqliteStore {
         Ok(())
     }
 
-    async fn has_identity_photo(&self, c: CandidateId) -> StoreResult<bool> {
+    async fn identity_photo_count(&self, c: CandidateId) -> StoreResult<u32> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM captures WHERE candidate_id = ? AND kind = 'identity'",
         )
         .bind(c)
         .fetch_one(&self.pool)
         .await?;
-        Ok(n > 0)
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn create_pairing(

@@ -1,0 +1,50 @@
+//! The accept loop: each connection served by hyper with a timer, so a client that sends its
+//! request headers too slowly (or never) is disconnected after `header_timeout` instead of
+//! holding the connection forever; request bodies get an idle timeout from the router
+//! (`RequestBodyTimeoutLayer`). WebSocket upgrades are served as before. `axum::serve` has no
+//! such timer, hence this loop.
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// Serves `router` on `listener` until the future is dropped.
+pub async fn serve(listener: TcpListener, router: Router, header_timeout: Duration) {
+    loop {
+        let (tcp, remote) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        // Small messages (heartbeats, focus frames) go out at once instead of waiting ~40 ms
+        // for Nagle's algorithm and the peer's delayed ACK.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+        let service =
+            router.clone().map_request(move |req: http::Request<hyper::body::Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(ConnectInfo(remote));
+                req
+            });
+        tokio::spawn(async move {
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+            builder.http2().timer(TokioTimer::new()).enable_connect_protocol();
+            let io = TokioIo::new(tcp);
+            let conn =
+                builder.serve_connection_with_upgrades(io, TowerToHyperService::new(service));
+            if let Err(e) = conn.await {
+                tracing::trace!(error = %e, %remote, "connection ended with an error");
+            }
+        });
+    }
+}
