@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/exams/:id/candidates/:ticket") view=crate::pages::admin::candidate_report::CandidateReportPage />
                         <Route path=path!("/admin/exams/:id/report") view=crate::pages::admin::report::ReportPage />
                         <Route path=path!("/admin/exams/:id/roster") view=crate::pages::admin::roster::RosterPage />
+                        <Route path=path!("/admin/exams/:id/slips") view=crate::pages::admin::slips::SlipsPage />
                         <Route path=path!("/proctor/rooms/:id/candidates/:cid") view=crate::pages::candidate_detail::CandidateDetailPage />
                     </Routes>
                 </main>

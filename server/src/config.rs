@@ -34,6 +34,9 @@ pub struct Settings {
     pub min_free_disk_bytes: u64,
     /// A client must send its request headers within this time.
     pub header_timeout: std::time::Duration,
+    /// Run the timers (presence sweep, auto-submit, retention purge); tests that drive time
+    /// themselves turn them off.
+    pub timers: bool,
 }
 
 impl Settings {
@@ -66,6 +69,7 @@ impl Settings {
             metrics_token: None,
             min_free_disk_bytes: 0,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
+            timers: true,
         }
     }
 }

@@ -156,6 +156,7 @@ fn settings(args: ServeArgs) -> Settings {
         metrics_token: args.metrics_token,
         min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(1024 * 1024),
         header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
+        timers: true,
     }
 }
 

@@ -1,12 +1,11 @@
-//! The accept loop: each connection served by hyper with a timer, so a client that sends its
-//! request headers too slowly (or never) is disconnected after `header_timeout` instead of
-//! holding the connection forever; request bodies get an idle timeout from the router
-//! (`RequestBodyTimeoutLayer`). WebSocket upgrades are served as before. `axum::serve` has no
-//! such timer, hence this loop.
+//! The accept loop: each connection served by hyper (HTTP/1.1) with a timer, so a client that
+//! sends its request headers too slowly (or nothing at all) is disconnected after
+//! `header_timeout` instead of holding the connection forever; request bodies get an idle
+//! timeout from the router (`RequestBodyTimeoutLayer`). WebSocket upgrades are served as
+//! before. `axum::serve` has no such timer, hence this loop.
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -36,12 +35,13 @@ pub async fn serve(listener: TcpListener, router: Router, header_timeout: Durati
                 req
             });
         tokio::spawn(async move {
-            let mut builder = Builder::new(TokioExecutor::new());
-            builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
-            builder.http2().timer(TokioTimer::new()).enable_connect_protocol();
-            let io = TokioIo::new(tcp);
-            let conn =
-                builder.serve_connection_with_upgrades(io, TowerToHyperService::new(service));
+            // HTTP/1.1 only: browsers speak it to this server (or a proxy does), and the
+            // header timer then covers a connection that sends nothing at all.
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service))
+                .with_upgrades();
             if let Err(e) = conn.await {
                 tracing::trace!(error = %e, %remote, "connection ended with an error");
             }

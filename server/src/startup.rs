@@ -36,6 +36,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     header_timeout: Duration,
+    timers: bool,
 }
 
 /// Opens the SQLite store, with a one-line error naming the file when it cannot be used.
@@ -102,7 +103,8 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
-        Ok(Self { listener, router, state, header_timeout: settings.header_timeout })
+        let (header_timeout, timers) = (settings.header_timeout, settings.timers);
+        Ok(Self { listener, router, state, header_timeout, timers })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -116,9 +118,13 @@ impl Application {
     /// Serves until the process stops (or the future is dropped).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Stopped with the server, also when this future is dropped instead of finishing.
-        let _sweeper = AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone())));
-        let _submitter = AbortOnDrop(tokio::spawn(auto_submit(self.state.clone())));
-        let _purger = AbortOnDrop(tokio::spawn(retention_purge(self.state.clone())));
+        let _timers = self.timers.then(|| {
+            [
+                AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone()))),
+                AbortOnDrop(tokio::spawn(auto_submit(self.state.clone()))),
+                AbortOnDrop(tokio::spawn(retention_purge(self.state.clone()))),
+            ]
+        });
         crate::serve::serve(self.listener, self.router, self.header_timeout).await;
         Ok(())
     }

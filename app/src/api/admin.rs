@@ -4,7 +4,7 @@
 use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::domain::exam_settings::{ExamSettings, ExamSummary};
 use crate::domain::paper::Paper;
-use crate::domain::report::ExamReport;
+use crate::domain::report::{AdminStatus, AdmissionSlips, ExamReport};
 use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
 use crate::domain::roster::ImportOutcome;
 use crate::domain::staffing::StaffEntry;
@@ -38,13 +38,31 @@ pub async fn review_queue() -> Result<Vec<ReviewCase>, AppError> {
     )
 }
 
-/// How many verifications wait for a decision.
-#[server(prefix = "/api", endpoint = "admin/queue-length")]
-pub async fn queue_length() -> Result<i64, AppError> {
+/// How many verifications wait for a decision, and whether the disk is low.
+#[server(prefix = "/api", endpoint = "admin/status")]
+pub async fn load_admin_status() -> Result<AdminStatus, AppError> {
     super::respond(
         async {
             let (state, _) = admin().await?;
-            service::review::queue_length(&state).await
+            let disk = state.uploads.disk.status();
+            Ok(AdminStatus {
+                queue: service::review::queue_length(&state).await?,
+                disk_low: disk.low,
+                disk_free_bytes: disk.free_bytes,
+            })
+        }
+        .await,
+    )
+}
+
+/// The exam's admission slips (ticket, name, room, access code), for printing.
+#[server(prefix = "/api", endpoint = "admin/slips")]
+pub async fn load_admission_slips(exam: ExamId) -> Result<AdmissionSlips, AppError> {
+    super::respond(
+        async {
+            let (state, _) = admin().await?;
+            let url = context::request_origin().unwrap_or_default();
+            service::roster::slips(&state, exam, url).await
         }
         .await,
     )

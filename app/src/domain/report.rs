@@ -4,6 +4,48 @@ use super::flag::FlagKind;
 use super::{CandidateId, Phase, VerificationStatus};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
+
+/// A cell a spreadsheet will not run as a formula: text that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'` (OWASP's advice for CSV exports; the cell
+/// then shows as typed).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// What every admin page shows at the top: the review queue's length and whether the
+/// server's disk is low (candidate uploads refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AdminStatus {
+    pub queue: i64,
+    pub disk_low: bool,
+    pub disk_free_bytes: u64,
+}
+
+/// An admission slip: what a candidate needs to sign in, for printing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmissionSlip {
+    pub ticket: String,
+    pub name: String,
+    pub room: String,
+    /// `ABCD-EFGH`.
+    pub access_code: String,
+}
+
+/// Every slip of an exam, with what is printed on each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdmissionSlips {
+    pub exam_code: String,
+    pub exam_title: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub sign_in: super::signin::SignInMode,
+    /// Where candidates sign in (the site's address).
+    pub url: String,
+    pub slips: Vec<AdmissionSlip>,
+}
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +104,16 @@ pub fn scale(counts: &[(impl Copy, i64)]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_quoted() {
+        for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"));
+        }
+        for fine in ["张三", "T2026-0001", "a=b", "", "1.5"] {
+            assert_eq!(spreadsheet_safe(fine), fine);
+        }
+    }
 
     #[test]
     fn online_counts_follow_connections_per_minute() {

@@ -119,6 +119,15 @@ pub enum FileError {
     NotZip,
     /// The upload could not be read (cut off, too large).
     BadUpload,
+    /// The roster file is larger than this many MiB.
+    RosterTooLarge {
+        max_mb: u64,
+    },
+    /// The photos archive (or what it unpacks to) is larger than this many MiB, or holds too
+    /// many files.
+    PhotosTooLarge {
+        max_mb: u64,
+    },
 }
 
 /// The field of a row an error is about.

@@ -2,6 +2,8 @@
 use crate::api::auth::CandidateLogin;
 use crate::components::error_text::ErrorText;
 use crate::components::form::SubmitButton;
+use crate::domain::AppError;
+use crate::domain::signin::SignInMode;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -16,6 +18,16 @@ pub fn CandidateLoginPage() -> impl IntoView {
         }
     });
     let error = move || action.value().get().and_then(Result::err);
+    // The exam asks for a second credential: the field appears (and stays) once it says so.
+    let mode = RwSignal::new(None::<SignInMode>);
+    Effect::new(move |_| {
+        if let Some(Err(
+            AppError::CredentialRequired { mode: m } | AppError::CandidateCredentials { mode: m },
+        )) = action.value().get()
+        {
+            mode.set(Some(m));
+        }
+    });
     view! {
         <section class="card narrow">
             <h1>{t!(i18n, candidate_login_title)}</h1>
@@ -40,6 +52,16 @@ pub fn CandidateLoginPage() -> impl IntoView {
                         placeholder=move || t_string!(i18n, ticket_placeholder).to_string()
                     />
                 </label>
+                {move || mode.get().map(|m| view! {
+                    <label>
+                        <span>{match m {
+                            SignInMode::TicketAccessCode => t!(i18n, login_secret_code_label).into_any(),
+                            _ => t!(i18n, login_secret_id_label).into_any(),
+                        }}</span>
+                        <input name="secret" id="login-secret" autocomplete="off" required autofocus
+                            autocapitalize="characters" />
+                    </label>
+                })}
                 {move || error().map(|err| view! { <ErrorText err /> })}
                 <SubmitButton pending=action.pending() />
             </ActionForm>

@@ -20,6 +20,14 @@ pub(crate) fn go_to(url: &str) {
     let _ = url;
 }
 
+/// Opens the browser's print dialog (no inline handlers: the page's CSP forbids them).
+pub(crate) fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
 /// A staff page's loaded data: `ok`'s view, or the error (sending an expired session to the
 /// staff sign-in page).
 pub(crate) fn staff_view<T>(

@@ -69,11 +69,48 @@ impl DiskGuard {
         Ok(())
     }
 
+    /// Where large uploads are received (below the data directory, on the guarded disk).
+    pub fn spool_dir(&self) -> PathBuf {
+        self.path.join("spool")
+    }
+
     pub fn status(&self) -> DiskStatus {
         DiskStatus {
             free_bytes: self.free.load(Ordering::Relaxed),
             min_free_bytes: self.min_free,
             low: self.low.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A file being received into the data directory's `spool/` (a large upload kept on disk,
+/// not in memory); deleted when dropped.
+#[derive(Debug)]
+pub struct SpoolFile {
+    path: PathBuf,
+}
+
+impl SpoolFile {
+    /// A new empty spool file below `dir`.
+    pub fn create(dir: &std::path::Path) -> std::io::Result<(Self, std::fs::File)> {
+        std::fs::create_dir_all(dir)?;
+        let bytes: [u8; 12] = rand::random();
+        let path = dir.join(format!("{}.part", hex::encode(bytes)));
+        let file = std::fs::File::create_new(&path)?;
+        Ok((Self { path }, file))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for SpoolFile {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_file(&self.path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %e, path = %self.path.display(), "spool file not removed");
         }
     }
 }

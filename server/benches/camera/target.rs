@@ -6,7 +6,7 @@ use crate::load::{CandidateConn, ProctorConn};
 use app::domain::{Phase, Role, TicketNumber, View};
 use app::server::service::auth::create_staff;
 use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam, SqliteStore};
+use app::server::store::{NewCandidate, NewExam, SessionOwner, SqliteStore};
 use chrono::{Duration as ChronoDuration, Utc};
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
@@ -218,6 +218,8 @@ fn sockets(ids: &[i64], make: impl Fn(usize, View) -> CandidateConn) -> Vec<Cand
 struct Seeded {
     rooms: Vec<i64>,
     ids: Vec<i64>,
+    /// Each candidate's phone session cookie (as the QR pairing makes one).
+    phones: Vec<String>,
 }
 
 /// Seeds an exam that is running, one proctor per room and the candidates already in the
@@ -257,6 +259,7 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
         rooms.push(room);
     }
     let mut ids = Vec::with_capacity(shape.candidates);
+    let mut phones = Vec::with_capacity(shape.candidates);
     for i in 0..shape.candidates {
         let id = state
             .store
@@ -272,9 +275,14 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
         let moved =
             state.store.set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now()).await?;
         anyhow::ensure!(moved, "candidate {id} was not in phase rostered");
+        let (token, hash) = app::server::auth::new_token();
+        let owner = SessionOwner::Candidate(id, View::Phone);
+        let now = Utc::now();
+        state.store.create_session(&hash, owner, now, now + ChronoDuration::hours(8)).await?;
+        phones.push(format!("vigil_candidate={token}"));
         ids.push(id.0);
     }
-    Ok(Seeded { rooms: rooms.into_iter().map(|r| r.0).collect(), ids })
+    Ok(Seeded { rooms: rooms.into_iter().map(|r| r.0).collect(), ids, phones })
 }
 
 /// Seeds a data directory, starts `vigil serve` on it and logs everyone in.
@@ -294,6 +302,7 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
             .arg(dir.path().join("site"))
             // No dlib models needed: the bench never verifies a face.
             .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
+            .args(["--metrics-token", METRICS_TOKEN, "--min-free-disk-mb", "0"])
             .env_remove("VIGIL_DATABASE")
             .env_remove("VIGIL_DEMO"),
         &log,
@@ -338,7 +347,10 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
         index: i,
         view,
         url: format!("ws://{addr}/ws/candidate?view={}", view_str(view)),
-        cookie: Some(cookies[i].clone()),
+        cookie: Some(match view {
+            View::Pc => cookies[i].clone(),
+            View::Phone => seeded.phones[i].clone(),
+        }),
     });
     let mut proctor_sockets: Vec<ProctorConn> = (0..shape.rooms())
         .map(|r| ProctorConn {
@@ -403,6 +415,9 @@ pub fn cpu_secs(pid: u32) -> f64 {
     (f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0)) as f64 / hz
 }
 
+/// The token the bench's server opens `/metrics` with.
+const METRICS_TOKEN: &str = "camera-bench-metrics";
+
 /// A `kB` line of /proc/<pid>/status (`VmRSS`, `VmHWM`), in MB.
 pub fn status_mb(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -416,7 +431,7 @@ pub fn status_mb(pid: u32, key: &str) -> f64 {
 /// The server's `/metrics` counters (Prometheus text), if it has them.
 pub async fn metrics(base: &str) -> Option<std::collections::BTreeMap<String, f64>> {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().ok()?;
-    let res = client.get(format!("{base}/metrics")).send().await.ok()?;
+    let res = client.get(format!("{base}/metrics")).bearer_auth(METRICS_TOKEN).send().await.ok()?;
     if !res.status().is_success() {
         return None;
     }

@@ -38,8 +38,14 @@ impl Drop for TestApp {
 
 /// Starts the app on `dir` (a fresh one if `None`).
 pub async fn start(dir: TempDir, seed: bool) -> TestApp {
-    let app =
-        Application::build(Settings::in_dir(dir.path().to_path_buf())).await.expect("app builds");
+    let settings = Settings::in_dir(dir.path().to_path_buf());
+    start_with(dir, seed, settings).await
+}
+
+/// Starts the app on `dir` with `settings` (their data directory is set to `dir`).
+pub async fn start_with(dir: TempDir, seed: bool, mut settings: Settings) -> TestApp {
+    settings.data_dir = dir.path().to_path_buf();
+    let app = Application::build(settings).await.expect("app builds");
     let addr = app.local_addr();
     let state = app.state();
     let server = tokio::spawn(async move {
@@ -52,6 +58,14 @@ pub async fn start(dir: TempDir, seed: bool) -> TestApp {
 
 pub async fn spawn_app() -> TestApp {
     start(tempfile::tempdir().expect("tempdir"), true).await
+}
+
+/// A seeded app started with settings changed by `change`.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    change(&mut settings);
+    start_with(dir, true, settings).await
 }
 
 /// The fixture's ids in a database seeded earlier (zeros when there is none).
@@ -191,6 +205,39 @@ impl TestApp {
     }
 }
 
+/// POSTs a JSON body (server functions with `input = Json`); returns (status, body).
+pub async fn post_json(
+    app: &TestApp,
+    path: &str,
+    body: &serde_json::Value,
+    cookie: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut req = reqwest::Client::new().post(app.url(path)).json(body);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The fixture candidate with `ticket`.
+pub async fn candidate_id(app: &TestApp, ticket: &str) -> app::domain::CandidateId {
+    let t = TicketNumber::parse(ticket).expect("ticket");
+    app.state.store.candidate_by_ticket(app.exam, &t).await.expect("db").expect("candidate").id
+}
+
+/// Moves a candidate straight to `to` (set-up shortcut).
+pub async fn jump(app: &TestApp, id: app::domain::CandidateId, to: app::domain::Phase) {
+    let from = app.state.store.candidate(id).await.expect("db").expect("candidate").phase;
+    assert!(app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db"));
+}
+
+/// A staff account's id.
+pub async fn staff_id(app: &TestApp, username: &str) -> app::domain::StaffId {
+    app.state.store.staff_credentials(username).await.expect("db").expect("staff").user.id
+}
+
 /// `name=value` from a Set-Cookie header.
 pub fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
@@ -254,6 +301,24 @@ impl Ws {
         })
         .await
         .expect("expected message in time")
+    }
+
+    /// Reads until the server closes the socket (within `secs`): the text messages seen and
+    /// the close code.
+    pub async fn until_closed(&mut self, secs: u64) -> (Vec<String>, Option<u16>) {
+        let mut texts = Vec::new();
+        let end = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            match tokio::time::timeout_at(end, self.0.next()).await {
+                Err(_) => panic!("socket still open after {secs} s; saw {texts:?}"),
+                Ok(Some(Ok(Message::Text(t)))) => texts.push(t.to_string()),
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return (texts, frame.map(|f| u16::from(f.code)));
+                }
+                Ok(Some(Ok(_))) => {}
+                Ok(Some(Err(_)) | None) => return (texts, None),
+            }
+        }
     }
 
     pub async fn close(mut self) {

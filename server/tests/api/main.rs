@@ -9,3 +9,8 @@ mod journey;
 mod live;
 mod net;
 mod robustness;
+mod trust_roster;
+mod trust_sessions;
+mod trust_signin;
+mod trust_uploads;
+mod trust_web;

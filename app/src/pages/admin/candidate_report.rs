@@ -27,7 +27,7 @@ fn Report(c: Candidate, exam_code: String, room: String) -> impl IntoView {
                     <h1>{c.name.clone()}</h1>
                     <p class="muted">{t!(i18n, review_where, exam = exam_code.clone(), room = room.clone())}</p>
                 </div>
-                <button class="ghost no-print" onclick="window.print()">{t!(i18n, candidate_report_print)}</button>
+                <button class="ghost no-print" on:click=|_| crate::pages::print_page()>{t!(i18n, candidate_report_print)}</button>
             </div>
             <dl class="facts">
                 <dt>{t!(i18n, roster_col_ticket)}</dt><dd>{c.ticket.to_string()}</dd>

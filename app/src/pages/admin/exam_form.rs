@@ -4,6 +4,7 @@ use super::AdminNav;
 use crate::api::admin::{load_exam_settings, save_exam};
 use crate::components::error_text::ErrorText;
 use crate::domain::exam_settings::ExamSettings;
+use crate::domain::signin::SignInMode;
 use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
 use chrono::{Local, NaiveDateTime, TimeZone};
@@ -94,6 +95,22 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
                 {number(draft, "exam-earliest", t!(i18n, exam_earliest_label).into_any(), |d| d.earliest_submit_min, |d, v| d.earliest_submit_min = v)}
                 {number(draft, "exam-late", t!(i18n, exam_late_label).into_any(), |d| d.late_entry_min, |d, v| d.late_entry_min = v)}
             </div>
+            <label class="wide">
+                <span>{t!(i18n, exam_sign_in_label)}</span>
+                <select id="exam-sign-in" on:change=move |ev| {
+                    if let Some(m) = SignInMode::parse(&event_target_value(&ev)) { draft.update(|d| d.sign_in = m) }
+                }>
+                    {SignInMode::ALL.into_iter().map(|m| view! {
+                        <option value=m.as_str() selected=move || draft.with(|d| d.sign_in == m)>
+                            {match m {
+                                SignInMode::Ticket => t!(i18n, sign_in_ticket).into_any(),
+                                SignInMode::TicketIdDigits => t!(i18n, sign_in_ticket_id_digits).into_any(),
+                                SignInMode::TicketAccessCode => t!(i18n, sign_in_ticket_access_code).into_any(),
+                            }}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
             <label class="wide">
                 <span>{t!(i18n, exam_instructions_label)}</span>
                 <textarea id="exam-instructions" rows="6" prop:value=move || draft.with(|d| d.instructions.clone())

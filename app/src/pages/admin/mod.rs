@@ -8,11 +8,12 @@ pub mod paper;
 pub mod report;
 pub mod review;
 pub mod roster;
+pub mod slips;
 pub mod staff;
 #[cfg(feature = "hydrate")]
 mod upload;
 
-use crate::api::admin::queue_length;
+use crate::api::admin::load_admin_status;
 use crate::i18n::*;
 use crate::pages::candidate_detail::use_polled_every;
 use leptos::prelude::*;
@@ -37,11 +38,12 @@ pub(crate) fn exam_param() -> impl Fn() -> crate::domain::ExamId + Copy + Send +
 #[component]
 pub fn AdminNav() -> impl IntoView {
     let i18n = use_i18n();
-    let length = use_polled_every(queue_length, QUEUE_POLL_MS, || ());
-    let count = move || match length.get() {
-        Some(Ok(n)) => n,
-        _ => 0,
+    let status = use_polled_every(load_admin_status, QUEUE_POLL_MS, || ());
+    let status = move || match status.get() {
+        Some(Ok(s)) => s,
+        _ => Default::default(),
     };
+    let count = move || status().queue;
     view! {
         <nav class="admin-nav" aria-label=move || t_string!(i18n, nav_admin).to_string()>
             <A href="/admin" exact=true>{t!(i18n, admin_nav_exams)}</A>
@@ -57,5 +59,10 @@ pub fn AdminNav() -> impl IntoView {
             <span class="spacer"></span>
             <crate::pages::proctor_rooms::StaffLogoutButton />
         </nav>
+        <Show when=move || status().disk_low>
+            <p class="alert" role="alert" id="disk-low">
+                {move || t!(i18n, admin_disk_low, mb = status().disk_free_bytes / (1024 * 1024))}
+            </p>
+        </Show>
     }
 }

@@ -60,6 +60,12 @@ fn file_problem(i18n: I18nContext<Locale>, e: FileError) -> AnyView {
         FileError::TooManyRows { max } => t!(i18n, roster_file_too_many, max = max).into_any(),
         FileError::NotZip => t!(i18n, roster_file_not_zip).into_any(),
         FileError::BadUpload => t!(i18n, roster_file_bad_upload).into_any(),
+        FileError::RosterTooLarge { max_mb } => {
+            t!(i18n, roster_file_too_large, max = max_mb).into_any()
+        }
+        FileError::PhotosTooLarge { max_mb } => {
+            t!(i18n, roster_photos_too_large, max = max_mb).into_any()
+        }
     }
 }
 
@@ -237,9 +243,14 @@ pub fn RosterPage() -> impl IntoView {
                     <h1>{t!(i18n, roster_title)}</h1>
                     <p class="muted">{t!(i18n, roster_intro)}</p>
                 </div>
-                <a class="button" id="roster-export" href=move || format!("/api/admin/exams/{}/roster.csv", exam().0) download="">
-                    {t!(i18n, roster_export)}
-                </a>
+                <div class="row">
+                    <a class="button" id="roster-slips" href=move || format!("/admin/exams/{}/slips", exam().0)>
+                        {t!(i18n, slips_link)}
+                    </a>
+                    <a class="button" id="roster-export" href=move || format!("/api/admin/exams/{}/roster.csv", exam().0) download="">
+                        {t!(i18n, roster_export)}
+                    </a>
+                </div>
             </div>
             <form class="card roster-form" on:submit=on_submit>
                 <label>

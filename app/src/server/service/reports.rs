@@ -5,7 +5,7 @@ use super::super::error::ServerError;
 use super::super::state::AppState;
 use crate::domain::flag::FlagKind;
 use crate::domain::phase::ALL_PHASES;
-use crate::domain::report::{ExamReport, in_order, online_series};
+use crate::domain::report::{ExamReport, in_order, online_series, spreadsheet_safe};
 use crate::domain::{AppError, ExamId, Phase, VerificationStatus};
 use serde::Serialize;
 
@@ -36,7 +36,8 @@ pub async fn report(state: &AppState, exam: ExamId) -> Result<ExamReport, AppErr
     })
 }
 
-/// A CSV file (UTF-8 with a BOM, for spreadsheets) of a header and rows.
+/// A CSV file (UTF-8 with a BOM, for spreadsheets) of a header and rows; no cell can run as
+/// a formula (`spreadsheet_safe`).
 pub(super) fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -44,7 +45,7 @@ pub(super) fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u
         let fail = |e: csv::Error| AppError::from(ServerError::from(e));
         w.write_record(header).map_err(fail)?;
         for r in rows {
-            w.write_record(&r).map_err(fail)?;
+            w.write_record(r.iter().map(|c| spreadsheet_safe(c).into_owned())).map_err(fail)?;
         }
         w.flush().map_err(|e| fail(csv::Error::from(e)))?;
     }

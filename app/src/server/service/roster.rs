@@ -1,31 +1,55 @@
 //! Roster import and export. An upload (CSV + optional ZIP of photos) is read — UTF-8 with
-//! or without BOM, else GB18030 — and every row validated; a clean upload is staged in memory
-//! and imported by its staging id in one transaction (all rows or none). Export writes CSV.
+//! or without BOM, else GB18030 — and every row validated; a clean upload is staged (the rows
+//! in memory, the ZIP on disk where it was received) and imported by its staging id in one
+//! transaction (all rows or none). The ZIP is never trusted: each photo is read at most to
+//! its size limit whatever its header claims, and the whole unpacks to a bounded total, so
+//! an archive bomb costs a few megabytes. Export writes CSV.
 use super::super::error::ServerError;
 use super::super::state::AppState;
 use super::super::store::admin::ImportRow;
+use super::super::uploads::SpoolFile;
+use crate::domain::report::{AdmissionSlip, AdmissionSlips};
 use crate::domain::roster::{
     Column, FileError, ImportOutcome, MAX_ROWS, PhotoCheck, RawRow, RosterContext, RosterPreview,
     RowPreview, photo_ticket, unused_photos, validate,
 };
+use crate::domain::signin::format_access_code;
 use crate::domain::{AppError, ExamId, StaffId, StaffUser};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A photo file's size limit inside the ZIP.
 const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
+/// The roster CSV's size limit (50,000 rows of a few hundred bytes fit in a tenth of it).
+pub const MAX_ROSTER_CSV_BYTES: u64 = 32 * 1024 * 1024;
+/// The photos ZIP's size limit, as uploaded.
+pub const MAX_PHOTOS_ZIP_BYTES: u64 = 1024 * 1024 * 1024;
+/// What the photos may unpack to in all, and how many files the ZIP may hold.
+const MAX_UNPACKED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+const MAX_ZIP_ENTRIES: usize = 2 * MAX_ROWS;
+/// Photos read into memory at once during an import.
+const IMPORT_BATCH_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file error for a size limit, in MiB.
+pub fn too_large(limit: u64, photos: bool) -> FileError {
+    let max_mb = limit / (1024 * 1024);
+    if photos { FileError::PhotosTooLarge { max_mb } } else { FileError::RosterTooLarge { max_mb } }
+}
 /// How long a checked upload waits for "Import".
 const STAGING_TTL: Duration = Duration::from_secs(30 * 60);
 /// At most this many checked uploads are kept (the oldest goes first).
 const MAX_STAGED: usize = 4;
 
-/// A photo read from the ZIP: its check, and its bytes and extension when it is an image.
+/// A photo of the ZIP: its check, and where it is (entry index, size read) and its
+/// extension when it is an image. Its bytes stay in the archive until the import.
 struct Photo {
     check: PhotoCheck,
-    bytes: Vec<u8>,
+    entry: usize,
+    len: u64,
     ext: &'static str,
 }
 
@@ -35,6 +59,8 @@ struct Staged {
     at: Instant,
     rows: Vec<RowPreview>,
     photos: HashMap<String, Photo>,
+    /// The uploaded ZIP, deleted with the staging.
+    zip: Option<SpoolFile>,
 }
 
 /// Checked uploads waiting to be imported.
@@ -155,25 +181,40 @@ fn check_photo(bytes: &[u8]) -> (PhotoCheck, &'static str) {
     }
 }
 
+/// Reads one entry, never more than the photo limit (+1 byte, to tell it was over) whatever
+/// its header says.
+fn read_entry(f: &mut impl Read) -> Result<Vec<u8>, FileError> {
+    let mut b = Vec::new();
+    f.take(MAX_PHOTO_BYTES + 1).read_to_end(&mut b).map_err(|_| FileError::NotZip)?;
+    Ok(b)
+}
+
 /// The photos in a ZIP, by ticket (files not named `<ticket>.jpg|jpeg|png` are ignored).
-fn read_zip(bytes: &[u8]) -> Result<HashMap<String, Photo>, FileError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotZip)?;
+fn read_zip(path: &Path) -> Result<HashMap<String, Photo>, FileError> {
+    let file = std::fs::File::open(path).map_err(|_| FileError::BadUpload)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::NotZip)?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(too_large(MAX_UNPACKED_BYTES, true));
+    }
     let mut photos = HashMap::new();
+    let mut unpacked = 0u64;
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).map_err(|_| FileError::NotZip)?;
         if f.is_dir() {
             continue;
         }
         let Some(ticket) = photo_ticket(f.name()) else { continue };
-        let photo = if f.size() > MAX_PHOTO_BYTES {
-            Photo { check: PhotoCheck::NotImage, bytes: Vec::new(), ext: "" }
+        let b = read_entry(&mut f)?;
+        unpacked += b.len() as u64;
+        if unpacked > MAX_UNPACKED_BYTES {
+            return Err(too_large(MAX_UNPACKED_BYTES, true));
+        }
+        let (check, ext) = if b.len() as u64 > MAX_PHOTO_BYTES {
+            (PhotoCheck::NotImage, "")
         } else {
-            let mut b = Vec::with_capacity(f.size() as usize);
-            f.read_to_end(&mut b).map_err(|_| FileError::NotZip)?;
-            let (check, ext) = check_photo(&b);
-            Photo { check, bytes: if check == PhotoCheck::Image { b } else { Vec::new() }, ext }
+            check_photo(&b)
         };
-        photos.insert(ticket, photo);
+        photos.insert(ticket, Photo { check, entry: i, len: b.len() as u64, ext });
     }
     Ok(photos)
 }
@@ -181,17 +222,30 @@ fn read_zip(bytes: &[u8]) -> Result<HashMap<String, Photo>, FileError> {
 /// Reads and checks both files (CPU work, off the async threads).
 async fn read_upload(
     csv: Vec<u8>,
-    zip: Option<Vec<u8>>,
+    zip: Option<PathBuf>,
 ) -> Result<(Vec<RawRow>, HashMap<String, Photo>), FileError> {
     let job = tokio::task::spawn_blocking(move || {
         let rows = parse_csv(&decode_text(&csv))?;
         let photos = match zip {
-            Some(z) if !z.is_empty() => read_zip(&z)?,
-            _ => HashMap::new(),
+            Some(z) => read_zip(&z)?,
+            None => HashMap::new(),
         };
         Ok((rows, photos))
     });
     job.await.map_err(|_| FileError::BadUpload)?
+}
+
+/// Reads the photos at `entries` of the ZIP at `path` (off the async threads).
+async fn read_photos(path: PathBuf, entries: Vec<usize>) -> Result<Vec<Vec<u8>>, AppError> {
+    let job = tokio::task::spawn_blocking(move || -> Result<Vec<Vec<u8>>, FileError> {
+        let file = std::fs::File::open(path).map_err(|_| FileError::BadUpload)?;
+        let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::NotZip)?;
+        entries
+            .into_iter()
+            .map(|i| read_entry(&mut zip.by_index(i).map_err(|_| FileError::NotZip)?))
+            .collect()
+    });
+    job.await.map_err(ServerError::from)?.map_err(|_| AppError::Conflict)
 }
 
 fn staging_id() -> String {
@@ -206,13 +260,14 @@ pub async fn preview(
     user: &StaffUser,
     exam: ExamId,
     csv: Option<Vec<u8>>,
-    zip: Option<Vec<u8>>,
+    zip: Option<SpoolFile>,
 ) -> Result<RosterPreview, AppError> {
     state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
     let Some(csv) = csv.filter(|c| !c.is_empty()) else {
         return Ok(RosterPreview::file_error(FileError::NoRoster));
     };
-    let (raw, photos) = match read_upload(csv, zip).await {
+    let zip = zip.filter(|z| std::fs::metadata(z.path()).is_ok_and(|m| m.len() > 0));
+    let (raw, photos) = match read_upload(csv, zip.as_ref().map(|z| z.path().to_path_buf())).await {
         Ok(r) => r,
         Err(e) => return Ok(RosterPreview::file_error(e)),
     };
@@ -236,16 +291,23 @@ pub async fn preview(
     };
     if preview.errors.is_empty() {
         let id = staging_id();
-        let staged =
-            Staged { exam, staff: user.id, at: Instant::now(), rows: preview.rows.clone(), photos };
+        let staged = Staged {
+            exam,
+            staff: user.id,
+            at: Instant::now(),
+            rows: preview.rows.clone(),
+            photos,
+            zip,
+        };
         state.roster_staging.put(id.clone(), staged);
         preview.staging = Some(id);
     }
     Ok(preview)
 }
 
-/// Imports a checked upload: photos stored first (under content-named keys, so a failure
-/// leaves the old ones in place), then every row in one transaction. Audited.
+/// Imports a checked upload: photos stored first (read from the staged ZIP a batch at a
+/// time, stored under content-named keys, so a failure leaves the old ones in place), then
+/// every row in one transaction. Audited.
 pub async fn import(
     state: &AppState,
     user: &StaffUser,
@@ -255,28 +317,24 @@ pub async fn import(
     let mut staged = state.roster_staging.take(staging, exam, user.id).ok_or(AppError::NotFound)?;
     let rooms: HashMap<String, crate::domain::RoomId> =
         state.store.exam_rooms(exam).await?.into_iter().map(|(id, n)| (n, id)).collect();
-    let mut blobs = Vec::new();
     let mut rows = Vec::with_capacity(staged.rows.len());
-    for r in &staged.rows {
+    let mut wanted: Vec<(usize, Photo)> = Vec::new();
+    for (i, r) in staged.rows.iter().enumerate() {
         // A room removed since the check: the whole import is refused.
         let room = *rooms.get(&r.room).ok_or(AppError::Conflict)?;
-        let photo_key = staged.photos.remove(&r.ticket).map(|p| {
-            let hash = hex::encode(&Sha256::digest(&p.bytes)[..8]);
-            let key =
-                format!("roster/{}/{}-{hash}.{}", exam.0, r.ticket.to_ascii_lowercase(), p.ext);
-            blobs.push((key.clone(), bytes::Bytes::from(p.bytes)));
-            key
-        });
+        if let Some(p) = staged.photos.remove(&r.ticket).filter(|p| p.check == PhotoCheck::Image) {
+            wanted.push((i, p));
+        }
         rows.push(ImportRow {
             ticket: r.ticket.clone(),
             name: r.name.clone(),
             id_card: r.id_card.clone(),
             room,
-            photo_key,
+            photo_key: None,
         });
     }
-    for result in state.blobs.put_many(blobs).await {
-        result.map_err(ServerError::from)?;
+    if let Some(zip) = &staged.zip {
+        store_photos(state, exam, zip.path(), &wanted, &mut rows).await?;
     }
     let out = state.store.import_roster(exam, &rows).await?;
     let detail = format!("added {}, updated {}, photos {}", out.added, out.updated, out.photos);
@@ -284,8 +342,75 @@ pub async fn import(
     Ok(out)
 }
 
+/// Stores the photos of `wanted` (row index, photo) from the ZIP at `path`, a batch of at
+/// most [`IMPORT_BATCH_BYTES`] at a time, and sets each row's photo key.
+async fn store_photos(
+    state: &AppState,
+    exam: ExamId,
+    path: &Path,
+    wanted: &[(usize, Photo)],
+    rows: &mut [ImportRow],
+) -> Result<(), AppError> {
+    let mut start = 0;
+    while start < wanted.len() {
+        let mut end = start;
+        let mut size = 0;
+        while end < wanted.len() && (end == start || size + wanted[end].1.len <= IMPORT_BATCH_BYTES)
+        {
+            size += wanted[end].1.len;
+            end += 1;
+        }
+        let batch = &wanted[start..end];
+        let entries = batch.iter().map(|(_, p)| p.entry).collect();
+        let photos = read_photos(path.to_path_buf(), entries).await?;
+        let mut blobs = Vec::with_capacity(batch.len());
+        for ((row, p), bytes) in batch.iter().zip(photos) {
+            let hash = hex::encode(&Sha256::digest(&bytes)[..8]);
+            let ticket = rows[*row].ticket.to_ascii_lowercase();
+            let key = format!("roster/{}/{ticket}-{hash}.{}", exam.0, p.ext);
+            rows[*row].photo_key = Some(key.clone());
+            blobs.push((key, bytes::Bytes::from(bytes)));
+        }
+        for result in state.blobs.put_many(blobs).await {
+            result.map_err(ServerError::from)?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// The exam's admission slips, in ticket order.
+pub async fn slips(
+    state: &AppState,
+    exam: ExamId,
+    url: String,
+) -> Result<AdmissionSlips, AppError> {
+    let e = state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
+    let slips = state
+        .store
+        .roster(exam)
+        .await?
+        .into_iter()
+        .map(|r| AdmissionSlip {
+            ticket: r.ticket,
+            name: r.name,
+            room: r.room,
+            access_code: format_access_code(&r.access_code),
+        })
+        .collect();
+    Ok(AdmissionSlips {
+        exam_code: e.code.to_string(),
+        exam_title: e.title,
+        starts_at: e.starts_at,
+        sign_in: e.sign_in,
+        url,
+        slips,
+    })
+}
+
 /// The roster as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese names), with the
-/// import's columns first, then phase and verification.
+/// import's columns first, then phase, verification and the access code (for slips printed
+/// elsewhere).
 pub async fn export_csv(state: &AppState, exam: ExamId) -> Result<Vec<u8>, AppError> {
     state.store.exam(exam).await?.ok_or(AppError::NotFound)?;
     let rows = state
@@ -293,10 +418,13 @@ pub async fn export_csv(state: &AppState, exam: ExamId) -> Result<Vec<u8>, AppEr
         .roster(exam)
         .await?
         .into_iter()
-        .map(|e| vec![e.ticket, e.name, e.id_card, e.room, e.phase, e.verification])
+        .map(|e| {
+            let code = format_access_code(&e.access_code);
+            vec![e.ticket, e.name, e.id_card, e.room, e.phase, e.verification, code]
+        })
         .collect();
     let mut header: Vec<&str> = Column::ALL.iter().map(|c| c.header()).collect();
-    header.extend(["phase", "verification"]);
+    header.extend(["phase", "verification", "access_code"]);
     super::reports::csv_bytes(&header, rows)
 }
 

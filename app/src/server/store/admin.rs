@@ -38,6 +38,8 @@ pub struct RosterEntry {
     pub room: String,
     pub phase: String,
     pub verification: String,
+    /// For the admission slip (exam's with `ticket_access_code` sign-in).
+    pub access_code: String,
 }
 
 /// The raw counts behind an exam's report (statuses as stored).

@@ -35,6 +35,7 @@ struct EntryRow {
     room: String,
     phase: String,
     verification: String,
+    access_code: String,
 }
 
 #[derive(FromRow)]
@@ -280,8 +281,8 @@ impl AdminStore for SqliteStore {
 
     async fn roster(&self, exam: ExamId) -> StoreResult<Vec<RosterEntry>> {
         let rows: Vec<EntryRow> = sqlx::query_as(
-            "SELECT c.ticket, c.name, c.id_card, r.name AS room, c.phase, c.verification \
-             FROM candidates c JOIN rooms r ON r.id = c.room_id WHERE c.exam_id = ? \
+            "SELECT c.ticket, c.name, c.id_card, r.name AS room, c.phase, c.verification, \
+             c.access_code FROM candidates c JOIN rooms r ON r.id = c.room_id WHERE c.exam_id = ? \
              ORDER BY c.ticket",
         )
         .bind(exam)
@@ -296,6 +297,7 @@ impl AdminStore for SqliteStore {
                 room: r.room,
                 phase: r.phase,
                 verification: r.verification,
+                access_code: r.access_code,
             })
             .collect())
     }
