@@ -1,9 +1,9 @@
-import { Browser, Page, test } from '@playwright/test';
+import { test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, hydrated, staffLogin, watchConsole } from './helpers';
+import { expect, hydrated, staffPage, watchConsole } from './helpers';
 import { signIn } from './steps';
 
 // Runs in the 'face' project: the fake camera shows Barack Obama. The admin imports two new
@@ -38,14 +38,6 @@ function files(name: string, csv: string, photos: Record<string, string>): { csv
 /** Console errors other than the browser's note on the refusals these tests provoke on purpose. */
 function unexpected(errors: string[]): string[] {
   return errors.filter((e) => !/Failed to load resource: .* status of (400|422)/.test(e));
-}
-
-async function staffPage(browser: Browser, user: string, password: string): Promise<Page> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await staffLogin(page, user, password);
-  await expect(page).toHaveURL(/\/proctor$/);
-  return page;
 }
 
 test('an admin imports a roster with photos, approves a failed verification, and the proctor sees it live', async ({ page, browser }) => {

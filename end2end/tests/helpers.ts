@@ -1,4 +1,4 @@
-import { Page, expect } from '@playwright/test';
+import { Browser, Page, expect } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { BASE_URL } from '../playwright.config';
@@ -26,6 +26,15 @@ export async function staffLogin(page: Page, user: string, password: string) {
   await page.getByLabel('Username').fill(user);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A staff member signed in on a page of their own browser context. */
+export async function staffPage(browser: Browser, user: string, password: string): Promise<Page> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await staffLogin(page, user, password);
+  await expect(page).toHaveURL(/\/proctor$/);
+  return page;
 }
 
 /** Starts `vigil simulate` against the test server. */

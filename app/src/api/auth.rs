@@ -90,34 +90,22 @@ pub async fn candidate_logout() -> Result<(), AppError> {
 /// The signed-in candidate's own record, if this browser holds a candidate's PC session.
 #[server(prefix = "/api", endpoint = "candidate/me")]
 pub async fn current_candidate() -> Result<Option<CandidateSelf>, AppError> {
-    super::respond(
-        async {
-            let state = context::app_state()?;
-            match context::current_candidate_session(&state).await? {
-                Some(who) if who.device == crate::domain::View::Pc => {
-                    svc::candidate_self(&state, who.id).await.map(Some)
-                }
-                _ => Ok(None),
-            }
-        }
-        .await,
-    )
+    super::respond(signed_in_on(crate::domain::View::Pc).await)
 }
 
 /// The candidate signed in on this phone (a phone session from the QR pairing), if any; a PC
 /// session does not count.
 #[server(prefix = "/api", endpoint = "phone/me")]
 pub async fn current_phone() -> Result<Option<CandidateSelf>, AppError> {
-    super::respond(
-        async {
-            let state = context::app_state()?;
-            match context::current_candidate_session(&state).await? {
-                Some(who) if who.device == crate::domain::View::Phone => {
-                    svc::candidate_self(&state, who.id).await.map(Some)
-                }
-                _ => Ok(None),
-            }
-        }
-        .await,
-    )
+    super::respond(signed_in_on(crate::domain::View::Phone).await)
+}
+
+/// The candidate whose session on `device` this browser holds, if any.
+#[cfg(feature = "ssr")]
+async fn signed_in_on(device: crate::domain::View) -> Result<Option<CandidateSelf>, AppError> {
+    let state = context::app_state()?;
+    match context::current_candidate_session(&state).await? {
+        Some(who) if who.device == device => svc::candidate_self(&state, who.id).await.map(Some),
+        _ => Ok(None),
+    }
 }

@@ -10,6 +10,7 @@ use crate::components::console_actions::ConsoleActions;
 use crate::components::device_report::DeviceReportPanel;
 use crate::components::error_text::ErrorText;
 use crate::components::labels::{clock_time, phase_label, view_text};
+use crate::components::revoked::RevokedNotice;
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
 use crate::domain::camera::{EvidenceFrame, EvidenceReason};
@@ -17,7 +18,7 @@ use crate::domain::recording::Recording;
 use crate::domain::{AppError, CandidateId, RoomId, View};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
-use crate::live::proctor_feed::use_room_feed;
+use crate::live::proctor_feed::{FeedStatus, use_room_feed};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -65,12 +66,18 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
             (1000 / ms).max(1)
         })
     };
+    // Access to the room ended (taken away, signed out): the page closes and says why.
+    let revoked = Memo::new(move |_| match feed.status.get() {
+        FeedStatus::Revoked(r) => Some(r),
+        _ => frames.revoked.get(),
+    });
     view! {
         <section class="page wide detail">
             <p><a href=format!("/proctor/rooms/{room}") class="back">"← " {t!(i18n, detail_back)} " · " {room_name}</a></p>
-            {move || match tile() {
-                None => view! { <p class="muted">{t!(i18n, detail_not_found)}</p> }.into_any(),
-                Some(tile) => view! {
+            {move || match (revoked.get(), tile()) {
+                (Some(reason), _) => view! { <RevokedNotice reason sign_in="/staff/login" /> }.into_any(),
+                (None, None) => view! { <p class="muted">{t!(i18n, detail_not_found)}</p> }.into_any(),
+                (None, Some(tile)) => view! {
                     <div class="page-head">
                         <div>
                             <p class="room-exam">{move || tile.with(|t| t.ticket.clone())}</p>

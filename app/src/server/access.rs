@@ -131,7 +131,7 @@ pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
 /// What a live socket was opened with.
 enum Holder {
     Staff { user: StaffUser, room: Option<RoomId> },
-    Candidate { id: CandidateId },
+    Candidate,
 }
 
 /// Watches one socket's access: [`LiveGuard::revoked`] resolves when the session ends, the
@@ -142,6 +142,10 @@ pub struct LiveGuard {
     /// `None` once the bus has gone (the timer still checks).
     sub: Option<Box<dyn Subscription>>,
     tick: tokio::time::Interval,
+    /// Fires when the session expires.
+    expiry: std::pin::Pin<Box<tokio::time::Sleep>>,
+    /// A change heard and not checked yet (its hint).
+    pending: Option<RevokeReason>,
 }
 
 impl LiveGuard {
@@ -154,49 +158,52 @@ impl LiveGuard {
     /// For a candidate socket.
     pub async fn candidate(state: &AppState, who: &CurrentCandidate) -> Self {
         let sub = state.bus.subscribe(Topic::Access(Subject::Candidate(who.id))).await;
-        Self::new(Holder::Candidate { id: who.id }, who.session.clone(), sub)
+        Self::new(Holder::Candidate, who.session.clone(), sub)
     }
 
     fn new(holder: Holder, session: SessionRef, sub: Box<dyn Subscription>) -> Self {
         let start = tokio::time::Instant::now() + RECHECK_EVERY;
         let mut tick = tokio::time::interval_at(start, RECHECK_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Self { holder, session, sub: Some(sub), tick }
+        let left = (session.expires_at - Utc::now()).to_std().unwrap_or_default();
+        let expiry = Box::pin(tokio::time::sleep(left));
+        Self { holder, session, sub: Some(sub), tick, expiry, pending: None }
     }
 
     /// Resolves with the reason once access is gone (never while it holds). Cancel-safe:
-    /// meant for a `select!` branch of the socket's loop.
+    /// meant for a `select!` branch of the socket's loop — a change heard but not checked
+    /// yet is kept (`pending`) and checked first on the next call.
     pub async fn revoked(&mut self, state: &AppState) -> RevokeReason {
         loop {
-            let until_expiry = (self.session.expires_at - Utc::now()).to_std().unwrap_or_default();
+            if let Some(hint) = self.pending {
+                match self.check(state, hint).await {
+                    Ok(Some(reason)) => return reason,
+                    Ok(None) => {}
+                    // The store is unreachable: keep serving; the next check decides.
+                    Err(e) => tracing::warn!(error = %e, "access check failed"),
+                }
+                self.pending = None;
+            }
             let next = async {
                 match self.sub.as_mut() {
                     Some(sub) => sub.next().await,
                     None => std::future::pending().await,
                 }
             };
-            let hint = tokio::select! {
+            tokio::select! {
                 item = next => match item {
-                    Some(BusItem::Event(env)) => match env.event {
-                        BusEvent::AccessChanged(reason) => reason,
-                        _ => continue,
-                    },
-                    // Missed events: check anyway.
-                    Some(BusItem::Gap) => RevokeReason::SignedOut,
-                    // The bus is gone for good: the timer still checks.
-                    None => {
-                        self.sub = None;
-                        continue;
+                    Some(BusItem::Event(env)) => {
+                        if let BusEvent::AccessChanged(reason) = env.event {
+                            self.pending = Some(reason);
+                        }
                     }
+                    // Missed events: check anyway.
+                    Some(BusItem::Gap) => self.pending = Some(RevokeReason::SignedOut),
+                    // The bus is gone for good: the timer still checks.
+                    None => self.sub = None,
                 },
-                _ = self.tick.tick() => RevokeReason::SignedOut,
-                _ = tokio::time::sleep(until_expiry) => return RevokeReason::SessionExpired,
-            };
-            match self.check(state, hint).await {
-                Ok(None) => {}
-                Ok(Some(reason)) => return reason,
-                // The store is unreachable: keep serving; the next check decides.
-                Err(e) => tracing::warn!(error = %e, "access check failed"),
+                _ = self.tick.tick() => self.pending = Some(RevokeReason::SignedOut),
+                _ = self.expiry.as_mut() => return RevokeReason::SessionExpired,
             }
         }
     }
@@ -224,24 +231,16 @@ impl LiveGuard {
                     _ => Ok(None),
                 }
             }
-            (Holder::Candidate { .. }, Some(SessionOwner::Candidate(..))) => Ok(None),
+            (Holder::Candidate, Some(SessionOwner::Candidate(..))) => Ok(None),
             // The session is gone: say what was announced, if it was about sessions.
             (Holder::Staff { .. }, _) => Ok(Some(match hint {
                 RevokeReason::AccountDisabled | RevokeReason::PasswordChanged => hint,
                 _ => RevokeReason::SignedOut,
             })),
-            (Holder::Candidate { .. }, _) => Ok(Some(match hint {
+            (Holder::Candidate, _) => Ok(Some(match hint {
                 RevokeReason::SignedInElsewhere => hint,
                 _ => RevokeReason::SignedOut,
             })),
-        }
-    }
-
-    /// The candidate this guard watches, if it is a candidate's.
-    pub fn candidate_id(&self) -> Option<CandidateId> {
-        match self.holder {
-            Holder::Candidate { id } => Some(id),
-            Holder::Staff { .. } => None,
         }
     }
 }

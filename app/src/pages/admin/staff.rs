@@ -117,10 +117,15 @@ fn ExamRooms(
                             <strong>{rname.clone()}</strong> " "
                             <span class="muted">{t!(i18n, room_candidates, count = move || count)}</span>
                             <span class="chips">
-                                {assigned.into_iter().map(|(sid, user)| view! {
-                                    <span class="chip">{user}
-                                        <button class="link" title="×" on:click=move |_| { assign.dispatch(AssignProctor { room: rid, staff: sid, assigned: false }); }>"×"</button>
-                                    </span>
+                                {assigned.into_iter().map(|(sid, user)| {
+                                    let (who, room) = (user.clone(), rname.clone());
+                                    // An attribute: filled in by hand (the catalogue's single braces are literal).
+                                    let label = move || t_string!(i18n, room_unassign_label).replace("{user}", &who).replace("{room}", &room);
+                                    view! {
+                                        <span class="chip">{user}
+                                            <button class="link" aria-label=label.clone() title=label on:click=move |_| { assign.dispatch(AssignProctor { room: rid, staff: sid, assigned: false }); }>"×"</button>
+                                        </span>
+                                    }
                                 }).collect_view()}
                             </span>
                             {(!free.is_empty()).then(|| view! {

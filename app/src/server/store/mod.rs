@@ -14,7 +14,7 @@ pub use admin::AdminStore;
 pub use camera::CameraStore;
 pub use console::ConsoleStore;
 pub use journey::JourneyStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{Durability, SqliteStore};
 
 use crate::domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
