@@ -35,7 +35,9 @@ export default defineConfig({
   },
   projects: [
     // Chromium's default fake camera: a test pattern with no face.
-    { name: 'default', testIgnore: /(journey|camera|console|admin)\.spec\.ts/ },
+    { name: 'default', testIgnore: /(journey|camera|console|admin|nojs)\.spec\.ts/ },
+    // JavaScript off: the sign-in forms work as plain HTML forms.
+    { name: 'no-js', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
     // The fake camera shows a real face (made by scripts/face-assets.sh from a packaged photo).
     {
       name: 'face',

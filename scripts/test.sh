@@ -11,7 +11,7 @@ step "format"
 cargo fmt --all -- --check
 
 step "clippy (server and app with ssr; frontend on wasm32)"
-cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p server -p y4m --features app/ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "server-only crates must not reach the WASM build"
@@ -30,7 +30,7 @@ step "server integration tests (real HTTP and WebSocket clients)"
 cargo test -p server
 
 step "release build (server + WASM)"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end

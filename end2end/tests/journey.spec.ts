@@ -35,7 +35,7 @@ test('the whole PC journey with the phone as second view, to "Submitted successf
   await expect(page.locator('#pairing-qr svg')).toBeVisible();
   const url = (await page.locator('#pairing-url').textContent()) ?? '';
   expect(url).toMatch(/\/phone\?t=[0-9a-f]{64}$/);
-  const { phone } = await phoneJoins(browser, url, 1);
+  const { phone, page: phonePage } = await phoneJoins(browser, url, 1);
   // The PC notices within a second (plus rendering).
   await expect(page.locator('#phone-connected')).toBeVisible({ timeout: 3_000 });
 
@@ -86,6 +86,14 @@ test('the whole PC journey with the phone as second view, to "Submitted successf
   await expect(page.getByRole('dialog')).toContainText('You have answered 2 of');
   await page.getByRole('button', { name: 'Submit now' }).click();
   await expect(page.getByRole('heading', { name: 'Submitted successfully' })).toBeVisible();
+  // The phone is told at once: its camera stops and it says why, also after a reload.
+  const finished = phonePage.locator('#phone-finished[data-kind="selfsubmitted"]');
+  await expect(finished).toContainText('You submitted your answers');
+  await expect(phonePage.locator('.phone-camera')).toHaveCount(0);
+  await phonePage.reload();
+  await hydrated(phonePage);
+  await expect(finished).toBeVisible();
+  await phonePage.screenshot({ path: 'test-results/phone-finished-en-phone.png' });
   await phone.close();
   // The only console errors: the requests refused while the browser was offline.
   expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);

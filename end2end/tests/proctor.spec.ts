@@ -1,4 +1,5 @@
 import { test } from '@playwright/test';
+import path from 'node:path';
 import { expect, exited, hydrated, simulate, staffLogin, watchConsole } from './helpers';
 
 test('a wrong staff password shows a clear message', async ({ page }) => {
@@ -28,13 +29,17 @@ test('a proctor sees their room, and a simulated candidate appears online and go
   expect(name).toBeTruthy();
   await expect(page.getByRole('article', { name: name! })).toHaveCount(1);
 
-  // One simulated candidate, no random drops, for 12 seconds.
-  const sim = simulate(['--candidates', '1', '--first', '3', '--duration', '12', '--drop-chance', '0', '--step-secs', '1']);
+  // One simulated candidate, no random drops, for 25 seconds: it walks the whole journey
+  // (its face photo is the demo's roster photo) into the exam, with pictures from both views.
+  const sim = simulate(['--candidates', '1', '--first', '3', '--duration', '25', '--drop-chance', '0', '--step-secs', '1',
+    '--face-photo', path.resolve(__dirname, '..', '..', 'target', 'face-fixtures', 'obama2.jpg')]);
   try {
     await expect(tile).not.toHaveClass(/offline/);
     await expect(tile.locator('.view').first()).toHaveAttribute('data-online', 'true');
     await expect(tile.locator('.tile-phase')).not.toHaveText('Not signed in');
-    await expect(tile.locator('.tile-phase')).toHaveText('Identity confirmed', { timeout: 15_000 });
+    await expect(tile.locator('.tile-phase')).toHaveText('In exam', { timeout: 20_000 });
+    await expect(tile.locator('.view[data-online="true"]')).toHaveCount(2);
+    await expect(tile.locator('figure.live-view[data-state="live"] img')).toHaveCount(2, { timeout: 10_000 });
     await expect(page.locator('.online-count')).toHaveText('1 of 100 online');
     expect(await exited(sim)).toBe(0);
   } finally {

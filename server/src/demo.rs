@@ -34,7 +34,8 @@ fn name(n: usize) -> String {
     format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 7 + n / 20) % GIVEN.len()])
 }
 
-fn id_card(n: usize) -> String {
+/// The ID card number of demo candidate `n` (the simulator pairs phones with it).
+pub fn id_card(n: usize) -> String {
     format!("1101011998{:02}{:02}{:04}", 1 + n % 12, 1 + n % 28, 1000 + n)
 }
 

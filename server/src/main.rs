@@ -126,9 +126,13 @@ struct SimArgs {
     /// Chance per heartbeat that a candidate drops off for 5-15 s.
     #[arg(long, env = "VIGIL_SIM_DROP_CHANCE", default_value_t = 0.01)]
     drop_chance: f64,
-    /// Seconds between two phase steps of a candidate.
+    /// Seconds between two steps of a candidate's journey.
     #[arg(long, env = "VIGIL_SIM_STEP_SECS", default_value_t = 3.0)]
     step_secs: f64,
+    /// Photo for the face checks (e.g. target/face-fixtures/obama2.jpg, the demo's roster photo
+    /// of its first ten candidates); without it the checks fail and go to review.
+    #[arg(long, env = "VIGIL_SIM_FACE_PHOTO")]
+    face_photo: Option<std::path::PathBuf>,
 }
 
 fn settings(args: ServeArgs) -> Settings {
@@ -215,6 +219,7 @@ async fn main() {
                 duration: a.duration.map(Duration::from_secs),
                 drop_chance: a.drop_chance,
                 step_secs: a.step_secs,
+                face_photo: a.face_photo,
             })
             .await
         }

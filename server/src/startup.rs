@@ -2,7 +2,7 @@
 //! start the presence sweeper.
 use crate::config::Settings;
 use crate::routes::{
-    admin, guard, health, media, net, upload, ws_candidate, ws_frames, ws_proctor,
+    admin, assets, guard, health, media, net, upload, ws_candidate, ws_frames, ws_proctor,
 };
 use anyhow::Context;
 use app::server::blobs::LocalBlobs;
@@ -57,6 +57,8 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
         .site_root(settings.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
+        .hash_files(assets::hashed_build())
+        .hash_file(assets::HASH_FILE)
         .build()
 }
 
@@ -187,7 +189,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let opts = state.leptos_options.clone();
     let ctx_state = state.clone();
+    let pkg = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(assets::pkg_cache_policy))
+        .service(assets::pkg_service(std::path::Path::new(opts.site_root.as_ref())));
     Router::new()
+        .nest_service("/pkg", pkg)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws/proctor", get(ws_proctor::handler))
@@ -228,6 +234,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::routes::client_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::request_guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::security_headers))
+        .layer(axum::middleware::from_fn(assets::default_cache_policy))
+        .layer(assets::compression())
         .layer(RequestBodyTimeoutLayer::new(crate::config::BODY_IDLE_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

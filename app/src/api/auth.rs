@@ -8,7 +8,7 @@ use crate::server::{auth as cookies, context, service::auth as svc};
 /// Staff login with username and password; sets the staff session cookie.
 #[server(prefix = "/api", endpoint = "staff/login")]
 pub async fn staff_login(username: String, password: String) -> Result<StaffUser, AppError> {
-    super::respond(
+    let result = super::respond(
         async {
             let state = context::app_state()?;
             let (user, token) =
@@ -24,7 +24,10 @@ pub async fn staff_login(username: String, password: String) -> Result<StaffUser
             Ok(user)
         }
         .await,
-    )
+    );
+    let path = <StaffLogin as leptos::server_fn::ServerFn>::PATH;
+    context::finish_form(&result, path, "/proctor", "/staff/login", &[("username", &username)]);
+    result
 }
 
 /// Ends the staff session.
@@ -58,7 +61,7 @@ pub async fn candidate_login(
     ticket: String,
     #[server(default)] secret: String,
 ) -> Result<CandidateSelf, AppError> {
-    super::respond(
+    let result = super::respond(
         async {
             let state = context::app_state()?;
             let ip = context::client_ip();
@@ -68,7 +71,11 @@ pub async fn candidate_login(
             Ok(me)
         }
         .await,
-    )
+    );
+    let keep = [("exam_code", exam_code.as_str()), ("ticket", ticket.as_str())];
+    let path = <CandidateLogin as leptos::server_fn::ServerFn>::PATH;
+    context::finish_form(&result, path, "/exam", "/", &keep);
+    result
 }
 
 /// Ends the candidate session.

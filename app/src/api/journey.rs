@@ -100,7 +100,7 @@ pub async fn pair_phone(
     id_card: String,
     exam_code: String,
 ) -> Result<CandidateSelf, AppError> {
-    super::respond(
+    let result = super::respond(
         async {
             let state = context::app_state()?;
             let ip = context::client_ip();
@@ -109,7 +109,13 @@ pub async fn pair_phone(
             Ok(me)
         }
         .await,
-    )
+    );
+    // Paired: the phone page without the token shows the next step. The ID card number is
+    // never put back into a link.
+    let keep = [("t", token.as_str()), ("exam_code", exam_code.as_str())];
+    let path = <PairPhone as leptos::server_fn::ServerFn>::PATH;
+    context::finish_form(&result, path, "/phone", "/phone", &keep);
+    result
 }
 
 /// The phone's "Enter exam monitoring" (the paired phone's session only).

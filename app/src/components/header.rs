@@ -26,9 +26,17 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
+/// Whether `path` is one of the staff pages (the only ones with staff navigation: candidates
+/// and their phones see the brand and the language switch alone).
+fn staff_route(path: &str) -> bool {
+    ["/proctor", "/admin", "/staff"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let staff = move || location.pathname.with(|p| staff_route(p));
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
@@ -37,11 +45,27 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-tag">{t!(i18n, tagline)}</span>
             </A>
             <nav class="topnav">
-                <A href="/">{t!(i18n, nav_candidate)}</A>
-                <A href="/proctor">{t!(i18n, nav_rooms)}</A>
-                <A href="/admin">{t!(i18n, nav_admin)}</A>
+                <Show when=staff>
+                    <A href="/proctor">{t!(i18n, nav_rooms)}</A>
+                    <A href="/admin">{t!(i18n, nav_admin)}</A>
+                </Show>
                 <LangSwitch />
             </nav>
         </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::staff_route;
+
+    #[test]
+    fn staff_navigation_only_on_staff_pages() {
+        for p in ["/proctor", "/proctor/rooms/3", "/admin", "/admin/exams/1/roster", "/staff/login"] {
+            assert!(staff_route(p), "{p}");
+        }
+        for p in ["/", "/exam", "/phone", "/device-check", "/proctors", "/administer"] {
+            assert!(!staff_route(p), "{p}");
+        }
     }
 }

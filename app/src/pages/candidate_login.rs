@@ -7,6 +7,7 @@ use crate::domain::signin::SignInMode;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CandidateLoginPage() -> impl IntoView {
@@ -18,15 +19,17 @@ pub fn CandidateLoginPage() -> impl IntoView {
         }
     });
     let error = move || action.value().get().and_then(Result::err);
-    // The exam asks for a second credential: the field appears (and stays) once it says so.
-    let mode = RwSignal::new(None::<SignInMode>);
+    // The exam asks for a second credential: the field appears (and stays) once it says so,
+    // also when the answer came back in the link of a form posted before the page was ready.
+    let mode = RwSignal::new(asked_for(action.value().get_untracked()));
     Effect::new(move |_| {
-        if let Some(Err(
-            AppError::CredentialRequired { mode: m } | AppError::CandidateCredentials { mode: m },
-        )) = action.value().get()
-        {
+        if let Some(m) = asked_for(action.value().get()) {
             mode.set(Some(m));
         }
+    });
+    // What a form posted before the page was ready sends back (never the second credential).
+    let (exam_code, ticket) = use_query_map().with_untracked(|q| {
+        (q.get("exam_code").unwrap_or_default(), q.get("ticket").unwrap_or_default())
     });
     view! {
         <section class="card narrow">
@@ -37,6 +40,7 @@ pub fn CandidateLoginPage() -> impl IntoView {
                     <span>{t!(i18n, exam_code_label)}</span>
                     <input
                         name="exam_code"
+                        value=exam_code
                         autocomplete="off"
                         autocapitalize="characters"
                         required
@@ -47,6 +51,7 @@ pub fn CandidateLoginPage() -> impl IntoView {
                     <span>{t!(i18n, ticket_label)}</span>
                     <input
                         name="ticket"
+                        value=ticket
                         autocomplete="off"
                         required
                         placeholder=move || t_string!(i18n, ticket_placeholder).to_string()
@@ -72,5 +77,15 @@ pub fn CandidateLoginPage() -> impl IntoView {
                 <a href="/staff/login">{t!(i18n, nav_staff)}</a>
             </p>
         </section>
+    }
+}
+
+/// The second credential an answer asks for, if it asks for one.
+fn asked_for(answer: Option<Result<crate::domain::CandidateSelf, AppError>>) -> Option<SignInMode> {
+    match answer {
+        Some(Err(
+            AppError::CredentialRequired { mode } | AppError::CandidateCredentials { mode },
+        )) => Some(mode),
+        _ => None,
     }
 }

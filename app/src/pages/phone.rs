@@ -10,7 +10,7 @@ use crate::components::error_text::ErrorText;
 use crate::components::revoked::RevokedNotice;
 use crate::domain::journey::{FaceProgress, JourneyState};
 use crate::domain::protocol::RevokeReason;
-use crate::domain::{Phase, View};
+use crate::domain::{CandidateSelf, Phase, SubmitKind, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
 use crate::live::frame_sender::use_frame_sender;
@@ -43,6 +43,8 @@ pub fn PhonePage() -> impl IntoView {
 fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let pair = ServerAction::<PairPhone>::new();
+    // Sent back by a form posted before the page was ready.
+    let exam_code = use_query_map().with_untracked(|q| q.get("exam_code").unwrap_or_default());
     Effect::new(move |_| {
         if let Some(Ok(_)) = pair.value().get() {
             on_paired.run(());
@@ -51,17 +53,23 @@ fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoVi
     view! {
         <h1>{t!(i18n, phone_pair_title)}</h1>
         <p class="muted">{t!(i18n, phone_pair_intro)}</p>
-        <ActionForm action=pair>
+        <ActionForm action=pair attr:class="form" attr:id="phone-pair">
             <input type="hidden" name="token" value=token />
-            <label for="id_card">{t!(i18n, id_card_label)}</label>
-            <input id="id_card" name="id_card" autocomplete="off" required />
-            <label for="exam_code">{t!(i18n, exam_code_label)}</label>
-            <input id="exam_code" name="exam_code" autocomplete="off" autocapitalize="characters" required />
+            <label>
+                <span>{t!(i18n, id_card_label)}</span>
+                <input id="id_card" name="id_card" autocomplete="off" autocapitalize="characters"
+                    spellcheck="false" required />
+            </label>
+            <label>
+                <span>{t!(i18n, exam_code_label)}</span>
+                <input id="exam_code" name="exam_code" autocomplete="off" autocapitalize="characters"
+                    spellcheck="false" required value=exam_code />
+            </label>
+            {move || pair.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
             <button class="primary" type="submit" disabled=move || pair.pending().get()>
                 {t!(i18n, phone_pair_button)}
             </button>
         </ActionForm>
-        {move || pair.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
     }
 }
 
@@ -78,7 +86,9 @@ fn PhoneJourney() -> impl IntoView {
                 Ok(s) if s.me.phase.rank() > Phase::FirstViewOn.rank() && !s.me.phase.is_submitted() => {
                     view! { <Monitoring /> }.into_any()
                 }
-                Ok(s) if s.me.phase.is_submitted() => view! { <Finished /> }.into_any(),
+                Ok(JourneyState { me: CandidateSelf { phase: Phase::Submitted(kind), .. }, .. }) => {
+                    view! { <Finished kind /> }.into_any()
+                }
                 Ok(_) => view! { <NotYet /> }.into_any(),
                 Err(err) => view! { <ErrorText err /> }.into_any(),
             })}
@@ -122,21 +132,38 @@ fn PhoneCheck(s: JourneyState, #[prop(into)] on_enter: Callback<()>) -> impl Int
     }
 }
 
-/// Monitoring: the placement guide, the wake lock and the live connection.
+/// Monitoring: the placement guide, the wake lock and the live connection, until the exam
+/// ends (submitted, forced or at the deadline): then the camera stops and the page says so.
 #[component]
 fn Monitoring() -> impl IntoView {
-    let i18n = use_i18n();
     let socket = use_candidate_socket(View::Phone);
-    let wake = RwSignal::new(false);
-    Effect::new(move |_| wake.set(crate::pages::journey::browser::request_wake_lock()));
-    // The phone's frames go to the proctors (and the PC's self-view) through the relay.
-    let camera = CameraHandle::new();
-    let sender = use_frame_sender(socket, camera);
     let revoked = move || socket.revoked.get();
+    let ended = move || match socket.phase.get() {
+        Some(Phase::Submitted(kind)) => Some(kind),
+        _ => None,
+    };
     view! {
         <Show when=move || revoked().is_none() fallback=move || view! {
             <RevokedNotice reason=revoked().unwrap_or(RevokeReason::SignedOut) />
         }>
+            {move || match ended() {
+                Some(kind) => view! { <Finished kind /> }.into_any(),
+                None => view! { <Streaming socket /> }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+/// The phone's camera going to the proctors (and the PC's self-view) through the relay; the
+/// camera and the frames stop when this leaves the page.
+#[component]
+fn Streaming(socket: crate::live::candidate_socket::CandidateSocket) -> impl IntoView {
+    let i18n = use_i18n();
+    let wake = RwSignal::new(false);
+    Effect::new(move |_| wake.set(crate::pages::journey::browser::request_wake_lock()));
+    let camera = CameraHandle::new();
+    let sender = use_frame_sender(socket, camera);
+    view! {
         <h1>{t!(i18n, phone_monitoring_title)}</h1>
         <p id="monitoring-status" class="notice ok" role="status" data-connected=move || socket.connected.get().to_string()>
             {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
@@ -151,7 +178,6 @@ fn Monitoring() -> impl IntoView {
             <li>{t!(i18n, phone_place_power)}</li>
         </ol>
         <p class="muted">{move || if wake.get() { t!(i18n, phone_wake_on).into_any() } else { t!(i18n, phone_wake_manual).into_any() }}</p>
-        </Show>
     }
 }
 
@@ -161,8 +187,19 @@ fn NotYet() -> impl IntoView {
     view! { <p class="notice">{t!(i18n, phone_not_yet)}</p> }
 }
 
+/// The end of the exam, however it came (also after a reload).
 #[component]
-fn Finished() -> impl IntoView {
+fn Finished(kind: SubmitKind) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="notice ok">{t!(i18n, phone_finished)}</p> }
+    view! {
+        <div id="phone-finished" data-kind=format!("{kind:?}").to_lowercase()>
+            <h1>{t!(i18n, phone_finished)}</h1>
+            <p class="notice ok" role="status">{match kind {
+                SubmitKind::SelfSubmitted => t!(i18n, phone_finished_self).into_any(),
+                SubmitKind::Auto => t!(i18n, phone_finished_auto).into_any(),
+                SubmitKind::Forced => t!(i18n, phone_finished_forced).into_any(),
+            }}</p>
+            <p class="muted">{t!(i18n, phone_camera_off)}</p>
+        </div>
+    }
 }

@@ -5,6 +5,7 @@ use crate::components::form::SubmitButton;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
@@ -16,6 +17,8 @@ pub fn StaffLoginPage() -> impl IntoView {
         }
     });
     let error = move || action.value().get().and_then(Result::err);
+    // Sent back by a form posted before the page was ready.
+    let username = use_query_map().with_untracked(|q| q.get("username").unwrap_or_default());
     view! {
         <section class="card narrow">
             <h1>{t!(i18n, staff_login_title)}</h1>
@@ -23,7 +26,7 @@ pub fn StaffLoginPage() -> impl IntoView {
             <ActionForm action attr:class="form" attr:id="staff-login">
                 <label>
                     <span>{t!(i18n, username_label)}</span>
-                    <input name="username" autocomplete="username" required />
+                    <input name="username" autocomplete="username" required value=username />
                 </label>
                 <label>
                     <span>{t!(i18n, password_label)}</span>

@@ -109,3 +109,42 @@ pub fn https() -> bool {
     let Ok(state) = app_state() else { return false };
     parts().is_some_and(|p| state.site.is_https(&p.headers))
 }
+
+/// Whether the request is a plain HTML form post: a sign-in pressed before the page's code
+/// arrived (or without JavaScript). The browser shows whatever comes back, so such a post is
+/// answered with a redirect instead of JSON.
+pub fn plain_form() -> bool {
+    parts()
+        .and_then(|p| p.headers.get(http::header::ACCEPT)?.to_str().ok().map(str::to_string))
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Ends a sign-in form's server function for a plain form post: on success the browser goes
+/// on to `next`; on failure back to `page` with the error (read by the page's action, as after
+/// a call from the running page) and the `keep` fields filled in again. Call after
+/// [`set_status`], whose status the redirect replaces.
+pub fn finish_form<T>(
+    result: &Result<T, AppError>,
+    fn_path: &str,
+    next: &str,
+    page: &str,
+    keep: &[(&str, &str)],
+) {
+    if !plain_form() {
+        return;
+    }
+    let target = match result {
+        Ok(_) => next.to_string(),
+        Err(err) => {
+            use leptos::server_fn::error::ServerFnUrlError;
+            let Ok(mut url) =
+                ServerFnUrlError::new(fn_path, err.clone()).to_url("http://vigil.invalid/")
+            else {
+                return;
+            };
+            url.query_pairs_mut().extend_pairs(keep.iter().filter(|(_, v)| !v.is_empty()));
+            format!("{page}?{}", url.query().unwrap_or_default())
+        }
+    };
+    leptos_axum::redirect(&target);
+}

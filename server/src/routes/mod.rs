@@ -1,5 +1,6 @@
 //! Plain axum routes beside the Leptos pages: health, WebSockets, media.
 pub mod admin;
+pub mod assets;
 pub mod guard;
 pub mod health;
 pub mod media;

@@ -130,6 +130,16 @@ async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
 
     // The latest picture over HTTP: the candidate and the room's proctors only.
     assert_eq!(get(&app, &latest, &me).await, (200, pic.clone()));
+    // JPEG is compressed already: sent as it is even to a client that takes brotli.
+    let res = reqwest::Client::new()
+        .get(app.url(&latest))
+        .header("cookie", &a)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("get");
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.expect("body").to_vec(), pic);
     assert_eq!(get(&app, &latest, &a).await.0, 200);
     assert_eq!(get(&app, &latest, &b).await.0, 404);
     let other = app.candidate_cookie("T-0002").await;

@@ -5,6 +5,8 @@ mod auth;
 mod camera;
 mod common;
 mod console;
+mod fast_assets;
+mod fast_forms;
 mod journey;
 mod live;
 mod net;

@@ -1,6 +1,6 @@
-//! The Y4M fake-camera converter (`cargo run -p server --example y4m`) and what dlib makes of
+//! The Y4M fake-camera converter (`cargo run -p y4m`, tools/y4m) and what dlib makes of
 //! the frame Chromium would show.
-#[path = "../../examples/y4m.rs"]
+#[path = "../../../tools/y4m/src/main.rs"]
 #[allow(dead_code)]
 mod example;
 

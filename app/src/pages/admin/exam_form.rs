@@ -125,15 +125,15 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
             <h2>{t!(i18n, exam_camera_label)}</h2>
             <p class="muted">{t!(i18n, exam_grid_profile)}</p>
             <div class="form-grid">
-                {number(draft, "grid-width", "W".into_any(), |d| d.camera.grid.width, |d, v| d.camera.grid.width = v)}
-                {number(draft, "grid-height", "H".into_any(), |d| d.camera.grid.height, |d, v| d.camera.grid.height = v)}
-                {number(draft, "grid-interval", "ms".into_any(), |d| d.camera.grid.interval_ms, |d, v| d.camera.grid.interval_ms = v)}
+                {number(draft, "grid-width", t!(i18n, exam_camera_width).into_any(), |d| d.camera.grid.width, |d, v| d.camera.grid.width = v)}
+                {number(draft, "grid-height", t!(i18n, exam_camera_height).into_any(), |d| d.camera.grid.height, |d, v| d.camera.grid.height = v)}
+                {number(draft, "grid-interval", t!(i18n, exam_camera_interval).into_any(), |d| d.camera.grid.interval_ms, |d, v| d.camera.grid.interval_ms = v)}
             </div>
             <p class="muted">{t!(i18n, exam_focus_profile)}</p>
             <div class="form-grid">
-                {number(draft, "focus-width", "W".into_any(), |d| d.camera.focus.width, |d, v| d.camera.focus.width = v)}
-                {number(draft, "focus-height", "H".into_any(), |d| d.camera.focus.height, |d, v| d.camera.focus.height = v)}
-                {number(draft, "focus-interval", "ms".into_any(), |d| d.camera.focus.interval_ms, |d, v| d.camera.focus.interval_ms = v)}
+                {number(draft, "focus-width", t!(i18n, exam_camera_width).into_any(), |d| d.camera.focus.width, |d, v| d.camera.focus.width = v)}
+                {number(draft, "focus-height", t!(i18n, exam_camera_height).into_any(), |d| d.camera.focus.height, |d, v| d.camera.focus.height = v)}
+                {number(draft, "focus-interval", t!(i18n, exam_camera_interval).into_any(), |d| d.camera.focus.interval_ms, |d, v| d.camera.focus.interval_ms = v)}
             </div>
             <div class="form-grid">
                 {number(draft, "exam-sampling", t!(i18n, exam_sampling_label).into_any(), |d| d.camera.sample_secs, |d, v| d.camera.sample_secs = v)}

@@ -3,7 +3,7 @@
 //! shared/docs/fake-face-camera.md:
 //!
 //! ```text
-//! cargo run -p server --example y4m -- in.jpg out.y4m
+//! cargo run -p y4m -- in.jpg out.y4m
 //! ```
 //!
 //! The photo (EXIF orientation applied) is letterboxed into 640x480 on black, converted to

@@ -1,0 +1,88 @@
+//! Static files and response compression. The release build names every file in `/pkg` by
+//! its content hash and writes brotli and gzip copies beside it (`cargo leptos build --release
+//! --precompress`, `hash-files = true`): those are served by `Accept-Encoding` and cached for
+//! a year, since a new build has new names. Everything else revalidates. Pages, JSON and CSV
+//! are compressed on the fly; camera frames, photos and recordings are already compressed.
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use http::{HeaderValue, header};
+use std::path::Path;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
+use tower_http::services::ServeDir;
+
+/// For files whose names change with their content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// For everything else: use a stored copy only after asking whether it changed.
+pub const REVALIDATE: &str = "no-cache";
+/// For pages and API answers, which may be personal: never kept by shared caches.
+pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
+
+/// The file cargo-leptos writes next to the server binary when it hashes file names.
+pub const HASH_FILE: &str = "hash.txt";
+
+/// Whether this binary was built with hashed asset names (its hash file is beside it).
+pub fn hashed_build() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
+        .is_some_and(|path| path.is_file())
+}
+
+/// `/pkg`: the WASM, its JS glue and the CSS, precompressed copies preferred.
+pub fn pkg_service(site_root: &Path) -> ServeDir {
+    ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip()
+}
+
+/// Whether a file name carries its content hash as cargo-leptos writes it
+/// (`vigil.<22 base64url characters>.wasm`).
+pub fn is_hashed_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() == 3
+        && parts[1].len() == 22
+        && parts[1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Middleware for `/pkg`: hashed names are kept for a year, the rest revalidate.
+pub async fn pkg_cache_policy(req: Request, next: Next) -> Response {
+    let hashed = req.uri().path().rsplit('/').next().is_some_and(is_hashed_name);
+    let mut res = next.run(req).await;
+    if res.status().is_success() {
+        let policy = if hashed { IMMUTABLE } else { REVALIDATE };
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    res
+}
+
+/// On-the-fly brotli or gzip for responses that gain from it: not images (JPEG frames and
+/// photos), not recordings, not responses already encoded (the precompressed files).
+pub fn compression() -> CompressionLayer<impl Predicate + Clone> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(SizeAbove::new(256));
+    CompressionLayer::new().br(true).gzip(true).deflate(false).zstd(false).compress_when(predicate)
+}
+
+/// Middleware: responses that say nothing about caching revalidate, privately.
+pub async fn default_cache_policy(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(PRIVATE_REVALIDATE));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_with_a_content_hash_are_immutable() {
+        assert!(is_hashed_name("vigil.Qm7yF3rS0kXw-_aZ1bC2dE.wasm"));
+        assert!(!is_hashed_name("vigil.wasm"));
+        assert!(!is_hashed_name("vigil_bg.wasm"));
+        assert!(!is_hashed_name("vigil.short.css"));
+        assert!(!is_hashed_name("snippets"));
+    }
+}

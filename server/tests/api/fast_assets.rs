@@ -1,0 +1,92 @@
+//! Fast on a phone, the transfer: `/pkg` files are served from their brotli or gzip copies by
+//! `Accept-Encoding` and, when their names carry a content hash, cached for a year; pages and
+//! JSON are compressed on the fly; everything else revalidates.
+use crate::common::{TestApp, spawn_app_with};
+use std::io::Read;
+
+const HASHED: &str = "vigil.AbCdEfGhIjKlMnOpQrStUv.wasm";
+
+/// An app whose site root holds one hashed WASM file (with `.br` and `.gz` copies that differ
+/// from it, so the answer shows which was sent) and one CSS file without a hash.
+async fn app_with_site() -> (TestApp, tempfile::TempDir) {
+    let site = tempfile::tempdir().expect("tempdir");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    std::fs::write(pkg.join(HASHED), b"plain wasm").expect("write");
+    std::fs::write(pkg.join(format!("{HASHED}.br")), b"brotli copy").expect("write");
+    std::fs::write(pkg.join(format!("{HASHED}.gz")), b"gzip copy").expect("write");
+    std::fs::write(pkg.join("vigil.css"), b"body { color: black }").expect("write");
+    let root = site.path().to_path_buf();
+    (spawn_app_with(move |s| s.site_root = root).await, site)
+}
+
+async fn get(app: &TestApp, path: &str, encoding: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new().get(app.url(path));
+    if let Some(e) = encoding {
+        req = req.header("accept-encoding", e);
+    }
+    req.send().await.expect("get")
+}
+
+fn header(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn precompressed_pkg_files_follow_accept_encoding_and_hashed_names_are_immutable() {
+    let (app, _site) = app_with_site().await;
+    let path = format!("/pkg/{HASHED}");
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "brotli copy"),
+        (Some("gzip"), Some("gzip"), "gzip copy"),
+        (None, None, "plain wasm"),
+    ] {
+        let res = get(&app, &path, accept).await;
+        assert_eq!(res.status().as_u16(), 200, "{accept:?}");
+        assert_eq!(header(&res, "content-encoding").as_deref(), encoding, "{accept:?}");
+        assert_eq!(header(&res, "content-type").as_deref(), Some("application/wasm"));
+        assert_eq!(
+            header(&res, "cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(header(&res, "vary").is_some_and(|v| v.contains("accept-encoding")));
+        assert_eq!(res.text().await.expect("body"), body);
+    }
+    // A file without a hash in its name revalidates; a missing file is a plain 404.
+    let css = get(&app, "/pkg/vigil.css", Some("br")).await;
+    assert_eq!(css.status().as_u16(), 200);
+    assert_eq!(header(&css, "cache-control").as_deref(), Some("no-cache"));
+    assert_eq!(get(&app, "/pkg/vigil.OldOldOldOldOldOldOld0.wasm", None).await.status(), 404);
+}
+
+#[tokio::test]
+async fn pages_and_json_are_compressed_on_the_fly_and_revalidate() {
+    let (app, _site) = app_with_site().await;
+    // The sign-in page, as Chromium asks for it.
+    let page = get(&app, "/", Some("gzip, deflate, br, zstd")).await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(header(&page, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("private, no-cache"));
+    let plain = get(&app, "/", None).await;
+    assert!(header(&plain, "content-encoding").is_none());
+    let html = plain.text().await.expect("html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80.min(html.len())]);
+
+    // A server function's JSON, gzip only: it decodes to the same answer.
+    let res = reqwest::Client::new()
+        .post(app.url("/api/admin/exams"))
+        .header("cookie", app.staff_cookie("admin").await)
+        .header("accept-encoding", "gzip")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(header(&res, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(header(&res, "cache-control").as_deref(), Some("private, no-cache"));
+    let zipped = res.bytes().await.expect("body");
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&zipped[..]).read_to_string(&mut json).expect("gzip");
+    let exams: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(exams[0]["code"], "TEST01");
+}
