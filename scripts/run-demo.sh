@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
-export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+export PATH="$PWD/scripts/tools:$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release --precompress --split
 # The first ten demo candidates get a real face as roster photo, so face verification can pass.
 face=()
 [ -f target/face-fixtures/obama2.jpg ] && face=(--demo-face-photo target/face-fixtures/obama2.jpg)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/scripts/tools:$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
 step "format"
@@ -30,7 +30,7 @@ step "server integration tests (real HTTP and WebSocket clients)"
 cargo test -p server
 
 step "release build (server + WASM)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end

@@ -1,13 +1,15 @@
 //! The HTML shell, the `App` root with its providers, and the route table.
 use crate::components::header::Header;
+use crate::components::hydrated::HydratedMark;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    candidate_login::CandidateLoginPage, not_found::NotFoundPage, proctor_rooms::ProctorRoomsPage,
-    room_grid::RoomGridPage, staff_login::StaffLoginPage,
+    candidate_login::CandidateLoginPage, not_found::NotFoundPage, staff_login::StaffLoginPage,
 };
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    Lazy,
     components::{Route, Router, Routes},
     path,
 };
@@ -45,26 +47,26 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Header />
                 <main class="main">
-                    <Routes fallback=|| view! { <NotFoundPage /> }>
-                        <Route path=path!("/") view=CandidateLoginPage />
-                        <Route path=path!("/exam") view=crate::pages::journey::CandidateJourneyPage />
-                        <Route path=path!("/phone") view=crate::pages::phone::PhonePage />
-                        <Route path=path!("/device-check") view=crate::pages::device_check::DeviceCheckPage />
-                        <Route path=path!("/staff/login") view=StaffLoginPage />
-                        <Route path=path!("/proctor") view=ProctorRoomsPage />
-                        <Route path=path!("/proctor/rooms/:id") view=RoomGridPage />
-                        <Route path=path!("/admin") view=crate::pages::admin::home::AdminHomePage />
-                        <Route path=path!("/admin/staff") view=crate::pages::admin::staff::StaffPage />
-                        <Route path=path!("/admin/audit") view=crate::pages::admin::audit::AuditPage />
-                        <Route path=path!("/admin/review") view=crate::pages::admin::review::ReviewPage />
-                        <Route path=path!("/admin/exams/new") view=crate::pages::admin::exam_form::ExamFormPage />
-                        <Route path=path!("/admin/exams/:id/settings") view=crate::pages::admin::exam_form::ExamFormPage />
-                        <Route path=path!("/admin/exams/:id/paper") view=crate::pages::admin::paper::PaperPage />
-                        <Route path=path!("/admin/exams/:id/candidates/:ticket") view=crate::pages::admin::candidate_report::CandidateReportPage />
-                        <Route path=path!("/admin/exams/:id/report") view=crate::pages::admin::report::ReportPage />
-                        <Route path=path!("/admin/exams/:id/roster") view=crate::pages::admin::roster::RosterPage />
-                        <Route path=path!("/admin/exams/:id/slips") view=crate::pages::admin::slips::SlipsPage />
-                        <Route path=path!("/proctor/rooms/:id/candidates/:cid") view=crate::pages::candidate_detail::CandidateDetailPage />
+                    <Routes fallback=|| view! { <NotFoundPage /> <HydratedMark /> }>
+                        <Route path=path!("/") view=|| view! { <CandidateLoginPage /> <HydratedMark /> } />
+                        <Route path=path!("/staff/login") view=|| view! { <StaffLoginPage /> <HydratedMark /> } />
+                        <Route path=path!("/exam") view={Lazy::<routes::Journey>::new()} />
+                        <Route path=path!("/phone") view={Lazy::<routes::Phone>::new()} />
+                        <Route path=path!("/device-check") view={Lazy::<routes::DeviceCheck>::new()} />
+                        <Route path=path!("/proctor") view={Lazy::<routes::ProctorRooms>::new()} />
+                        <Route path=path!("/proctor/rooms/:id") view={Lazy::<routes::RoomGrid>::new()} />
+                        <Route path=path!("/proctor/rooms/:id/candidates/:cid") view={Lazy::<routes::CandidateDetail>::new()} />
+                        <Route path=path!("/admin") view={Lazy::<routes::AdminHome>::new()} />
+                        <Route path=path!("/admin/staff") view={Lazy::<routes::AdminStaff>::new()} />
+                        <Route path=path!("/admin/audit") view={Lazy::<routes::AdminAudit>::new()} />
+                        <Route path=path!("/admin/review") view={Lazy::<routes::AdminReview>::new()} />
+                        <Route path=path!("/admin/exams/new") view={Lazy::<routes::ExamForm>::new()} />
+                        <Route path=path!("/admin/exams/:id/settings") view={Lazy::<routes::ExamForm>::new()} />
+                        <Route path=path!("/admin/exams/:id/paper") view={Lazy::<routes::Paper>::new()} />
+                        <Route path=path!("/admin/exams/:id/candidates/:ticket") view={Lazy::<routes::CandidateReport>::new()} />
+                        <Route path=path!("/admin/exams/:id/report") view={Lazy::<routes::Report>::new()} />
+                        <Route path=path!("/admin/exams/:id/roster") view={Lazy::<routes::Roster>::new()} />
+                        <Route path=path!("/admin/exams/:id/slips") view={Lazy::<routes::Slips>::new()} />
                     </Routes>
                 </main>
             </Router>

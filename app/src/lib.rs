@@ -10,6 +10,7 @@ pub mod components;
 pub mod domain;
 pub mod live;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 

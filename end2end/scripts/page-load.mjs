@@ -19,16 +19,22 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
 });
 
-/** A staff cookie for the pages behind sign-in. */
-async function staffState() {
+/** Signs in through `path` with `form`; the browser state (cookie) and the answer. */
+async function signedIn(path, form) {
   const ctx = await browser.newContext({ baseURL: base });
-  const res = await ctx.request.post('/api/staff/login', {
-    form: { username: 'proctor1', password: 'vigil-proctor' },
-  });
-  if (res.status() !== 200) throw new Error(`staff login: ${res.status()}`);
+  const res = await ctx.request.post(path, { form });
+  if (res.status() !== 200) throw new Error(`${path}: ${res.status()}`);
   const state = await ctx.storageState();
   await ctx.close();
   return state;
+}
+
+/** The first room of proctor1 (for the grid). */
+async function firstRoom(state) {
+  const ctx = await browser.newContext({ baseURL: base, storageState: state });
+  const rooms = await (await ctx.request.post('/api/rooms/mine', { form: {} })).json();
+  await ctx.close();
+  return rooms[0].id;
 }
 
 const kindOf = (type, url) => {
@@ -71,12 +77,18 @@ async function measure(path, profile, storageState) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const staff = await staffState();
+const proctor = await signedIn('/api/staff/login', { username: 'proctor1', password: 'vigil-proctor' });
+const admin = await signedIn('/api/staff/login', { username: 'admin', password: 'vigil-admin' });
+const candidate = await signedIn('/api/candidate/login', { exam_code: 'DEMO01', ticket: 'T2026-0040' });
+const room = await firstRoom(proctor);
 const pages = [
   ['candidate sign-in `/`', '/', undefined],
+  ['journey, first step `/exam`', '/exam', candidate],
   ['phone pairing `/phone?t=…`', '/phone?t=0000000000000000000000000000000000000000000000000000000000000000', undefined],
   ['staff sign-in `/staff/login`', '/staff/login', undefined],
-  ['proctor rooms `/proctor`', '/proctor', staff],
+  ['proctor rooms `/proctor`', '/proctor', proctor],
+  ['proctor grid `/proctor/rooms/:id`', `/proctor/rooms/${room}`, proctor],
+  ['admin home `/admin`', '/admin', admin],
 ];
 console.log('| page | profile | HTML KB | JS KB | WASM KB | CSS KB | total KB | interactive ms (median) |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');

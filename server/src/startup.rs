@@ -58,7 +58,7 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
         .hash_files(assets::hashed_build())
-        .hash_file(assets::HASH_FILE)
+        .hash_file(assets::HASH_FILE.into())
         .build()
 }
 

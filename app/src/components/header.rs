@@ -29,7 +29,9 @@ pub fn LangSwitch() -> impl IntoView {
 /// Whether `path` is one of the staff pages (the only ones with staff navigation: candidates
 /// and their phones see the brand and the language switch alone).
 fn staff_route(path: &str) -> bool {
-    ["/proctor", "/admin", "/staff"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    ["/proctor", "/admin", "/staff"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
 #[component]
@@ -61,7 +63,8 @@ mod tests {
 
     #[test]
     fn staff_navigation_only_on_staff_pages() {
-        for p in ["/proctor", "/proctor/rooms/3", "/admin", "/admin/exams/1/roster", "/staff/login"] {
+        for p in ["/proctor", "/proctor/rooms/3", "/admin", "/admin/exams/1/roster", "/staff/login"]
+        {
             assert!(staff_route(p), "{p}");
         }
         for p in ["/", "/exam", "/phone", "/device-check", "/proctors", "/administer"] {

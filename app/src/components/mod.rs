@@ -9,6 +9,7 @@ pub mod device_report;
 pub mod error_text;
 pub mod form;
 pub mod header;
+pub mod hydrated;
 pub mod labels;
 pub mod revoked;
 pub mod timeline_view;

@@ -24,6 +24,14 @@ pub fn PhonePage() -> impl IntoView {
     let token = use_query_map().with_untracked(|q| q.get("t").unwrap_or_default());
     let paired = RwSignal::new(0u32);
     let me = Resource::new(move || paired.get(), |_| current_phone());
+    // Paired: the link's token is used up, so the address becomes `/phone` (a reload then
+    // shows this phone's step, not the pairing form again).
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_paired = Callback::new(move |_: ()| {
+        paired.update(|n| *n += 1);
+        let replace = leptos_router::NavigateOptions { replace: true, ..Default::default() };
+        navigate("/phone", replace);
+    });
     view! {
         <section class="card phone">
             <p class="room-exam">{t!(i18n, phone_title)}</p>
@@ -31,7 +39,7 @@ pub fn PhonePage() -> impl IntoView {
                 {move || me.get().map(|r| match r {
                     // A token in the link means a (new) pairing, even on a phone that has a session.
                     Ok(Some(_)) if token.is_empty() || paired.get() > 0 => view! { <PhoneJourney /> }.into_any(),
-                    Ok(_) => view! { <PairForm token=token.clone() on_paired=Callback::new(move |_| paired.update(|n| *n += 1)) /> }.into_any(),
+                    Ok(_) => view! { <PairForm token=token.clone() on_paired /> }.into_any(),
                     Err(err) => view! { <ErrorText err /> }.into_any(),
                 })}
             </Suspense>

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
 use std::path::Path;
-use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::services::ServeDir;
 
@@ -50,18 +50,21 @@ pub async fn pkg_cache_policy(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     if res.status().is_success() {
         let policy = if hashed { IMMUTABLE } else { REVALIDATE };
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        // The answer depends on Accept-Encoding (a precompressed copy or the file itself).
+        if !headers.contains_key(header::VARY) {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
     }
     res
 }
 
 /// On-the-fly brotli or gzip for responses that gain from it: not images (JPEG frames and
 /// photos), not recordings, not responses already encoded (the precompressed files).
-pub fn compression() -> CompressionLayer<impl Predicate + Clone> {
-    let predicate = DefaultPredicate::new()
-        .and(NotForContentType::const_new("video/"))
-        .and(SizeAbove::new(256));
-    CompressionLayer::new().br(true).gzip(true).deflate(false).zstd(false).compress_when(predicate)
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new().and(NotForContentType::const_new("video/"));
+    CompressionLayer::new().br(true).gzip(true).compress_when(predicate)
 }
 
 /// Middleware: responses that say nothing about caching revalidate, privately.

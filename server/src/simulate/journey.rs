@@ -3,14 +3,14 @@
 //! phone paired by its QR token (with the demo's ID card number), the phone's face check,
 //! monitoring, the instructions; then the answers while the exam runs.
 use anyhow::{Context, bail};
+use app::domain::View;
+use app::domain::answer::Answer;
 use app::domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MicCheck, NetworkCheck, SpeakerCheck,
 };
 use app::domain::journey::{FaceCheck, FaceProgress};
 use app::domain::paper::Question;
 use app::domain::sitting::{AnswerSave, ExamSheet};
-use app::domain::View;
-use app::domain::answer::Answer;
 use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
@@ -119,11 +119,8 @@ pub async fn walk(
         .and_then(|u| u.split("t=").nth(1))
         .context("pairing link without a token")?
         .to_string();
-    let form = [
-        ("token", token.as_str()),
-        ("id_card", &crate::demo::id_card(n)),
-        ("exam_code", exam),
-    ];
+    let form =
+        [("token", token.as_str()), ("id_card", &crate::demo::id_card(n)), ("exam_code", exam)];
     let url = format!("{}/api/phone/pair", pc.base);
     let phone_cookie = super::post_login(&pc.client, &url, &form).await?;
     let phone = Device::new(&pc.base, phone_cookie);
@@ -190,7 +187,8 @@ pub async fn save_next(
     loaded: std::time::Instant,
     k: usize,
 ) -> anyhow::Result<()> {
-    let questions: Vec<&Question> = sheet.paper.sections.iter().flat_map(|s| &s.questions).collect();
+    let questions: Vec<&Question> =
+        sheet.paper.sections.iter().flat_map(|s| &s.questions).collect();
     let Some(question) = questions.get(k % questions.len().max(1)) else { return Ok(()) };
     let (question_id, answer) = answer(question, k / questions.len().max(1));
     let elapsed = u64::try_from(loaded.elapsed().as_millis()).unwrap_or(u64::MAX);

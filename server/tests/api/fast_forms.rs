@@ -84,7 +84,8 @@ async fn a_candidate_signs_in_with_a_plain_form_and_sees_errors_in_the_page() {
 
     // Right: on to the exam page, signed in, which the server renders for this candidate.
     let form = [("exam_code", EXAM), ("ticket", "T-0001"), ("secret", "010001")];
-    let (status, location, cookie) = browser_post(&app, "/api/candidate/login", &location, &form, None).await;
+    let (status, location, cookie) =
+        browser_post(&app, "/api/candidate/login", &location, &form, None).await;
     assert_eq!((status, location.as_str()), (302, "/exam"));
     let cookie = cookie.expect("session cookie");
     assert!(page(&app, "/exam", Some(&cookie)).await.contains("Candidate 1"));
@@ -132,7 +133,8 @@ async fn a_phone_pairs_with_a_plain_form() {
     let token = url.split("t=").nth(1).expect("token").to_string();
     let from = format!("/phone?t={token}");
     let wrong = [("token", token.as_str()), ("id_card", "110101199001010009"), ("exam_code", EXAM)];
-    let (status, location, cookie) = browser_post(&app, "/api/phone/pair", &from, &wrong, None).await;
+    let (status, location, cookie) =
+        browser_post(&app, "/api/phone/pair", &from, &wrong, None).await;
     assert_eq!((status, cookie), (302, None));
     assert!(!location.contains("110101199001010009"), "the ID card number never goes in a link");
     let html = page(&app, &location, None).await;
@@ -140,7 +142,8 @@ async fn a_phone_pairs_with_a_plain_form() {
     assert!(html.contains(&format!(r#"value="{EXAM}""#)));
 
     let right = [("token", token.as_str()), ("id_card", "110101199001010001"), ("exam_code", EXAM)];
-    let (status, location, cookie) = browser_post(&app, "/api/phone/pair", &location, &right, None).await;
+    let (status, location, cookie) =
+        browser_post(&app, "/api/phone/pair", &location, &right, None).await;
     assert_eq!((status, location.as_str()), (302, "/phone"));
     let html = page(&app, "/phone", cookie.as_deref()).await;
     assert!(!html.contains(r#"name="id_card""#), "paired: the form is gone");

@@ -35,6 +35,7 @@ fn bars(id: &'static str, rows: Vec<(AnyView, i64)>) -> impl IntoView {
 fn online_chart(points: &[(chrono::DateTime<chrono::Utc>, i64)]) -> impl IntoView {
     const W: f64 = 600.0;
     const H: f64 = 140.0;
+    let i18n = use_i18n();
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return None;
     };
@@ -48,14 +49,22 @@ fn online_chart(points: &[(chrono::DateTime<chrono::Utc>, i64)]) -> impl IntoVie
     }
     path.push_str(&format!(" H{W:.1}"));
     let label = |t: chrono::DateTime<chrono::Utc>| crate::components::labels::hour_minute(t);
+    let (start, end) = (label(first.0), label(last.0));
+    // An attribute: filled in by hand (the catalogue's single braces are literal).
+    let chart_label = move || {
+        t_string!(i18n, report_chart_label)
+            .replace("{start}", &start)
+            .replace("{end}", &end)
+            .replace("{peak}", &peak.to_string())
+    };
     Some(view! {
         <figure class="online-chart" id="report-online">
-            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img">
+            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label=chart_label>
                 <path d=path fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke" />
             </svg>
             <figcaption class="muted">
                 <span>{label(first.0)}</span>
-                <span>{format!("max {peak}")}</span>
+                <span>{t!(i18n, report_chart_max, n = move || peak)}</span>
                 <span>{label(last.0)}</span>
             </figcaption>
         </figure>

@@ -111,6 +111,7 @@ fn ExamRooms(
                         .filter(|p| !p.disabled && !p.rooms.iter().any(|r| r.0 == rid))
                         .map(|p| (p.id, p.username.clone())).collect();
                     let pick = RwSignal::new(free.first().map(|f| f.0));
+                    let pick_room = rname.clone();
                     let count = *count;
                     view! {
                         <li data-room=rname.clone()>
@@ -129,7 +130,8 @@ fn ExamRooms(
                                 }).collect_view()}
                             </span>
                             {(!free.is_empty()).then(|| view! {
-                                <select on:change=move |ev| pick.set(event_target_value(&ev).parse::<i64>().ok().map(StaffId))>
+                                <select aria-label=move || t_string!(i18n, room_assign_pick).replace("{room}", &pick_room)
+                                    on:change=move |ev| pick.set(event_target_value(&ev).parse::<i64>().ok().map(StaffId))>
                                     {free.iter().map(|(sid, user)| view! { <option value=sid.0.to_string()>{user.clone()}</option> }).collect_view()}
                                 </select>
                                 <button on:click=move |_| { if let Some(sid) = pick.get_untracked() { assign.dispatch(AssignProctor { room: rid, staff: sid, assigned: true }); } }>
