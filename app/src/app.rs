@@ -18,6 +18,10 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::site::set_page_policy();
+    #[cfg(feature = "ssr")]
+    let build = crate::server::site::build_id();
+    #[cfg(not(feature = "ssr"))]
+    let build = "";
     view! {
         <!DOCTYPE html>
         <html>
@@ -25,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
+                <meta name="vigil-build" content=build />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet id="leptos" options=options.clone() />
                 <HydrationScripts options />
@@ -41,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| crate::live::build_watch::start());
     view! {
         <I18nContextProvider>
             <Title text="Vigil" />

@@ -43,6 +43,8 @@ test('candidate pages load no staff code, and the journey code only on the journ
   await expect(page.getByRole('heading', { name: 'Check your information' })).toBeVisible();
   expect(wasm.some((u) => u.includes('split___journey'))).toBe(true);
   expect(wasm.filter((u) => STAFF_CODE.test(u))).toEqual([]);
+  // The heavy steps come in pieces of their own, when their step comes.
+  expect(wasm.filter((u) => /split_(exam_screen_view|device_check_step)_/.test(u))).toEqual([]);
   // The phone page too.
   wasm.length = 0;
   await page.goto('/phone?t=00');
@@ -50,3 +52,44 @@ test('candidate pages load no staff code, and the journey code only on the journ
   expect(wasm.some((u) => u.includes('split___phone'))).toBe(true);
   expect(wasm.filter((u) => STAFF_CODE.test(u))).toEqual([]);
 });
+
+test('a tab left open across a deploy reloads itself once, onto the new build', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const mine = await page.locator('meta[name=vigil-build]').getAttribute('content');
+  expect(mine).toBeTruthy();
+  // The server answers with its own build: nothing happens.
+  await page.evaluate(() => { (window as any).__vigil_before_deploy = true; window.dispatchEvent(new Event('online')); });
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as any).__vigil_before_deploy)).toBe(true);
+  // A deploy: the server now runs another build. Coming back online, the page reloads.
+  await page.route('**/build', (route) => route.fulfill({ status: 200, body: 'a-newer-build', headers: { 'cache-control': 'no-store' } }));
+  const reloaded = page.waitForEvent('load');
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await reloaded;
+  await hydrated(page);
+  expect(await page.evaluate(() => (window as any).__vigil_before_deploy)).toBeUndefined();
+  // A proxy still serving the old page cannot make it loop: once per new build.
+  await page.evaluate(() => { (window as any).__vigil_after_reload = true; window.dispatchEvent(new Event('online')); });
+  await page.waitForTimeout(1000);
+  expect(await page.evaluate(() => (window as any).__vigil_after_reload)).toBe(true);
+});
+
+for (const [locale, xKey] of [['en-GB', 'Type the letter X'], ['zh-CN', '输入字母 X']]) {
+  test(`the phone's ID card field opens the numeric keypad and has an X key (${locale})`, async ({ browser }) => {
+    const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto('/phone?t=' + '0'.repeat(64));
+    await hydrated(page);
+    const field = page.locator('#id_card');
+    await expect(field).toHaveAttribute('inputmode', 'numeric');
+    await field.fill('11010519491231002');
+    await page.getByRole('button', { name: xKey }).click();
+    await expect(field).toHaveValue('11010519491231002X');
+    await expect(field).toBeFocused();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/phone-pair-${locale}.png` });
+    await context.close();
+  });
+}

@@ -50,7 +50,17 @@ test('the whole PC journey with the phone as second view, to "Submitted successf
   await expect(tp.getByRole('alert')).toContainText('already used');
   await thief.close();
 
-  // Instructions, then the exam (already started in the test server).
+  // Instructions in the page's language (the demo exam gives both), then the exam (already
+  // started in the test server).
+  const instructions = page.locator('#instructions');
+  await expect(instructions).toContainText('Sit alone in a quiet, well-lit room');
+  await expect(instructions).not.toContainText('独自');
+  await expect(instructions.locator('ol > li')).toHaveCount(5);
+  await page.locator('#lang-switch').click();
+  await expect(instructions).toContainText('独自在安静、光线充足的房间参加考试');
+  await expect(instructions).not.toContainText('Sit alone');
+  await page.locator('#lang-switch').click();
+  await expect(instructions).toContainText('Sit alone');
   await page.getByLabel('I have read and understood the instructions').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.locator('#time-left')).toBeVisible();

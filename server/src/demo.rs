@@ -44,14 +44,16 @@ pub const PAPER: &str = include_str!("demo_paper.json");
 /// How many demo candidates get the `--demo-face-photo` roster photo.
 pub const FACE_PHOTO_CANDIDATES: usize = 10;
 
-/// The demo's candidate instructions (the exam's own text, in both languages).
+/// The demo's candidate instructions (the exam's own text), in English …
 pub const INSTRUCTIONS: &str = "\
 1. Sit alone in a quiet, well-lit room. Only your ID card, a pen and blank paper may be on the desk.
 2. Keep your face fully visible to the PC camera for the whole exam. Do not wear a hat, mask or headphones.
 3. The phone (second view) stays behind you, 45 degrees to the side, showing the desk, the screen and you. Keep it on charge, in airplane mode with Wi-Fi on.
 4. Do not leave the exam page, open other programs or talk to anyone. Proctors see both views and may message or warn you.
-5. You may submit from 30 minutes after the start. At the end of the exam your answers are submitted automatically.
+5. You may submit from 30 minutes after the start. At the end of the exam your answers are submitted automatically.";
 
+/// … and in Simplified Chinese.
+pub const INSTRUCTIONS_ZH: &str = "\
 1. 独自在安静、光线充足的房间参加考试。桌面上只可放身份证、笔和空白草稿纸。
 2. 考试全程保持面部完整出现在电脑摄像头画面中，不得佩戴帽子、口罩或耳机。
 3. 手机（第二视角）置于身后侧方45度，拍到桌面、屏幕和本人；保持充电，开启飞行模式并连接Wi-Fi。
@@ -109,7 +111,7 @@ pub async fn seed(state: &AppState, opts: &DemoOptions) -> anyhow::Result<()> {
         })
         .await?;
     state.store.set_exam_paper(exam, PAPER).await?;
-    state.store.set_exam_instructions(exam, INSTRUCTIONS).await?;
+    state.store.set_exam_instructions(exam, INSTRUCTIONS, INSTRUCTIONS_ZH).await?;
     // The demo shows every camera feature, video recordings included.
     let camera = app::domain::camera::CameraSettings { recording: true, ..Default::default() };
     state.store.set_exam_camera(exam, &camera).await?;

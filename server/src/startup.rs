@@ -64,6 +64,9 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if let Some(id) = assets::build_id() {
+            app::server::site::set_build_id(id);
+        }
         let store = open_store(&settings).await?;
         let blobs = LocalBlobs::new(settings.blob_dir());
         let face = crate::face::build_verifier(&settings.face).with_context(|| {
@@ -195,6 +198,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest_service("/pkg", pkg)
         .route("/healthz", get(health::healthz))
+        .route("/build", get(assets::build))
         .route("/readyz", get(health::readyz))
         .route("/ws/proctor", get(ws_proctor::handler))
         .route("/ws/candidate", get(ws_candidate::handler))

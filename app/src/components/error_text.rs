@@ -26,6 +26,7 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::EarliestSubmit => t_string!(i18n, exam_earliest_label).to_string(),
         Field::LateEntry => t_string!(i18n, exam_late_label).to_string(),
         Field::Instructions => t_string!(i18n, exam_instructions_label).to_string(),
+        Field::InstructionsZh => t_string!(i18n, exam_instructions_zh_label).to_string(),
         Field::Threshold => t_string!(i18n, exam_threshold_label).to_string(),
         Field::Attempts => t_string!(i18n, exam_attempts_label).to_string(),
         Field::Camera => t_string!(i18n, exam_camera_label).to_string(),

@@ -30,6 +30,7 @@ pub enum Field {
     EarliestSubmit,
     LateEntry,
     Instructions,
+    InstructionsZh,
     Threshold,
     Attempts,
     Camera,

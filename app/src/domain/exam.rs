@@ -47,6 +47,13 @@ impl std::fmt::Display for ExamCode {
     }
 }
 
+/// Which of an exam's two instruction texts a candidate reads: the one in the page's
+/// language (`chinese`), else the other, so an exam that gives one text shows it to everyone.
+pub fn instructions_in<'a>(chinese: bool, en: &'a str, zh: &'a str) -> &'a str {
+    let (mine, other) = if chinese { (zh, en) } else { (en, zh) };
+    if mine.trim().is_empty() { other } else { mine }
+}
+
 /// A stored exam.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exam {
@@ -57,8 +64,11 @@ pub struct Exam {
     pub duration_min: i64,
     pub earliest_submit_min: i64,
     pub late_entry_min: i64,
-    /// Candidate instructions, shown before the exam (plain text, paragraphs on blank lines).
+    /// Candidate instructions, shown before the exam (Markdown): in English, or the only text.
     pub instructions: String,
+    /// The same in Simplified Chinese (empty when the exam gives one text only).
+    #[serde(default)]
+    pub instructions_zh: String,
     /// Face verification thresholds for this exam.
     pub face: FaceThresholds,
     /// Face verification attempts per view before the candidate may go on for review.
@@ -109,6 +119,15 @@ impl ExamTimes {
 mod tests {
     use super::*;
 
+    #[test]
+    fn candidates_read_the_instructions_in_their_language_or_the_only_ones_given() {
+        assert_eq!(instructions_in(false, "Sit alone.", "独自考试。"), "Sit alone.");
+        assert_eq!(instructions_in(true, "Sit alone.", "独自考试。"), "独自考试。");
+        assert_eq!(instructions_in(true, "Sit alone.", " \n"), "Sit alone.");
+        assert_eq!(instructions_in(false, "", "独自考试。"), "独自考试。");
+        assert_eq!(instructions_in(false, "", ""), "");
+    }
+
     fn exam() -> Exam {
         Exam {
             id: ExamId(1),
@@ -119,6 +138,7 @@ mod tests {
             earliest_submit_min: DEFAULT_EARLIEST_SUBMIT_MIN,
             late_entry_min: DEFAULT_LATE_ENTRY_MIN,
             instructions: String::new(),
+            instructions_zh: String::new(),
             face: FaceThresholds::default(),
             face_max_attempts: DEFAULT_FACE_ATTEMPTS,
             sign_in: Default::default(),

@@ -22,6 +22,9 @@ pub struct ExamSettings {
     pub late_entry_min: i64,
     /// Shown before the exam (Markdown: paragraphs, lists, emphasis; no HTML).
     pub instructions: String,
+    /// The same in Simplified Chinese; candidates read the text in their page's language.
+    #[serde(default)]
+    pub instructions_zh: String,
     pub face_match_below: f32,
     pub face_review_below: f32,
     pub face_max_attempts: u32,
@@ -45,6 +48,7 @@ impl ExamSettings {
             earliest_submit_min: 30,
             late_entry_min: 15,
             instructions: String::new(),
+            instructions_zh: String::new(),
             face_match_below: 0.5,
             face_review_below: 0.65,
             face_max_attempts: 3,
@@ -107,6 +111,9 @@ pub fn check(s: &ExamSettings) -> Result<ExamSettings, (Field, ValidationCode)> 
     }
     if s.instructions.chars().count() > MAX_INSTRUCTIONS_CHARS {
         return Err(bad(Field::Instructions, ValidationCode::TooLong));
+    }
+    if s.instructions_zh.chars().count() > MAX_INSTRUCTIONS_CHARS {
+        return Err(bad(Field::InstructionsZh, ValidationCode::TooLong));
     }
     let (m, r) = (s.face_match_below, s.face_review_below);
     if !(m > 0.0 && m <= r && r <= 1.0) {
@@ -177,6 +184,12 @@ mod tests {
             (
                 ExamSettings { instructions: "x".repeat(MAX_INSTRUCTIONS_CHARS + 1), ..good() },
                 (Field::Instructions, TooLong),
+            ),
+            (
+                ExamSettings {
+                    instructions_zh: "字".repeat(MAX_INSTRUCTIONS_CHARS + 1), ..good()
+                },
+                (Field::InstructionsZh, TooLong),
             ),
         ];
         for (s, want) in cases {

@@ -136,6 +136,9 @@ pub struct JourneyState {
     /// removed), shown as they are.
     #[serde(default)]
     pub instructions_html: String,
+    /// The Simplified Chinese instructions, rendered the same way (empty when none).
+    #[serde(default)]
+    pub instructions_zh_html: String,
     pub face_pc: FaceProgress,
     pub face_phone: FaceProgress,
     pub verification: VerificationStatus,

@@ -2,7 +2,8 @@
 //! socket and the proctor's frames feed. Hand-written over `web_sys::WebSocket` because
 //! leptos-use's hook cannot mix binary and text on one socket or read `bufferedAmount`.
 //! Reconnects one second after any close until [`WsLink::close`], or until the server closes
-//! with `CLOSE_REVOKED` (the session behind the page ended: reconnecting cannot help).
+//! with `CLOSE_REVOKED` (the session behind the page ended: reconnecting cannot help). A
+//! reconnection may follow a deploy, so it asks whether the page's build is still current.
 use super::candidate_socket::FrameSend;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -28,6 +29,8 @@ struct Inner {
     url: String,
     handlers: Handlers,
     alive: Cell<bool>,
+    /// Opened at least once (the next open is a reconnection).
+    opened: Cell<bool>,
     ws: RefCell<Option<WebSocket>>,
     closures: RefCell<Vec<Handler>>,
 }
@@ -57,6 +60,7 @@ impl WsLink {
             url: absolute(path),
             handlers,
             alive: Cell::new(true),
+            opened: Cell::new(false),
             ws: RefCell::new(None),
             closures: RefCell::new(Vec::new()),
         }));
@@ -113,6 +117,9 @@ impl WsLink {
         let on_open: Handler = Closure::new(move |_| {
             (me.0.handlers.on_state)(true);
             (me.0.handlers.on_open)(&me);
+            if me.0.opened.replace(true) {
+                super::build_watch::check_now();
+            }
         });
         let me = self.clone();
         let on_message: Handler = Closure::new(move |e: JsValue| {

@@ -7,6 +7,7 @@ use crate::api::auth::current_phone;
 use crate::api::journey::{EnterMonitoring, PairPhone, load_journey};
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
+use crate::components::form::IdCardField;
 use crate::components::revoked::RevokedNotice;
 use crate::domain::journey::{FaceProgress, JourneyState};
 use crate::domain::protocol::RevokeReason;
@@ -63,11 +64,7 @@ fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoVi
         <p class="muted">{t!(i18n, phone_pair_intro)}</p>
         <ActionForm action=pair attr:class="form" attr:id="phone-pair">
             <input type="hidden" name="token" value=token />
-            <label>
-                <span>{t!(i18n, id_card_label)}</span>
-                <input id="id_card" name="id_card" autocomplete="off" autocapitalize="characters"
-                    spellcheck="false" required />
-            </label>
+            <IdCardField id="id_card" />
             <label>
                 <span>{t!(i18n, exam_code_label)}</span>
                 <input id="exam_code" name="exam_code" autocomplete="off" autocapitalize="characters"

@@ -120,6 +120,20 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
+static BUILD_ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the build this process serves (once, at start; the content hash of its assets).
+pub fn set_build_id(id: String) {
+    let _ = BUILD_ID.set(id);
+}
+
+/// The build this process serves: in every page (`<meta name="vigil-build">`) and at
+/// `GET /build`, so a tab opened before a deploy sees that it must reload. `dev` when the
+/// assets carry no hash.
+pub fn build_id() -> &'static str {
+    BUILD_ID.get().map_or("dev", String::as_str)
+}
+
 /// Puts [`page_policy`] on the response being rendered (called by the shell).
 pub fn set_page_policy() {
     let (Some(nonce), Some(res)) = (

@@ -30,6 +30,20 @@ pub fn hashed_build() -> bool {
         .is_some_and(|path| path.is_file())
 }
 
+/// The build's name: a short digest of the hash file (the content hashes of the WASM, its
+/// JS and the CSS), or `None` for a build without hashed names.
+pub fn build_id() -> Option<String> {
+    use sha2::Digest;
+    let exe = std::env::current_exe().ok()?;
+    let hashes = std::fs::read(exe.parent()?.join(HASH_FILE)).ok()?;
+    Some(hex::encode(&sha2::Sha256::digest(&hashes)[..8]))
+}
+
+/// `GET /build`: the build this process serves, never cached.
+pub async fn build() -> impl axum::response::IntoResponse {
+    ([(header::CACHE_CONTROL, "no-store")], app::server::site::build_id())
+}
+
 /// `/pkg`: the WASM, its JS glue and the CSS, precompressed copies preferred.
 pub fn pkg_service(site_root: &Path) -> ServeDir {
     ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip()
@@ -38,10 +52,13 @@ pub fn pkg_service(site_root: &Path) -> ServeDir {
 /// Whether a file name carries its content hash as cargo-leptos writes it
 /// (`vigil.<22 base64url characters>.wasm`).
 pub fn is_hashed_name(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('.').collect();
-    parts.len() == 3
-        && parts[1].len() == 22
-        && parts[1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    let mut parts = name.split('.');
+    let (Some(_), Some(hash), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    hash.len() == 22 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Middleware for `/pkg`: hashed names are kept for a year, the rest revalidate.

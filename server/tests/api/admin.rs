@@ -1253,3 +1253,36 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
         403
     );
 }
+
+#[tokio::test]
+async fn instructions_in_both_languages_are_kept_and_reach_the_candidate_rendered() {
+    let app = spawn_app().await;
+    let admin = app.staff_cookie("admin").await;
+    let exam = Some(app.exam.0);
+    let mut s = settings_of(&app, &admin, exam).await;
+    s.instructions = "1. Sit alone.\n2. Keep your face in view.".into();
+    s.instructions_zh = "1. 独自考试。\n2. 保持面部在画面中。".into();
+    let (status, body) = save_exam(&app, &admin, exam, &s).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = settings_of(&app, &admin, exam).await;
+    assert_eq!(
+        (stored.instructions.as_str(), stored.instructions_zh.as_str()),
+        (s.instructions.as_str(), s.instructions_zh.as_str())
+    );
+    // Each text has its own limit, named in the error.
+    let long = ExamSettings { instructions_zh: "字".repeat(20_001), ..stored.clone() };
+    let (status, body) = save_exam(&app, &admin, exam, &long).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("instructions_zh")), "{body}");
+
+    let cookie = app.candidate_cookie("T-0001").await;
+    let (status, body, _) = app.post_form("/api/journey/state", &[], Some(&cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["instructions_html"],
+        "<ol>\n<li>Sit alone.</li>\n<li>Keep your face in view.</li>\n</ol>\n"
+    );
+    assert_eq!(
+        body["instructions_zh_html"],
+        "<ol>\n<li>独自考试。</li>\n<li>保持面部在画面中。</li>\n</ol>\n"
+    );
+}

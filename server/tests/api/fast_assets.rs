@@ -90,3 +90,18 @@ async fn pages_and_json_are_compressed_on_the_fly_and_revalidate() {
     let exams: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(exams[0]["code"], "TEST01");
 }
+
+#[tokio::test]
+async fn every_page_names_the_build_that_rendered_it_and_build_says_the_servers_own() {
+    let (app, _site) = app_with_site().await;
+    let res = get(&app, "/build", None).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(header(&res, "cache-control").as_deref(), Some("no-store"));
+    let build = res.text().await.expect("body");
+    assert!(!build.is_empty());
+    for path in ["/", "/staff/login", "/phone"] {
+        let html = get(&app, path, None).await.text().await.expect("html");
+        let meta = format!(r#"<meta name="vigil-build" content="{build}""#);
+        assert!(html.contains(&meta), "{path}: no {meta}");
+    }
+}

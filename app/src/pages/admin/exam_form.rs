@@ -116,6 +116,12 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
                 <textarea id="exam-instructions" rows="6" prop:value=move || draft.with(|d| d.instructions.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.instructions = v); }></textarea>
             </label>
+            <label class="wide">
+                <span>{t!(i18n, exam_instructions_zh_label)}</span>
+                <textarea id="exam-instructions-zh" rows="6" lang="zh-CN" prop:value=move || draft.with(|d| d.instructions_zh.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.instructions_zh = v); }></textarea>
+                <small class="muted">{t!(i18n, exam_instructions_hint)}</small>
+            </label>
             <h2>{t!(i18n, exam_threshold_label)}</h2>
             <div class="form-grid">
                 {number(draft, "exam-match", t!(i18n, exam_match_below).into_any(), |d| d.face_match_below, |d, v| d.face_match_below = v)}

@@ -2,6 +2,7 @@
 use super::Reload;
 use crate::api::journey::AcknowledgeInstructions;
 use crate::components::error_text::ErrorText;
+use crate::domain::exam::instructions_in;
 use crate::domain::journey::JourneyState;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -17,8 +18,10 @@ pub fn InstructionsStep(s: JourneyState) -> impl IntoView {
             reload.now();
         }
     });
-    // Rendered and made safe on the server (`server::markdown`).
-    let html = s.instructions_html.clone();
+    // Rendered and made safe on the server (`server::markdown`); in the page's language when
+    // the exam gives both, and following a change of language.
+    let (en, zh) = (s.instructions_html.clone(), s.instructions_zh_html.clone());
+    let html = move || instructions_in(i18n.get_locale() == Locale::zh, &en, &zh).to_string();
     view! {
         <p class="notice ok" role="status" id="phone-connected">{t!(i18n, phone_connected)}</p>
         <h1>{t!(i18n, step_instructions)}</h1>

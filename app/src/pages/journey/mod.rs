@@ -165,7 +165,7 @@ fn StepView(s: JourneyState) -> impl IntoView {
     match Step::of(s.me.phase) {
         Step::Identity => view! { <identity::IdentityStep s /> }.into_any(),
         Step::Face => view! { <FaceStep view=View::Pc progress=s.face_pc /> }.into_any(),
-        Step::Devices => view! { <Devices /> }.into_any(),
+        Step::Devices => view! { <DevicesPiece /> }.into_any(),
         Step::FirstView => {
             view! { <first_view::FirstViewStep has_photo=s.has_identity_photo /> }.into_any()
         }
@@ -193,9 +193,53 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
                 <waiting::WaitingRoom s=s.clone() on_start=Callback::new(move |_| started.set(true)) />
                 <camera_dock::CameraDock />
             }>
-            <exam_screen::ExamScreen candidate />
+            <ExamScreenPiece candidate />
         </Show>
     }
+}
+
+/// The exam screen's code, in its own piece of the split build: loaded when the exam opens
+/// (or, for a page opened during the exam, with the page: the server names the piece).
+#[lazy]
+fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
+    view! { <exam_screen::ExamScreen candidate /> }.into_any()
+}
+
+/// The device check's code (camera, microphone, speaker, network), loaded on its step.
+#[lazy]
+fn device_check_step() -> AnyView {
+    view! { <Devices /> }.into_any()
+}
+
+// A step in its own piece is rendered in the browser only, once the piece has arrived (the
+// server and the page's first render show `Loading`, so hydration always matches); the piece
+// starts loading as soon as the step's page runs.
+
+#[component]
+fn ExamScreenPiece(candidate: crate::domain::CandidateId) -> impl IntoView {
+    let ready = lazy_preload!(exam_screen_view);
+    view! {
+        <Show when=move || ready.get() fallback=Loading>
+            <Suspense fallback=Loading>{move || Suspend::new(exam_screen_view(candidate))}</Suspense>
+        </Show>
+    }
+}
+
+#[component]
+fn DevicesPiece() -> impl IntoView {
+    let ready = lazy_preload!(device_check_step);
+    view! {
+        <Show when=move || ready.get() fallback=Loading>
+            <Suspense fallback=Loading>{move || Suspend::new(device_check_step())}</Suspense>
+        </Show>
+    }
+}
+
+/// Shown while a step's code is on its way.
+#[component]
+fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice" role="status" id="step-loading">{t!(i18n, loading_step)}</p> }
 }
 
 #[component]

@@ -52,6 +52,7 @@ pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyS
         server_time: Utc::now(),
         instructions: exam.instructions.clone(),
         instructions_html: super::super::markdown::to_safe_html(&exam.instructions),
+        instructions_zh_html: super::super::markdown::to_safe_html(&exam.instructions_zh),
         face_pc: face_state(state, &c, exam.face_max_attempts, View::Pc).await?,
         face_phone: face_state(state, &c, exam.face_max_attempts, View::Phone).await?,
         verification: c.verification,

@@ -52,7 +52,8 @@ pub struct StoredAnswer {
 pub trait JourneyStore: Send + Sync {
     async fn exam_paper(&self, exam: ExamId) -> StoreResult<Option<String>>;
     async fn set_exam_paper(&self, exam: ExamId, json: &str) -> StoreResult<()>;
-    async fn set_exam_instructions(&self, exam: ExamId, text: &str) -> StoreResult<()>;
+    /// Sets the instructions in English (or the only text) and in Simplified Chinese.
+    async fn set_exam_instructions(&self, exam: ExamId, en: &str, zh: &str) -> StoreResult<()>;
     /// Sets the face thresholds and attempt limit of an exam.
     async fn set_exam_face(
         &self,

@@ -102,6 +102,7 @@ struct ExamRow {
     earliest_submit_min: i64,
     late_entry_min: i64,
     instructions: String,
+    instructions_zh: String,
     face_match_below: f64,
     face_review_below: f64,
     face_max_attempts: i64,
@@ -120,6 +121,7 @@ impl TryFrom<ExamRow> for Exam {
             earliest_submit_min: r.earliest_submit_min,
             late_entry_min: r.late_entry_min,
             instructions: r.instructions,
+            instructions_zh: r.instructions_zh,
             face: FaceThresholds {
                 match_below: r.face_match_below as f32,
                 review_below: r.face_review_below as f32,
@@ -194,7 +196,7 @@ impl From<RoomRow> for RoomSummary {
 
 const STAFF_COLS: &str = "id, username, display_name, role, password_hash";
 const EXAM_COLS: &str = "id, code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
-     instructions, face_match_below, face_review_below, face_max_attempts, sign_in";
+     instructions, instructions_zh, face_match_below, face_review_below, face_max_attempts, sign_in";
 pub(super) const CANDIDATE_COLS: &str = "id, exam_id, room_id, ticket, name, id_card, \
      photo_key IS NOT NULL AS has_photo, phase, verification, extra_minutes, device_check, \
      record_disputed";

@@ -61,6 +61,7 @@ struct SettingsRow {
     earliest_submit_min: i64,
     late_entry_min: i64,
     instructions: String,
+    instructions_zh: String,
     face_match_below: f64,
     face_review_below: f64,
     face_max_attempts: i64,
@@ -451,7 +452,7 @@ impl AdminStore for SqliteStore {
     async fn exam_settings(&self, exam: ExamId) -> StoreResult<Option<ExamSettings>> {
         let row: Option<SettingsRow> = sqlx::query_as(
             "SELECT code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
-             instructions, face_match_below, face_review_below, face_max_attempts, \
+             instructions, instructions_zh, face_match_below, face_review_below, face_max_attempts, \
              retention_days, reject_ends_attempt, sign_in FROM exams WHERE id = ?",
         )
         .bind(exam)
@@ -467,6 +468,7 @@ impl AdminStore for SqliteStore {
             earliest_submit_min: r.earliest_submit_min,
             late_entry_min: r.late_entry_min,
             instructions: r.instructions,
+            instructions_zh: r.instructions_zh,
             face_match_below: r.face_match_below as f32,
             face_review_below: r.face_review_below as f32,
             face_max_attempts: u32::try_from(r.face_max_attempts).unwrap_or(3),
@@ -485,8 +487,8 @@ impl AdminStore for SqliteStore {
                 "INSERT INTO exams (code, title, starts_at, duration_min, earliest_submit_min, \
                  late_entry_min, instructions, face_match_below, face_review_below, \
                  face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id, \
-                 sign_in) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 sign_in, instructions_zh) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
                  RETURNING id"
             }
             Some(_) => {
@@ -494,7 +496,7 @@ impl AdminStore for SqliteStore {
                  earliest_submit_min = ?5, late_entry_min = ?6, instructions = ?7, \
                  face_match_below = ?8, face_review_below = ?9, face_max_attempts = ?10, \
                  camera_json = ?11, retention_days = ?12, reject_ends_attempt = ?13, \
-                 sign_in = ?16 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
+                 sign_in = ?16, instructions_zh = ?17 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
             }
         };
         let id: Option<i64> = sqlx::query_scalar(sql)
@@ -514,6 +516,7 @@ impl AdminStore for SqliteStore {
             .bind(Utc::now())
             .bind(exam)
             .bind(s.sign_in.as_str())
+            .bind(&s.instructions_zh)
             .fetch_optional(&self.pool)
             .await
             .map_err(map_unique)?;

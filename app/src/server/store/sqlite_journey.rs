@@ -69,9 +69,10 @@ impl JourneyStore for SqliteStore {
         Ok(())
     }
 
-    async fn set_exam_instructions(&self, exam: ExamId, text: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET instructions = ? WHERE id = ?")
-            .bind(text)
+    async fn set_exam_instructions(&self, exam: ExamId, en: &str, zh: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE exams SET instructions = ?, instructions_zh = ? WHERE id = ?")
+            .bind(en)
+            .bind(zh)
             .bind(exam)
             .execute(&self.pool)
             .await?;
