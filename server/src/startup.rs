@@ -51,20 +51,23 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqliteStore> {
         .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))
 }
 
-fn leptos_options(settings: &Settings) -> LeptosOptions {
+/// `hashed`: the assets carry content hashes in their names (the build has a hash file).
+fn leptos_options(settings: &Settings, hashed: bool) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("vigil")
         .site_root(settings.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
-        .hash_files(assets::hashed_build())
+        .hash_files(hashed)
         .hash_file(assets::HASH_FILE.into())
         .build()
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        if let Some(id) = assets::build_id() {
+        let build = assets::build_id();
+        let hashed = build.is_some();
+        if let Some(id) = build {
             app::server::site::set_build_id(id);
         }
         let store = open_store(&settings).await?;
@@ -87,7 +90,7 @@ impl Application {
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
         let state = AppState::new(
-            leptos_options(&settings),
+            leptos_options(&settings, hashed),
             Arc::new(store),
             Arc::new(LocalBus::default()),
             Arc::new(blobs),

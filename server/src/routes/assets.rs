@@ -22,16 +22,8 @@ pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
 /// The file cargo-leptos writes next to the server binary when it hashes file names.
 pub const HASH_FILE: &str = "hash.txt";
 
-/// Whether this binary was built with hashed asset names (its hash file is beside it).
-pub fn hashed_build() -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
-        .is_some_and(|path| path.is_file())
-}
-
-/// The build's name: a short digest of the hash file (the content hashes of the WASM, its
-/// JS and the CSS), or `None` for a build without hashed names.
+/// The build's name: a short digest of the hash file beside the binary (the content hashes
+/// of the WASM, its JS and the CSS), or `None` for a build without hashed names.
 pub fn build_id() -> Option<String> {
     use sha2::Digest;
     let exe = std::env::current_exe().ok()?;

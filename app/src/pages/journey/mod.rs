@@ -213,24 +213,29 @@ fn device_check_step() -> AnyView {
 
 // A step in its own piece is rendered in the browser only, once the piece has arrived (the
 // server and the page's first render show `Loading`, so hydration always matches); the piece
-// starts loading as soon as the step's page runs.
+// starts loading as soon as the step's page runs (`lazy_preload!`).
 
 #[component]
 fn ExamScreenPiece(candidate: crate::domain::CandidateId) -> impl IntoView {
-    let ready = lazy_preload!(exam_screen_view);
-    view! {
-        <Show when=move || ready.get() fallback=Loading>
-            <Suspense fallback=Loading>{move || Suspend::new(exam_screen_view(candidate))}</Suspense>
-        </Show>
-    }
+    when_loaded(lazy_preload!(exam_screen_view), move || exam_screen_view(candidate))
 }
 
 #[component]
 fn DevicesPiece() -> impl IntoView {
-    let ready = lazy_preload!(device_check_step);
+    when_loaded(lazy_preload!(device_check_step), device_check_step)
+}
+
+/// `Loading` until `ready`, then the view of the lazily loaded `piece`.
+fn when_loaded<F>(
+    ready: ReadSignal<bool>,
+    piece: impl Fn() -> F + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    F: std::future::Future<Output = AnyView> + Send + 'static,
+{
     view! {
         <Show when=move || ready.get() fallback=Loading>
-            <Suspense fallback=Loading>{move || Suspend::new(device_check_step())}</Suspense>
+            <Suspense fallback=Loading>{move || Suspend::new(piece())}</Suspense>
         </Show>
     }
 }
