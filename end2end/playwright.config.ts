@@ -1,8 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 
-// The server under test: the release build with a fresh demo database on its own port.
+// The server under test, with a fresh demo database on its own port: the release binary, or
+// the one the integration tests built (VIGIL_E2E_BIN=target/debug/vigil, as scripts/test.sh
+// does), serving the release site (split, precompressed WASM) with its hash file.
 export const BASE_URL = 'http://127.0.0.1:3100';
+export const SERVER_BIN = process.env.VIGIL_E2E_BIN || './target/release/vigil';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -52,7 +55,8 @@ export default defineConfig({
   ],
   webServer: {
     command:
-      'rm -rf target/e2e-data && ./target/release/vigil serve --demo --demo-candidates 200 --demo-starts-in -60 --demo-earliest-submit 0 ' +
+      `rm -rf target/e2e-data && ${SERVER_BIN} serve --hash-file target/release/hash.txt` +
+      ' --demo --demo-candidates 200 --demo-starts-in -60 --demo-earliest-submit 0 ' +
       '--demo-face-photo target/face-fixtures/obama2.jpg --data-dir target/e2e-data --addr 127.0.0.1:3100',
     cwd: '..',
     url: `${BASE_URL}/healthz`,

@@ -23,15 +23,16 @@ if [ -n "$leaks" ]; then
 fi
 echo "none found"
 
-step "unit tests (domain, store, bus, services)"
-cargo test -p app --features ssr
+# One cargo invocation for both, so the dependencies are built once with one set of features.
+step "unit tests (domain, store, bus, services) and server integration tests (real HTTP and WebSocket clients)"
+cargo test -p app -p server --features app/ssr
 
-step "server integration tests (real HTTP and WebSocket clients)"
-cargo test -p server
-
-step "release build (server + WASM)"
-cargo leptos build --release --precompress --split
+# The end-to-end suite runs the `vigil` binary the integration tests just built (dev profile,
+# hot crates optimised) against the release site: the split, precompressed WASM and its hash
+# file. The release server binary is what `scripts/run-demo.sh` and deployments build.
+step "release build of the site (split, precompressed WASM, CSS)"
+cargo leptos build --release --precompress --split --frontend-only
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end
-npx playwright test
+VIGIL_E2E_BIN=./target/debug/vigil npx playwright test

@@ -1,7 +1,7 @@
 import { Browser, Page, expect } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { BASE_URL } from '../playwright.config';
+import { BASE_URL, SERVER_BIN } from '../playwright.config';
 
 export const EXAM = 'DEMO01';
 
@@ -39,7 +39,7 @@ export async function staffPage(browser: Browser, user: string, password: string
 
 /** Starts `vigil simulate` against the test server. */
 export function simulate(args: string[]): ChildProcess {
-  const bin = path.resolve(__dirname, '..', '..', 'target', 'release', 'vigil');
+  const bin = path.resolve(__dirname, '..', '..', SERVER_BIN);
   return spawn(bin, ['simulate', '--url', BASE_URL, '--exam', EXAM, ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });

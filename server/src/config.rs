@@ -23,6 +23,8 @@ pub struct Settings {
     pub demo_options: crate::demo::DemoOptions,
     /// Where the compiled site (`pkg/vigil.js`, `.wasm`, `.css`) lives.
     pub site_root: PathBuf,
+    /// The build's hash file; `None`: `hash.txt` beside the binary.
+    pub hash_file: Option<PathBuf>,
     /// The face verification provider.
     pub face: FaceConfig,
     /// The public URL (`https://exam.example.edu`): the only origin allowed to change state,
@@ -57,6 +59,7 @@ impl Settings {
             demo: false,
             demo_options: crate::demo::DemoOptions::default(),
             site_root: PathBuf::from("target/site"),
+            hash_file: None,
             face: FaceConfig {
                 provider: FaceProvider::Dlib,
                 models_dir: PathBuf::from(concat!(

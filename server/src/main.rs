@@ -65,6 +65,10 @@ struct ServeArgs {
     /// Directory with the compiled site (pkg/vigil.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     site_root: PathBuf,
+    /// The hash file of the build in --site-root (cargo-leptos writes `hash.txt` beside the
+    /// release binary); needed only when the binary runs from elsewhere than that file.
+    #[arg(long, env = "VIGIL_HASH_FILE")]
+    hash_file: Option<PathBuf>,
     /// Face verification provider: `dlib` (built in) or `http` (posts both photos to --face-url).
     #[arg(long, env = "VIGIL_FACE_PROVIDER", default_value = "dlib", value_parser = ["dlib", "http"])]
     face_provider: String,
@@ -148,6 +152,7 @@ fn settings(args: ServeArgs) -> Settings {
             face_photo: args.demo_face_photo,
         },
         site_root: args.site_root,
+        hash_file: args.hash_file,
         face: FaceConfig {
             provider: match args.face_provider.as_str() {
                 "http" => FaceProvider::Http,

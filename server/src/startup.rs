@@ -51,22 +51,26 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqliteStore> {
         .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))
 }
 
-/// `hashed`: the assets carry content hashes in their names (the build has a hash file).
-fn leptos_options(settings: &Settings, hashed: bool) -> LeptosOptions {
+/// `hash_file`: the build's hash file when it has one (the assets carry content hashes in their
+/// names).
+fn leptos_options(settings: &Settings, hash_file: Option<&std::path::Path>) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("vigil")
         .site_root(settings.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
-        .hash_files(hashed)
-        .hash_file(assets::HASH_FILE.into())
+        .hash_files(hash_file.is_some())
+        .hash_file(
+            hash_file.map_or_else(|| assets::HASH_FILE.into(), |f| f.to_string_lossy().into()),
+        )
         .build()
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let build = assets::build_id();
-        let hashed = build.is_some();
+        let hash_file = assets::hash_file_path(settings.hash_file.as_deref());
+        let build = hash_file.as_deref().and_then(assets::build_id);
+        let hash_file = hash_file.filter(|_| build.is_some());
         if let Some(id) = build {
             app::server::site::set_build_id(id);
         }
@@ -90,7 +94,7 @@ impl Application {
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
         let state = AppState::new(
-            leptos_options(&settings, hashed),
+            leptos_options(&settings, hash_file.as_deref()),
             Arc::new(store),
             Arc::new(LocalBus::default()),
             Arc::new(blobs),

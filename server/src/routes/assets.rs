@@ -7,7 +7,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::services::ServeDir;
@@ -22,12 +22,21 @@ pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
 /// The file cargo-leptos writes next to the server binary when it hashes file names.
 pub const HASH_FILE: &str = "hash.txt";
 
-/// The build's name: a short digest of the hash file beside the binary (the content hashes
-/// of the WASM, its JS and the CSS), or `None` for a build without hashed names.
-pub fn build_id() -> Option<String> {
+/// Where the build's hash file is: the one given (made absolute, since Leptos resolves a
+/// relative name against the binary's directory), else `hash.txt` beside the binary.
+pub fn hash_file_path(given: Option<&Path>) -> Option<PathBuf> {
+    match given {
+        Some(path) if path.is_absolute() => Some(path.to_path_buf()),
+        Some(path) => std::env::current_dir().ok().map(|dir| dir.join(path)),
+        None => Some(std::env::current_exe().ok()?.parent()?.join(HASH_FILE)),
+    }
+}
+
+/// The build's name: a short digest of its hash file (the content hashes of the WASM, its JS
+/// and the CSS), or `None` for a build without hashed names.
+pub fn build_id(hash_file: &Path) -> Option<String> {
     use sha2::Digest;
-    let exe = std::env::current_exe().ok()?;
-    let hashes = std::fs::read(exe.parent()?.join(HASH_FILE)).ok()?;
+    let hashes = std::fs::read(hash_file).ok()?;
     Some(hex::encode(&sha2::Sha256::digest(&hashes)[..8]))
 }
 
