@@ -7,6 +7,12 @@ scripts/setup.sh test
 export PATH="$PWD/scripts/tools:$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
+# The release site builds in the background from the start (its wasm-opt and compression
+# phases use one core) while clippy and the test builds take the other.
+step "release build of the site started in the background (target/build-site.log)"
+scripts/build-site.sh start
+trap "'$PWD/scripts/build-site.sh' stop" EXIT
+
 step "format"
 cargo fmt --all -- --check
 
@@ -24,14 +30,17 @@ fi
 echo "none found"
 
 # One cargo invocation for both, so the dependencies are built once with one set of features.
-step "unit tests (domain, store, bus, services) and server integration tests (real HTTP and WebSocket clients)"
-cargo test -p app -p server --features app/ssr
+step "unit and integration test builds"
+cargo test -p app -p server --features app/ssr --no-run
 
 # The end-to-end suite runs the `vigil` binary the integration tests just built (dev profile,
 # hot crates optimised) against the release site: the split, precompressed WASM and its hash
 # file. The release server binary is what `scripts/run-demo.sh` and deployments build.
-step "release build of the site (split, precompressed WASM, CSS)"
-cargo leptos build --release --precompress --split --frontend-only
+step "release build of the site (split, precompressed WASM, CSS): waiting for it"
+scripts/build-site.sh wait
+
+step "unit tests (domain, store, bus, services) and server integration tests (real HTTP and WebSocket clients)"
+cargo test -p app -p server --features app/ssr
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The release site (split, precompressed WASM, JS and CSS in target/site, its hash file in
+# target/release) built in the background while the caller builds something else:
+#   scripts/build-site.sh start   starts `cargo leptos build --release --precompress --split
+#                                 --frontend-only` in its own process group, output in
+#                                 target/build-site.log
+#   scripts/build-site.sh wait    waits for it, prints its output, fails if it failed
+#   scripts/build-site.sh stop    stops it if it still runs (for the caller's exit trap)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log=target/build-site.log
+status=target/build-site.status
+pidfile=target/build-site.pid
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+case "${1:-}" in
+  start)
+    mkdir -p target
+    rm -f "$status"
+    setsid bash -c 'code=0
+      cargo leptos build --release --precompress --split --frontend-only >"$1" 2>&1 || code=$?
+      echo "$code" >"$2"' build-site "$log" "$status" &
+    echo $! >"$pidfile"
+    ;;
+  wait)
+    while [ ! -f "$status" ]; do
+      if ! running && [ ! -f "$status" ]; then
+        echo "no site build running (scripts/build-site.sh start)" >&2
+        exit 1
+      fi
+      sleep 2
+    done
+    rm -f "$pidfile"
+    cat "$log"
+    code=$(cat "$status")
+    if [ "$code" != 0 ]; then
+      echo "the site build failed (exit $code)" >&2
+      exit "$code"
+    fi
+    ;;
+  stop)
+    if running; then kill -- "-$(cat "$pidfile")" 2>/dev/null || true; fi
+    rm -f "$pidfile"
+    ;;
+  *)
+    echo "usage: scripts/build-site.sh start|wait|stop" >&2
+    exit 2
+    ;;
+esac
