@@ -19,9 +19,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::site::set_page_policy();
     #[cfg(feature = "ssr")]
-    let build = crate::server::site::build_id();
+    let build = crate::server::site::page_build();
     #[cfg(not(feature = "ssr"))]
-    let build = "";
+    let build = String::new();
     view! {
         <!DOCTYPE html>
         <html>

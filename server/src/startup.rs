@@ -51,8 +51,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqliteStore> {
         .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))
 }
 
-/// `hash_file`: the build's hash file when it has one (the assets carry content hashes in their
-/// names).
+/// `hash_file`: the build's hash file when the assets carry content hashes in their names.
 fn leptos_options(settings: &Settings, hash_file: Option<&std::path::Path>) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("vigil")
@@ -68,12 +67,7 @@ fn leptos_options(settings: &Settings, hash_file: Option<&std::path::Path>) -> L
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let hash_file = assets::hash_file_path(settings.hash_file.as_deref());
-        let build = hash_file.as_deref().and_then(assets::build_id);
-        let hash_file = hash_file.filter(|_| build.is_some());
-        if let Some(id) = build {
-            app::server::site::set_build_id(id);
-        }
+        let build = assets::hashed_build(settings.hash_file.as_deref())?;
         let store = open_store(&settings).await?;
         let blobs = LocalBlobs::new(settings.blob_dir());
         let face = crate::face::build_verifier(&settings.face).with_context(|| {
@@ -88,13 +82,14 @@ impl Application {
                 None => None,
             },
             metrics_token: settings.metrics_token.clone().filter(|t| !t.is_empty()),
+            build: build.as_ref().map(|b| b.id.clone()),
         };
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!("cannot create data directory {}", settings.data_dir.display())
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
         let state = AppState::new(
-            leptos_options(&settings, hash_file.as_deref()),
+            leptos_options(&settings, build.as_ref().map(|b| b.hash_file.as_path())),
             Arc::new(store),
             Arc::new(LocalBus::default()),
             Arc::new(blobs),
@@ -199,6 +194,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let opts = state.leptos_options.clone();
     let ctx_state = state.clone();
+    let fallback_state = state.clone();
     let pkg = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(assets::pkg_cache_policy))
         .service(assets::pkg_service(std::path::Path::new(opts.site_root.as_ref())));
@@ -226,7 +222,10 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(ctx_state.clone()),
             move || shell(opts.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // After the app-wide limit, so that the upload measurement gets its own larger one.
         .route("/net/ping", get(net::ping))

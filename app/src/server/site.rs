@@ -10,6 +10,17 @@ pub struct SiteConfig {
     pub public_origin: Option<String>,
     /// Bearer token for `/metrics` (an admin's session may read it too).
     pub metrics_token: Option<String>,
+    /// The build this process serves (a digest of its hash file), `None` when the assets carry
+    /// no hash: in every page (`<meta name="vigil-build">`) and at `GET /build`, so a tab
+    /// opened before a deploy sees that it must reload.
+    pub build: Option<String>,
+}
+
+impl SiteConfig {
+    /// The build's name as pages and `GET /build` give it (`dev` without hashed assets).
+    pub fn build_name(&self) -> &str {
+        self.build.as_deref().unwrap_or("dev")
+    }
 }
 
 /// Why a public URL was refused.
@@ -120,18 +131,10 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-static BUILD_ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Names the build this process serves (once, at start; the content hash of its assets).
-pub fn set_build_id(id: String) {
-    let _ = BUILD_ID.set(id);
-}
-
-/// The build this process serves: in every page (`<meta name="vigil-build">`) and at
-/// `GET /build`, so a tab opened before a deploy sees that it must reload. `dev` when the
-/// assets carry no hash.
-pub fn build_id() -> &'static str {
-    BUILD_ID.get().map_or("dev", String::as_str)
+/// The build that renders the page being served (from the request's `AppState`).
+pub fn page_build() -> String {
+    leptos::prelude::use_context::<super::state::AppState>()
+        .map_or_else(|| "dev".to_string(), |s| s.site.build_name().to_string())
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).

@@ -3,7 +3,8 @@
 //! --precompress`, `hash-files = true`): those are served by `Accept-Encoding` and cached for
 //! a year, since a new build has new names. Everything else revalidates. Pages, JSON and CSV
 //! are compressed on the fly; camera frames, photos and recordings are already compressed.
-use axum::extract::Request;
+use app::server::state::AppState;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
@@ -22,27 +23,37 @@ pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
 /// The file cargo-leptos writes next to the server binary when it hashes file names.
 pub const HASH_FILE: &str = "hash.txt";
 
-/// Where the build's hash file is: the one given (made absolute, since Leptos resolves a
-/// relative name against the binary's directory), else `hash.txt` beside the binary.
-pub fn hash_file_path(given: Option<&Path>) -> Option<PathBuf> {
-    match given {
-        Some(path) if path.is_absolute() => Some(path.to_path_buf()),
-        Some(path) => std::env::current_dir().ok().map(|dir| dir.join(path)),
-        None => Some(std::env::current_exe().ok()?.parent()?.join(HASH_FILE)),
-    }
+/// A build with hashed asset names: its hash file and the build's name.
+pub struct HashedBuild {
+    /// Absolute, since Leptos resolves a relative name against the binary's directory.
+    pub hash_file: PathBuf,
+    /// A short digest of the hash file (the content hashes of the WASM, its JS and the CSS).
+    pub id: String,
 }
 
-/// The build's name: a short digest of its hash file (the content hashes of the WASM, its JS
-/// and the CSS), or `None` for a build without hashed names.
-pub fn build_id(hash_file: &Path) -> Option<String> {
+/// The build the assets come from: the hash file given (`--hash-file`), which must be
+/// readable, else `hash.txt` beside the binary when there is one (`None`: unhashed names).
+pub fn hashed_build(given: Option<&Path>) -> anyhow::Result<Option<HashedBuild>> {
     use sha2::Digest;
-    let hashes = std::fs::read(hash_file).ok()?;
-    Some(hex::encode(&sha2::Sha256::digest(&hashes)[..8]))
+    let (path, required) = match given {
+        Some(path) => (std::path::absolute(path)?, true),
+        None => match std::env::current_exe()?.parent() {
+            Some(dir) => (dir.join(HASH_FILE), false),
+            None => return Ok(None),
+        },
+    };
+    let hashes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(_) if !required => return Ok(None),
+        Err(e) => anyhow::bail!("cannot read the hash file {} (--hash-file): {e}", path.display()),
+    };
+    let id = hex::encode(&sha2::Sha256::digest(&hashes)[..8]);
+    Ok(Some(HashedBuild { hash_file: path, id }))
 }
 
 /// `GET /build`: the build this process serves, never cached.
-pub async fn build() -> impl axum::response::IntoResponse {
-    ([(header::CACHE_CONTROL, "no-store")], app::server::site::build_id())
+pub async fn build(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    ([(header::CACHE_CONTROL, "no-store")], state.site.build_name().to_string())
 }
 
 /// `/pkg`: the WASM, its JS glue and the CSS, precompressed copies preferred.

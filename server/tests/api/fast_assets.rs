@@ -2,6 +2,7 @@
 //! `Accept-Encoding` and, when their names carry a content hash, cached for a year; pages and
 //! JSON are compressed on the fly; everything else revalidates.
 use crate::common::{TestApp, spawn_app_with};
+use server::{Application, Settings};
 use std::io::Read;
 
 const HASHED: &str = "vigil.AbCdEfGhIjKlMnOpQrStUv.wasm";
@@ -104,4 +105,32 @@ async fn every_page_names_the_build_that_rendered_it_and_build_says_the_servers_
         let meta = format!(r#"<meta name="vigil-build" content="{build}""#);
         assert!(html.contains(&meta), "{path}: no {meta}");
     }
+}
+
+#[tokio::test]
+async fn a_hash_file_kept_elsewhere_names_the_hashed_assets_and_the_build() {
+    let (js, wasm) = ("JsHashJsHashJsHashJsHa", "WaHashWaHashWaHashWaHa");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("hash.txt");
+    std::fs::write(&file, format!("js: {js}\nwasm: {wasm}\ncss: CsHashCsHashCsHashCsHa\n"))
+        .expect("write");
+    let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
+    let build = get(&app, "/build", None).await.text().await.expect("body");
+    assert_eq!(build.len(), 16, "a digest of the hash file, got {build:?}");
+    let html = get(&app, "/", None).await.text().await.expect("html");
+    assert!(html.contains(&format!(r#"<meta name="vigil-build" content="{build}""#)));
+    assert!(html.contains(&format!("/pkg/vigil.{js}.js")), "the page loads the hashed JS");
+    assert!(html.contains(&format!("vigil.{wasm}.wasm")), "the page loads the hashed WASM");
+}
+
+#[tokio::test]
+async fn a_hash_file_named_at_start_that_cannot_be_read_stops_the_server_with_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    settings.hash_file = Some(dir.path().join("missing-hash.txt"));
+    let Err(err) = Application::build(settings).await else {
+        panic!("the server started without its hash file");
+    };
+    let msg = err.to_string();
+    assert!(msg.contains("missing-hash.txt") && msg.contains("--hash-file"), "{msg}");
 }
