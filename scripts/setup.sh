@@ -44,8 +44,8 @@ fi
 
 # cargo-leptos: its published lockfile needs rustc 1.96; pin one package back (see docs). Built
 # in debug mode, but with the compressors it precompresses the site with optimised (brotli and
-# gzip over ~1,400 files: 97 s unoptimised, a few seconds optimised). The stamp beside it says
-# it was built this way.
+# gzip at their highest levels over ~1,400 files: 97 s unoptimised on an idle machine, 64-81 s
+# optimised beside other builds). The stamp beside it says it was built this way.
 LEPTOS_BUILD="$LEPTOS_VERSION+vigil-opt1"
 stamp="$HOME/.cargo/bin/.cargo-leptos-build"
 if [ "$(cargo leptos --version 2>/dev/null | awk '{ print $2 }')" != "$LEPTOS_VERSION" ] ||
