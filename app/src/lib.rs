@@ -3,6 +3,8 @@
 //! compiled only with the `ssr` feature.
 #![recursion_limit = "256"]
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+#[macro_use]
+mod text;
 
 pub mod api;
 pub mod app;

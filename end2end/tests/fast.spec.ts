@@ -53,6 +53,26 @@ test('candidate pages load no staff code, and the journey code only on the journ
   expect(wasm.filter((u) => STAFF_CODE.test(u))).toEqual([]);
 });
 
+test('the language chosen with the switch stays after a reload, on every page', async ({ page }) => {
+  // The browser writes the language cookie itself (the WASM carries no cookie library); the
+  // server reads it for the next page it renders.
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.locator('#lang-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh');
+  await expect(page.locator('#lang-switch')).toHaveText('English');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh');
+  await page.goto('/staff/login');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh');
+  await hydrated(page);
+  await page.locator('#lang-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
 test('a tab left open across a deploy reloads itself once, onto the new build', async ({ page }) => {
   await page.goto('/');
   await hydrated(page);

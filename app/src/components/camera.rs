@@ -120,7 +120,7 @@ pub fn CameraView(camera: CameraHandle) -> impl IntoView {
         CameraState::Starting => view! {
             <div class="camera-overlay">
                 <span class="cam-spinner" aria-hidden="true"></span>
-                <p>{t!(i18n, cam_starting)}</p>
+                <p>{tr!(i18n, cam_starting)}</p>
             </div>
         }
         .into_any(),
@@ -167,7 +167,7 @@ pub fn MediaErrorBox(
             {detail.map(|d| view! {
                 <p class="media-error-detail">{t!(i18n, cam_error_detail, detail = move || d.clone())}</p>
             })}
-            <button class="primary" on:click=move |_| on_retry.run(())>{t!(i18n, cam_retry)}</button>
+            <button class="primary" on:click=move |_| on_retry.run(())>{tr!(i18n, cam_retry)}</button>
         </div>
     }
 }
@@ -186,18 +186,18 @@ fn error_code(err: &MediaError) -> &'static str {
 fn error_title(i18n: I18nContext<Locale>, device: MediaDevice, err: &MediaError) -> AnyView {
     use MediaDevice::{Camera, Microphone};
     match (err, device) {
-        (MediaError::Denied, Camera) => t!(i18n, cam_denied_title).into_any(),
-        (MediaError::Denied, Microphone) => t!(i18n, dev_mic_denied_title).into_any(),
-        (MediaError::NotFound, Camera) => t!(i18n, cam_not_found_title).into_any(),
-        (MediaError::NotFound, Microphone) => t!(i18n, dev_mic_not_found_title).into_any(),
-        (MediaError::InUse, Camera) => t!(i18n, cam_in_use_title).into_any(),
-        (MediaError::InUse, Microphone) => t!(i18n, dev_mic_in_use_title).into_any(),
-        (MediaError::Unsupported, _) => t!(i18n, cam_unsupported_title).into_any(),
+        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_title).into_any(),
+        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_title).into_any(),
+        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_title).into_any(),
+        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_title).into_any(),
+        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_title).into_any(),
+        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_title).into_any(),
+        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_title).into_any(),
         (MediaError::NotReady | MediaError::Other(_), Camera) => {
-            t!(i18n, cam_other_title).into_any()
+            tr!(i18n, cam_other_title).into_any()
         }
         (MediaError::NotReady | MediaError::Other(_), Microphone) => {
-            t!(i18n, dev_mic_other_title).into_any()
+            tr!(i18n, dev_mic_other_title).into_any()
         }
     }
 }
@@ -205,14 +205,14 @@ fn error_title(i18n: I18nContext<Locale>, device: MediaDevice, err: &MediaError)
 fn error_help(i18n: I18nContext<Locale>, device: MediaDevice, err: &MediaError) -> AnyView {
     use MediaDevice::{Camera, Microphone};
     match (err, device) {
-        (MediaError::Denied, Camera) => t!(i18n, cam_denied_help).into_any(),
-        (MediaError::Denied, Microphone) => t!(i18n, dev_mic_denied_help).into_any(),
-        (MediaError::NotFound, Camera) => t!(i18n, cam_not_found_help).into_any(),
-        (MediaError::NotFound, Microphone) => t!(i18n, dev_mic_not_found_help).into_any(),
-        (MediaError::InUse, Camera) => t!(i18n, cam_in_use_help).into_any(),
-        (MediaError::InUse, Microphone) => t!(i18n, dev_mic_in_use_help).into_any(),
-        (MediaError::Unsupported, _) => t!(i18n, cam_unsupported_help).into_any(),
-        (MediaError::NotReady | MediaError::Other(_), _) => t!(i18n, cam_other_help).into_any(),
+        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_help).into_any(),
+        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_help).into_any(),
+        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_help).into_any(),
+        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_help).into_any(),
+        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_help).into_any(),
+        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_help).into_any(),
+        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_help).into_any(),
+        (MediaError::NotReady | MediaError::Other(_), _) => tr!(i18n, cam_other_help).into_any(),
     }
 }
 

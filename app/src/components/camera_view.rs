@@ -37,7 +37,7 @@ pub fn LiveView(
             data-size=move || frame.with(|f| f.as_ref().map(|f| format!("{}x{}", f.width, f.height)).unwrap_or_default())>
             {move || frame.get().map(|f| view! { <img src=f.url alt="" /> })}
             <Show when=move || state() == "waiting">
-                <span class="live-overlay">{t!(i18n, tile_no_frame)}</span>
+                <span class="live-overlay">{tr!(i18n, tile_no_frame)}</span>
             </Show>
             <Show when=stale>
                 <span class="live-overlay stale">
@@ -45,7 +45,7 @@ pub fn LiveView(
                 </span>
             </Show>
             <Show when=move || !online.get()>
-                <span class="live-overlay offline">{t!(i18n, tile_view_offline)}</span>
+                <span class="live-overlay offline">{tr!(i18n, tile_view_offline)}</span>
             </Show>
             <figcaption>
                 <span class="live-label">{label}</span>

@@ -28,12 +28,12 @@ fn ViewDot(
             <span class="dot" aria-hidden="true"></span>
             <span class="view-name">{label}</span>
             <span class="view-state">
-                {move || if online() { t!(i18n, online).into_any() } else { t!(i18n, offline).into_any() }}
+                {move || if online() { tr!(i18n, online).into_any() } else { tr!(i18n, offline).into_any() }}
             </span>
             <span class="view-age">
                 {move || match age() {
                     Some(secs) => t!(i18n, seen_ago, secs = move || secs).into_any(),
-                    None => t!(i18n, never_seen).into_any(),
+                    None => tr!(i18n, never_seen).into_any(),
                 }}
             </span>
         </span>
@@ -55,9 +55,9 @@ pub fn CameraPair(
         Signal::derive(move || frames.settings.with(|s| s.unwrap_or_default().stale_after_ms()));
     view! {
         <div class="cams" class:large=large>
-            <LiveView label=t!(i18n, view_pc).into_any() frame=frames.frame(id, View::Pc)
+            <LiveView label=tr!(i18n, view_pc).into_any() frame=frames.frame(id, View::Pc)
                 online=Signal::derive(move || tile.with(|t| t.pc.online)) now_ms stale_after_ms=stale large />
-            <LiveView label=t!(i18n, view_phone).into_any() frame=frames.frame(id, View::Phone)
+            <LiveView label=tr!(i18n, view_phone).into_any() frame=frames.frame(id, View::Phone)
                 online=Signal::derive(move || tile.with(|t| t.phone.online)) now_ms stale_after_ms=stale large />
         </div>
     }
@@ -107,7 +107,7 @@ pub fn CandidateTileView(
                 </span>
             </p>
             <Show when=move || tile.with(|t| t.hand_raised)>
-                <p class="tile-hand" role="status">{t!(i18n, tile_hand)}</p>
+                <p class="tile-hand" role="status">{tr!(i18n, tile_hand)}</p>
             </Show>
             {move || summary().map(|s| {
                 let worst = flag_text(i18n, s.worst);
@@ -143,26 +143,26 @@ pub fn CandidateTileView(
                     aria-expanded=move || open_report.get().to_string()
                     on:click=move |_| open_report.update(|o| *o = !*o)>
                     {if ok { "✓ " } else { "⚠ " }}
-                    {if ok { t!(i18n, tile_devices_ok).into_any() } else { t!(i18n, tile_devices_failed).into_any() }}
+                    {if ok { tr!(i18n, tile_devices_ok).into_any() } else { tr!(i18n, tile_devices_failed).into_any() }}
                 </button>
             })}
             <Show when=move || open_report.get()>
                 <aside class="drawer" role="dialog" aria-label=move || t_string!(i18n, tile_report_title).to_string()>
                     <header class="drawer-head">
-                        <h2>{t!(i18n, tile_report_title)} " · " {name}</h2>
-                        <button class="ghost" on:click=move |_| open_report.set(false)>{t!(i18n, tile_report_close)}</button>
+                        <h2>{tr!(i18n, tile_report_title)} " · " {name}</h2>
+                        <button class="ghost" on:click=move |_| open_report.set(false)>{tr!(i18n, tile_report_close)}</button>
                     </header>
                     <DeviceReportPanel candidate=tile.with_untracked(|t| t.id) />
                 </aside>
             </Show>
             <div class="tile-views">
                 <ViewDot
-                    label=t!(i18n, view_pc).into_any()
+                    label=tr!(i18n, view_pc).into_any()
                     presence=Signal::derive(move || tile.with(|t| t.pc))
                     now
                 />
                 <ViewDot
-                    label=t!(i18n, view_phone).into_any()
+                    label=tr!(i18n, view_phone).into_any()
                     presence=Signal::derive(move || tile.with(|t| t.phone))
                     now
                 />

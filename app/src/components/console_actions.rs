@@ -39,13 +39,13 @@ pub fn ConsoleActions(
     };
     view! {
         <section class="actions" aria-labelledby="actions-title">
-            <h2 id="actions-title">{t!(i18n, actions_title)}</h2>
+            <h2 id="actions-title">{tr!(i18n, actions_title)}</h2>
             <div role="tablist" class="tabs">
-                {tab(Open::Message, "action-message", t!(i18n, action_message).into_any())}
-                {tab(Open::Warn, "action-warn", t!(i18n, action_warn).into_any())}
-                {tab(Open::Flag, "action-flag", t!(i18n, action_flag).into_any())}
-                {tab(Open::Time, "action-time", t!(i18n, action_add_time).into_any())}
-                {tab(Open::Force, "action-force", t!(i18n, action_force_submit).into_any())}
+                {tab(Open::Message, "action-message", tr!(i18n, action_message).into_any())}
+                {tab(Open::Warn, "action-warn", tr!(i18n, action_warn).into_any())}
+                {tab(Open::Flag, "action-flag", tr!(i18n, action_flag).into_any())}
+                {tab(Open::Time, "action-time", tr!(i18n, action_add_time).into_any())}
+                {tab(Open::Force, "action-force", tr!(i18n, action_force_submit).into_any())}
             </div>
             {move || match open.get() {
                 Some(Open::Message) => view! { <MessageForm candidate kind=MessageKind::Message presets /> }.into_any(),
@@ -91,7 +91,7 @@ fn MessageForm(
             on_send=Callback::new(move |b: String| { send.dispatch(b); }) />
         {move || outcome(send.value().get(), |_| view! {
             <p class="ok" id="action-result">
-                {if warn { t!(i18n, warning_sent).into_any() } else { t!(i18n, message_sent).into_any() }}
+                {if warn { tr!(i18n, warning_sent).into_any() } else { tr!(i18n, message_sent).into_any() }}
             </p>
         }.into_any())}
     }
@@ -110,20 +110,20 @@ fn FlagForm(candidate: CandidateId) -> impl IntoView {
             raise.dispatch((kind.get_untracked(), note.get_untracked()));
             note.set(String::new());
         }>
-            <label>{t!(i18n, console_category_label)}
+            <label>{tr!(i18n, console_category_label)}
                 <select id="flag-kind" on:change=move |ev| {
                     if let Some(k) = FlagKind::parse(&event_target_value(&ev)) { kind.set(k) }
                 }>
                     {FlagKind::MANUAL.iter().copied().map(|k| view! { <option value=k.as_str()>{flag_text(i18n, k)}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t!(i18n, console_note_label)}
+            <label>{tr!(i18n, console_note_label)}
                 <textarea id="flag-note" rows="2" maxlength="1000" prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </label>
-            <button type="submit" class="primary" id="flag-send" disabled=move || raise.pending().get()>{t!(i18n, action_flag)}</button>
+            <button type="submit" class="primary" id="flag-send" disabled=move || raise.pending().get()>{tr!(i18n, action_flag)}</button>
         </form>
-        {move || outcome(raise.value().get(), |_| view! { <p class="ok" id="action-result">{t!(i18n, flag_raised)}</p> }.into_any())}
+        {move || outcome(raise.value().get(), |_| view! { <p class="ok" id="action-result">{tr!(i18n, flag_raised)}</p> }.into_any())}
     }
 }
 
@@ -138,21 +138,21 @@ fn TimeForm(candidate: CandidateId, disabled: Signal<bool>) -> impl IntoView {
             ev.prevent_default();
             add.dispatch((minutes.get_untracked(), reason.get_untracked()));
         }>
-            <label>{t!(i18n, console_minutes_label)}
+            <label>{tr!(i18n, console_minutes_label)}
                 <input type="number" id="time-minutes" min="1" max="240" prop:value=move || minutes.get().to_string()
                     on:input=move |ev| minutes.set(event_target_value(&ev).parse().unwrap_or(0)) />
             </label>
-            <label>{t!(i18n, console_reason_label)}
+            <label>{tr!(i18n, console_reason_label)}
                 <select id="time-reason" on:change=move |ev| reason.set(match event_target_value(&ev).as_str() {
                     "accommodation" => ExtraTimeReason::Accommodation,
                     _ => ExtraTimeReason::Technical,
                 })>
-                    <option value="technical">{t!(i18n, reason_technical)}</option>
-                    <option value="accommodation">{t!(i18n, reason_accommodation)}</option>
+                    <option value="technical">{tr!(i18n, reason_technical)}</option>
+                    <option value="accommodation">{tr!(i18n, reason_accommodation)}</option>
                 </select>
             </label>
             <button type="submit" class="primary" id="time-send" disabled=move || disabled.get() || add.pending().get()>
-                {t!(i18n, action_add_time)}
+                {tr!(i18n, action_add_time)}
             </button>
         </form>
         {move || outcome(add.value().get(), |times| {
@@ -173,31 +173,31 @@ fn ForceForm(candidate: CandidateId) -> impl IntoView {
             ev.prevent_default();
             confirming.set(true);
         }>
-            <label>{t!(i18n, console_reason_label)}
+            <label>{tr!(i18n, console_reason_label)}
                 <textarea id="force-reason" rows="2" maxlength="1000" required
                     placeholder=move || t_string!(i18n, force_placeholder).to_string()
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </label>
             <button type="submit" class="danger" id="force-send"
                 disabled=move || reason.with(|r| r.trim().is_empty()) || force.pending().get()>
-                {t!(i18n, action_force_submit)}
+                {tr!(i18n, action_force_submit)}
             </button>
         </form>
         <Show when=move || confirming.get()>
             <div class="confirm" role="alertdialog" aria-labelledby="force-confirm-text">
-                <p id="force-confirm-text">{t!(i18n, force_confirm)}</p>
+                <p id="force-confirm-text">{tr!(i18n, force_confirm)}</p>
                 <div class="row">
                     <button class="danger" id="force-confirm" on:click=move |_| {
                         confirming.set(false);
                         force.dispatch(reason.get_untracked());
-                    }>{t!(i18n, force_confirm_yes)}</button>
-                    <button class="ghost" on:click=move |_| confirming.set(false)>{t!(i18n, console_cancel)}</button>
+                    }>{tr!(i18n, force_confirm_yes)}</button>
+                    <button class="ghost" on:click=move |_| confirming.set(false)>{tr!(i18n, console_cancel)}</button>
                 </div>
             </div>
         </Show>
         {move || outcome(force.value().get(), |(_, already)| view! {
             <p class="ok" id="action-result">
-                {if already { t!(i18n, force_already).into_any() } else { t!(i18n, force_done).into_any() }}
+                {if already { tr!(i18n, force_already).into_any() } else { tr!(i18n, force_done).into_any() }}
             </p>
         }.into_any())}
     }
@@ -213,11 +213,11 @@ fn OpenFlags(tile: Signal<CandidateTile>) -> impl IntoView {
     });
     view! {
         <div class="open-flags">
-            <h3>{t!(i18n, open_flags)}</h3>
+            <h3>{tr!(i18n, open_flags)}</h3>
             {move || {
                 let flags = tile.with(|t| t.flags.clone());
                 if flags.is_empty() {
-                    return view! { <p class="muted" id="no-flags">{t!(i18n, detail_no_flags)}</p> }.into_any();
+                    return view! { <p class="muted" id="no-flags">{tr!(i18n, detail_no_flags)}</p> }.into_any();
                 }
                 view! {
                     <input type="text" id="flag-close-note" maxlength="1000"
@@ -230,14 +230,14 @@ fn OpenFlags(tile: Signal<CandidateTile>) -> impl IntoView {
                                 <li class="tile-flag" data-flag=f.kind.as_str() data-flag-id=id
                                     data-severity=f.kind.severity().as_str()>
                                     {flag_label(i18n, f.kind)}
-                                    {f.automatic.then(|| view! { <span class="chip">{t!(i18n, flag_automatic)}</span> })}
+                                    {f.automatic.then(|| view! { <span class="chip">{tr!(i18n, flag_automatic)}</span> })}
                                     <span class="row">
                                         <button class="secondary small flag-resolve" on:click=move |_| {
                                             close.dispatch((id, FlagResolution::Resolved));
-                                        }>{t!(i18n, flag_resolve)}</button>
+                                        }>{tr!(i18n, flag_resolve)}</button>
                                         <button class="ghost small flag-dismiss" on:click=move |_| {
                                             close.dispatch((id, FlagResolution::Dismissed));
-                                        }>{t!(i18n, flag_dismiss)}</button>
+                                        }>{tr!(i18n, flag_dismiss)}</button>
                                     </span>
                                 </li>
                             }

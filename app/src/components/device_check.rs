@@ -50,11 +50,11 @@ impl Item {
 /// The item's name in the user's language.
 pub fn item_label(i18n: I18nContext<Locale>, item: Item) -> AnyView {
     match item {
-        Item::Camera => t!(i18n, dev_item_camera).into_any(),
-        Item::Speaker => t!(i18n, dev_item_speaker).into_any(),
-        Item::Microphone => t!(i18n, dev_item_microphone).into_any(),
-        Item::Network => t!(i18n, dev_item_network).into_any(),
-        Item::Browser => t!(i18n, dev_item_browser).into_any(),
+        Item::Camera => tr!(i18n, dev_item_camera).into_any(),
+        Item::Speaker => tr!(i18n, dev_item_speaker).into_any(),
+        Item::Microphone => tr!(i18n, dev_item_microphone).into_any(),
+        Item::Network => tr!(i18n, dev_item_network).into_any(),
+        Item::Browser => tr!(i18n, dev_item_browser).into_any(),
     }
 }
 
@@ -234,7 +234,7 @@ fn Stepper(results: Results, step: RwSignal<Option<Item>>) -> impl IntoView {
                 aria-current=move || step.get().is_none().then_some("step")
             >
                 <span class="dev-pill-mark" aria-hidden="true">"6"</span>
-                <span class="dev-pill-label">{t!(i18n, dev_item_report)}</span>
+                <span class="dev-pill-label">{tr!(i18n, dev_item_report)}</span>
             </li>
         </ol>
     }

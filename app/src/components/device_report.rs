@@ -16,7 +16,7 @@ pub fn DeviceReportPanel(candidate: CandidateId) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
                 {move || report.get().map(|r| match r {
                     Ok(Some(report)) => view! { <ReportTable report /> }.into_any(),
-                    Ok(None) => view! { <p class="muted">{t!(i18n, tile_no_report)}</p> }.into_any(),
+                    Ok(None) => view! { <p class="muted">{tr!(i18n, tile_no_report)}</p> }.into_any(),
                     Err(err) => view! { <ErrorText err /> }.into_any(),
                 })}
             </Suspense>
@@ -31,7 +31,7 @@ fn ReportTable(report: DeviceReport) -> impl IntoView {
         let ok = o.passed();
         view! {
             <td class=if ok { "pass" } else { "fail" }>
-                {if ok { t!(i18n, dev_pass).into_any() } else { t!(i18n, dev_fail).into_any() }}
+                {if ok { tr!(i18n, dev_pass).into_any() } else { tr!(i18n, dev_fail).into_any() }}
             </td>
         }
     };
@@ -40,27 +40,27 @@ fn ReportTable(report: DeviceReport) -> impl IntoView {
         <table class="report-table">
             <tbody>
                 <tr>
-                    <th scope="row">{t!(i18n, dev_item_camera)}</th>
+                    <th scope="row">{tr!(i18n, dev_item_camera)}</th>
                     {mark(r.camera.outcome)}
                     <td>{format!("{} · {}×{}", r.camera.label, r.camera.width, r.camera.height)}</td>
                 </tr>
                 <tr>
-                    <th scope="row">{t!(i18n, dev_item_speaker)}</th>
+                    <th scope="row">{tr!(i18n, dev_item_speaker)}</th>
                     {mark(r.speaker.outcome)}
                     <td></td>
                 </tr>
                 <tr>
-                    <th scope="row">{t!(i18n, dev_item_microphone)}</th>
+                    <th scope="row">{tr!(i18n, dev_item_microphone)}</th>
                     {mark(r.microphone.outcome)}
                     <td>{format!("{} · {:.0}%", r.microphone.label, r.microphone.peak * 100.0)}</td>
                 </tr>
                 <tr>
-                    <th scope="row">{t!(i18n, dev_item_network)}</th>
+                    <th scope="row">{tr!(i18n, dev_item_network)}</th>
                     {mark(r.network.outcome)}
                     <td>{format!("{} ms · {} kbit/s", r.network.rtt_ms, r.network.upload_kbps)}</td>
                 </tr>
                 <tr>
-                    <th scope="row">{t!(i18n, dev_item_browser)}</th>
+                    <th scope="row">{tr!(i18n, dev_item_browser)}</th>
                     {mark(r.browser.outcome)}
                     <td>{format!("{} · {}", r.browser.browser, r.browser.os)}</td>
                 </tr>

@@ -39,12 +39,12 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
 /// The message for `err`, as a view.
 pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
     match err {
-        AppError::Unauthenticated => t!(i18n, err_unauthenticated).into_any(),
-        AppError::Forbidden => t!(i18n, err_forbidden).into_any(),
-        AppError::NotFound => t!(i18n, err_not_found).into_any(),
-        AppError::InvalidCredentials => t!(i18n, err_invalid_credentials).into_any(),
-        AppError::UnknownExam => t!(i18n, err_unknown_exam).into_any(),
-        AppError::UnknownTicket => t!(i18n, err_unknown_ticket).into_any(),
+        AppError::Unauthenticated => tr!(i18n, err_unauthenticated).into_any(),
+        AppError::Forbidden => tr!(i18n, err_forbidden).into_any(),
+        AppError::NotFound => tr!(i18n, err_not_found).into_any(),
+        AppError::InvalidCredentials => tr!(i18n, err_invalid_credentials).into_any(),
+        AppError::UnknownExam => tr!(i18n, err_unknown_exam).into_any(),
+        AppError::UnknownTicket => tr!(i18n, err_unknown_ticket).into_any(),
         AppError::RateLimited { retry_after_secs } => {
             t!(i18n, err_rate_limited, secs = move || retry_after_secs).into_any()
         }
@@ -57,47 +57,49 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
                 ValidationCode::TooLong => t!(i18n, err_too_long, field = name).into_any(),
             }
         }
-        AppError::Transition(TransitionError::EntryClosed) => t!(i18n, err_entry_closed).into_any(),
-        AppError::Transition(TransitionError::AlreadySubmitted) => {
-            t!(i18n, err_already_submitted).into_any()
+        AppError::Transition(TransitionError::EntryClosed) => {
+            tr!(i18n, err_entry_closed).into_any()
         }
-        AppError::Conflict => t!(i18n, err_conflict).into_any(),
-        AppError::Unavailable => t!(i18n, err_unavailable).into_any(),
+        AppError::Transition(TransitionError::AlreadySubmitted) => {
+            tr!(i18n, err_already_submitted).into_any()
+        }
+        AppError::Conflict => tr!(i18n, err_conflict).into_any(),
+        AppError::Unavailable => tr!(i18n, err_unavailable).into_any(),
         AppError::Internal { correlation_id } => {
             t!(i18n, err_internal, id = move || correlation_id.clone()).into_any()
         }
-        AppError::Request { .. } => t!(i18n, err_request).into_any(),
-        AppError::Transition(TransitionError::NotStarted) => t!(i18n, err_not_started).into_any(),
+        AppError::Request { .. } => tr!(i18n, err_request).into_any(),
+        AppError::Transition(TransitionError::NotStarted) => tr!(i18n, err_not_started).into_any(),
         AppError::Transition(TransitionError::SubmitTooEarly) => {
-            t!(i18n, err_submit_too_early).into_any()
+            tr!(i18n, err_submit_too_early).into_any()
         }
         AppError::Face { error } => match error {
-            FaceError::NoFace { photo: PhotoRole::Live } => t!(i18n, err_face_none).into_any(),
+            FaceError::NoFace { photo: PhotoRole::Live } => tr!(i18n, err_face_none).into_any(),
             FaceError::SeveralFaces { photo: PhotoRole::Live, .. } => {
-                t!(i18n, err_face_several).into_any()
+                tr!(i18n, err_face_several).into_any()
             }
-            FaceError::BadImage { photo: PhotoRole::Live } => t!(i18n, err_not_jpeg).into_any(),
-            FaceError::ProviderUnavailable => t!(i18n, err_face_unavailable).into_any(),
-            _ => t!(i18n, err_face_reference).into_any(),
+            FaceError::BadImage { photo: PhotoRole::Live } => tr!(i18n, err_not_jpeg).into_any(),
+            FaceError::ProviderUnavailable => tr!(i18n, err_face_unavailable).into_any(),
+            _ => tr!(i18n, err_face_reference).into_any(),
         },
-        AppError::NoAttemptsLeft => t!(i18n, err_no_attempts_left).into_any(),
-        AppError::NotReady { .. } => t!(i18n, err_not_ready).into_any(),
-        AppError::PhotoTooLarge => t!(i18n, err_photo_too_large).into_any(),
-        AppError::NotAJpeg => t!(i18n, err_not_jpeg).into_any(),
-        AppError::PairingInvalid => t!(i18n, err_pairing_invalid).into_any(),
-        AppError::PairingExpired => t!(i18n, err_pairing_expired).into_any(),
-        AppError::PairingUsed => t!(i18n, err_pairing_used).into_any(),
-        AppError::IdentityMismatch => t!(i18n, err_identity_mismatch).into_any(),
-        AppError::BadReport { .. } => t!(i18n, err_bad_report).into_any(),
-        AppError::BadAnswer { .. } => t!(i18n, err_bad_answer).into_any(),
-        AppError::NoPaper => t!(i18n, err_no_paper).into_any(),
-        AppError::RecordingOff => t!(i18n, err_recording_off).into_any(),
-        AppError::NotAWebm => t!(i18n, err_not_webm).into_any(),
-        AppError::ChunkOutOfOrder { .. } => t!(i18n, err_chunk_order).into_any(),
+        AppError::NoAttemptsLeft => tr!(i18n, err_no_attempts_left).into_any(),
+        AppError::NotReady { .. } => tr!(i18n, err_not_ready).into_any(),
+        AppError::PhotoTooLarge => tr!(i18n, err_photo_too_large).into_any(),
+        AppError::NotAJpeg => tr!(i18n, err_not_jpeg).into_any(),
+        AppError::PairingInvalid => tr!(i18n, err_pairing_invalid).into_any(),
+        AppError::PairingExpired => tr!(i18n, err_pairing_expired).into_any(),
+        AppError::PairingUsed => tr!(i18n, err_pairing_used).into_any(),
+        AppError::IdentityMismatch => tr!(i18n, err_identity_mismatch).into_any(),
+        AppError::BadReport { .. } => tr!(i18n, err_bad_report).into_any(),
+        AppError::BadAnswer { .. } => tr!(i18n, err_bad_answer).into_any(),
+        AppError::NoPaper => tr!(i18n, err_no_paper).into_any(),
+        AppError::RecordingOff => tr!(i18n, err_recording_off).into_any(),
+        AppError::NotAWebm => tr!(i18n, err_not_webm).into_any(),
+        AppError::ChunkOutOfOrder { .. } => tr!(i18n, err_chunk_order).into_any(),
         AppError::Transition(TransitionError::DeadlinePassed) => {
-            t!(i18n, err_deadline_passed).into_any()
+            tr!(i18n, err_deadline_passed).into_any()
         }
-        AppError::Transition(_) => t!(i18n, err_transition).into_any(),
+        AppError::Transition(_) => tr!(i18n, err_transition).into_any(),
         AppError::BadPaper { error } => {
             let at = error.path.clone();
             view! {
@@ -106,27 +108,27 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
             }
             .into_any()
         }
-        AppError::ExamStarted => t!(i18n, err_exam_started).into_any(),
+        AppError::ExamStarted => tr!(i18n, err_exam_started).into_any(),
         AppError::CredentialRequired { mode: SignInMode::TicketAccessCode } => {
-            t!(i18n, err_credential_required_code).into_any()
+            tr!(i18n, err_credential_required_code).into_any()
         }
-        AppError::CredentialRequired { .. } => t!(i18n, err_credential_required_id).into_any(),
+        AppError::CredentialRequired { .. } => tr!(i18n, err_credential_required_id).into_any(),
         AppError::CandidateCredentials { mode: SignInMode::TicketAccessCode } => {
-            t!(i18n, err_candidate_credentials_code).into_any()
+            tr!(i18n, err_candidate_credentials_code).into_any()
         }
-        AppError::CandidateCredentials { .. } => t!(i18n, err_candidate_credentials_id).into_any(),
+        AppError::CandidateCredentials { .. } => tr!(i18n, err_candidate_credentials_id).into_any(),
         AppError::WrongDevice { expected: View::Phone } => {
-            t!(i18n, err_wrong_device_phone).into_any()
+            tr!(i18n, err_wrong_device_phone).into_any()
         }
-        AppError::WrongDevice { expected: View::Pc } => t!(i18n, err_wrong_device_pc).into_any(),
-        AppError::BadOrigin => t!(i18n, err_bad_origin).into_any(),
-        AppError::UnsupportedMediaType => t!(i18n, err_unsupported_media).into_any(),
+        AppError::WrongDevice { expected: View::Pc } => tr!(i18n, err_wrong_device_pc).into_any(),
+        AppError::BadOrigin => tr!(i18n, err_bad_origin).into_any(),
+        AppError::UnsupportedMediaType => tr!(i18n, err_unsupported_media).into_any(),
         AppError::UploadRate { retry_after_secs } => {
             t!(i18n, err_upload_rate, secs = move || retry_after_secs).into_any()
         }
-        AppError::UploadQuota => t!(i18n, err_upload_quota).into_any(),
-        AppError::StorageFull => t!(i18n, err_storage_full).into_any(),
-        AppError::ClockAhead { .. } => t!(i18n, err_clock_ahead).into_any(),
+        AppError::UploadQuota => tr!(i18n, err_upload_quota).into_any(),
+        AppError::StorageFull => tr!(i18n, err_storage_full).into_any(),
+        AppError::ClockAhead { .. } => tr!(i18n, err_clock_ahead).into_any(),
     }
 }
 
@@ -134,26 +136,26 @@ pub fn error_message(i18n: I18nContext<Locale>, err: AppError) -> AnyView {
 pub fn paper_code(i18n: I18nContext<Locale>, code: PaperErrorCode) -> AnyView {
     use PaperErrorCode as C;
     match code {
-        C::Syntax => t!(i18n, paper_err_syntax).into_any(),
-        C::WrongType => t!(i18n, paper_err_wrong_type).into_any(),
-        C::WrongFormatVersion => t!(i18n, paper_err_wrong_format_version).into_any(),
-        C::MissingField => t!(i18n, paper_err_missing_field).into_any(),
-        C::UnknownField => t!(i18n, paper_err_unknown_field).into_any(),
-        C::UnknownKind => t!(i18n, paper_err_unknown_kind).into_any(),
-        C::EmptyText => t!(i18n, paper_err_empty_text).into_any(),
-        C::TextTooLong => t!(i18n, paper_err_text_too_long).into_any(),
-        C::BadId => t!(i18n, paper_err_bad_id).into_any(),
-        C::DuplicateQuestionId => t!(i18n, paper_err_duplicate_question_id).into_any(),
-        C::DuplicateOptionId => t!(i18n, paper_err_duplicate_option_id).into_any(),
-        C::TooFewOptions => t!(i18n, paper_err_too_few_options).into_any(),
-        C::TooManyOptions => t!(i18n, paper_err_too_many_options).into_any(),
-        C::BadBlankCount => t!(i18n, paper_err_bad_blank_count).into_any(),
-        C::BlankMarkersMismatch => t!(i18n, paper_err_blank_markers_mismatch).into_any(),
-        C::BadMaxChars => t!(i18n, paper_err_bad_max_chars).into_any(),
-        C::BadPoints => t!(i18n, paper_err_bad_points).into_any(),
-        C::EmptySection => t!(i18n, paper_err_empty_section).into_any(),
-        C::NoQuestions => t!(i18n, paper_err_no_questions).into_any(),
-        C::TooManyQuestions => t!(i18n, paper_err_too_many_questions).into_any(),
+        C::Syntax => tr!(i18n, paper_err_syntax).into_any(),
+        C::WrongType => tr!(i18n, paper_err_wrong_type).into_any(),
+        C::WrongFormatVersion => tr!(i18n, paper_err_wrong_format_version).into_any(),
+        C::MissingField => tr!(i18n, paper_err_missing_field).into_any(),
+        C::UnknownField => tr!(i18n, paper_err_unknown_field).into_any(),
+        C::UnknownKind => tr!(i18n, paper_err_unknown_kind).into_any(),
+        C::EmptyText => tr!(i18n, paper_err_empty_text).into_any(),
+        C::TextTooLong => tr!(i18n, paper_err_text_too_long).into_any(),
+        C::BadId => tr!(i18n, paper_err_bad_id).into_any(),
+        C::DuplicateQuestionId => tr!(i18n, paper_err_duplicate_question_id).into_any(),
+        C::DuplicateOptionId => tr!(i18n, paper_err_duplicate_option_id).into_any(),
+        C::TooFewOptions => tr!(i18n, paper_err_too_few_options).into_any(),
+        C::TooManyOptions => tr!(i18n, paper_err_too_many_options).into_any(),
+        C::BadBlankCount => tr!(i18n, paper_err_bad_blank_count).into_any(),
+        C::BlankMarkersMismatch => tr!(i18n, paper_err_blank_markers_mismatch).into_any(),
+        C::BadMaxChars => tr!(i18n, paper_err_bad_max_chars).into_any(),
+        C::BadPoints => tr!(i18n, paper_err_bad_points).into_any(),
+        C::EmptySection => tr!(i18n, paper_err_empty_section).into_any(),
+        C::NoQuestions => tr!(i18n, paper_err_no_questions).into_any(),
+        C::TooManyQuestions => tr!(i18n, paper_err_too_many_questions).into_any(),
     }
 }
 

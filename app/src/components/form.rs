@@ -10,9 +10,9 @@ pub fn SubmitButton(#[prop(into)] pending: Signal<bool>) -> impl IntoView {
         <button type="submit" class="primary" disabled=move || pending.get()>
             {move || {
                 if pending.get() {
-                    t!(i18n, logging_in).into_any()
+                    tr!(i18n, logging_in).into_any()
                 } else {
-                    t!(i18n, login_button).into_any()
+                    tr!(i18n, login_button).into_any()
                 }
             }}
         </button>
@@ -37,7 +37,7 @@ pub fn IdCardField(#[prop(into)] id: String) -> impl IntoView {
     view! {
         <div class="id-card-field">
             <label>
-                <span>{t!(i18n, id_card_label)}</span>
+                <span>{tr!(i18n, id_card_label)}</span>
                 <input id=id.clone() name=id node_ref=input autocomplete="off"
                     autocapitalize="characters" spellcheck="false" required maxlength="18"
                     inputmode=move || if ready.get() { "numeric" } else { "text" } />

@@ -13,6 +13,8 @@ pub fn LangSwitch() -> impl IntoView {
             Locale::zh => Locale::en,
         };
         i18n.set_locale(next);
+        #[cfg(feature = "hydrate")]
+        remember_locale(next);
     };
     view! {
         <button
@@ -21,8 +23,20 @@ pub fn LangSwitch() -> impl IntoView {
             on:click=toggle
             title=move || t_string!(i18n, lang_switch_label).to_string()
         >
-            {t!(i18n, lang_switch)}
+            {tr!(i18n, lang_switch)}
         </button>
+    }
+}
+
+/// Remembers the language for the pages the server renders next, in the cookie leptos_i18n
+/// reads there (the browser writes it itself, so the WASM needs no cookie library).
+#[cfg(feature = "hydrate")]
+fn remember_locale(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let cookie =
+            format!("i18n_pref_locale={}; path=/; max-age=31536000; samesite=lax", locale.as_str());
+        let _ = doc.set_cookie(&cookie);
     }
 }
 
@@ -43,13 +57,13 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◉"</span>
-                <span class="brand-name">{t!(i18n, app_name)}</span>
-                <span class="brand-tag">{t!(i18n, tagline)}</span>
+                <span class="brand-name">{tr!(i18n, app_name)}</span>
+                <span class="brand-tag">{tr!(i18n, tagline)}</span>
             </A>
             <nav class="topnav">
                 <Show when=staff>
-                    <A href="/proctor">{t!(i18n, nav_rooms)}</A>
-                    <A href="/admin">{t!(i18n, nav_admin)}</A>
+                    <A href="/proctor">{tr!(i18n, nav_rooms)}</A>
+                    <A href="/admin">{tr!(i18n, nav_admin)}</A>
                 </Show>
                 <LangSwitch />
             </nav>

@@ -9,18 +9,18 @@ use leptos_i18n::I18nContext;
 /// The phase as a short label.
 pub fn phase_label(i18n: I18nContext<Locale>, phase: Phase) -> AnyView {
     match phase {
-        Phase::Rostered => t!(i18n, phase_rostered).into_any(),
-        Phase::LoggedIn => t!(i18n, phase_logged_in).into_any(),
-        Phase::IdentityConfirmed => t!(i18n, phase_identity_confirmed).into_any(),
-        Phase::FaceVerified => t!(i18n, phase_face_verified).into_any(),
-        Phase::DevicesChecked => t!(i18n, phase_devices_checked).into_any(),
-        Phase::FirstViewOn => t!(i18n, phase_first_view_on).into_any(),
-        Phase::SecondViewOn => t!(i18n, phase_second_view_on).into_any(),
-        Phase::InstructionsRead => t!(i18n, phase_instructions_read).into_any(),
-        Phase::InExam => t!(i18n, phase_in_exam).into_any(),
-        Phase::Submitted(SubmitKind::SelfSubmitted) => t!(i18n, phase_submitted_self).into_any(),
-        Phase::Submitted(SubmitKind::Auto) => t!(i18n, phase_submitted_auto).into_any(),
-        Phase::Submitted(SubmitKind::Forced) => t!(i18n, phase_submitted_forced).into_any(),
+        Phase::Rostered => tr!(i18n, phase_rostered).into_any(),
+        Phase::LoggedIn => tr!(i18n, phase_logged_in).into_any(),
+        Phase::IdentityConfirmed => tr!(i18n, phase_identity_confirmed).into_any(),
+        Phase::FaceVerified => tr!(i18n, phase_face_verified).into_any(),
+        Phase::DevicesChecked => tr!(i18n, phase_devices_checked).into_any(),
+        Phase::FirstViewOn => tr!(i18n, phase_first_view_on).into_any(),
+        Phase::SecondViewOn => tr!(i18n, phase_second_view_on).into_any(),
+        Phase::InstructionsRead => tr!(i18n, phase_instructions_read).into_any(),
+        Phase::InExam => tr!(i18n, phase_in_exam).into_any(),
+        Phase::Submitted(SubmitKind::SelfSubmitted) => tr!(i18n, phase_submitted_self).into_any(),
+        Phase::Submitted(SubmitKind::Auto) => tr!(i18n, phase_submitted_auto).into_any(),
+        Phase::Submitted(SubmitKind::Forced) => tr!(i18n, phase_submitted_forced).into_any(),
     }
 }
 
@@ -52,36 +52,36 @@ pub fn flag_text(i18n: I18nContext<Locale>, kind: FlagKind) -> String {
 /// The verification status as a short label.
 pub fn verification_label(i18n: I18nContext<Locale>, v: VerificationStatus) -> AnyView {
     match v {
-        VerificationStatus::NotStarted => t!(i18n, verif_not_started).into_any(),
-        VerificationStatus::Passed => t!(i18n, verif_passed).into_any(),
-        VerificationStatus::PendingReview => t!(i18n, verif_pending_review).into_any(),
-        VerificationStatus::Approved => t!(i18n, verif_approved).into_any(),
-        VerificationStatus::Rejected => t!(i18n, verif_rejected).into_any(),
+        VerificationStatus::NotStarted => tr!(i18n, verif_not_started).into_any(),
+        VerificationStatus::Passed => tr!(i18n, verif_passed).into_any(),
+        VerificationStatus::PendingReview => tr!(i18n, verif_pending_review).into_any(),
+        VerificationStatus::Approved => tr!(i18n, verif_approved).into_any(),
+        VerificationStatus::Rejected => tr!(i18n, verif_rejected).into_any(),
     }
 }
 
 /// A grid counter's label.
 pub fn filter_label(i18n: I18nContext<Locale>, f: TileFilter) -> AnyView {
     match f {
-        TileFilter::All => t!(i18n, filter_all).into_any(),
-        TileFilter::InExam => t!(i18n, filter_in_exam).into_any(),
-        TileFilter::Preparing => t!(i18n, filter_preparing).into_any(),
-        TileFilter::Absent => t!(i18n, filter_absent).into_any(),
-        TileFilter::Offline => t!(i18n, filter_offline).into_any(),
-        TileFilter::Flagged => t!(i18n, filter_flagged).into_any(),
-        TileFilter::PendingReview => t!(i18n, filter_pending_review).into_any(),
-        TileFilter::HandRaised => t!(i18n, filter_hand_raised).into_any(),
-        TileFilter::Submitted => t!(i18n, filter_submitted).into_any(),
+        TileFilter::All => tr!(i18n, filter_all).into_any(),
+        TileFilter::InExam => tr!(i18n, filter_in_exam).into_any(),
+        TileFilter::Preparing => tr!(i18n, filter_preparing).into_any(),
+        TileFilter::Absent => tr!(i18n, filter_absent).into_any(),
+        TileFilter::Offline => tr!(i18n, filter_offline).into_any(),
+        TileFilter::Flagged => tr!(i18n, filter_flagged).into_any(),
+        TileFilter::PendingReview => tr!(i18n, filter_pending_review).into_any(),
+        TileFilter::HandRaised => tr!(i18n, filter_hand_raised).into_any(),
+        TileFilter::Submitted => tr!(i18n, filter_submitted).into_any(),
     }
 }
 
 /// An alert's text (after the candidate's name).
 pub fn alert_label(i18n: I18nContext<Locale>, a: AlertKind) -> AnyView {
     match a {
-        AlertKind::Offline => t!(i18n, alert_offline).into_any(),
-        AlertKind::SecondViewLost => t!(i18n, alert_second_view_lost).into_any(),
-        AlertKind::HandRaised => t!(i18n, alert_hand).into_any(),
-        AlertKind::SignedInElsewhere => t!(i18n, alert_signed_in_elsewhere).into_any(),
+        AlertKind::Offline => tr!(i18n, alert_offline).into_any(),
+        AlertKind::SecondViewLost => tr!(i18n, alert_second_view_lost).into_any(),
+        AlertKind::HandRaised => tr!(i18n, alert_hand).into_any(),
+        AlertKind::SignedInElsewhere => tr!(i18n, alert_signed_in_elsewhere).into_any(),
         AlertKind::Flag(k) => {
             let kind = flag_text(i18n, k);
             t!(i18n, alert_flag, kind = kind).into_any()

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 /// The reason in the user's language.
 pub fn revoked_text(i18n: leptos_i18n::I18nContext<Locale>, reason: RevokeReason) -> AnyView {
     match reason {
-        RevokeReason::SignedOut => t!(i18n, revoked_signed_out).into_any(),
-        RevokeReason::SignedInElsewhere => t!(i18n, revoked_signed_in_elsewhere).into_any(),
-        RevokeReason::SessionExpired => t!(i18n, revoked_session_expired).into_any(),
-        RevokeReason::AccountDisabled => t!(i18n, revoked_account_disabled).into_any(),
-        RevokeReason::PasswordChanged => t!(i18n, revoked_password_changed).into_any(),
-        RevokeReason::AccessRemoved => t!(i18n, revoked_access_removed).into_any(),
+        RevokeReason::SignedOut => tr!(i18n, revoked_signed_out).into_any(),
+        RevokeReason::SignedInElsewhere => tr!(i18n, revoked_signed_in_elsewhere).into_any(),
+        RevokeReason::SessionExpired => tr!(i18n, revoked_session_expired).into_any(),
+        RevokeReason::AccountDisabled => tr!(i18n, revoked_account_disabled).into_any(),
+        RevokeReason::PasswordChanged => tr!(i18n, revoked_password_changed).into_any(),
+        RevokeReason::AccessRemoved => tr!(i18n, revoked_access_removed).into_any(),
     }
 }
 
@@ -27,7 +27,7 @@ pub fn RevokedNotice(
     view! {
         <div class="revoked" role="alert" id="revoked" data-reason=format!("{reason:?}")>
             <p>{revoked_text(i18n, reason)}</p>
-            {sign_in.map(|href| view! { <a class="button" href=href>{t!(i18n, revoked_sign_in_again)}</a> })}
+            {sign_in.map(|href| view! { <a class="button" href=href>{tr!(i18n, revoked_sign_in_again)}</a> })}
         </div>
     }
 }

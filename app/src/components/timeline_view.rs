@@ -20,10 +20,10 @@ fn who(actor: &str) -> String {
 
 fn lane_label(i18n: I18nContext<Locale>, lane: Lane) -> AnyView {
     match lane {
-        Lane::Progress => t!(i18n, lane_progress).into_any(),
-        Lane::Connection => t!(i18n, lane_connection).into_any(),
-        Lane::Flags => t!(i18n, lane_flags).into_any(),
-        Lane::Messages => t!(i18n, lane_messages).into_any(),
+        Lane::Progress => tr!(i18n, lane_progress).into_any(),
+        Lane::Connection => tr!(i18n, lane_connection).into_any(),
+        Lane::Flags => tr!(i18n, lane_flags).into_any(),
+        Lane::Messages => tr!(i18n, lane_messages).into_any(),
     }
 }
 
@@ -52,25 +52,25 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
         }
         .into_any(),
         Entry::Event { event, .. } => match *event {
-            CandidateEvent::Login => t!(i18n, tl_login).into_any(),
+            CandidateEvent::Login => tr!(i18n, tl_login).into_any(),
             CandidateEvent::Online { view } => t!(i18n, tl_online, view = view_text(i18n, view)).into_any(),
             CandidateEvent::Offline { view } => t!(i18n, tl_offline, view = view_text(i18n, view)).into_any(),
-            CandidateEvent::Browser { what: BrowserEvent::WindowBlur } => t!(i18n, tl_blur).into_any(),
-            CandidateEvent::Browser { what: BrowserEvent::WindowFocus } => t!(i18n, tl_focus).into_any(),
-            CandidateEvent::Browser { what: BrowserEvent::FullscreenExit } => t!(i18n, tl_fs_exit).into_any(),
-            CandidateEvent::Browser { what: BrowserEvent::FullscreenEnter } => t!(i18n, tl_fs_enter).into_any(),
+            CandidateEvent::Browser { what: BrowserEvent::WindowBlur } => tr!(i18n, tl_blur).into_any(),
+            CandidateEvent::Browser { what: BrowserEvent::WindowFocus } => tr!(i18n, tl_focus).into_any(),
+            CandidateEvent::Browser { what: BrowserEvent::FullscreenExit } => tr!(i18n, tl_fs_exit).into_any(),
+            CandidateEvent::Browser { what: BrowserEvent::FullscreenEnter } => tr!(i18n, tl_fs_enter).into_any(),
             CandidateEvent::TimeAdded { minutes, .. } => t!(i18n, tl_time_added, n = minutes).into_any(),
             CandidateEvent::SessionReplaced { view } => t!(i18n, tl_session_replaced, view = view_text(i18n, view)).into_any(),
         },
         Entry::Flag { flag, evidence } => {
             let kind = flag_text(i18n, flag.kind);
             let closed = flag.resolution.map(|r| match r {
-                FlagResolution::Resolved => t!(i18n, flag_resolved).into_any(),
-                FlagResolution::Dismissed => t!(i18n, flag_dismissed).into_any(),
+                FlagResolution::Resolved => tr!(i18n, flag_resolved).into_any(),
+                FlagResolution::Dismissed => tr!(i18n, flag_dismissed).into_any(),
             });
             view! {
                 <span class="tl-flag-name" data-flag=flag.kind.as_str()>{t!(i18n, tl_flag, kind = kind.clone())}</span>
-                {flag.automatic.then(|| view! { " " <span class="chip">{t!(i18n, flag_automatic)}</span> })}
+                {flag.automatic.then(|| view! { " " <span class="chip">{tr!(i18n, flag_automatic)}</span> })}
                 {flag.raised_by.as_deref().map(|by| view! { <span class="muted">" · " {t!(i18n, tl_by, who = who(by))}</span> })}
                 {flag.note.clone().map(|n| view! { <q class="tl-note">{n}</q> })}
                 {closed.map(|c| view! { " " <span class="chip">{c}</span> })}
@@ -99,9 +99,9 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
             };
             let delivery = m.delivery();
             let state = match delivery {
-                Delivery::Sent => t!(i18n, delivery_sent).into_any(),
-                Delivery::Delivered => t!(i18n, delivery_delivered).into_any(),
-                Delivery::Read => t!(i18n, delivery_read).into_any(),
+                Delivery::Sent => tr!(i18n, delivery_sent).into_any(),
+                Delivery::Delivered => tr!(i18n, delivery_delivered).into_any(),
+                Delivery::Read => tr!(i18n, delivery_read).into_any(),
             };
             let state_name = match delivery {
                 Delivery::Sent => "sent",
@@ -115,7 +115,7 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
             .into_any()
         }
         Entry::Hand(h) => view! {
-            {t!(i18n, tl_hand)}
+            {tr!(i18n, tl_hand)}
             {h.answered_by.as_deref().map(|by| view! { <span class="muted">" · " {t!(i18n, tl_hand_answered, who = who(by))}</span> })}
         }
         .into_any(),
@@ -159,7 +159,7 @@ pub fn TimelineView(timeline: Timeline) -> impl IntoView {
     });
     view! {
         <section class="timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{t!(i18n, timeline_title)}</h2>
+            <h2 id="timeline-title">{tr!(i18n, timeline_title)}</h2>
             <div class="strip">
                 {lanes.collect_view()}
                 <div class="strip-axis">
@@ -167,7 +167,7 @@ pub fn TimelineView(timeline: Timeline) -> impl IntoView {
                     <span>{clock_time(to)}</span>
                 </div>
             </div>
-            {empty.then(|| view! { <p class="muted">{t!(i18n, timeline_empty)}</p> })}
+            {empty.then(|| view! { <p class="muted">{tr!(i18n, timeline_empty)}</p> })}
             <ol class="timeline-list">{items.collect_view()}</ol>
         </section>
     }

@@ -14,7 +14,7 @@ pub fn VerificationView(candidate: CandidateId, v: Verification) -> impl IntoVie
     let none = attempts.is_empty();
     view! {
         <section class="verification" aria-labelledby="verification-title">
-            <h2 id="verification-title">{t!(i18n, verification_title)} " "
+            <h2 id="verification-title">{tr!(i18n, verification_title)} " "
                 <span class="chip verification" data-verification=v.status.as_str()>{verification_label(i18n, v.status)}</span>
             </h2>
             <div class="photo-row">
@@ -22,17 +22,17 @@ pub fn VerificationView(candidate: CandidateId, v: Verification) -> impl IntoVie
                     {if v.has_roster_photo {
                         view! { <img src=format!("/media/candidates/{}/photo", candidate.0) alt="" /> }.into_any()
                     } else {
-                        view! { <div class="no-photo">{t!(i18n, verification_no_roster)}</div> }.into_any()
+                        view! { <div class="no-photo">{tr!(i18n, verification_no_roster)}</div> }.into_any()
                     }}
-                    <figcaption>{t!(i18n, verification_roster)}</figcaption>
+                    <figcaption>{tr!(i18n, verification_roster)}</figcaption>
                 </figure>
                 {attempts.into_iter().map(|a| {
                     let view_name = view_text(i18n, a.view);
                     let time = clock_time(a.at);
                     let decision = a.decision.map(|d| match d {
-                        FaceDecision::Match => t!(i18n, face_decision_match).into_any(),
-                        FaceDecision::NoMatch => t!(i18n, face_decision_no_match).into_any(),
-                        FaceDecision::NeedsReview => t!(i18n, face_decision_review).into_any(),
+                        FaceDecision::Match => tr!(i18n, face_decision_match).into_any(),
+                        FaceDecision::NoMatch => tr!(i18n, face_decision_no_match).into_any(),
+                        FaceDecision::NeedsReview => tr!(i18n, face_decision_review).into_any(),
                     });
                     let score = a.distance.map(|d| {
                         let d = format!("{d:.2}");
@@ -51,7 +51,7 @@ pub fn VerificationView(candidate: CandidateId, v: Verification) -> impl IntoVie
                     }
                 }).collect_view()}
             </div>
-            {none.then(|| view! { <p class="muted">{t!(i18n, verification_none)}</p> })}
+            {none.then(|| view! { <p class="muted">{tr!(i18n, verification_none)}</p> })}
         </section>
     }
 }

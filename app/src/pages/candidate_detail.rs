@@ -73,10 +73,10 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
     });
     view! {
         <section class="page wide detail">
-            <p><a href=format!("/proctor/rooms/{room}") class="back">"← " {t!(i18n, detail_back)} " · " {room_name}</a></p>
+            <p><a href=format!("/proctor/rooms/{room}") class="back">"← " {tr!(i18n, detail_back)} " · " {room_name}</a></p>
             {move || match (revoked.get(), tile()) {
                 (Some(reason), _) => view! { <RevokedNotice reason sign_in="/staff/login" /> }.into_any(),
-                (None, None) => view! { <p class="muted">{t!(i18n, detail_not_found)}</p> }.into_any(),
+                (None, None) => view! { <p class="muted">{tr!(i18n, detail_not_found)}</p> }.into_any(),
                 (None, Some(tile)) => view! {
                     <div class="page-head">
                         <div>
@@ -90,7 +90,7 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
                     <div class="detail-cols">
                         <ConsoleActions candidate tile presets />
                         <div>
-                            <h2>{t!(i18n, detail_devices)}</h2>
+                            <h2>{tr!(i18n, detail_devices)}</h2>
                             <DeviceReportPanel candidate />
                         </div>
                     </div>
@@ -192,7 +192,7 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
                                 <a href=format!("/media/evidence/{}", e.id) target="_blank" rel="noopener">
                                     <img loading="lazy" src=format!("/media/evidence/{}", e.id) alt="" />
                                     <span>{time} " · "
-                                        {if flag { t!(i18n, evidence_flag).into_any() } else { t!(i18n, evidence_sample).into_any() }}
+                                        {if flag { tr!(i18n, evidence_flag).into_any() } else { tr!(i18n, evidence_sample).into_any() }}
                                     </span>
                                 </a>
                             </li>
@@ -204,7 +204,7 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
     };
     view! {
         <section class="evidence" aria-label=move || t_string!(i18n, evidence_label).to_string()>
-            <h2>{t!(i18n, evidence_title)}</h2>
+            <h2>{tr!(i18n, evidence_title)}</h2>
             {move || match frames.get() {
                 Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
@@ -212,8 +212,8 @@ fn EvidenceStrip(candidate: CandidateId, sample_secs: Signal<u32>) -> impl IntoV
                 }.into_any(),
                 _ => ().into_any(),
             }}
-            {strip(View::Pc, t!(i18n, view_pc).into_any())}
-            {strip(View::Phone, t!(i18n, view_phone).into_any())}
+            {strip(View::Pc, tr!(i18n, view_pc).into_any())}
+            {strip(View::Phone, tr!(i18n, view_phone).into_any())}
         </section>
     }
 }
@@ -226,14 +226,14 @@ fn Recordings(candidate: CandidateId, on: Signal<bool>) -> impl IntoView {
         use_polled(move || candidate_recordings(candidate));
     view! {
         <section class="recordings">
-            <h2>{t!(i18n, recordings_title)}</h2>
+            <h2>{tr!(i18n, recordings_title)}</h2>
             {move || match list.get() {
                 Some(Err(err)) => view! { <ErrorText err /> }.into_any(),
                 Some(Ok(items)) if items.is_empty() => {
                     if on.get() {
-                        view! { <p class="muted">{t!(i18n, recordings_empty)}</p> }.into_any()
+                        view! { <p class="muted">{tr!(i18n, recordings_empty)}</p> }.into_any()
                     } else {
-                        view! { <p class="muted">{t!(i18n, recordings_off)}</p> }.into_any()
+                        view! { <p class="muted">{tr!(i18n, recordings_off)}</p> }.into_any()
                     }
                 }
                 Some(Ok(items)) => items.into_iter().map(|r| {

@@ -33,11 +33,11 @@ pub fn CandidateLoginPage() -> impl IntoView {
     });
     view! {
         <section class="card narrow">
-            <h1>{t!(i18n, candidate_login_title)}</h1>
-            <p class="muted">{t!(i18n, candidate_login_intro)}</p>
+            <h1>{tr!(i18n, candidate_login_title)}</h1>
+            <p class="muted">{tr!(i18n, candidate_login_intro)}</p>
             <ActionForm action attr:class="form" attr:id="candidate-login">
                 <label>
-                    <span>{t!(i18n, exam_code_label)}</span>
+                    <span>{tr!(i18n, exam_code_label)}</span>
                     <input
                         name="exam_code"
                         value=exam_code
@@ -48,7 +48,7 @@ pub fn CandidateLoginPage() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    <span>{t!(i18n, ticket_label)}</span>
+                    <span>{tr!(i18n, ticket_label)}</span>
                     <input
                         name="ticket"
                         value=ticket
@@ -60,8 +60,8 @@ pub fn CandidateLoginPage() -> impl IntoView {
                 {move || mode.get().map(|m| view! {
                     <label>
                         <span>{match m {
-                            SignInMode::TicketAccessCode => t!(i18n, login_secret_code_label).into_any(),
-                            _ => t!(i18n, login_secret_id_label).into_any(),
+                            SignInMode::TicketAccessCode => tr!(i18n, login_secret_code_label).into_any(),
+                            _ => tr!(i18n, login_secret_id_label).into_any(),
                         }}</span>
                         <input name="secret" id="login-secret" autocomplete="off" required autofocus
                             autocapitalize="characters" />
@@ -71,10 +71,10 @@ pub fn CandidateLoginPage() -> impl IntoView {
                 <SubmitButton pending=action.pending() />
             </ActionForm>
             <p class="muted small">
-                <a href="/device-check" id="device-check-link">{t!(i18n, dev_login_link)}</a>
+                <a href="/device-check" id="device-check-link">{tr!(i18n, dev_login_link)}</a>
             </p>
             <p class="muted small">
-                <a href="/staff/login">{t!(i18n, nav_staff)}</a>
+                <a href="/staff/login">{tr!(i18n, nav_staff)}</a>
             </p>
         </section>
     }

@@ -11,8 +11,8 @@ pub fn DeviceCheckPage() -> impl IntoView {
     let finished = RwSignal::new(None::<DeviceReport>);
     view! {
         <section class="card dev-card">
-            <h1>{t!(i18n, dev_page_title)}</h1>
-            <p class="muted">{t!(i18n, dev_page_intro)}</p>
+            <h1>{tr!(i18n, dev_page_title)}</h1>
+            <p class="muted">{tr!(i18n, dev_page_intro)}</p>
             {move || match finished.get() {
                 None => view! { <DeviceCheck on_finish=move |r| finished.set(Some(r)) /> }.into_any(),
                 Some(report) => view! { <Verdict report on_again=move |_| finished.set(None) /> }.into_any(),
@@ -45,14 +45,14 @@ fn Verdict(report: DeviceReport, #[prop(into)] on_again: Callback<()>) -> impl I
             <div>
                 {if ready {
                     view! {
-                        <h2>{t!(i18n, dev_ready_title)}</h2>
-                        <p>{t!(i18n, dev_ready_text)}</p>
+                        <h2>{tr!(i18n, dev_ready_title)}</h2>
+                        <p>{tr!(i18n, dev_ready_text)}</p>
                     }
                     .into_any()
                 } else {
                     view! {
-                        <h2>{t!(i18n, dev_not_ready_title)}</h2>
-                        <p>{t!(i18n, dev_not_ready_text)}</p>
+                        <h2>{tr!(i18n, dev_not_ready_title)}</h2>
+                        <p>{tr!(i18n, dev_not_ready_text)}</p>
                         <ul class="dev-failed">
                             {failed.into_iter().map(|i| view! { <li>{item_label(i18n, i)}</li> }).collect_view()}
                         </ul>
@@ -62,8 +62,8 @@ fn Verdict(report: DeviceReport, #[prop(into)] on_again: Callback<()>) -> impl I
             </div>
         </div>
         <div class="dev-actions">
-            <button class="primary" on:click=move |_| on_again.run(())>{t!(i18n, dev_check_again)}</button>
-            <a class="button" href="/">{t!(i18n, dev_back_login)}</a>
+            <button class="primary" on:click=move |_| on_again.run(())>{tr!(i18n, dev_check_again)}</button>
+            <a class="button" href="/">{tr!(i18n, dev_back_login)}</a>
         </div>
     }
 }

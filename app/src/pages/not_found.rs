@@ -11,9 +11,9 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     view! {
         <section class="card narrow">
-            <h1>{t!(i18n, not_found_title)}</h1>
-            <p>{t!(i18n, not_found_body)}</p>
-            <A href="/">{t!(i18n, back_home)}</A>
+            <h1>{tr!(i18n, not_found_title)}</h1>
+            <p>{tr!(i18n, not_found_body)}</p>
+            <A href="/">{tr!(i18n, back_home)}</A>
         </section>
     }
 }

@@ -35,7 +35,7 @@ pub fn PhonePage() -> impl IntoView {
     });
     view! {
         <section class="card phone">
-            <p class="room-exam">{t!(i18n, phone_title)}</p>
+            <p class="room-exam">{tr!(i18n, phone_title)}</p>
             <Suspense fallback=|| ()>
                 {move || me.get().map(|r| match r {
                     // A token in the link means a (new) pairing, even on a phone that has a session.
@@ -60,19 +60,19 @@ fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoVi
         }
     });
     view! {
-        <h1>{t!(i18n, phone_pair_title)}</h1>
-        <p class="muted">{t!(i18n, phone_pair_intro)}</p>
+        <h1>{tr!(i18n, phone_pair_title)}</h1>
+        <p class="muted">{tr!(i18n, phone_pair_intro)}</p>
         <ActionForm action=pair attr:class="form" attr:id="phone-pair">
             <input type="hidden" name="token" value=token />
             <IdCardField id="id_card" />
             <label>
-                <span>{t!(i18n, exam_code_label)}</span>
+                <span>{tr!(i18n, exam_code_label)}</span>
                 <input id="exam_code" name="exam_code" autocomplete="off" autocapitalize="characters"
                     spellcheck="false" required value=exam_code />
             </label>
             {move || pair.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
             <button class="primary" type="submit" disabled=move || pair.pending().get()>
-                {t!(i18n, phone_pair_button)}
+                {tr!(i18n, phone_pair_button)}
             </button>
         </ActionForm>
     }
@@ -115,11 +115,11 @@ fn PhoneCheck(s: JourneyState, #[prop(into)] on_enter: Callback<()>) -> impl Int
     let me = s.me.clone();
     view! {
         <dl class="facts compact">
-            <dt>{t!(i18n, name_label)}</dt>
+            <dt>{tr!(i18n, name_label)}</dt>
             <dd id="phone-name">{me.name.clone()}</dd>
-            <dt>{t!(i18n, ticket_label)}</dt>
+            <dt>{tr!(i18n, ticket_label)}</dt>
             <dd>{me.ticket.clone()}</dd>
-            <dt>{t!(i18n, id_card_label)}</dt>
+            <dt>{tr!(i18n, id_card_label)}</dt>
             <dd>{me.id_card_masked.clone()}</dd>
         </dl>
         <FaceStep view=View::Phone progress=s.face_phone done />
@@ -169,27 +169,27 @@ fn Streaming(socket: crate::live::candidate_socket::CandidateSocket) -> impl Int
     let camera = CameraHandle::new();
     let sender = use_frame_sender(socket, camera);
     view! {
-        <h1>{t!(i18n, phone_monitoring_title)}</h1>
+        <h1>{tr!(i18n, phone_monitoring_title)}</h1>
         <p id="monitoring-status" class="notice ok" role="status" data-connected=move || socket.connected.get().to_string()>
-            {move || if socket.connected.get() { t!(i18n, phone_monitoring_on).into_any() } else { t!(i18n, disconnected).into_any() }}
+            {move || if socket.connected.get() { tr!(i18n, phone_monitoring_on).into_any() } else { tr!(i18n, disconnected).into_any() }}
         </p>
         <crate::pages::journey::CameraProblemNotice socket />
         <div class="capture phone-camera" data-sent=move || sender.get().to_string()><CameraView camera /></div>
-        <h2>{t!(i18n, phone_place_title)}</h2>
+        <h2>{tr!(i18n, phone_place_title)}</h2>
         <ol class="guide">
-            <li>{t!(i18n, phone_place_behind)}</li>
-            <li>{t!(i18n, phone_place_visible)}</li>
-            <li>{t!(i18n, phone_place_airplane)}</li>
-            <li>{t!(i18n, phone_place_power)}</li>
+            <li>{tr!(i18n, phone_place_behind)}</li>
+            <li>{tr!(i18n, phone_place_visible)}</li>
+            <li>{tr!(i18n, phone_place_airplane)}</li>
+            <li>{tr!(i18n, phone_place_power)}</li>
         </ol>
-        <p class="muted">{move || if wake.get() { t!(i18n, phone_wake_on).into_any() } else { t!(i18n, phone_wake_manual).into_any() }}</p>
+        <p class="muted">{move || if wake.get() { tr!(i18n, phone_wake_on).into_any() } else { tr!(i18n, phone_wake_manual).into_any() }}</p>
     }
 }
 
 #[component]
 fn NotYet() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="notice">{t!(i18n, phone_not_yet)}</p> }
+    view! { <p class="notice">{tr!(i18n, phone_not_yet)}</p> }
 }
 
 /// The end of the exam, however it came (also after a reload).
@@ -198,13 +198,13 @@ fn Finished(kind: SubmitKind) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div id="phone-finished" data-kind=format!("{kind:?}").to_lowercase()>
-            <h1>{t!(i18n, phone_finished)}</h1>
+            <h1>{tr!(i18n, phone_finished)}</h1>
             <p class="notice ok" role="status">{match kind {
-                SubmitKind::SelfSubmitted => t!(i18n, phone_finished_self).into_any(),
-                SubmitKind::Auto => t!(i18n, phone_finished_auto).into_any(),
-                SubmitKind::Forced => t!(i18n, phone_finished_forced).into_any(),
+                SubmitKind::SelfSubmitted => tr!(i18n, phone_finished_self).into_any(),
+                SubmitKind::Auto => tr!(i18n, phone_finished_auto).into_any(),
+                SubmitKind::Forced => tr!(i18n, phone_finished_forced).into_any(),
             }}</p>
-            <p class="muted">{t!(i18n, phone_camera_off)}</p>
+            <p class="muted">{tr!(i18n, phone_camera_off)}</p>
         </div>
     }
 }

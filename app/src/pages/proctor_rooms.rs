@@ -17,7 +17,7 @@ pub fn StaffLogoutButton() -> impl IntoView {
     });
     view! {
         <button class="ghost" id="logout" on:click=move |_| { action.dispatch(StaffLogout {}); }>
-            {t!(i18n, nav_logout)}
+            {tr!(i18n, nav_logout)}
         </button>
     }
 }
@@ -30,14 +30,14 @@ pub fn ProctorRoomsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, rooms_title)}</h1>
-                    <p class="muted">{t!(i18n, rooms_intro)}</p>
+                    <h1>{tr!(i18n, rooms_title)}</h1>
+                    <p class="muted">{tr!(i18n, rooms_intro)}</p>
                 </div>
                 <StaffLogoutButton />
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || rooms.get().map(|r| super::staff_view(r, |list| if list.is_empty() {
-                    view! { <p class="muted">{t!(i18n, rooms_empty)}</p> }.into_any()
+                    view! { <p class="muted">{tr!(i18n, rooms_empty)}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="room-list">
@@ -51,7 +51,7 @@ pub fn ProctorRoomsPage() -> impl IntoView {
                                             <p class="muted">{t!(i18n, room_candidates, count = move || count)}</p>
                                         </div>
                                         <A href=format!("/proctor/rooms/{}", room.id) attr:class="button primary">
-                                            {t!(i18n, open_room)}
+                                            {tr!(i18n, open_room)}
                                         </A>
                                     </li>
                                 }

@@ -88,10 +88,10 @@ fn LiveGrid(
                     <div class="grid-meta">
                         <span class="feed-status" data-status=move || feed.status.get().as_str()>
                             {move || match feed.status.get() {
-                                FeedStatus::Connecting => t!(i18n, grid_connecting).into_any(),
-                                FeedStatus::Live => t!(i18n, grid_live).into_any(),
-                                FeedStatus::Reconnecting => t!(i18n, grid_reconnecting).into_any(),
-                                FeedStatus::Revoked(_) => t!(i18n, grid_closed).into_any(),
+                                FeedStatus::Connecting => tr!(i18n, grid_connecting).into_any(),
+                                FeedStatus::Live => tr!(i18n, grid_live).into_any(),
+                                FeedStatus::Reconnecting => tr!(i18n, grid_reconnecting).into_any(),
+                                FeedStatus::Revoked(_) => tr!(i18n, grid_closed).into_any(),
                             }}
                         </span>
                         <span class="online-count">
@@ -111,16 +111,16 @@ fn LiveGrid(
                     <input type="search" id="grid-search" placeholder=move || t_string!(i18n, grid_search).to_string()
                         aria-label=move || t_string!(i18n, grid_search).to_string()
                         on:input=move |ev| query.set(event_target_value(&ev)) />
-                    <label>{t!(i18n, grid_sort)} " "
+                    <label>{tr!(i18n, grid_sort)} " "
                         <select id="grid-sort" on:change=move |ev| {
                             if let Some(s) = SortBy::parse(&event_target_value(&ev)) { sort_by.set(s) }
                         }>
-                            <option value="attention">{t!(i18n, sort_attention)}</option>
-                            <option value="ticket">{t!(i18n, sort_ticket)}</option>
-                            <option value="name">{t!(i18n, sort_name)}</option>
+                            <option value="attention">{tr!(i18n, sort_attention)}</option>
+                            <option value="ticket">{tr!(i18n, sort_ticket)}</option>
+                            <option value="name">{tr!(i18n, sort_name)}</option>
                         </select>
                     </label>
-                    <label>{t!(i18n, grid_density)} " "
+                    <label>{tr!(i18n, grid_density)} " "
                         <select id="grid-density" on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse() { density.set(n) }
                         }>
@@ -132,10 +132,10 @@ fn LiveGrid(
                 <div class="grid-body">
                     <div>
                         <Show when=move || feed.status.get() == FeedStatus::Live && total() == 0>
-                            <p class="muted">{t!(i18n, grid_empty)}</p>
+                            <p class="muted">{tr!(i18n, grid_empty)}</p>
                         </Show>
                         <Show when=no_match>
-                            <p class="muted" id="grid-no-match">{t!(i18n, grid_no_match)}</p>
+                            <p class="muted" id="grid-no-match">{tr!(i18n, grid_no_match)}</p>
                         </Show>
                         <div class="grid" role="list" aria-label=move || t_string!(i18n, grid_label).to_string()
                             aria-describedby="grid-keys"
@@ -149,7 +149,7 @@ fn LiveGrid(
                                 })}
                             </For>
                         </div>
-                        <p class="muted small" id="grid-keys">{t!(i18n, grid_keys)}</p>
+                        <p class="muted small" id="grid-keys">{tr!(i18n, grid_keys)}</p>
                     </div>
                     <alerts::AlertList feed room />
                 </div>
@@ -185,15 +185,15 @@ fn Broadcast(room: RoomId, exam_id: ExamId, admin: bool) -> impl IntoView {
         <div class="broadcast">
             <button class="secondary" id="broadcast-open" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
-                {t!(i18n, broadcast_room)}
+                {tr!(i18n, broadcast_room)}
             </button>
             <Show when=move || open.get()>
                 <div class="popover" role="dialog" aria-label=move || t_string!(i18n, broadcast_title).to_string()>
-                    <h2>{t!(i18n, broadcast_title)}</h2>
+                    <h2>{tr!(i18n, broadcast_title)}</h2>
                     {admin.then(|| view! {
                         <label class="check"><input type="checkbox" id="broadcast-exam"
                             on:change=move |ev| whole_exam.set(event_target_checked(&ev)) />
-                            " " {t!(i18n, broadcast_exam)}</label>
+                            " " {tr!(i18n, broadcast_exam)}</label>
                     })}
                     <Composer id="broadcast-text" presets
                         placeholder=Signal::derive(move || t_string!(i18n, message_placeholder).to_string())

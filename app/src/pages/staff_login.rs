@@ -21,15 +21,15 @@ pub fn StaffLoginPage() -> impl IntoView {
     let username = use_query_map().with_untracked(|q| q.get("username").unwrap_or_default());
     view! {
         <section class="card narrow">
-            <h1>{t!(i18n, staff_login_title)}</h1>
-            <p class="muted">{t!(i18n, staff_login_intro)}</p>
+            <h1>{tr!(i18n, staff_login_title)}</h1>
+            <p class="muted">{tr!(i18n, staff_login_intro)}</p>
             <ActionForm action attr:class="form" attr:id="staff-login">
                 <label>
-                    <span>{t!(i18n, username_label)}</span>
+                    <span>{tr!(i18n, username_label)}</span>
                     <input name="username" autocomplete="username" required value=username />
                 </label>
                 <label>
-                    <span>{t!(i18n, password_label)}</span>
+                    <span>{tr!(i18n, password_label)}</span>
                     <input name="password" type="password" autocomplete="current-password" required />
                 </label>
                 {move || error().map(|err| view! { <ErrorText err /> })}

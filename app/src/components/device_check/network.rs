@@ -54,19 +54,19 @@ pub fn NetworkStep(#[prop(into)] on_done: Callback<NetworkCheck>) -> impl IntoVi
         Phase::Pinging(n) => view! {
             <p class="dev-wait">
                 <span class="cam-spinner" aria-hidden="true"></span>
-                {t!(i18n, dev_net_measuring_rtt)} " " {format!("{n}/5")}
+                {tr!(i18n, dev_net_measuring_rtt)} " " {format!("{n}/5")}
             </p>
         }
         .into_any(),
         Phase::Uploading => view! {
-            <p class="dev-wait"><span class="cam-spinner" aria-hidden="true"></span>{t!(i18n, dev_net_measuring_upload)}</p>
+            <p class="dev-wait"><span class="cam-spinner" aria-hidden="true"></span>{tr!(i18n, dev_net_measuring_upload)}</p>
         }
         .into_any(),
         Phase::Done { rtt_ms, upload_kbps } => view! {
             <dl class="facts dev-facts">
-                <dt>{t!(i18n, dev_net_rtt)}</dt>
+                <dt>{tr!(i18n, dev_net_rtt)}</dt>
                 <dd id="dev-net-rtt" data-ok=(rtt_ms <= NET_MAX_RTT_MS).to_string()>{ms_view(i18n, rtt_ms)}</dd>
-                <dt>{t!(i18n, dev_net_upload)}</dt>
+                <dt>{tr!(i18n, dev_net_upload)}</dt>
                 <dd id="dev-net-upload" data-ok=(upload_kbps >= NET_MIN_UPLOAD_KBPS).to_string()>
                     {rate_view(i18n, upload_kbps)}
                 </dd>
@@ -75,8 +75,8 @@ pub fn NetworkStep(#[prop(into)] on_done: Callback<NetworkCheck>) -> impl IntoVi
         .into_any(),
         Phase::Failed => view! {
             <div class="alert dev-net-failed">
-                <p>{t!(i18n, dev_net_failed)}</p>
-                <button on:click=move |_| run.run(())>{t!(i18n, cam_retry)}</button>
+                <p>{tr!(i18n, dev_net_failed)}</p>
+                <button on:click=move |_| run.run(())>{tr!(i18n, cam_retry)}</button>
             </div>
         }
         .into_any(),
@@ -85,14 +85,14 @@ pub fn NetworkStep(#[prop(into)] on_done: Callback<NetworkCheck>) -> impl IntoVi
     let busy = move || matches!(phase.get(), Phase::Pinging(_) | Phase::Uploading);
     view! {
         <section class="dev-step" data-item="network">
-            <h2>{t!(i18n, dev_net_title)}</h2>
-            <p class="muted">{t!(i18n, dev_net_help)}</p>
+            <h2>{tr!(i18n, dev_net_title)}</h2>
+            <p class="muted">{tr!(i18n, dev_net_help)}</p>
             {body}
             <p class="muted small">
                 {t!(i18n, dev_net_need, ms = move || NET_MAX_RTT_MS, kbps = move || NET_MIN_UPLOAD_KBPS)}
             </p>
             <div class="dev-actions">
-                <button class="primary" id="dev-net-next" disabled=busy on:click=finish>{t!(i18n, dev_next)}</button>
+                <button class="primary" id="dev-net-next" disabled=busy on:click=finish>{tr!(i18n, dev_next)}</button>
             </div>
         </section>
     }

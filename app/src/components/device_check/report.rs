@@ -26,32 +26,32 @@ fn details(i18n: I18nContext<Locale>, report: &DeviceReport, item: Item) -> AnyV
         Item::Camera => {
             let c = report.camera.clone();
             if c.width == 0 {
-                t!(i18n, dev_detail_no_picture).into_any()
+                tr!(i18n, dev_detail_no_picture).into_any()
             } else {
                 let label = or_unknown(c.label);
                 view! { {label} " · " {format!("{} × {}", c.width, c.height)} }.into_any()
             }
         }
-        Item::Speaker if report.speaker.outcome.passed() => t!(i18n, dev_detail_heard).into_any(),
-        Item::Speaker => t!(i18n, dev_detail_not_heard).into_any(),
+        Item::Speaker if report.speaker.outcome.passed() => tr!(i18n, dev_detail_heard).into_any(),
+        Item::Speaker => tr!(i18n, dev_detail_not_heard).into_any(),
         Item::Microphone => {
             let m = report.microphone.clone();
             let pct = (m.peak * 100.0).round() as u32;
             let label = or_unknown(m.label);
             view! {
                 {label} " · " {t!(i18n, dev_detail_peak, pct = move || pct)}
-                {m.confirmed.then(|| view! { " · " {t!(i18n, dev_detail_confirmed)} })}
+                {m.confirmed.then(|| view! { " · " {tr!(i18n, dev_detail_confirmed)} })}
             }
             .into_any()
         }
         Item::Network => {
             let n = report.network.clone();
             if n.rtt_ms == 0 && n.upload_kbps == 0 {
-                t!(i18n, dev_detail_unreachable).into_any()
+                tr!(i18n, dev_detail_unreachable).into_any()
             } else {
                 view! {
-                    {t!(i18n, dev_net_rtt)} " " {ms_view(i18n, n.rtt_ms)} " · "
-                    {t!(i18n, dev_net_upload)} " " {rate_view(i18n, n.upload_kbps)}
+                    {tr!(i18n, dev_net_rtt)} " " {ms_view(i18n, n.rtt_ms)} " · "
+                    {tr!(i18n, dev_net_upload)} " " {rate_view(i18n, n.upload_kbps)}
                 }
                 .into_any()
             }
@@ -84,14 +84,14 @@ pub fn ReportView(
                     <th scope="row">{item_label(i18n, item)}</th>
                     <td>
                         <span class="dev-badge" class:pass=passed class:fail=!passed>
-                            {if passed { t!(i18n, dev_pass).into_any() } else { t!(i18n, dev_fail).into_any() }}
+                            {if passed { tr!(i18n, dev_pass).into_any() } else { tr!(i18n, dev_fail).into_any() }}
                         </span>
                     </td>
                     <td class="dev-details">{details(i18n, &report, item)}</td>
                     <td class="dev-retry">
                         {(!passed).then(|| view! {
                             <button class="dev-retry-button" on:click=move |_| on_retry.run(item)>
-                                {t!(i18n, dev_retry_item)}
+                                {tr!(i18n, dev_retry_item)}
                             </button>
                         })}
                     </td>
@@ -105,22 +105,22 @@ pub fn ReportView(
     };
     view! {
         <section class="dev-step dev-report" data-item="report">
-            <h2>{t!(i18n, dev_report_title)}</h2>
+            <h2>{tr!(i18n, dev_report_title)}</h2>
             <div class="dev-table-wrap">
                 <table class="dev-table">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, dev_col_item)}</th>
-                            <th scope="col">{t!(i18n, dev_col_result)}</th>
-                            <th scope="col">{t!(i18n, dev_col_details)}</th>
-                            <th scope="col"><span class="dev-sr-only">{t!(i18n, dev_retry_item)}</span></th>
+                            <th scope="col">{tr!(i18n, dev_col_item)}</th>
+                            <th scope="col">{tr!(i18n, dev_col_result)}</th>
+                            <th scope="col">{tr!(i18n, dev_col_details)}</th>
+                            <th scope="col"><span class="dev-sr-only">{tr!(i18n, dev_retry_item)}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
             {if failed == 0 {
-                view! { <p class="dev-summary" data-passed="true">{t!(i18n, dev_all_passed)}</p> }.into_any()
+                view! { <p class="dev-summary" data-passed="true">{tr!(i18n, dev_all_passed)}</p> }.into_any()
             } else {
                 view! {
                     <p class="dev-summary" data-passed="false">{t!(i18n, dev_some_failed, n = move || failed)}</p>
@@ -130,9 +130,9 @@ pub fn ReportView(
             <div class="dev-actions">
                 <button class="primary" id="dev-finish" disabled=move || finishing.get() on:click=finish>
                     {move || if finishing.get() {
-                        t!(i18n, dev_finishing).into_any()
+                        tr!(i18n, dev_finishing).into_any()
                     } else {
-                        t!(i18n, dev_finish).into_any()
+                        tr!(i18n, dev_finish).into_any()
                     }}
                 </button>
             </div>

@@ -36,22 +36,22 @@ pub fn CameraStep(#[prop(into)] on_done: Callback<CameraCheck>) -> impl IntoView
     };
     view! {
         <section class="dev-step" data-item="camera">
-            <h2>{t!(i18n, dev_camera_title)}</h2>
-            <p class="muted">{t!(i18n, dev_camera_help)}</p>
+            <h2>{tr!(i18n, dev_camera_title)}</h2>
+            <p class="muted">{tr!(i18n, dev_camera_help)}</p>
             <div class="dev-media">
                 <CameraView camera />
                 <dl class="facts dev-facts">
-                    <dt>{t!(i18n, dev_device)}</dt>
+                    <dt>{tr!(i18n, dev_device)}</dt>
                     <dd id="dev-camera-label">{label}</dd>
-                    <dt>{t!(i18n, dev_resolution)}</dt>
+                    <dt>{tr!(i18n, dev_resolution)}</dt>
                     <dd id="dev-camera-resolution">{size}</dd>
                 </dl>
             </div>
             <div class="dev-actions">
                 <button class="primary" disabled=move || !camera.ready.get() on:click=move |_| finish(true)>
-                    {t!(i18n, dev_camera_yes)}
+                    {tr!(i18n, dev_camera_yes)}
                 </button>
-                <button on:click=move |_| finish(false)>{t!(i18n, dev_camera_no)}</button>
+                <button on:click=move |_| finish(false)>{tr!(i18n, dev_camera_no)}</button>
             </div>
         </section>
     }
@@ -70,8 +70,8 @@ pub fn SpeakerStep(#[prop(into)] on_done: Callback<SpeakerCheck>) -> impl IntoVi
     };
     view! {
         <section class="dev-step" data-item="speaker">
-            <h2>{t!(i18n, dev_speaker_title)}</h2>
-            <p class="muted">{t!(i18n, dev_speaker_help)}</p>
+            <h2>{tr!(i18n, dev_speaker_title)}</h2>
+            <p class="muted">{tr!(i18n, dev_speaker_help)}</p>
             <div class="dev-speaker" data-playing=move || playing.get().to_string()>
                 <svg class="dev-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M11 5 6 9H2v6h4l5 4z" />
@@ -80,18 +80,18 @@ pub fn SpeakerStep(#[prop(into)] on_done: Callback<SpeakerCheck>) -> impl IntoVi
                 </svg>
                 <button class="ghost" id="dev-play" disabled=move || playing.get() on:click=move |_| play.run(())>
                     {move || if playing.get() {
-                        t!(i18n, dev_playing).into_any()
+                        tr!(i18n, dev_playing).into_any()
                     } else {
-                        t!(i18n, dev_play_again).into_any()
+                        tr!(i18n, dev_play_again).into_any()
                     }}
                 </button>
             </div>
             <Show when=move || failed.get()>
-                <p class="alert">{t!(i18n, dev_speaker_error)}</p>
+                <p class="alert">{tr!(i18n, dev_speaker_error)}</p>
             </Show>
             <div class="dev-actions">
-                <button class="primary" on:click=move |_| finish(true)>{t!(i18n, dev_speaker_yes)}</button>
-                <button on:click=move |_| finish(false)>{t!(i18n, dev_speaker_no)}</button>
+                <button class="primary" on:click=move |_| finish(true)>{tr!(i18n, dev_speaker_yes)}</button>
+                <button on:click=move |_| finish(false)>{tr!(i18n, dev_speaker_no)}</button>
             </div>
         </section>
     }
@@ -177,15 +177,15 @@ pub fn MicStep(#[prop(into)] on_done: Callback<MicCheck>) -> impl IntoView {
     let live = move || state.with(|s| *s == MicState::Live);
     view! {
         <section class="dev-step" data-item="microphone">
-            <h2>{t!(i18n, dev_mic_title)}</h2>
-            <p class="muted">{t!(i18n, dev_mic_help)}</p>
+            <h2>{tr!(i18n, dev_mic_title)}</h2>
+            <p class="muted">{tr!(i18n, dev_mic_help)}</p>
             {move || match state.get() {
                 MicState::Failed(err) => view! {
                     <MediaErrorBox device=MediaDevice::Microphone err on_retry=start />
                 }
                 .into_any(),
                 MicState::Starting => view! {
-                    <p class="dev-wait"><span class="cam-spinner" aria-hidden="true"></span>{t!(i18n, dev_mic_starting)}</p>
+                    <p class="dev-wait"><span class="cam-spinner" aria-hidden="true"></span>{tr!(i18n, dev_mic_starting)}</p>
                 }
                 .into_any(),
                 MicState::Live => ().into_any(),
@@ -209,13 +209,13 @@ pub fn MicStep(#[prop(into)] on_done: Callback<MicCheck>) -> impl IntoView {
             </div>
             <p class="dev-mic-status" id="dev-mic-status" data-heard=move || heard().to_string()>
                 {move || if heard() {
-                    t!(i18n, dev_mic_heard).into_any()
+                    tr!(i18n, dev_mic_heard).into_any()
                 } else {
-                    t!(i18n, dev_mic_waiting).into_any()
+                    tr!(i18n, dev_mic_waiting).into_any()
                 }}
             </p>
             <dl class="facts dev-facts">
-                <dt>{t!(i18n, dev_device)}</dt>
+                <dt>{tr!(i18n, dev_device)}</dt>
                 <dd id="dev-mic-label">{move || {
                     let l = label.get();
                     if l.is_empty() { NONE.to_string() } else { l }
@@ -223,9 +223,9 @@ pub fn MicStep(#[prop(into)] on_done: Callback<MicCheck>) -> impl IntoView {
             </dl>
             <div class="dev-actions">
                 <button class="primary" disabled=move || !live() on:click=move |_| finish(true)>
-                    {t!(i18n, dev_mic_yes)}
+                    {tr!(i18n, dev_mic_yes)}
                 </button>
-                <button on:click=move |_| finish(false)>{t!(i18n, dev_mic_no)}</button>
+                <button on:click=move |_| finish(false)>{tr!(i18n, dev_mic_no)}</button>
             </div>
         </section>
     }
@@ -316,7 +316,7 @@ pub fn BrowserStep(#[prop(into)] on_done: Callback<BrowserCheck>) -> impl IntoVi
     let info = move || ua.get().map(|u| parse_user_agent(&u));
     let shown = move |text: Option<String>| match text.filter(|t| !t.is_empty()) {
         Some(t) => t.into_any(),
-        None => t!(i18n, dev_unknown).into_any(),
+        None => tr!(i18n, dev_unknown).into_any(),
     };
     let finish = move |_| {
         if let Some(user_agent) = ua.get_untracked() {
@@ -331,16 +331,16 @@ pub fn BrowserStep(#[prop(into)] on_done: Callback<BrowserCheck>) -> impl IntoVi
     };
     view! {
         <section class="dev-step" data-item="browser">
-            <h2>{t!(i18n, dev_browser_title)}</h2>
-            <p class="muted">{t!(i18n, dev_browser_help)}</p>
+            <h2>{tr!(i18n, dev_browser_title)}</h2>
+            <p class="muted">{tr!(i18n, dev_browser_help)}</p>
             <dl class="facts dev-facts">
-                <dt>{t!(i18n, dev_browser_name)}</dt>
+                <dt>{tr!(i18n, dev_browser_name)}</dt>
                 <dd id="dev-browser-name">{move || shown(info().map(|i| i.browser))}</dd>
-                <dt>{t!(i18n, dev_os)}</dt>
+                <dt>{tr!(i18n, dev_os)}</dt>
                 <dd id="dev-browser-os">{move || shown(info().map(|i| i.os))}</dd>
             </dl>
             {move || info().map(|i| if i.supported {
-                view! { <p class="dev-note-ok">{t!(i18n, dev_browser_ok)}</p> }.into_any()
+                view! { <p class="dev-note-ok">{tr!(i18n, dev_browser_ok)}</p> }.into_any()
             } else {
                 view! {
                     <p class="alert">
@@ -351,7 +351,7 @@ pub fn BrowserStep(#[prop(into)] on_done: Callback<BrowserCheck>) -> impl IntoVi
             })}
             <div class="dev-actions">
                 <button class="primary" disabled=move || ua.get().is_none() on:click=finish>
-                    {t!(i18n, dev_next)}
+                    {tr!(i18n, dev_next)}
                 </button>
             </div>
         </section>

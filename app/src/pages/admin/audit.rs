@@ -30,17 +30,17 @@ const ACTIONS: [&str; 14] = [
 fn Entries(list: Vec<AuditEntry>) -> impl IntoView {
     let i18n = use_i18n();
     if list.is_empty() {
-        return view! { <p class="muted" id="audit-empty">{t!(i18n, audit_empty)}</p> }.into_any();
+        return view! { <p class="muted" id="audit-empty">{tr!(i18n, audit_empty)}</p> }.into_any();
     }
     view! {
         <table class="data-table audit-table" id="audit-table">
             <thead><tr>
-                <th>{t!(i18n, audit_col_time)}</th>
-                <th>{t!(i18n, audit_col_actor)}</th>
-                <th>{t!(i18n, audit_col_action)}</th>
-                <th>{t!(i18n, audit_col_exam)}</th>
-                <th>{t!(i18n, audit_col_candidate)}</th>
-                <th>{t!(i18n, audit_col_detail)}</th>
+                <th>{tr!(i18n, audit_col_time)}</th>
+                <th>{tr!(i18n, audit_col_actor)}</th>
+                <th>{tr!(i18n, audit_col_action)}</th>
+                <th>{tr!(i18n, audit_col_exam)}</th>
+                <th>{tr!(i18n, audit_col_candidate)}</th>
+                <th>{tr!(i18n, audit_col_detail)}</th>
             </tr></thead>
             <tbody>
                 {list.into_iter().map(|e| view! {
@@ -109,37 +109,37 @@ pub fn AuditPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, audit_title)}</h1>
-                    <p class="muted">{t!(i18n, audit_intro)}</p>
+                    <h1>{tr!(i18n, audit_title)}</h1>
+                    <p class="muted">{tr!(i18n, audit_intro)}</p>
                 </div>
             </div>
             <form class="card audit-filter" on:submit=move |ev| { ev.prevent_default(); apply(None); }>
                 <label>
-                    <span>{t!(i18n, audit_col_exam)}</span>
+                    <span>{tr!(i18n, audit_col_exam)}</span>
                     <Suspense fallback=|| ()>
                         {move || view! {
                             <select id="audit-exam" on:change=move |ev| exam.set(event_target_value(&ev))>
-                                <option value="">{t!(i18n, audit_any)}</option>
+                                <option value="">{tr!(i18n, audit_any)}</option>
                                 {exam_options()}
                             </select>
                         }}
                     </Suspense>
                 </label>
-                {input(t!(i18n, audit_col_actor).into_any(), "audit-actor", actor, None)}
-                {input(t!(i18n, audit_col_candidate).into_any(), "audit-ticket", ticket, None)}
-                {input(t!(i18n, audit_col_action).into_any(), "audit-action", action, Some("audit-actions"))}
+                {input(tr!(i18n, audit_col_actor).into_any(), "audit-actor", actor, None)}
+                {input(tr!(i18n, audit_col_candidate).into_any(), "audit-ticket", ticket, None)}
+                {input(tr!(i18n, audit_col_action).into_any(), "audit-action", action, Some("audit-actions"))}
                 <datalist id="audit-actions">
                     {ACTIONS.iter().map(|a| view! { <option value=*a></option> }).collect_view()}
                 </datalist>
-                <button class="primary" type="submit" id="audit-apply">{t!(i18n, audit_apply)}</button>
+                <button class="primary" type="submit" id="audit-apply">{tr!(i18n, audit_apply)}</button>
             </form>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || entries.get().map(|r: Result<Vec<AuditEntry>, AppError>| crate::pages::staff_view(r, |list| {
                     let older = (list.len() as i64 == AUDIT_PAGE).then(|| list.last().map(|e| e.id)).flatten();
                     view! {
                         <Entries list />
                         {older.map(|id| view! {
-                            <button id="audit-older" on:click=move |_| apply(Some(id))>{t!(i18n, audit_older)}</button>
+                            <button id="audit-older" on:click=move |_| apply(Some(id))>{tr!(i18n, audit_older)}</button>
                         })}
                     }.into_any()
                 }))}

@@ -27,13 +27,13 @@ fn Report(c: Candidate, exam_code: String, room: String) -> impl IntoView {
                     <h1>{c.name.clone()}</h1>
                     <p class="muted">{t!(i18n, review_where, exam = exam_code.clone(), room = room.clone())}</p>
                 </div>
-                <button class="ghost no-print" on:click=|_| crate::pages::print_page()>{t!(i18n, candidate_report_print)}</button>
+                <button class="ghost no-print" on:click=|_| crate::pages::print_page()>{tr!(i18n, candidate_report_print)}</button>
             </div>
             <dl class="facts">
-                <dt>{t!(i18n, roster_col_ticket)}</dt><dd>{c.ticket.to_string()}</dd>
-                <dt>{t!(i18n, roster_col_id_card)}</dt><dd><code>{c.id_card.clone()}</code></dd>
-                <dt>{t!(i18n, candidate_report_phase)}</dt><dd id="report-phase">{phase_label(i18n, c.phase)}</dd>
-                <dt>{t!(i18n, verification_title)}</dt><dd>{verification_label(i18n, c.verification)}</dd>
+                <dt>{tr!(i18n, roster_col_ticket)}</dt><dd>{c.ticket.to_string()}</dd>
+                <dt>{tr!(i18n, roster_col_id_card)}</dt><dd><code>{c.id_card.clone()}</code></dd>
+                <dt>{tr!(i18n, candidate_report_phase)}</dt><dd id="report-phase">{phase_label(i18n, c.phase)}</dd>
+                <dt>{tr!(i18n, verification_title)}</dt><dd>{verification_label(i18n, c.verification)}</dd>
             </dl>
             <Suspense fallback=|| ()>
                 {move || verification.get().and_then(Result::ok).map(|v| view! { <VerificationView candidate=id v /> })}
@@ -56,7 +56,7 @@ pub fn CandidateReportPage() -> impl IntoView {
     view! {
         <section class="page">
             <div class="no-print"><AdminNav /></div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || found.get().map(|r| crate::pages::staff_view(r, |(c, code, room)| view! { <Report c exam_code=code room /> }.into_any()))}
             </Suspense>
         </section>

@@ -78,85 +78,85 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
     };
     let outcome = move || {
         save.value().get().map(|r: Result<ExamId, AppError>| match r {
-            Ok(_) => view! { <p class="notice ok" id="exam-saved" role="status">{t!(i18n, exam_settings_saved)}</p> }.into_any(),
+            Ok(_) => view! { <p class="notice ok" id="exam-saved" role="status">{tr!(i18n, exam_settings_saved)}</p> }.into_any(),
             Err(err) => view! { <ErrorText err /> }.into_any(),
         })
     };
     view! {
         <form class="card exam-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.get_untracked()); }>
             <div class="form-grid">
-                {text(draft, "exam-code", t!(i18n, exam_code_field).into_any(), |d| d.code.clone(), |d, v| d.code = v)}
-                {text(draft, "exam-title", t!(i18n, exam_title_label).into_any(), |d| d.title.clone(), |d, v| d.title = v)}
+                {text(draft, "exam-code", tr!(i18n, exam_code_field).into_any(), |d| d.code.clone(), |d, v| d.code = v)}
+                {text(draft, "exam-title", tr!(i18n, exam_title_label).into_any(), |d| d.title.clone(), |d, v| d.title = v)}
                 <label>
-                    <span>{t!(i18n, exam_start_label)}</span>
+                    <span>{tr!(i18n, exam_start_label)}</span>
                     <input id="exam-start" type="datetime-local" prop:value=start on:change=move |ev| set_start(event_target_value(&ev)) />
                 </label>
-                {number(draft, "exam-duration", t!(i18n, exam_duration_label).into_any(), |d| d.duration_min, |d, v| d.duration_min = v)}
-                {number(draft, "exam-earliest", t!(i18n, exam_earliest_label).into_any(), |d| d.earliest_submit_min, |d, v| d.earliest_submit_min = v)}
-                {number(draft, "exam-late", t!(i18n, exam_late_label).into_any(), |d| d.late_entry_min, |d, v| d.late_entry_min = v)}
+                {number(draft, "exam-duration", tr!(i18n, exam_duration_label).into_any(), |d| d.duration_min, |d, v| d.duration_min = v)}
+                {number(draft, "exam-earliest", tr!(i18n, exam_earliest_label).into_any(), |d| d.earliest_submit_min, |d, v| d.earliest_submit_min = v)}
+                {number(draft, "exam-late", tr!(i18n, exam_late_label).into_any(), |d| d.late_entry_min, |d, v| d.late_entry_min = v)}
             </div>
             <label class="wide">
-                <span>{t!(i18n, exam_sign_in_label)}</span>
+                <span>{tr!(i18n, exam_sign_in_label)}</span>
                 <select id="exam-sign-in" on:change=move |ev| {
                     if let Some(m) = SignInMode::parse(&event_target_value(&ev)) { draft.update(|d| d.sign_in = m) }
                 }>
                     {SignInMode::ALL.into_iter().map(|m| view! {
                         <option value=m.as_str() selected=move || draft.with(|d| d.sign_in == m)>
                             {match m {
-                                SignInMode::Ticket => t!(i18n, sign_in_ticket).into_any(),
-                                SignInMode::TicketIdDigits => t!(i18n, sign_in_ticket_id_digits).into_any(),
-                                SignInMode::TicketAccessCode => t!(i18n, sign_in_ticket_access_code).into_any(),
+                                SignInMode::Ticket => tr!(i18n, sign_in_ticket).into_any(),
+                                SignInMode::TicketIdDigits => tr!(i18n, sign_in_ticket_id_digits).into_any(),
+                                SignInMode::TicketAccessCode => tr!(i18n, sign_in_ticket_access_code).into_any(),
                             }}
                         </option>
                     }).collect_view()}
                 </select>
             </label>
             <label class="wide">
-                <span>{t!(i18n, exam_instructions_label)}</span>
+                <span>{tr!(i18n, exam_instructions_label)}</span>
                 <textarea id="exam-instructions" rows="6" prop:value=move || draft.with(|d| d.instructions.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.instructions = v); }></textarea>
             </label>
             <label class="wide">
-                <span>{t!(i18n, exam_instructions_zh_label)}</span>
+                <span>{tr!(i18n, exam_instructions_zh_label)}</span>
                 <textarea id="exam-instructions-zh" rows="6" lang="zh-CN" prop:value=move || draft.with(|d| d.instructions_zh.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.instructions_zh = v); }></textarea>
-                <small class="muted">{t!(i18n, exam_instructions_hint)}</small>
+                <small class="muted">{tr!(i18n, exam_instructions_hint)}</small>
             </label>
-            <h2>{t!(i18n, exam_threshold_label)}</h2>
+            <h2>{tr!(i18n, exam_threshold_label)}</h2>
             <div class="form-grid">
-                {number(draft, "exam-match", t!(i18n, exam_match_below).into_any(), |d| d.face_match_below, |d, v| d.face_match_below = v)}
-                {number(draft, "exam-review", t!(i18n, exam_review_below).into_any(), |d| d.face_review_below, |d, v| d.face_review_below = v)}
-                {number(draft, "exam-attempts", t!(i18n, exam_attempts_label).into_any(), |d| d.face_max_attempts, |d, v| d.face_max_attempts = v)}
+                {number(draft, "exam-match", tr!(i18n, exam_match_below).into_any(), |d| d.face_match_below, |d, v| d.face_match_below = v)}
+                {number(draft, "exam-review", tr!(i18n, exam_review_below).into_any(), |d| d.face_review_below, |d, v| d.face_review_below = v)}
+                {number(draft, "exam-attempts", tr!(i18n, exam_attempts_label).into_any(), |d| d.face_max_attempts, |d, v| d.face_max_attempts = v)}
             </div>
-            <h2>{t!(i18n, exam_camera_label)}</h2>
-            <p class="muted">{t!(i18n, exam_grid_profile)}</p>
+            <h2>{tr!(i18n, exam_camera_label)}</h2>
+            <p class="muted">{tr!(i18n, exam_grid_profile)}</p>
             <div class="form-grid">
-                {number(draft, "grid-width", t!(i18n, exam_camera_width).into_any(), |d| d.camera.grid.width, |d, v| d.camera.grid.width = v)}
-                {number(draft, "grid-height", t!(i18n, exam_camera_height).into_any(), |d| d.camera.grid.height, |d, v| d.camera.grid.height = v)}
-                {number(draft, "grid-interval", t!(i18n, exam_camera_interval).into_any(), |d| d.camera.grid.interval_ms, |d, v| d.camera.grid.interval_ms = v)}
+                {number(draft, "grid-width", tr!(i18n, exam_camera_width).into_any(), |d| d.camera.grid.width, |d, v| d.camera.grid.width = v)}
+                {number(draft, "grid-height", tr!(i18n, exam_camera_height).into_any(), |d| d.camera.grid.height, |d, v| d.camera.grid.height = v)}
+                {number(draft, "grid-interval", tr!(i18n, exam_camera_interval).into_any(), |d| d.camera.grid.interval_ms, |d, v| d.camera.grid.interval_ms = v)}
             </div>
-            <p class="muted">{t!(i18n, exam_focus_profile)}</p>
+            <p class="muted">{tr!(i18n, exam_focus_profile)}</p>
             <div class="form-grid">
-                {number(draft, "focus-width", t!(i18n, exam_camera_width).into_any(), |d| d.camera.focus.width, |d, v| d.camera.focus.width = v)}
-                {number(draft, "focus-height", t!(i18n, exam_camera_height).into_any(), |d| d.camera.focus.height, |d, v| d.camera.focus.height = v)}
-                {number(draft, "focus-interval", t!(i18n, exam_camera_interval).into_any(), |d| d.camera.focus.interval_ms, |d, v| d.camera.focus.interval_ms = v)}
+                {number(draft, "focus-width", tr!(i18n, exam_camera_width).into_any(), |d| d.camera.focus.width, |d, v| d.camera.focus.width = v)}
+                {number(draft, "focus-height", tr!(i18n, exam_camera_height).into_any(), |d| d.camera.focus.height, |d, v| d.camera.focus.height = v)}
+                {number(draft, "focus-interval", tr!(i18n, exam_camera_interval).into_any(), |d| d.camera.focus.interval_ms, |d, v| d.camera.focus.interval_ms = v)}
             </div>
             <div class="form-grid">
-                {number(draft, "exam-sampling", t!(i18n, exam_sampling_label).into_any(), |d| d.camera.sample_secs, |d, v| d.camera.sample_secs = v)}
-                {number(draft, "exam-retention", t!(i18n, exam_retention_label).into_any(), |d| d.retention_days, |d, v| d.retention_days = v)}
+                {number(draft, "exam-sampling", tr!(i18n, exam_sampling_label).into_any(), |d| d.camera.sample_secs, |d, v| d.camera.sample_secs = v)}
+                {number(draft, "exam-retention", tr!(i18n, exam_retention_label).into_any(), |d| d.retention_days, |d, v| d.retention_days = v)}
             </div>
             <label class="check">
                 <input id="exam-recording" type="checkbox" prop:checked=move || draft.with(|d| d.camera.recording)
                     on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.camera.recording = on); } />
-                <span>{t!(i18n, exam_recording_label)}</span>
+                <span>{tr!(i18n, exam_recording_label)}</span>
             </label>
             <label class="check">
                 <input id="exam-reject-ends" type="checkbox" prop:checked=move || draft.with(|d| d.reject_ends_attempt)
                     on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.reject_ends_attempt = on); } />
-                <span>{t!(i18n, exam_reject_ends_label)}</span>
+                <span>{tr!(i18n, exam_reject_ends_label)}</span>
             </label>
             <div class="row">
-                <button class="primary" type="submit" id="exam-save" disabled=move || save.pending().get()>{t!(i18n, exam_save)}</button>
+                <button class="primary" type="submit" id="exam-save" disabled=move || save.pending().get()>{tr!(i18n, exam_save)}</button>
                 {outcome}
             </div>
         </form>
@@ -174,11 +174,11 @@ pub fn ExamFormPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{move || if exam().is_some() { t!(i18n, exam_settings_title).into_any() } else { t!(i18n, exam_new_title).into_any() }}</h1>
-                    <p class="muted">{t!(i18n, exam_settings_intro)}</p>
+                    <h1>{move || if exam().is_some() { tr!(i18n, exam_settings_title).into_any() } else { tr!(i18n, exam_new_title).into_any() }}</h1>
+                    <p class="muted">{tr!(i18n, exam_settings_intro)}</p>
                 </div>
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || loaded.get().map(|r| crate::pages::staff_view(r, |initial| {
                     view! { <Form exam=exam() initial /> }.into_any()
                 }))}

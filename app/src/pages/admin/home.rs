@@ -17,20 +17,20 @@ fn ExamCard(e: ExamSummary, archive: ServerAction<ArchiveExam>) -> impl IntoView
     view! {
         <li class="room-card exam-card" class:archived=archived data-exam=e.code.clone()>
             <div>
-                <p class="room-exam">{e.code.clone()} {archived.then(|| view! { " · " {t!(i18n, exam_archived)} })}</p>
+                <p class="room-exam">{e.code.clone()} {archived.then(|| view! { " · " {tr!(i18n, exam_archived)} })}</p>
                 <h2>{e.title.clone()}</h2>
                 <p class="muted">{t!(i18n, exam_starts, when = when.clone(), minutes = minutes)}</p>
                 <p class="muted">{t!(i18n, room_candidates, count = move || total)}
-                    {(!rooms.is_empty()).then(|| view! { " · " {t!(i18n, admin_exam_rooms)} ": " {rooms.clone()} })}
+                    {(!rooms.is_empty()).then(|| view! { " · " {tr!(i18n, admin_exam_rooms)} ": " {rooms.clone()} })}
                 </p>
             </div>
             <div class="row">
-                <A href=format!("/admin/exams/{}/settings", id.0) attr:class="button">{t!(i18n, exam_settings_link)}</A>
-                <A href=format!("/admin/exams/{}/paper", id.0) attr:class="button">{t!(i18n, paper_link)}</A>
-                <A href=format!("/admin/exams/{}/report", id.0) attr:class="button">{t!(i18n, report_link)}</A>
-                <A href=format!("/admin/exams/{}/roster", id.0) attr:class="button primary">{t!(i18n, admin_roster_link)}</A>
+                <A href=format!("/admin/exams/{}/settings", id.0) attr:class="button">{tr!(i18n, exam_settings_link)}</A>
+                <A href=format!("/admin/exams/{}/paper", id.0) attr:class="button">{tr!(i18n, paper_link)}</A>
+                <A href=format!("/admin/exams/{}/report", id.0) attr:class="button">{tr!(i18n, report_link)}</A>
+                <A href=format!("/admin/exams/{}/roster", id.0) attr:class="button primary">{tr!(i18n, admin_roster_link)}</A>
                 <button class="ghost" on:click=move |_| { archive.dispatch(ArchiveExam { exam: id, archived: !archived }); }>
-                    {if archived { t!(i18n, exam_unarchive).into_any() } else { t!(i18n, exam_archive).into_any() }}
+                    {if archived { tr!(i18n, exam_unarchive).into_any() } else { tr!(i18n, exam_archive).into_any() }}
                 </button>
             </div>
         </li>
@@ -47,15 +47,15 @@ pub fn AdminHomePage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, admin_title)}</h1>
-                    <p class="muted">{t!(i18n, admin_intro)}</p>
+                    <h1>{tr!(i18n, admin_title)}</h1>
+                    <p class="muted">{tr!(i18n, admin_intro)}</p>
                 </div>
-                <A href="/admin/exams/new" attr:class="button primary" attr:id="exam-new">{t!(i18n, exam_new)}</A>
+                <A href="/admin/exams/new" attr:class="button primary" attr:id="exam-new">{tr!(i18n, exam_new)}</A>
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || list.get().map(|r| crate::pages::staff_view(r, |list| {
                     if list.is_empty() {
-                        return view! { <p class="muted">{t!(i18n, admin_exam_empty)}</p> }.into_any();
+                        return view! { <p class="muted">{tr!(i18n, admin_exam_empty)}</p> }.into_any();
                     }
                     view! {
                         <ul class="room-list">

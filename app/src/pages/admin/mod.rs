@@ -46,16 +46,16 @@ pub fn AdminNav() -> impl IntoView {
     let count = move || status().queue;
     view! {
         <nav class="admin-nav" aria-label=move || t_string!(i18n, nav_admin).to_string()>
-            <A href="/admin" exact=true>{t!(i18n, admin_nav_exams)}</A>
+            <A href="/admin" exact=true>{tr!(i18n, admin_nav_exams)}</A>
             <A href="/admin/review">
-                {t!(i18n, admin_nav_review)} " "
+                {tr!(i18n, admin_nav_review)} " "
                 <span class="badge" id="queue-length" data-count=count class:zero=move || count() == 0>
                     {count}
                 </span>
                 <span class="visually-hidden">{move || t!(i18n, admin_queue_count, count = count())}</span>
             </A>
-            <A href="/admin/staff">{t!(i18n, admin_nav_staff)}</A>
-            <A href="/admin/audit">{t!(i18n, admin_nav_audit)}</A>
+            <A href="/admin/staff">{tr!(i18n, admin_nav_staff)}</A>
+            <A href="/admin/audit">{tr!(i18n, admin_nav_audit)}</A>
             <span class="spacer"></span>
             <crate::pages::proctor_rooms::StaffLogoutButton />
         </nav>

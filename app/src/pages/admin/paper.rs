@@ -117,13 +117,13 @@ pub fn PaperPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, paper_title_page)}</h1>
-                    <p class="muted">{t!(i18n, paper_intro)}</p>
+                    <h1>{tr!(i18n, paper_title_page)}</h1>
+                    <p class="muted">{tr!(i18n, paper_intro)}</p>
                 </div>
             </div>
             <div class="card paper-form">
                 <label>
-                    <span>{t!(i18n, paper_file)}</span>
+                    <span>{tr!(i18n, paper_file)}</span>
                     <input type="file" id="paper-file" accept=".json,application/json" node_ref=file
                         on:change=move |_| {
                             #[cfg(feature = "hydrate")]
@@ -131,18 +131,18 @@ pub fn PaperPage() -> impl IntoView {
                         } />
                 </label>
                 <label>
-                    <span>{t!(i18n, paper_json)}</span>
+                    <span>{tr!(i18n, paper_json)}</span>
                     <textarea id="paper-json" rows="14" spellcheck="false" prop:value=move || json.get()
                         on:input=move |ev| json.set(event_target_value(&ev))></textarea>
                 </label>
                 <div class="row">
                     <button class="primary" id="paper-check" disabled=move || check.pending().get()
                         on:click=move |_| { check.dispatch(json.get_untracked()); }>
-                        {t!(i18n, paper_check)}
+                        {tr!(i18n, paper_check)}
                     </button>
                     <button id="paper-save" disabled=move || !valid() || save.pending().get()
                         on:click=move |_| { save.dispatch(json.get_untracked()); }>
-                        {t!(i18n, paper_save)}
+                        {tr!(i18n, paper_save)}
                     </button>
                     {saved}
                 </div>

@@ -83,25 +83,25 @@ fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
     let link = |what: &str| format!("/api/admin/exams/{}/{what}", exam.0);
     view! {
         <div class="stat-row">
-            <div class="stat"><strong id="stat-candidates">{r.candidates}</strong><span>{t!(i18n, report_candidates)}</span></div>
-            <div class="stat"><strong>{r.open_flags}</strong><span>{t!(i18n, report_open_flags)}</span></div>
-            <div class="stat"><strong>{r.messages}</strong><span>{t!(i18n, report_messages)}</span></div>
-            <div class="stat"><strong>{r.warnings}</strong><span>{t!(i18n, report_warnings)}</span></div>
+            <div class="stat"><strong id="stat-candidates">{r.candidates}</strong><span>{tr!(i18n, report_candidates)}</span></div>
+            <div class="stat"><strong>{r.open_flags}</strong><span>{tr!(i18n, report_open_flags)}</span></div>
+            <div class="stat"><strong>{r.messages}</strong><span>{tr!(i18n, report_messages)}</span></div>
+            <div class="stat"><strong>{r.warnings}</strong><span>{tr!(i18n, report_warnings)}</span></div>
         </div>
         <div class="report-grid">
-            <section class="card"><h2>{t!(i18n, report_phases)}</h2>{bars("report-phases", phases)}</section>
-            <section class="card"><h2>{t!(i18n, report_verification)}</h2>{bars("report-verification", verification)}</section>
-            <section class="card"><h2>{t!(i18n, report_online)}</h2>
-                {if r.online.is_empty() { view! { <p class="muted">{t!(i18n, report_no_online)}</p> }.into_any() } else { online_chart(&r.online).into_any() }}
+            <section class="card"><h2>{tr!(i18n, report_phases)}</h2>{bars("report-phases", phases)}</section>
+            <section class="card"><h2>{tr!(i18n, report_verification)}</h2>{bars("report-verification", verification)}</section>
+            <section class="card"><h2>{tr!(i18n, report_online)}</h2>
+                {if r.online.is_empty() { view! { <p class="muted">{tr!(i18n, report_no_online)}</p> }.into_any() } else { online_chart(&r.online).into_any() }}
             </section>
-            <section class="card"><h2>{t!(i18n, report_flags)}</h2>
-                {if no_flags { view! { <p class="muted">{t!(i18n, report_no_flags)}</p> }.into_any() } else { bars("report-flags", flags).into_any() }}
+            <section class="card"><h2>{tr!(i18n, report_flags)}</h2>
+                {if no_flags { view! { <p class="muted">{tr!(i18n, report_no_flags)}</p> }.into_any() } else { bars("report-flags", flags).into_any() }}
             </section>
-            <section class="card exports"><h2>{t!(i18n, report_exports)}</h2>
-                <a class="button" id="export-answers-json" href=link("answers.json") download="">{t!(i18n, report_answers_json)}</a>
-                <a class="button" id="export-answers-csv" href=link("answers.csv") download="">{t!(i18n, report_answers_csv)}</a>
-                <a class="button" id="export-incidents" href=link("incidents.csv") download="">{t!(i18n, report_incidents_csv)}</a>
-                <a class="button" href=link("roster.csv") download="">{t!(i18n, roster_export)}</a>
+            <section class="card exports"><h2>{tr!(i18n, report_exports)}</h2>
+                <a class="button" id="export-answers-json" href=link("answers.json") download="">{tr!(i18n, report_answers_json)}</a>
+                <a class="button" id="export-answers-csv" href=link("answers.csv") download="">{tr!(i18n, report_answers_csv)}</a>
+                <a class="button" id="export-incidents" href=link("incidents.csv") download="">{tr!(i18n, report_incidents_csv)}</a>
+                <a class="button" href=link("roster.csv") download="">{tr!(i18n, roster_export)}</a>
             </section>
         </div>
     }
@@ -125,13 +125,13 @@ pub fn ReportPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, report_title)}</h1>
-                    <p class="muted">{t!(i18n, report_intro)}</p>
+                    <h1>{tr!(i18n, report_title)}</h1>
+                    <p class="muted">{tr!(i18n, report_intro)}</p>
                 </div>
                 <form class="row" on:submit=open>
                     <input type="text" class="small-input" id="report-ticket" placeholder=move || t_string!(i18n, roster_col_ticket).to_string()
                         prop:value=move || ticket.get() on:input=move |ev| ticket.set(event_target_value(&ev)) />
-                    <button type="submit" id="report-open">{t!(i18n, candidate_report_open)}</button>
+                    <button type="submit" id="report-open">{tr!(i18n, candidate_report_open)}</button>
                 </form>
             </div>
             {move || data.get().map(|r| crate::pages::staff_view(r, |r| view! { <Dashboard exam=exam() r /> }.into_any()))}

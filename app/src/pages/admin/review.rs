@@ -43,9 +43,9 @@ fn Case(case: ReviewCase, n: usize, total: usize) -> impl IntoView {
             <h2>{case.name.clone()} " " <span class="muted">{case.ticket.clone()}</span></h2>
             <p class="muted">
                 {t!(i18n, review_where, exam = case.exam_code.clone(), room = case.room.clone())}
-                " · " {t!(i18n, review_id_card)} " " <code>{case.id_card.clone()}</code>
+                " · " {tr!(i18n, review_id_card)} " " <code>{case.id_card.clone()}</code>
             </p>
-            {disputed.then(|| view! { <p class="notice warn">{t!(i18n, review_disputed)}</p> })}
+            {disputed.then(|| view! { <p class="notice warn">{tr!(i18n, review_disputed)}</p> })}
             <VerificationView candidate=case.candidate v=case.verification.clone() />
         </article>
     }
@@ -116,7 +116,7 @@ pub fn ReviewPage() -> impl IntoView {
                         } else {
                             t!(i18n, review_rejected, name = name.clone()).into_any()
                         }}
-                        {o.ended_attempt.then(|| view! { " " {t!(i18n, review_ended)} })}
+                        {o.ended_attempt.then(|| view! { " " {tr!(i18n, review_ended)} })}
                     </p>
                 }
                 .into_any()
@@ -129,15 +129,15 @@ pub fn ReviewPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, review_title)}</h1>
-                    <p class="muted">{t!(i18n, review_intro)}</p>
+                    <h1>{tr!(i18n, review_title)}</h1>
+                    <p class="muted">{tr!(i18n, review_intro)}</p>
                 </div>
             </div>
             {last_line}
             {move || open.get().map(|r| crate::pages::staff_view(r, |list| {
                 let total = list.len();
                 let Some(case) = current() else {
-                    return view! { <p class="muted" id="review-empty">{t!(i18n, review_empty)}</p> }.into_any();
+                    return view! { <p class="muted" id="review-empty">{tr!(i18n, review_empty)}</p> }.into_any();
                 };
                 let n = list.iter().position(|c| c.candidate == case.candidate).unwrap_or(0) + 1;
                 let shown = case.candidate;
@@ -159,7 +159,7 @@ pub fn ReviewPage() -> impl IntoView {
                     <div class="review-main">
                         <div class="card review-actions">
                             <label>
-                                <span>{t!(i18n, review_note_label)}</span>
+                                <span>{tr!(i18n, review_note_label)}</span>
                                 <textarea id="review-note" rows="2" maxlength="1000"
                                     prop:value=move || note.get()
                                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
@@ -167,11 +167,11 @@ pub fn ReviewPage() -> impl IntoView {
                             <div class="row">
                                 <button class="primary" id="review-approve" disabled=move || act.pending().get()
                                     on:click=move |_| decide(ReviewDecision::Approve)>
-                                    {t!(i18n, review_approve)} " " <kbd>"A"</kbd>
+                                    {tr!(i18n, review_approve)} " " <kbd>"A"</kbd>
                                 </button>
                                 <button class="danger" id="review-reject" disabled=move || act.pending().get()
                                     on:click=move |_| decide(ReviewDecision::Reject)>
-                                    {t!(i18n, review_reject)} " " <kbd>"R"</kbd>
+                                    {tr!(i18n, review_reject)} " " <kbd>"R"</kbd>
                                 </button>
                             </div>
                         </div>

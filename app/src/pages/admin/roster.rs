@@ -24,42 +24,42 @@ enum Upload {
 
 fn field_name(i18n: I18nContext<Locale>, f: RowField) -> AnyView {
     match f {
-        RowField::Ticket => t!(i18n, roster_col_ticket).into_any(),
-        RowField::Name => t!(i18n, roster_col_name).into_any(),
-        RowField::IdCard => t!(i18n, roster_col_id_card).into_any(),
-        RowField::Room => t!(i18n, roster_col_room).into_any(),
-        RowField::Photo => t!(i18n, roster_col_photo).into_any(),
+        RowField::Ticket => tr!(i18n, roster_col_ticket).into_any(),
+        RowField::Name => tr!(i18n, roster_col_name).into_any(),
+        RowField::IdCard => tr!(i18n, roster_col_id_card).into_any(),
+        RowField::Room => tr!(i18n, roster_col_room).into_any(),
+        RowField::Photo => tr!(i18n, roster_col_photo).into_any(),
     }
 }
 
 fn problem(i18n: I18nContext<Locale>, e: &RowError) -> AnyView {
     let other = e.other.unwrap_or(0);
     match e.code {
-        RowErrorCode::Required => t!(i18n, roster_err_required).into_any(),
-        RowErrorCode::BadFormat => t!(i18n, roster_err_bad_format).into_any(),
-        RowErrorCode::TooLong => t!(i18n, roster_err_too_long).into_any(),
-        RowErrorCode::BadChecksum => t!(i18n, roster_err_bad_checksum).into_any(),
+        RowErrorCode::Required => tr!(i18n, roster_err_required).into_any(),
+        RowErrorCode::BadFormat => tr!(i18n, roster_err_bad_format).into_any(),
+        RowErrorCode::TooLong => tr!(i18n, roster_err_too_long).into_any(),
+        RowErrorCode::BadChecksum => tr!(i18n, roster_err_bad_checksum).into_any(),
         RowErrorCode::DuplicateTicket => {
             t!(i18n, roster_err_duplicate_ticket, line = other).into_any()
         }
         RowErrorCode::DuplicateIdCard => t!(i18n, roster_err_duplicate_id, line = other).into_any(),
-        RowErrorCode::UnknownRoom => t!(i18n, roster_err_unknown_room).into_any(),
-        RowErrorCode::PhotoMissing => t!(i18n, roster_err_photo_missing).into_any(),
-        RowErrorCode::PhotoNotImage => t!(i18n, roster_err_photo_not_image).into_any(),
+        RowErrorCode::UnknownRoom => tr!(i18n, roster_err_unknown_room).into_any(),
+        RowErrorCode::PhotoMissing => tr!(i18n, roster_err_photo_missing).into_any(),
+        RowErrorCode::PhotoNotImage => tr!(i18n, roster_err_photo_not_image).into_any(),
     }
 }
 
 fn file_problem(i18n: I18nContext<Locale>, e: FileError) -> AnyView {
     match e {
-        FileError::NoRoster => t!(i18n, roster_file_no_roster).into_any(),
-        FileError::Empty => t!(i18n, roster_file_empty).into_any(),
+        FileError::NoRoster => tr!(i18n, roster_file_no_roster).into_any(),
+        FileError::Empty => tr!(i18n, roster_file_empty).into_any(),
         FileError::NotCsv { line } => t!(i18n, roster_file_not_csv, line = line).into_any(),
         FileError::MissingColumn { column } => {
             t!(i18n, roster_file_missing_column, column = column.header()).into_any()
         }
         FileError::TooManyRows { max } => t!(i18n, roster_file_too_many, max = max).into_any(),
-        FileError::NotZip => t!(i18n, roster_file_not_zip).into_any(),
-        FileError::BadUpload => t!(i18n, roster_file_bad_upload).into_any(),
+        FileError::NotZip => tr!(i18n, roster_file_not_zip).into_any(),
+        FileError::BadUpload => tr!(i18n, roster_file_bad_upload).into_any(),
         FileError::RosterTooLarge { max_mb } => {
             t!(i18n, roster_file_too_large, max = max_mb).into_any()
         }
@@ -88,7 +88,7 @@ fn Preview(exam: ExamId, p: RosterPreview) -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Err(AppError::NotFound) => view! { <p class="alert" role="alert">{t!(i18n, roster_expired)}</p> }.into_any(),
+            Err(AppError::NotFound) => view! { <p class="alert" role="alert">{tr!(i18n, roster_expired)}</p> }.into_any(),
             Err(err) => view! { <ErrorText err /> }.into_any(),
         })
     };
@@ -106,9 +106,9 @@ fn Preview(exam: ExamId, p: RosterPreview) -> impl IntoView {
                 <p class="alert" role="alert" id="roster-problems">{t!(i18n, roster_problems, count = error_count)}</p>
                 <table class="data-table roster-errors" id="roster-errors">
                     <thead><tr>
-                        <th>{t!(i18n, roster_col_line)}</th>
-                        <th>{t!(i18n, roster_col_field)}</th>
-                        <th>{t!(i18n, roster_col_problem)}</th>
+                        <th>{tr!(i18n, roster_col_line)}</th>
+                        <th>{tr!(i18n, roster_col_field)}</th>
+                        <th>{tr!(i18n, roster_col_problem)}</th>
                     </tr></thead>
                     <tbody>
                         {errors.iter().map(|e| view! {
@@ -123,12 +123,12 @@ fn Preview(exam: ExamId, p: RosterPreview) -> impl IntoView {
             })}
             {staging.map(|staging| view! {
                 <div class="roster-go">
-                    <p class="notice ok">{t!(i18n, roster_ok)}</p>
+                    <p class="notice ok">{tr!(i18n, roster_ok)}</p>
                     <button class="primary" id="roster-import"
                         disabled=move || import.pending().get() || done()
                         on:click=move |_| { import.dispatch(ImportRoster { exam, staging: staging.clone() }); }>
                         {move || if import.pending().get() {
-                            t!(i18n, roster_importing).into_any()
+                            tr!(i18n, roster_importing).into_any()
                         } else {
                             t!(i18n, roster_import, count = rows).into_any()
                         }}
@@ -139,13 +139,13 @@ fn Preview(exam: ExamId, p: RosterPreview) -> impl IntoView {
             {(rows > 0).then(|| view! {
                 <table class="data-table roster-rows">
                     <thead><tr>
-                        <th>{t!(i18n, roster_col_line)}</th>
-                        <th>{t!(i18n, roster_col_ticket)}</th>
-                        <th>{t!(i18n, roster_col_name)}</th>
-                        <th>{t!(i18n, roster_col_id_card)}</th>
-                        <th>{t!(i18n, roster_col_room)}</th>
-                        <th>{t!(i18n, roster_col_photo)}</th>
-                        <th>{t!(i18n, roster_col_status)}</th>
+                        <th>{tr!(i18n, roster_col_line)}</th>
+                        <th>{tr!(i18n, roster_col_ticket)}</th>
+                        <th>{tr!(i18n, roster_col_name)}</th>
+                        <th>{tr!(i18n, roster_col_id_card)}</th>
+                        <th>{tr!(i18n, roster_col_room)}</th>
+                        <th>{tr!(i18n, roster_col_photo)}</th>
+                        <th>{tr!(i18n, roster_col_status)}</th>
                     </tr></thead>
                     <tbody>
                         {p.rows.iter().take(SHOWN_ROWS).map(|r| view! {
@@ -156,7 +156,7 @@ fn Preview(exam: ExamId, p: RosterPreview) -> impl IntoView {
                                 <td><code>{r.id_card.clone()}</code></td>
                                 <td>{r.room.clone()}</td>
                                 <td>{if r.photo { "✓" } else { "" }}</td>
-                                <td>{if r.update { t!(i18n, roster_update).into_any() } else { t!(i18n, roster_new).into_any() }}</td>
+                                <td>{if r.update { tr!(i18n, roster_update).into_any() } else { tr!(i18n, roster_new).into_any() }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -223,7 +223,7 @@ pub fn RosterPage() -> impl IntoView {
             view! {
                 <div class="progress" id="roster-progress">
                     <progress></progress>
-                    <span>{t!(i18n, roster_checking)}</span>
+                    <span>{tr!(i18n, roster_checking)}</span>
                 </div>
             }
             .into_any(),
@@ -240,28 +240,28 @@ pub fn RosterPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, roster_title)}</h1>
-                    <p class="muted">{t!(i18n, roster_intro)}</p>
+                    <h1>{tr!(i18n, roster_title)}</h1>
+                    <p class="muted">{tr!(i18n, roster_intro)}</p>
                 </div>
                 <div class="row">
                     <a class="button" id="roster-slips" href=move || format!("/admin/exams/{}/slips", exam().0)>
-                        {t!(i18n, slips_link)}
+                        {tr!(i18n, slips_link)}
                     </a>
                     <a class="button" id="roster-export" href=move || format!("/api/admin/exams/{}/roster.csv", exam().0) download="">
-                        {t!(i18n, roster_export)}
+                        {tr!(i18n, roster_export)}
                     </a>
                 </div>
             </div>
             <form class="card roster-form" on:submit=on_submit>
                 <label>
-                    <span>{t!(i18n, roster_csv_label)}</span>
+                    <span>{tr!(i18n, roster_csv_label)}</span>
                     <input type="file" id="roster-file" accept=".csv,text/csv" node_ref=csv />
                 </label>
                 <label>
-                    <span>{t!(i18n, roster_photos_label)}</span>
+                    <span>{tr!(i18n, roster_photos_label)}</span>
                     <input type="file" id="photos-file" accept=".zip,application/zip" node_ref=zip />
                 </label>
-                <button class="primary" type="submit" id="roster-check" disabled=busy>{t!(i18n, roster_check)}</button>
+                <button class="primary" type="submit" id="roster-check" disabled=busy>{tr!(i18n, roster_check)}</button>
                 {progress}
             </form>
             {outcome}

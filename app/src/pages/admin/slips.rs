@@ -17,12 +17,12 @@ pub fn SlipsPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head no-print">
                 <div>
-                    <h1>{t!(i18n, slips_title)}</h1>
-                    <p class="muted">{t!(i18n, slips_intro)}</p>
+                    <h1>{tr!(i18n, slips_title)}</h1>
+                    <p class="muted">{tr!(i18n, slips_intro)}</p>
                 </div>
-                <button class="button" on:click=|_| crate::pages::print_page()>{t!(i18n, candidate_report_print)}</button>
+                <button class="button" on:click=|_| crate::pages::print_page()>{tr!(i18n, candidate_report_print)}</button>
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || slips.get().map(|r| crate::pages::staff_view(r, |s| view! { <Slips s /> }.into_any()))}
             </Suspense>
         </section>
@@ -37,8 +37,8 @@ fn Slips(s: AdmissionSlips) -> impl IntoView {
     let head = move || {
         view! {
             <p class="slip-exam"><strong>{s.exam_title.clone()}</strong> " · " {s.exam_code.clone()}</p>
-            <p>{t!(i18n, slip_starts)} ": " {starts.clone()}</p>
-            <p>{t!(i18n, slip_sign_in_at)} ": " <span class="slip-url">{s.url.clone()}</span></p>
+            <p>{tr!(i18n, slip_starts)} ": " {starts.clone()}</p>
+            <p>{tr!(i18n, slip_sign_in_at)} ": " <span class="slip-url">{s.url.clone()}</span></p>
         }
     };
     view! {
@@ -53,7 +53,7 @@ fn Slip(slip: AdmissionSlip, mode: SignInMode, head: impl IntoView + 'static) ->
     let i18n = use_i18n();
     let code = (mode == SignInMode::TicketAccessCode).then(|| {
         view! {
-            <dt>{t!(i18n, slip_access_code)}</dt>
+            <dt>{tr!(i18n, slip_access_code)}</dt>
             <dd class="slip-code">{slip.access_code.clone()}</dd>
         }
     });
@@ -61,9 +61,9 @@ fn Slip(slip: AdmissionSlip, mode: SignInMode, head: impl IntoView + 'static) ->
         <article class="card slip" data-ticket=slip.ticket.clone()>
             {head}
             <dl>
-                <dt>{t!(i18n, slip_ticket)}</dt><dd class="slip-ticket">{slip.ticket.clone()}</dd>
-                <dt>{t!(i18n, slip_name)}</dt><dd>{slip.name.clone()}</dd>
-                <dt>{t!(i18n, slip_room)}</dt><dd>{slip.room.clone()}</dd>
+                <dt>{tr!(i18n, slip_ticket)}</dt><dd class="slip-ticket">{slip.ticket.clone()}</dd>
+                <dt>{tr!(i18n, slip_name)}</dt><dd>{slip.name.clone()}</dd>
+                <dt>{tr!(i18n, slip_room)}</dt><dd>{slip.room.clone()}</dd>
                 {code}
             </dl>
         </article>

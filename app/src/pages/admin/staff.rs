@@ -42,16 +42,16 @@ fn NewStaff(create: ServerAction<CreateStaff>) -> impl IntoView {
             ev.prevent_default();
             create.dispatch(CreateStaff { username: username.get_untracked(), display_name: name.get_untracked(), role: role.get_untracked(), password: password.get_untracked() });
         }>
-            {field("staff-username", t!(i18n, username_label).into_any(), username, "text")}
-            {field("staff-name", t!(i18n, staff_display_name).into_any(), name, "text")}
-            <label><span>{t!(i18n, staff_role)}</span>
+            {field("staff-username", tr!(i18n, username_label).into_any(), username, "text")}
+            {field("staff-name", tr!(i18n, staff_display_name).into_any(), name, "text")}
+            <label><span>{tr!(i18n, staff_role)}</span>
                 <select id="staff-role" on:change=move |ev| role.set(if event_target_value(&ev) == "admin" { Role::Admin } else { Role::Proctor })>
-                    <option value="proctor">{t!(i18n, role_proctor)}</option>
-                    <option value="admin">{t!(i18n, role_admin)}</option>
+                    <option value="proctor">{tr!(i18n, role_proctor)}</option>
+                    <option value="admin">{tr!(i18n, role_admin)}</option>
                 </select>
             </label>
-            {field("staff-password", t!(i18n, password_label).into_any(), password, "password")}
-            <button class="primary" type="submit" id="staff-create">{t!(i18n, staff_create)}</button>
+            {field("staff-password", tr!(i18n, password_label).into_any(), password, "password")}
+            <button class="primary" type="submit" id="staff-create">{tr!(i18n, staff_create)}</button>
         </form>
         {failed(create)}
     }
@@ -70,17 +70,17 @@ fn StaffRow(
     view! {
         <tr data-staff=s.username.clone() class:disabled=disabled>
             <td><strong>{s.username.clone()}</strong><br /><span class="muted">{s.display_name.clone()}</span></td>
-            <td>{match s.role { Role::Admin => t!(i18n, role_admin).into_any(), Role::Proctor => t!(i18n, role_proctor).into_any() }}</td>
+            <td>{match s.role { Role::Admin => tr!(i18n, role_admin).into_any(), Role::Proctor => tr!(i18n, role_proctor).into_any() }}</td>
             <td>{rooms}</td>
-            <td>{if disabled { t!(i18n, staff_disabled).into_any() } else { t!(i18n, staff_active).into_any() }}</td>
+            <td>{if disabled { tr!(i18n, staff_disabled).into_any() } else { tr!(i18n, staff_active).into_any() }}</td>
             <td class="row">
                 <input type="password" class="small-input" placeholder=move || t_string!(i18n, staff_new_password).to_string()
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 <button on:click=move |_| { reset.dispatch(ResetPassword { staff: id, password: password.get_untracked() }); password.set(String::new()); }>
-                    {t!(i18n, staff_reset)}
+                    {tr!(i18n, staff_reset)}
                 </button>
                 <button class="ghost" on:click=move |_| { disable.dispatch(SetDisabled { staff: id, disabled: !disabled }); }>
-                    {if disabled { t!(i18n, staff_enable).into_any() } else { t!(i18n, staff_disable).into_any() }}
+                    {if disabled { tr!(i18n, staff_enable).into_any() } else { tr!(i18n, staff_disable).into_any() }}
                 </button>
             </td>
         </tr>
@@ -135,7 +135,7 @@ fn ExamRooms(
                                     {free.iter().map(|(sid, user)| view! { <option value=sid.0.to_string()>{user.clone()}</option> }).collect_view()}
                                 </select>
                                 <button on:click=move |_| { if let Some(sid) = pick.get_untracked() { assign.dispatch(AssignProctor { room: rid, staff: sid, assigned: true }); } }>
-                                    {t!(i18n, room_assign)}
+                                    {tr!(i18n, room_assign)}
                                 </button>
                             })}
                         </li>
@@ -146,10 +146,10 @@ fn ExamRooms(
                 <input type="text" class="small-input" placeholder=move || t_string!(i18n, room_new_name).to_string()
                     prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
                 <button on:click=move |_| { room.dispatch(CreateRoom { exam, name: name.get_untracked() }); name.set(String::new()); }>
-                    {t!(i18n, room_create)}
+                    {tr!(i18n, room_create)}
                 </button>
                 <button class="ghost" on:click=move |_| { split.dispatch(SplitRooms { exam, rooms: Vec::new() }); }>
-                    {t!(i18n, room_split)}
+                    {tr!(i18n, room_split)}
                 </button>
             </div>
         </section>
@@ -180,7 +180,7 @@ pub fn StaffPage() -> impl IntoView {
     let staff_for_rooms = Resource::new(room_changed, |_| staff_list());
     let done = move || {
         reset.value().get().and_then(|r| r.ok()).map(
-            |_| view! { <p class="notice ok" role="status">{t!(i18n, staff_password_set)}</p> },
+            |_| view! { <p class="notice ok" role="status">{tr!(i18n, staff_password_set)}</p> },
         )
     };
     view! {
@@ -188,33 +188,33 @@ pub fn StaffPage() -> impl IntoView {
             <AdminNav />
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, staff_title)}</h1>
-                    <p class="muted">{t!(i18n, staff_intro)}</p>
+                    <h1>{tr!(i18n, staff_title)}</h1>
+                    <p class="muted">{tr!(i18n, staff_intro)}</p>
                 </div>
             </div>
             <NewStaff create />
             {failed(reset)}
             {failed(disable)}
             {done}
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || staff.get().map(|r| crate::pages::staff_view(r, |list| view! {
                     <table class="data-table staff-table" id="staff-table">
                         <thead><tr>
-                            <th>{t!(i18n, username_label)}</th>
-                            <th>{t!(i18n, staff_role)}</th>
-                            <th>{t!(i18n, admin_exam_rooms)}</th>
-                            <th>{t!(i18n, staff_status)}</th>
+                            <th>{tr!(i18n, username_label)}</th>
+                            <th>{tr!(i18n, staff_role)}</th>
+                            <th>{tr!(i18n, admin_exam_rooms)}</th>
+                            <th>{tr!(i18n, staff_status)}</th>
                             <th></th>
                         </tr></thead>
                         <tbody>{list.into_iter().map(|s| view! { <StaffRow s reset disable /> }).collect_view()}</tbody>
                     </table>
                 }.into_any()))}
             </Suspense>
-            <h2 class="section-title">{t!(i18n, rooms_title_admin)}</h2>
+            <h2 class="section-title">{tr!(i18n, rooms_title_admin)}</h2>
             {failed(room)}
             {failed(assign)}
             {failed(split)}
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{tr!(i18n, loading)}</p> }>
                 {move || match (exam_list.get(), staff_for_rooms.get()) {
                     (Some(Ok(list)), Some(Ok(staff))) => {
                         let proctors: Vec<StaffEntry> = staff.into_iter().filter(|s| s.role == Role::Proctor).collect();

@@ -18,7 +18,7 @@ pub fn CameraDock() -> impl IntoView {
         <aside class="self-view camera-dock" data-sent=move || stats.get().to_string()
             aria-label=move || t_string!(i18n, cam_dock_label).to_string()>
             <CameraView camera />
-            <p class="self-view-note">{t!(i18n, cam_live_note)}</p>
+            <p class="self-view-note">{tr!(i18n, cam_live_note)}</p>
         </aside>
     }
 }
@@ -30,10 +30,10 @@ pub fn CameraProblemNotice(socket: CandidateSocket) -> impl IntoView {
     move || {
         socket.problem.get().map(|p| {
             let text = match (socket.view, p) {
-                (View::Pc, CameraProblem::Black) => t!(i18n, cam_problem_black_pc).into_any(),
-                (View::Pc, CameraProblem::Frozen) => t!(i18n, cam_problem_frozen_pc).into_any(),
-                (View::Phone, CameraProblem::Black) => t!(i18n, cam_problem_black_phone).into_any(),
-                (View::Phone, CameraProblem::Frozen) => t!(i18n, cam_problem_frozen_phone).into_any(),
+                (View::Pc, CameraProblem::Black) => tr!(i18n, cam_problem_black_pc).into_any(),
+                (View::Pc, CameraProblem::Frozen) => tr!(i18n, cam_problem_frozen_pc).into_any(),
+                (View::Phone, CameraProblem::Black) => tr!(i18n, cam_problem_black_phone).into_any(),
+                (View::Phone, CameraProblem::Frozen) => tr!(i18n, cam_problem_frozen_phone).into_any(),
             };
             view! { <p class="notice bad camera-problem" role="alert" data-problem=format!("{p:?}")>{text}</p> }
         })

@@ -288,21 +288,21 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
     view! {
         <div class="exam-bar" role="region" aria-label=move || t_string!(i18n, exam_status_label).to_string()>
             <span class="timer" id="time-left" role="timer">
-                {t!(i18n, exam_time_left)} " " <strong>{move || clock(left())}</strong>
+                {tr!(i18n, exam_time_left)} " " <strong>{move || clock(left())}</strong>
             </span>
             <span id="answered">{move || t!(i18n, exam_answered, n = answered(), total = total)}</span>
             <span id="save-state" data-state=move || match save_state.get() {
                 SaveState::Saved => "saved", SaveState::Saving => "saving", SaveState::Offline => "offline" }>
                 {move || match save_state.get() {
-                    SaveState::Saved if pending.with(|p| p.is_empty()) => t!(i18n, exam_saved).into_any(),
+                    SaveState::Saved if pending.with(|p| p.is_empty()) => tr!(i18n, exam_saved).into_any(),
                     SaveState::Offline => t!(i18n, exam_offline, n = pending.with(|p| p.len())).into_any(),
-                    _ => t!(i18n, exam_saving).into_any(),
+                    _ => tr!(i18n, exam_saving).into_any(),
                 }}
             </span>
             <button class="primary" id="submit-exam" disabled=move || !may_submit() || submitting.get()
                 title=move || if may_submit() { String::new() } else { t_string!(i18n, err_submit_too_early).to_string() }
                 on:click=move |_| confirming.set(true)>
-                {t!(i18n, exam_submit)}
+                {tr!(i18n, exam_submit)}
             </button>
         </div>
         <h1 class="paper-title">{paper.title.clone()}</h1>
@@ -310,12 +310,12 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
         <Show when=move || confirming.get()>
             <div class="dialog-backdrop">
                 <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
-                    <h2 id="confirm-title">{t!(i18n, exam_confirm_title)}</h2>
+                    <h2 id="confirm-title">{tr!(i18n, exam_confirm_title)}</h2>
                     <p>{move || t!(i18n, exam_confirm_body, n = answered(), total = total)}</p>
                     <div class="actions">
-                        <button class="ghost" on:click=move |_| confirming.set(false)>{t!(i18n, cancel_button)}</button>
+                        <button class="ghost" on:click=move |_| confirming.set(false)>{tr!(i18n, cancel_button)}</button>
                         <button class="primary" id="confirm-submit" disabled=move || submitting.get() on:click=submit>
-                            {t!(i18n, exam_submit_confirm)}
+                            {tr!(i18n, exam_submit_confirm)}
                         </button>
                     </div>
                     {move || submit_error.get().map(|err| view! { <ErrorText err /> })}
@@ -325,10 +325,10 @@ fn Sheet(sheet: ExamSheet, candidate: CandidateId) -> impl IntoView {
         <aside class="self-view" data-sent=move || sender.get().to_string() aria-label=move || t_string!(i18n, exam_self_view).to_string()>
             <div class="self-view-toggle" role="group">
                 <button class=move || if self_view_pc.get() { "on" } else { "" } on:click=move |_| self_view_pc.set(true)>
-                    {t!(i18n, view_pc)}
+                    {tr!(i18n, view_pc)}
                 </button>
                 <button class=move || if self_view_pc.get() { "" } else { "on" } on:click=move |_| self_view_pc.set(false)>
-                    {t!(i18n, view_phone)}
+                    {tr!(i18n, view_phone)}
                 </button>
             </div>
             <div class:hidden=move || !self_view_pc.get()><CameraView camera /></div>
@@ -355,7 +355,7 @@ fn PhoneView(candidate: CandidateId) -> impl IntoView {
             alt=move || t_string!(i18n, view_phone).to_string()
             on:load=move |_| failed.set(false) on:error=move |_| failed.set(true) />
         <Show when=move || failed.get()>
-            <p class="self-view-note">{t!(i18n, exam_phone_view_note)}</p>
+            <p class="self-view-note">{tr!(i18n, exam_phone_view_note)}</p>
         </Show>
     }
 }

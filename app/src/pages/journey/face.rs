@@ -63,19 +63,19 @@ pub fn FaceStep(
                 view! { <ErrorText err=AppError::Face { error } /> }.into_any()
             }
             Ok(FaceCheck { decision: Some(FaceDecision::Match), .. }) => {
-                view! { <p class="notice ok" role="status" id="face-result">{t!(i18n, face_passed)}</p> }.into_any()
+                view! { <p class="notice ok" role="status" id="face-result">{tr!(i18n, face_passed)}</p> }.into_any()
             }
-            Ok(_) => view! { <p class="alert" role="alert" id="face-result">{t!(i18n, face_failed)}</p> }.into_any(),
+            Ok(_) => view! { <p class="alert" role="alert" id="face-result">{tr!(i18n, face_failed)}</p> }.into_any(),
         })
     };
     let status = move || {
         match progress.get() {
-        FaceProgress::Open { attempts: 0, .. } => t!(i18n, face_intro).into_any(),
+        FaceProgress::Open { attempts: 0, .. } => tr!(i18n, face_intro).into_any(),
         FaceProgress::Open { left, .. } => {
             view! { <span id="attempts-left">{t!(i18n, face_attempts_left, n = move || left)}</span> }.into_any()
         }
-        FaceProgress::Passed => t!(i18n, face_verified).into_any(),
-        FaceProgress::MayContinueForReview { .. } => t!(i18n, face_for_review).into_any(),
+        FaceProgress::Passed => tr!(i18n, face_verified).into_any(),
+        FaceProgress::MayContinueForReview { .. } => tr!(i18n, face_for_review).into_any(),
     }
     };
     let pc = view == View::Pc;

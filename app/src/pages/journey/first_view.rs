@@ -41,8 +41,8 @@ pub fn FirstViewStep(has_photo: bool) -> impl IntoView {
         }
     });
     view! {
-        <h1>{t!(i18n, step_first_view)}</h1>
-        <p class="muted">{t!(i18n, first_view_intro)}</p>
+        <h1>{tr!(i18n, step_first_view)}</h1>
+        <p class="muted">{tr!(i18n, first_view_intro)}</p>
         <div class="capture">
             <CameraView camera />
         </div>
@@ -54,11 +54,11 @@ pub fn FirstViewStep(has_photo: bool) -> impl IntoView {
             <button class="primary" id="start-first-view"
                 disabled=move || !saved.get() || start.pending().get()
                 on:click=move |_| { start.dispatch(StartFirstView {}); }>
-                {t!(i18n, first_view_on)}
+                {tr!(i18n, first_view_on)}
             </button>
         </div>
         <Show when=move || saved.get()>
-            <p class="notice ok" role="status" id="photo-saved">{t!(i18n, photo_saved)}</p>
+            <p class="notice ok" role="status" id="photo-saved">{tr!(i18n, photo_saved)}</p>
         </Show>
         {move || error.get().map(|err| view! { <ErrorText err /> })}
         {move || start.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}

@@ -23,28 +23,28 @@ pub fn IdentityStep(s: JourneyState) -> impl IntoView {
     let me = s.me.clone();
     let photo = me.has_photo.then(|| format!("/media/candidates/{}/photo", me.id));
     view! {
-        <h1>{t!(i18n, identity_title)}</h1>
-        <p class="muted">{t!(i18n, exam_check_info)}</p>
+        <h1>{tr!(i18n, identity_title)}</h1>
+        <p class="muted">{tr!(i18n, exam_check_info)}</p>
         <div class="identity">
             {photo.map(|src| view! {
                 <img class="roster-photo" src=src alt=move || t_string!(i18n, roster_photo_alt).to_string() />
             })}
             <dl class="facts">
-                <dt>{t!(i18n, name_label)}</dt>
+                <dt>{tr!(i18n, name_label)}</dt>
                 <dd id="candidate-name">{me.name.clone()}</dd>
-                <dt>{t!(i18n, ticket_label)}</dt>
+                <dt>{tr!(i18n, ticket_label)}</dt>
                 <dd>{me.ticket.clone()}</dd>
-                <dt>{t!(i18n, id_card_label)}</dt>
+                <dt>{tr!(i18n, id_card_label)}</dt>
                 <dd id="id-card">{me.id_card_masked.clone()}</dd>
             </dl>
         </div>
         <div class="actions">
             <button class="primary" id="confirm-identity" disabled=move || confirm.pending().get()
                 on:click=move |_| { confirm.dispatch(ConfirmIdentity {}); }>
-                {t!(i18n, identity_confirm)}
+                {tr!(i18n, identity_confirm)}
             </button>
             <button class="ghost" id="record-wrong" on:click=move |_| reporting.set(true)>
-                {t!(i18n, identity_wrong)}
+                {tr!(i18n, identity_wrong)}
             </button>
         </div>
         {move || confirm.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
@@ -53,18 +53,18 @@ pub fn IdentityStep(s: JourneyState) -> impl IntoView {
                 ev.prevent_default();
                 report.dispatch(ReportRecordWrong { note: note.get_untracked() });
             }>
-                <label for="report-note">{t!(i18n, identity_wrong_note)}</label>
+                <label for="report-note">{tr!(i18n, identity_wrong_note)}</label>
                 <textarea id="report-note" rows="3" maxlength="500"
                     prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 <button class="primary" type="submit" disabled=move || report.pending().get()>
-                    {t!(i18n, identity_wrong_send)}
+                    {tr!(i18n, identity_wrong_send)}
                 </button>
             </form>
         </Show>
         {move || report.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
         <Show when=sent>
-            <p class="notice" role="status" id="report-sent">{t!(i18n, identity_wrong_sent)}</p>
+            <p class="notice" role="status" id="report-sent">{tr!(i18n, identity_wrong_sent)}</p>
         </Show>
     }
 }

@@ -23,13 +23,13 @@ pub fn Inbox(socket: CandidateSocket) -> impl IntoView {
                     <div class="modal" class:warning=warning role="alertdialog" aria-modal="true"
                         aria-labelledby="inbox-title" aria-describedby="inbox-body" data-message=id>
                         <h2 id="inbox-title">
-                            {if warning { t!(i18n, inbox_warning).into_any() } else { t!(i18n, inbox_message).into_any() }}
+                            {if warning { tr!(i18n, inbox_warning).into_any() } else { tr!(i18n, inbox_message).into_any() }}
                         </h2>
                         <p id="inbox-body">{m.body.clone()}</p>
                         <p class="muted small">{clock_time(m.sent_at)}</p>
                         <div class="row">
                             <button class="primary" id="inbox-ack" autofocus on:click=move |_| socket.acknowledge(id)>
-                                {t!(i18n, inbox_ack)}
+                                {tr!(i18n, inbox_ack)}
                             </button>
                             {move || (more() > 0).then(|| view! { <span class="muted">{t!(i18n, inbox_more, n = more())}</span> })}
                         </div>
@@ -48,9 +48,9 @@ pub fn RaiseHand(socket: CandidateSocket) -> impl IntoView {
         <Show when=move || socket.hand.get()
             fallback=move || view! {
                 <button class="secondary" id="raise-hand" disabled=move || !socket.connected.get()
-                    on:click=move |_| socket.raise_hand()>{t!(i18n, hand_raise)}</button>
+                    on:click=move |_| socket.raise_hand()>{tr!(i18n, hand_raise)}</button>
             }>
-            <p class="hand-raised" id="hand-raised" role="status">{t!(i18n, hand_raised)}</p>
+            <p class="hand-raised" id="hand-raised" role="status">{tr!(i18n, hand_raised)}</p>
         </Show>
     }
 }

@@ -23,19 +23,19 @@ pub fn InstructionsStep(s: JourneyState) -> impl IntoView {
     let (en, zh) = (s.instructions_html.clone(), s.instructions_zh_html.clone());
     let html = move || instructions_in(i18n.get_locale() == Locale::zh, &en, &zh).to_string();
     view! {
-        <p class="notice ok" role="status" id="phone-connected">{t!(i18n, phone_connected)}</p>
-        <h1>{t!(i18n, step_instructions)}</h1>
+        <p class="notice ok" role="status" id="phone-connected">{tr!(i18n, phone_connected)}</p>
+        <h1>{tr!(i18n, step_instructions)}</h1>
         <div class="instructions" id="instructions" inner_html=html></div>
         <label class="check">
             <input type="checkbox" id="instructions-read" prop:checked=move || read.get()
                 on:change=move |ev| read.set(event_target_checked(&ev)) />
-            {t!(i18n, instructions_read)}
+            {tr!(i18n, instructions_read)}
         </label>
         <div class="actions">
             <button class="primary" id="instructions-continue"
                 disabled=move || !read.get() || ack.pending().get()
                 on:click=move |_| { ack.dispatch(AcknowledgeInstructions {}); }>
-                {t!(i18n, continue_button)}
+                {tr!(i18n, continue_button)}
             </button>
         </div>
         {move || ack.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}

@@ -83,7 +83,7 @@ fn Journey() -> impl IntoView {
             <div class="journey-foot">
                 <inbox::RaiseHand socket />
                 <button class="ghost" id="candidate-logout" on:click=move |_| { logout.dispatch(CandidateLogout {}); }>
-                    {t!(i18n, nav_logout)}
+                    {tr!(i18n, nav_logout)}
                 </button>
             </div>
         }
@@ -145,7 +145,7 @@ fn Head(s: JourneyState, connected: Signal<bool>) -> impl IntoView {
                 <p class="muted">{s.me.name.clone()} " · " {s.me.ticket.clone()}</p>
             </div>
             <span id="connection" class="badge" data-connected=move || connected.get().to_string()>
-                {move || if connected.get() { t!(i18n, connected).into_any() } else { t!(i18n, disconnected).into_any() }}
+                {move || if connected.get() { tr!(i18n, connected).into_any() } else { tr!(i18n, disconnected).into_any() }}
             </span>
         </div>
         <camera_dock::CameraProblemNotice socket=expect_context() />
@@ -244,7 +244,7 @@ where
 #[component]
 fn Loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="notice" role="status" id="step-loading">{t!(i18n, loading_step)}</p> }
+    view! { <p class="notice" role="status" id="step-loading">{tr!(i18n, loading_step)}</p> }
 }
 
 #[component]
@@ -261,7 +261,7 @@ fn Devices() -> impl IntoView {
     });
     let finishing = Signal::derive(move || finish.pending().get());
     view! {
-        <h1>{t!(i18n, step_devices)}</h1>
+        <h1>{tr!(i18n, step_devices)}</h1>
         <DeviceCheck on_finish=Callback::new(move |r| { finish.dispatch(r); }) finishing />
         {move || finish.value().get().and_then(|r| r.err()).map(|err| view! { <ErrorText err /> })}
     }
@@ -274,21 +274,21 @@ fn Done(phase: Phase, reason: Option<String>) -> impl IntoView {
         return view! {
             <div class="done forced" role="alert">
                 <div class="done-mark" aria-hidden="true">"⏹"</div>
-                <h1 id="submitted" data-kind="forced">{t!(i18n, forced_title)}</h1>
-                <p>{t!(i18n, forced_body)}</p>
+                <h1 id="submitted" data-kind="forced">{tr!(i18n, forced_title)}</h1>
+                <p>{tr!(i18n, forced_body)}</p>
                 {reason.map(|r| view! { <p class="muted" id="forced-reason">{t!(i18n, forced_reason, reason = r.clone())}</p> })}
             </div>
         }
         .into_any();
     }
     let how = match phase {
-        Phase::Submitted(crate::domain::SubmitKind::Auto) => t!(i18n, submitted_auto).into_any(),
-        _ => t!(i18n, submitted_self).into_any(),
+        Phase::Submitted(crate::domain::SubmitKind::Auto) => tr!(i18n, submitted_auto).into_any(),
+        _ => tr!(i18n, submitted_self).into_any(),
     };
     view! {
         <div class="done" role="status">
             <div class="done-mark" aria-hidden="true">"✓"</div>
-            <h1 id="submitted">{t!(i18n, submitted_title)}</h1>
+            <h1 id="submitted">{tr!(i18n, submitted_title)}</h1>
             <p class="muted">{how}</p>
         </div>
     }

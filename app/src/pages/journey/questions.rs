@@ -61,7 +61,7 @@ pub fn QuestionView(
             }).collect_view();
             view! {
                 <p class="prompt">{prompt}</p>
-                <p class="hint">{t!(i18n, exam_choose_all)}</p>
+                <p class="hint">{tr!(i18n, exam_choose_all)}</p>
                 <div class="options">{opts}</div>
             }
             .into_any()

@@ -21,8 +21,8 @@ pub fn SecondViewStep() -> impl IntoView {
     // A fresh code before the old one expires (every 9 minutes).
     let _refresh = use_interval_fn(move || generation.update(|g| *g += 1), 9 * 60 * 1000);
     view! {
-        <h1>{t!(i18n, step_second_view)}</h1>
-        <p class="muted">{t!(i18n, second_view_intro)}</p>
+        <h1>{tr!(i18n, step_second_view)}</h1>
+        <p class="muted">{tr!(i18n, second_view_intro)}</p>
         <div class="pairing">
             <div class="qr-box">
                 {move || match pairing.get() {
@@ -37,18 +37,18 @@ pub fn SecondViewStep() -> impl IntoView {
                 }}
             </div>
             <ol class="guide">
-                <li>{t!(i18n, second_view_scan)}</li>
-                <li>{t!(i18n, second_view_enter)}</li>
-                <li>{t!(i18n, second_view_photo)}</li>
-                <li>{t!(i18n, second_view_place)}</li>
+                <li>{tr!(i18n, second_view_scan)}</li>
+                <li>{tr!(i18n, second_view_enter)}</li>
+                <li>{tr!(i18n, second_view_photo)}</li>
+                <li>{tr!(i18n, second_view_place)}</li>
             </ol>
         </div>
         <p class="waiting" role="status" id="phone-status">
             <span class="cam-spinner" aria-hidden="true"></span>
-            {t!(i18n, second_view_waiting)}
+            {tr!(i18n, second_view_waiting)}
         </p>
         <button class="ghost" id="new-qr" on:click=move |_| generation.update(|g| *g += 1)>
-            {t!(i18n, qr_refresh)}
+            {tr!(i18n, qr_refresh)}
         </button>
     }
 }

@@ -34,8 +34,8 @@ pub fn WaitingRoom(s: JourneyState, #[prop(into)] on_start: Callback<()>) -> imp
     );
     view! {
         <div class="waiting-room">
-            <h1>{t!(i18n, waiting_title)}</h1>
-            <p class="muted">{t!(i18n, waiting_intro)}</p>
+            <h1>{tr!(i18n, waiting_title)}</h1>
+            <p class="muted">{tr!(i18n, waiting_intro)}</p>
             <p class="countdown" id="countdown" role="timer">{move || clock(left.get())}</p>
         </div>
     }

@@ -54,17 +54,17 @@ pub fn AlertList(feed: RoomFeed, room: RoomId) -> impl IntoView {
     view! {
         <aside class="alerts" aria-live="polite" aria-label=move || t_string!(i18n, alerts_title).to_string()>
             <header class="alerts-head">
-                <h2>{t!(i18n, alerts_title)} " "
+                <h2>{tr!(i18n, alerts_title)} " "
                     <span class="badge" id="alert-count">{move || feed.alerts.with(Vec::len)}</span>
                 </h2>
                 <label class="check"><input type="checkbox" id="alerts-sound"
-                    on:change=move |ev| sound.set(event_target_checked(&ev)) /> " " {t!(i18n, alerts_sound)}</label>
+                    on:change=move |ev| sound.set(event_target_checked(&ev)) /> " " {tr!(i18n, alerts_sound)}</label>
                 <button class="ghost" id="alerts-clear" on:click=move |_| feed.alerts.set(Vec::new())>
-                    {t!(i18n, alerts_clear)}
+                    {tr!(i18n, alerts_clear)}
                 </button>
             </header>
             <Show when=move || feed.alerts.with(Vec::is_empty)>
-                <p class="muted">{t!(i18n, alerts_empty)}</p>
+                <p class="muted">{tr!(i18n, alerts_empty)}</p>
             </Show>
             <ol class="alert-list">
                 <For each=move || feed.alerts.get() key=|a| a.n let:a>
