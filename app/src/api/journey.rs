@@ -1,7 +1,7 @@
 //! The candidate's steps before the exam, on the PC and on the phone. Photos are uploaded
 //! to plain routes (`/api/candidate/face`, `/api/candidate/identity-photo`) as JPEG bodies.
 use crate::domain::device::DeviceReport;
-use crate::domain::journey::JourneyState;
+use crate::domain::journey::{JourneyState, PhoneState};
 use crate::domain::{AppError, CandidateSelf, Phase};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -34,7 +34,20 @@ where
     super::respond(result)
 }
 
-/// Everything the candidate's pages show (the PC's and the paired phone's).
+/// What the paired phone's page shows (its own face check and the phase).
+#[server(prefix = "/api", endpoint = "journey/phone")]
+pub async fn load_phone() -> Result<PhoneState, AppError> {
+    super::respond(
+        async {
+            let state = context::app_state()?;
+            let who = context::require_candidate_on(&state, crate::domain::View::Phone).await?;
+            svc::phone_state(&state, who.id).await
+        }
+        .await,
+    )
+}
+
+/// Everything the candidate's pages show on the PC.
 #[server(prefix = "/api", endpoint = "journey/state")]
 pub async fn load_journey() -> Result<JourneyState, AppError> {
     super::respond(

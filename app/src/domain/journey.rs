@@ -150,6 +150,15 @@ pub struct JourneyState {
     pub submission_reason: Option<String>,
 }
 
+/// What the phone's page needs: the candidate (phase included) and the phone's own face
+/// check. Not the instructions, the exam times or the device report the PC's journey loads:
+/// the phone downloads and decodes less on mobile data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneState {
+    pub me: CandidateSelf,
+    pub face_phone: FaceProgress,
+}
+
 /// One stored face verification attempt (PC or phone), as a reviewer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaceAttempt {

@@ -4,12 +4,12 @@
 //! puts the phone view on the proctor's grid. A dropped phone reconnects by itself (its
 //! session cookie stays), without entering anything again.
 use crate::api::auth::current_phone;
-use crate::api::journey::{EnterMonitoring, PairPhone, load_journey};
+use crate::api::journey::{EnterMonitoring, PairPhone, load_phone};
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
 use crate::components::form::IdCardField;
 use crate::components::revoked::RevokedNotice;
-use crate::domain::journey::{FaceProgress, JourneyState};
+use crate::domain::journey::{FaceProgress, PhoneState};
 use crate::domain::protocol::RevokeReason;
 use crate::domain::{CandidateSelf, Phase, SubmitKind, View};
 use crate::i18n::*;
@@ -81,7 +81,7 @@ fn PairForm(token: String, #[prop(into)] on_paired: Callback<()>) -> impl IntoVi
 #[component]
 fn PhoneJourney() -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let state = Resource::new(move || reload.get(), |_| load_journey());
+    let state = Resource::new(move || reload.get(), |_| load_phone());
     view! {
         <Transition fallback=|| ()>
             {move || state.get().map(|r| match r {
@@ -91,7 +91,7 @@ fn PhoneJourney() -> impl IntoView {
                 Ok(s) if s.me.phase.rank() > Phase::FirstViewOn.rank() && !s.me.phase.is_submitted() => {
                     view! { <Monitoring /> }.into_any()
                 }
-                Ok(JourneyState { me: CandidateSelf { phase: Phase::Submitted(kind), .. }, .. }) => {
+                Ok(PhoneState { me: CandidateSelf { phase: Phase::Submitted(kind), .. }, .. }) => {
                     view! { <Finished kind /> }.into_any()
                 }
                 Ok(_) => view! { <NotYet /> }.into_any(),
@@ -103,7 +103,7 @@ fn PhoneJourney() -> impl IntoView {
 
 /// The record to check, the verification photo, then "Enter exam monitoring".
 #[component]
-fn PhoneCheck(s: JourneyState, #[prop(into)] on_enter: Callback<()>) -> impl IntoView {
+fn PhoneCheck(s: PhoneState, #[prop(into)] on_enter: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let done: RwSignal<Option<FaceProgress>> = RwSignal::new(None);
     let enter = ServerAction::<EnterMonitoring>::new();

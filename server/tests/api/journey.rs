@@ -6,7 +6,7 @@ use app::domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MicCheck, NetworkCheck, SpeakerCheck,
 };
 use app::domain::face::{FaceDecision, FaceError, PhotoRole};
-use app::domain::journey::{FaceCheck, FaceProgress, JourneyState};
+use app::domain::journey::{FaceCheck, FaceProgress, JourneyState, PhoneState};
 use app::domain::protocol::ProctorServerMsg;
 use app::domain::sitting::{AnswerAck, ExamSheet};
 use app::domain::{
@@ -795,4 +795,28 @@ async fn a_device_report_moves_the_candidate_on_and_reaches_the_proctor() {
     assert_eq!((tile.ticket.as_str(), tile.phase), ("T-0002", Phase::DevicesChecked));
     let state = journey(&app, &cookie).await;
     assert_eq!((state.me.phase, state.device_report), (Phase::DevicesChecked, Some(report)));
+}
+
+#[tokio::test]
+async fn the_phone_loads_only_its_own_state_not_the_pc_journey() {
+    let app = spawn_app().await;
+    let pc = app.candidate_cookie("T-0001").await;
+    let phone = app.phone_cookie(&pc).await;
+    let (status, body, _) = app.post_form("/api/journey/phone", &[], Some(&phone)).await;
+    assert_eq!(status, 200, "{body}");
+    // The candidate and the phone's face check, as the PC's journey has them; no instructions,
+    // times or device report.
+    let mut keys: Vec<&str> =
+        body.as_object().expect("object").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["face_phone", "me"]);
+    let state: PhoneState = parse(&body);
+    let full = journey(&app, &pc).await;
+    assert_eq!((state.me, state.face_phone), (full.me, full.face_phone));
+
+    // The PC's session is not the phone's.
+    let (status, body, _) = app.post_form("/api/journey/phone", &[], Some(&pc)).await;
+    assert_eq!((status, body["kind"].as_str()), (403, Some("wrong_device")));
+    let (status, body, _) = app.post_form("/api/journey/phone", &[], None).await;
+    assert_eq!((status, body["kind"].as_str()), (401, Some("unauthenticated")));
 }

@@ -9,8 +9,8 @@ use super::{auth, live, phase};
 use crate::domain::device::DeviceReport;
 use crate::domain::face::FaceError;
 use crate::domain::journey::{
-    FaceCheck, FaceProgress, JourneyState, MAX_PHOTO_BYTES, MAX_REPORT_NOTE, face_progress,
-    pairing_ttl, verification_after,
+    FaceCheck, FaceProgress, JourneyState, MAX_PHOTO_BYTES, MAX_REPORT_NOTE, PhoneState,
+    face_progress, pairing_ttl, verification_after,
 };
 use crate::domain::quota::MAX_IDENTITY_PHOTOS;
 use crate::domain::{
@@ -64,6 +64,16 @@ pub async fn journey_state(state: &AppState, id: CandidateId) -> Result<JourneyS
         } else {
             None
         },
+    })
+}
+
+/// The phone's part of [`journey_state`].
+pub async fn phone_state(state: &AppState, id: CandidateId) -> Result<PhoneState, AppError> {
+    let c = load(state, id).await?;
+    let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
+    Ok(PhoneState {
+        me: CandidateSelf::of(&c, &exam),
+        face_phone: face_state(state, &c, exam.face_max_attempts, View::Phone).await?,
     })
 }
 
