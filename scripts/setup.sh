@@ -77,4 +77,6 @@ scripts/face-assets.sh "$mode"
 
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || apt_install chromium
+  # Chinese glyphs in the screenshots the tests take (without it they show as boxes).
+  apt_install fonts-noto-cjk
 fi

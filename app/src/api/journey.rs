@@ -19,16 +19,27 @@ pub struct Pairing {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Runs `f` for the candidate signed in on the PC.
 #[cfg(feature = "ssr")]
 async fn with_candidate<T, F, Fut>(f: F) -> Result<T, AppError>
 where
     F: FnOnce(crate::server::state::AppState, crate::domain::CandidateId) -> Fut,
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
+    with_candidate_on(crate::domain::View::Pc, f).await
+}
+
+/// Runs `f` for the candidate signed in on `device` (`WrongDevice` on the other one).
+#[cfg(feature = "ssr")]
+async fn with_candidate_on<T, F, Fut>(device: crate::domain::View, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(crate::server::state::AppState, crate::domain::CandidateId) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
     let result = async {
         let state = context::app_state()?;
-        let id = context::require_candidate(&state).await?;
-        f(state, id).await
+        let who = context::require_candidate_on(&state, device).await?;
+        f(state, who.id).await
     }
     .await;
     super::respond(result)
@@ -37,14 +48,10 @@ where
 /// What the paired phone's page shows (its own face check and the phase).
 #[server(prefix = "/api", endpoint = "journey/phone")]
 pub async fn load_phone() -> Result<PhoneState, AppError> {
-    super::respond(
-        async {
-            let state = context::app_state()?;
-            let who = context::require_candidate_on(&state, crate::domain::View::Phone).await?;
-            svc::phone_state(&state, who.id).await
-        }
-        .await,
-    )
+    with_candidate_on(crate::domain::View::Phone, |state, id| async move {
+        svc::phone_state(&state, id).await
+    })
+    .await
 }
 
 /// Everything the candidate's pages show on the PC.
@@ -134,14 +141,10 @@ pub async fn pair_phone(
 /// The phone's "Enter exam monitoring" (the paired phone's session only).
 #[server(prefix = "/api", endpoint = "phone/enter")]
 pub async fn enter_monitoring() -> Result<Phase, AppError> {
-    super::respond(
-        async {
-            let state = context::app_state()?;
-            let who = context::require_candidate_on(&state, crate::domain::View::Phone).await?;
-            svc::enter_monitoring(&state, who.id).await
-        }
-        .await,
-    )
+    with_candidate_on(crate::domain::View::Phone, |state, id| async move {
+        svc::enter_monitoring(&state, id).await
+    })
+    .await
 }
 
 /// "I have read and understood".
