@@ -1,5 +1,5 @@
 //! The HTML shell, the `App` root with its providers, and the route table.
-use crate::components::header::Header;
+use crate::components::header::{Header, LOCALE_COOKIE};
 use crate::components::hydrated::HydratedMark;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(|_| crate::live::build_watch::start());
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_name=LOCALE_COOKIE>
             <Title text="Vigil" />
             <Router>
                 <Header />

@@ -183,36 +183,44 @@ fn error_code(err: &MediaError) -> &'static str {
     }
 }
 
-fn error_title(i18n: I18nContext<Locale>, device: MediaDevice, err: &MediaError) -> AnyView {
+fn error_title(
+    i18n: I18nContext<Locale>,
+    device: MediaDevice,
+    err: &MediaError,
+) -> impl IntoView + use<> {
     use MediaDevice::{Camera, Microphone};
     match (err, device) {
-        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_title).into_any(),
-        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_title).into_any(),
-        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_title).into_any(),
-        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_title).into_any(),
-        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_title).into_any(),
-        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_title).into_any(),
-        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_title).into_any(),
+        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_title),
+        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_title),
+        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_title),
+        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_title),
+        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_title),
+        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_title),
+        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_title),
         (MediaError::NotReady | MediaError::Other(_), Camera) => {
-            tr!(i18n, cam_other_title).into_any()
+            tr!(i18n, cam_other_title)
         }
         (MediaError::NotReady | MediaError::Other(_), Microphone) => {
-            tr!(i18n, dev_mic_other_title).into_any()
+            tr!(i18n, dev_mic_other_title)
         }
     }
 }
 
-fn error_help(i18n: I18nContext<Locale>, device: MediaDevice, err: &MediaError) -> AnyView {
+fn error_help(
+    i18n: I18nContext<Locale>,
+    device: MediaDevice,
+    err: &MediaError,
+) -> impl IntoView + use<> {
     use MediaDevice::{Camera, Microphone};
     match (err, device) {
-        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_help).into_any(),
-        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_help).into_any(),
-        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_help).into_any(),
-        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_help).into_any(),
-        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_help).into_any(),
-        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_help).into_any(),
-        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_help).into_any(),
-        (MediaError::NotReady | MediaError::Other(_), _) => tr!(i18n, cam_other_help).into_any(),
+        (MediaError::Denied, Camera) => tr!(i18n, cam_denied_help),
+        (MediaError::Denied, Microphone) => tr!(i18n, dev_mic_denied_help),
+        (MediaError::NotFound, Camera) => tr!(i18n, cam_not_found_help),
+        (MediaError::NotFound, Microphone) => tr!(i18n, dev_mic_not_found_help),
+        (MediaError::InUse, Camera) => tr!(i18n, cam_in_use_help),
+        (MediaError::InUse, Microphone) => tr!(i18n, dev_mic_in_use_help),
+        (MediaError::Unsupported, _) => tr!(i18n, cam_unsupported_help),
+        (MediaError::NotReady | MediaError::Other(_), _) => tr!(i18n, cam_other_help),
     }
 }
 

@@ -28,14 +28,18 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
-/// Remembers the language for the pages the server renders next, in the cookie leptos_i18n
-/// reads there (the browser writes it itself, so the WASM needs no cookie library).
+/// The cookie that keeps the chosen language: read by the server (leptos_i18n, given this
+/// name in [`crate::app::App`]), written by the page.
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// Remembers the language for the pages the server renders next, in [`LOCALE_COOKIE`] (the
+/// browser writes it itself, so the WASM needs no cookie library).
 #[cfg(feature = "hydrate")]
 fn remember_locale(locale: Locale) {
     use wasm_bindgen::JsCast;
     if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
         let cookie =
-            format!("i18n_pref_locale={}; path=/; max-age=31536000; samesite=lax", locale.as_str());
+            format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=lax", locale.as_str());
         let _ = doc.set_cookie(&cookie);
     }
 }

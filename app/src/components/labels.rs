@@ -7,20 +7,20 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 /// The phase as a short label.
-pub fn phase_label(i18n: I18nContext<Locale>, phase: Phase) -> AnyView {
+pub fn phase_label(i18n: I18nContext<Locale>, phase: Phase) -> impl IntoView + use<> {
     match phase {
-        Phase::Rostered => tr!(i18n, phase_rostered).into_any(),
-        Phase::LoggedIn => tr!(i18n, phase_logged_in).into_any(),
-        Phase::IdentityConfirmed => tr!(i18n, phase_identity_confirmed).into_any(),
-        Phase::FaceVerified => tr!(i18n, phase_face_verified).into_any(),
-        Phase::DevicesChecked => tr!(i18n, phase_devices_checked).into_any(),
-        Phase::FirstViewOn => tr!(i18n, phase_first_view_on).into_any(),
-        Phase::SecondViewOn => tr!(i18n, phase_second_view_on).into_any(),
-        Phase::InstructionsRead => tr!(i18n, phase_instructions_read).into_any(),
-        Phase::InExam => tr!(i18n, phase_in_exam).into_any(),
-        Phase::Submitted(SubmitKind::SelfSubmitted) => tr!(i18n, phase_submitted_self).into_any(),
-        Phase::Submitted(SubmitKind::Auto) => tr!(i18n, phase_submitted_auto).into_any(),
-        Phase::Submitted(SubmitKind::Forced) => tr!(i18n, phase_submitted_forced).into_any(),
+        Phase::Rostered => tr!(i18n, phase_rostered),
+        Phase::LoggedIn => tr!(i18n, phase_logged_in),
+        Phase::IdentityConfirmed => tr!(i18n, phase_identity_confirmed),
+        Phase::FaceVerified => tr!(i18n, phase_face_verified),
+        Phase::DevicesChecked => tr!(i18n, phase_devices_checked),
+        Phase::FirstViewOn => tr!(i18n, phase_first_view_on),
+        Phase::SecondViewOn => tr!(i18n, phase_second_view_on),
+        Phase::InstructionsRead => tr!(i18n, phase_instructions_read),
+        Phase::InExam => tr!(i18n, phase_in_exam),
+        Phase::Submitted(SubmitKind::SelfSubmitted) => tr!(i18n, phase_submitted_self),
+        Phase::Submitted(SubmitKind::Auto) => tr!(i18n, phase_submitted_auto),
+        Phase::Submitted(SubmitKind::Forced) => tr!(i18n, phase_submitted_forced),
     }
 }
 
@@ -50,28 +50,31 @@ pub fn flag_text(i18n: I18nContext<Locale>, kind: FlagKind) -> String {
 }
 
 /// The verification status as a short label.
-pub fn verification_label(i18n: I18nContext<Locale>, v: VerificationStatus) -> AnyView {
+pub fn verification_label(
+    i18n: I18nContext<Locale>,
+    v: VerificationStatus,
+) -> impl IntoView + use<> {
     match v {
-        VerificationStatus::NotStarted => tr!(i18n, verif_not_started).into_any(),
-        VerificationStatus::Passed => tr!(i18n, verif_passed).into_any(),
-        VerificationStatus::PendingReview => tr!(i18n, verif_pending_review).into_any(),
-        VerificationStatus::Approved => tr!(i18n, verif_approved).into_any(),
-        VerificationStatus::Rejected => tr!(i18n, verif_rejected).into_any(),
+        VerificationStatus::NotStarted => tr!(i18n, verif_not_started),
+        VerificationStatus::Passed => tr!(i18n, verif_passed),
+        VerificationStatus::PendingReview => tr!(i18n, verif_pending_review),
+        VerificationStatus::Approved => tr!(i18n, verif_approved),
+        VerificationStatus::Rejected => tr!(i18n, verif_rejected),
     }
 }
 
 /// A grid counter's label.
-pub fn filter_label(i18n: I18nContext<Locale>, f: TileFilter) -> AnyView {
+pub fn filter_label(i18n: I18nContext<Locale>, f: TileFilter) -> impl IntoView + use<> {
     match f {
-        TileFilter::All => tr!(i18n, filter_all).into_any(),
-        TileFilter::InExam => tr!(i18n, filter_in_exam).into_any(),
-        TileFilter::Preparing => tr!(i18n, filter_preparing).into_any(),
-        TileFilter::Absent => tr!(i18n, filter_absent).into_any(),
-        TileFilter::Offline => tr!(i18n, filter_offline).into_any(),
-        TileFilter::Flagged => tr!(i18n, filter_flagged).into_any(),
-        TileFilter::PendingReview => tr!(i18n, filter_pending_review).into_any(),
-        TileFilter::HandRaised => tr!(i18n, filter_hand_raised).into_any(),
-        TileFilter::Submitted => tr!(i18n, filter_submitted).into_any(),
+        TileFilter::All => tr!(i18n, filter_all),
+        TileFilter::InExam => tr!(i18n, filter_in_exam),
+        TileFilter::Preparing => tr!(i18n, filter_preparing),
+        TileFilter::Absent => tr!(i18n, filter_absent),
+        TileFilter::Offline => tr!(i18n, filter_offline),
+        TileFilter::Flagged => tr!(i18n, filter_flagged),
+        TileFilter::PendingReview => tr!(i18n, filter_pending_review),
+        TileFilter::HandRaised => tr!(i18n, filter_hand_raised),
+        TileFilter::Submitted => tr!(i18n, filter_submitted),
     }
 }
 
