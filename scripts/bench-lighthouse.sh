@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile) on every candidate page: a throwaway demo server from the release build
 # on port 3300, Lighthouse installed from npm into target/lighthouse on first use (not part of
-# the test command's installs). Build first with `cargo leptos build --release --precompress --split`
+# the test command's installs). Build first with `scripts/build-site.sh start && scripts/build-site.sh wait`
 # (VIGIL_BIN=target/debug/vigil: another server binary with the same site).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Page-load benchmark (end2end/scripts/page-load.mjs): a throwaway demo server from the
 # release build on port 3300, then bytes and time to interactive per page, unthrottled and on
-# Slow 4G. Build first with `cargo leptos build --release --precompress --split`
+# Slow 4G. Build first with `scripts/build-site.sh start && scripts/build-site.sh wait`
 # (VIGIL_BIN=target/debug/vigil: another server binary with the same site).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,7 @@
 # What makes the WASM big: twiggy over the whole program as linked (before splitting and
 # wasm-opt, names kept), summed by crate and by the view method that was monomorphised, the
 # largest single items, and what each page's pieces weigh after brotli. Build first with
-# `cargo leptos build --release --precompress --split`; twiggy is installed from crates.io on
+# `scripts/build-site.sh start && scripts/build-site.sh wait`; twiggy is installed from crates.io on
 # first use (debug build, about 3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,9 @@
 # The release site (split, precompressed WASM, JS and CSS in target/site, its hash file in
 # target/release) built in the background while the caller builds something else:
 #   scripts/build-site.sh start   starts `cargo leptos build --release --precompress --split
-#                                 --frontend-only` in its own process group, output in
+#                                 --frontend-only` for the site and then for the phone's own
+#                                 bundle (moved to target/site/pkg/phone, its hash file beside
+#                                 the site's), in its own process group, output in
 #                                 target/build-site.log
 #   scripts/build-site.sh wait    waits for it, prints its output, fails if it failed
 #   scripts/build-site.sh stop    stops it if it still runs (for the caller's exit trap)
@@ -17,7 +19,9 @@ case "${1:-}" in
     mkdir -p target
     rm -f "$status"
     setsid bash -c 'code=0
-      cargo leptos build --release --precompress --split --frontend-only >"$1" 2>&1 || code=$?
+      build() { cargo leptos build --release --precompress --split --frontend-only --project "$1"; }
+      { build vigil && build phone && rm -rf target/site/pkg/phone &&
+        mv target/site-phone/pkg/phone target/site/pkg/phone; } >"$1" 2>&1 || code=$?
       echo "$code" >"$2"' build-site "$log" "$status" &
     echo $! >"$pidfile"
     ;;

@@ -10,7 +10,7 @@ export PATH="$PWD/scripts/tools:$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:
 # less time than one after the other.
 scripts/build-site.sh start
 trap "'$PWD/scripts/build-site.sh' stop" EXIT
-cargo leptos build --release --server-only
+cargo leptos build --release --server-only --project vigil
 scripts/build-site.sh wait
 # The first ten demo candidates get a real face as roster photo, so face verification can pass.
 face=()

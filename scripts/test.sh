@@ -16,12 +16,12 @@ trap "'$PWD/scripts/build-site.sh' stop" EXIT
 step "format"
 cargo fmt --all -- --check
 
-step "clippy (server and app with ssr; frontend on wasm32)"
+step "clippy (server and app with ssr; the two WASM entry points on wasm32)"
 cargo clippy -p app -p server -p y4m --features app/ssr --all-targets -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend -p frontend-phone --target wasm32-unknown-unknown -- -D warnings
 
 step "server-only crates must not reach the WASM build"
-leaks=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none |
+leaks=$(cargo tree -p frontend -p frontend-phone --target wasm32-unknown-unknown -e normal --prefix none |
   awk '{ print $1 }' | grep -E '^(sqlx|sqlx-core|tokio|axum|argon2|hyper|mio)$' | sort -u || true)
 if [ -n "$leaks" ]; then
   echo "server-only crates in the frontend's wasm32 dependency tree: $leaks" >&2

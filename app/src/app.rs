@@ -58,7 +58,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=|| view! { <CandidateLoginPage /> <HydratedMark /> } />
                         <Route path=path!("/staff/login") view=|| view! { <StaffLoginPage /> <HydratedMark /> } />
                         <Route path=path!("/exam") view={Lazy::<routes::Journey>::new()} />
-                        <Route path=path!("/phone") view={Lazy::<routes::Phone>::new()} />
                         <Route path=path!("/device-check") view={Lazy::<routes::DeviceCheck>::new()} />
                         <Route path=path!("/proctor") view={Lazy::<routes::ProctorRooms>::new()} />
                         <Route path=path!("/proctor/rooms/:id") view={Lazy::<routes::RoomGrid>::new()} />

@@ -12,6 +12,7 @@ pub mod components;
 pub mod domain;
 pub mod live;
 pub mod pages;
+pub mod phone_app;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;

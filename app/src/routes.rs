@@ -1,10 +1,11 @@
 //! Routes whose code loads only when they are visited (`cargo leptos build --split`): the
-//! candidate's sign-in page stays in the main bundle; the journey, the phone, the device check
-//! and every staff page come in their own pieces, so a candidate's phone never downloads the
-//! proctor console or the admin pages.
+//! candidate's sign-in page stays in the main bundle; the journey, the device check and every
+//! staff page come in their own pieces. (The phone has a bundle of its own: `crate::phone_app`.)
 use crate::components::hydrated::HydratedMark;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::LazyRoute;
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
 
 /// A route struct whose view is `component`, loaded lazily.
 macro_rules! lazy_page {
@@ -12,6 +13,7 @@ macro_rules! lazy_page {
         $(#[$doc])*
         pub struct $name;
 
+        #[cfg(feature = "split")]
         #[lazy_route]
         impl LazyRoute for $name {
             fn data() -> Self {
@@ -23,16 +25,26 @@ macro_rules! lazy_page {
                 view! { {$component()} <HydratedMark /> }.into_any()
             }
         }
+
+        // Without the split build (the phone's bundle, which never shows this route): a plain
+        // route, so no piece is exported and none of its code is linked.
+        #[cfg(not(feature = "split"))]
+        impl LazyRoute for $name {
+            fn data() -> Self {
+                $name
+            }
+
+            async fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { {$component()} <HydratedMark /> }.into_any()
+            }
+        }
     };
 }
 
 lazy_page!(
     /// `/exam`: the candidate's journey and the exam screen.
     Journey => crate::pages::journey::CandidateJourneyPage
-);
-lazy_page!(
-    /// `/phone`: the phone as second view.
-    Phone => crate::pages::phone::PhonePage
 );
 lazy_page!(
     /// `/device-check`: the practice device check.

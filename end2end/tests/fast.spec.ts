@@ -45,12 +45,40 @@ test('candidate pages load no staff code, and the journey code only on the journ
   expect(wasm.filter((u) => STAFF_CODE.test(u))).toEqual([]);
   // The heavy steps come in pieces of their own, when their step comes.
   expect(wasm.filter((u) => /split_(exam_screen_view|device_check_step)_/.test(u))).toEqual([]);
-  // The phone page too.
-  wasm.length = 0;
+});
+
+test('the phone page loads its own small bundle and nothing of the site bundle', async ({ page }) => {
+  const pkg: { path: string; encoding?: string; cache?: string }[] = [];
+  page.on('response', async (res) => {
+    const path = new URL(res.url()).pathname;
+    if (path.startsWith('/pkg/')) {
+      const headers = await res.allHeaders();
+      pkg.push({ path, encoding: headers['content-encoding'], cache: headers['cache-control'] });
+    }
+  });
   await page.goto('/phone?t=00');
   await hydrated(page);
-  expect(wasm.some((u) => u.includes('split___phone'))).toBe(true);
-  expect(wasm.filter((u) => STAFF_CODE.test(u))).toEqual([]);
+  const code = pkg.filter((r) => /\.(wasm|js)$/.test(r.path));
+  expect(code.map((r) => r.path).sort(), JSON.stringify(pkg)).toEqual([
+    expect.stringMatching(/^\/pkg\/phone\/vigil\.[A-Za-z0-9_-]{22}\.js$/),
+    expect.stringMatching(/^\/pkg\/phone\/vigil\.[A-Za-z0-9_-]{22}\.wasm$/),
+  ]);
+  for (const file of code) {
+    expect(file.encoding).toBe('br');
+    expect(file.cache).toBe('public, max-age=31536000, immutable');
+  }
+  // The page works: a wrong pairing link gets its typed error in the page.
+  await page.locator('#id_card').fill('11010519491231002X');
+  await page.locator('#exam_code').fill('DEMO01');
+  await page.locator('#phone-pair button[type=submit]').click();
+  await expect(page.locator('#phone-pair [role=alert]')).toBeVisible();
+  // A link out of the phone page (the brand) loads that page with the site's bundle.
+  const siteWasm = page.waitForResponse((r) => /^\/pkg\/vigil\.[A-Za-z0-9_-]{22}\.wasm$/.test(new URL(r.url()).pathname));
+  await page.locator('a.brand').click();
+  await siteWasm;
+  await hydrated(page);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByLabel('Admission ticket number')).toBeVisible();
 });
 
 test('the language chosen with the switch stays after a reload, on every page', async ({ page }) => {

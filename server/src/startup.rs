@@ -5,6 +5,7 @@ use crate::routes::{
     admin, assets, guard, health, media, net, upload, ws_candidate, ws_frames, ws_proctor,
 };
 use anyhow::Context;
+use app::phone_app::phone_shell;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
 use app::server::service::{live, sitting};
@@ -83,6 +84,7 @@ impl Application {
             },
             metrics_token: settings.metrics_token.clone().filter(|t| !t.is_empty()),
             build: build.as_ref().map(|b| b.id.clone()),
+            phone: build.as_ref().map(|b| b.phone.clone()).unwrap_or_default(),
         };
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!("cannot create data directory {}", settings.data_dir.display())
@@ -191,8 +193,12 @@ fn photo_limit() -> DefaultBodyLimit {
 
 /// The full router: plain routes, then Leptos pages and server functions.
 pub fn router(state: AppState) -> Router {
+    // `/phone` comes from the phone's own application and bundle (see app::phone_app): it is
+    // not a route of `App`, and is rendered with the phone's shell.
     let routes = generate_route_list(App);
     let opts = state.leptos_options.clone();
+    let phone_opts = state.leptos_options.clone();
+    let phone_state = state.clone();
     let ctx_state = state.clone();
     let fallback_state = state.clone();
     let pkg = tower::ServiceBuilder::new()
@@ -216,6 +222,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/exams/{id}/incidents.csv", get(admin::incidents_export))
         .route("/api/admin/exams/{id}/answers.csv", get(admin::answers_csv))
         .route("/api/admin/exams/{id}/answers.json", get(admin::answers_json))
+        .route(
+            "/phone",
+            get(leptos_axum::render_app_to_stream_with_context(
+                move || provide_context(phone_state.clone()),
+                move || phone_shell(phone_opts.clone()),
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -14,6 +14,8 @@ pub struct SiteConfig {
     /// no hash: in every page (`<meta name="vigil-build">`) and at `GET /build`, so a tab
     /// opened before a deploy sees that it must reload.
     pub build: Option<String>,
+    /// The phone bundle's file names (see [`crate::phone_app`]).
+    pub phone: crate::phone_app::PhoneBundle,
 }
 
 impl SiteConfig {
@@ -135,6 +137,14 @@ pub fn page_policy(nonce: &str) -> String {
 pub fn page_build() -> String {
     leptos::prelude::use_context::<super::state::AppState>()
         .map_or_else(|| "dev".to_string(), |s| s.site.build_name().to_string())
+}
+
+/// [`page_build`] and the phone bundle's file names, for the phone's shell.
+pub fn page_build_and_phone_bundle() -> (String, crate::phone_app::PhoneBundle) {
+    leptos::prelude::use_context::<super::state::AppState>().map_or_else(
+        || ("dev".to_string(), Default::default()),
+        |s| (s.site.build_name().to_string(), s.site.phone.clone()),
+    )
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).

@@ -22,13 +22,18 @@ pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
 
 /// The file cargo-leptos writes next to the server binary when it hashes file names.
 pub const HASH_FILE: &str = "hash.txt";
+/// The phone bundle's hash file (the `phone` project in Cargo.toml), beside [`HASH_FILE`].
+pub const PHONE_HASH_FILE: &str = "phone-hash.txt";
 
 /// A build with hashed asset names: its hash file and the build's name.
 pub struct HashedBuild {
     /// Absolute, since Leptos resolves a relative name against the binary's directory.
     pub hash_file: PathBuf,
-    /// A short digest of the hash file (the content hashes of the WASM, its JS and the CSS).
+    /// A short digest of the hash files (the content hashes of the WASM, its JS and the CSS,
+    /// and of the phone bundle's WASM and JS).
     pub id: String,
+    /// The phone bundle's hashed file names.
+    pub phone: app::phone_app::PhoneBundle,
 }
 
 /// The build the assets come from: the hash file given (`--hash-file`), which must be
@@ -47,8 +52,17 @@ pub fn hashed_build(given: Option<&Path>) -> anyhow::Result<Option<HashedBuild>>
         Err(_) if !required => return Ok(None),
         Err(e) => anyhow::bail!("cannot read the hash file {} (--hash-file): {e}", path.display()),
     };
-    let id = hex::encode(&sha2::Sha256::digest(&hashes)[..8]);
-    Ok(Some(HashedBuild { hash_file: path, id }))
+    let phone_path = path.with_file_name(PHONE_HASH_FILE);
+    let phone_hashes = std::fs::read_to_string(&phone_path).unwrap_or_else(|_| {
+        tracing::warn!(file = %phone_path.display(), "no phone bundle hash file: the phone page will not start");
+        String::new()
+    });
+    let mut digest = sha2::Sha256::new();
+    digest.update(&hashes);
+    digest.update(phone_hashes.as_bytes());
+    let id = hex::encode(&digest.finalize()[..8]);
+    let phone = app::phone_app::PhoneBundle::from_hash_file(&phone_hashes);
+    Ok(Some(HashedBuild { hash_file: path, id, phone }))
 }
 
 /// `GET /build`: the build this process serves, never cached.

@@ -124,6 +124,35 @@ async fn a_hash_file_kept_elsewhere_names_the_hashed_assets_and_the_build() {
 }
 
 #[tokio::test]
+async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_site_bundle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("hash.txt");
+    std::fs::write(&file, "js: JsHashJsHashJsHashJsHa\nwasm: WaHashWaHashWaHashWaHa\n")
+        .expect("write");
+    let build_before = {
+        let file = file.clone();
+        let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
+        get(&app, "/build", None).await.text().await.expect("body")
+    };
+    let (js, wasm) = ("PhJsPhJsPhJsPhJsPhJsPh", "PhWaPhWaPhWaPhWaPhWaPh");
+    std::fs::write(dir.path().join("phone-hash.txt"), format!("js: {js}\nwasm: {wasm}\n"))
+        .expect("write");
+    let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
+    let build = get(&app, "/build", None).await.text().await.expect("body");
+    assert_ne!(build, build_before, "a new phone bundle is a new build (open phones reload)");
+    let html = get(&app, "/phone?t=00", None).await.text().await.expect("html");
+    assert!(html.contains(&format!("/pkg/phone/vigil.{js}.js")), "the phone's JS: {html}");
+    assert!(html.contains(&format!("/pkg/phone/vigil.{wasm}.wasm")), "the phone's WASM");
+    assert!(
+        !html.contains("JsHashJsHashJsHashJsHa") && !html.contains("WaHashWaHashWaHashWaHa"),
+        "no site bundle on the phone page"
+    );
+    assert!(html.contains(r#"id="phone-pair""#), "the pairing form is rendered");
+    let home = get(&app, "/", None).await.text().await.expect("html");
+    assert!(!home.contains("/pkg/phone/"), "the site's pages do not load the phone bundle");
+}
+
+#[tokio::test]
 async fn a_hash_file_named_at_start_that_cannot_be_read_stops_the_server_with_its_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = Settings::in_dir(dir.path().to_path_buf());

@@ -200,15 +200,30 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
 
 /// The exam screen's code, in its own piece of the split build: loaded when the exam opens
 /// (or, for a page opened during the exam, with the page: the server names the piece).
-#[lazy]
-fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
+#[cfg_attr(feature = "split", lazy)]
+async fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
     view! { <exam_screen::ExamScreen candidate /> }.into_any()
 }
 
 /// The device check's code (camera, microphone, speaker, network), loaded on its step.
-#[lazy]
-fn device_check_step() -> AnyView {
+#[cfg_attr(feature = "split", lazy)]
+async fn device_check_step() -> AnyView {
     view! { <Devices /> }.into_any()
+}
+
+/// `lazy_preload!` in the split build; elsewhere (the phone's bundle, which never shows these
+/// steps) a piece that is always there.
+#[cfg(feature = "split")]
+macro_rules! piece_loaded {
+    ($piece:ident) => {
+        lazy_preload!($piece)
+    };
+}
+#[cfg(not(feature = "split"))]
+macro_rules! piece_loaded {
+    ($piece:ident) => {
+        signal(true).0
+    };
 }
 
 // A step in its own piece is rendered in the browser only, once the piece has arrived (the
@@ -217,12 +232,12 @@ fn device_check_step() -> AnyView {
 
 #[component]
 fn ExamScreenPiece(candidate: crate::domain::CandidateId) -> impl IntoView {
-    when_loaded(lazy_preload!(exam_screen_view), move || exam_screen_view(candidate))
+    when_loaded(piece_loaded!(exam_screen_view), move || exam_screen_view(candidate))
 }
 
 #[component]
 fn DevicesPiece() -> impl IntoView {
-    when_loaded(lazy_preload!(device_check_step), device_check_step)
+    when_loaded(piece_loaded!(device_check_step), device_check_step)
 }
 
 /// `Loading` until `ready`, then the view of the lazily loaded `piece`.
