@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v twiggy >/dev/null || cargo install --debug twiggy
-wasm=target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
+# The phone bundle: scripts/bench-wasm-size.sh target/front/wasm32-unknown-unknown/wasm-release/frontend_phone.wasm
+wasm=${1:-target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm}
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
 twiggy top -n 10000000 --format csv "$wasm" >"$csv"
@@ -42,7 +43,11 @@ for f in os.listdir(pkg):
     if f.endswith('.wasm.br'):
         m = re.match(r'(split_+[a-z_]+?)(_view)?_\d+\.', f) or re.match(r'(vigil)\.', f)
         pieces[m.group(1) if m else 'shared chunks'] += os.path.getsize(os.path.join(pkg, f))
+phone = os.path.join(pkg, 'phone')
+if os.path.isdir(phone):
+    pieces['phone bundle (pkg/phone, its own WASM)'] = sum(
+        os.path.getsize(os.path.join(phone, f)) for f in os.listdir(phone) if f.endswith('.wasm.br'))
 print('| piece (brotli) | KB |\n|---|---:|')
-for k, v in sorted(pieces.items(), key=lambda x: -x[1])[:20]:
+for k, v in sorted(pieces.items(), key=lambda x: -x[1])[:21]:
     print(f'| {k} | {v / 1024:.1f} |')
 PY
