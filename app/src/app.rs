@@ -18,18 +18,11 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::site::set_page_policy();
-    #[cfg(feature = "ssr")]
-    let build = crate::server::site::page_build();
-    #[cfg(not(feature = "ssr"))]
-    let build = String::new();
     view! {
         <!DOCTYPE html>
         <html>
             <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="icon" href="data:," />
-                <meta name="vigil-build" content=build />
+                {head_start()}
                 <AutoReload options=options.clone() />
                 <HashedStylesheet id="leptos" options=options.clone() />
                 <HydrationScripts options />
@@ -45,15 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The application root.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| crate::live::build_watch::start());
     view! {
-        <I18nContextProvider cookie_name=LOCALE_COOKIE>
-            <Title text="Vigil" />
-            <Router>
-                <Header />
-                <main class="main">
+        <Frame>
                     <Routes fallback=|| view! { <NotFoundPage /> <HydratedMark /> }>
                         <Route path=path!("/") view=|| view! { <CandidateLoginPage /> <HydratedMark /> } />
                         <Route path=path!("/staff/login") view=|| view! { <StaffLoginPage /> <HydratedMark /> } />
@@ -74,7 +60,38 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/exams/:id/roster") view={Lazy::<routes::Roster>::new()} />
                         <Route path=path!("/admin/exams/:id/slips") view={Lazy::<routes::Slips>::new()} />
                     </Routes>
-                </main>
+        </Frame>
+    }
+}
+
+/// What every page's `<head>` starts with (the site's and the phone's): the character set, the
+/// viewport, no icon request, and the build that rendered the page (`crate::live::build_watch`).
+pub(crate) fn head_start() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let build = crate::server::site::page_build();
+    #[cfg(not(feature = "ssr"))]
+    let build = String::new();
+    view! {
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
+        <meta name="vigil-build" content=build />
+    }
+}
+
+/// The frame of every page, in the site's application and the phone's alike: page metadata,
+/// the deploy watcher, the language, the router and the top bar around the routes.
+#[component]
+pub(crate) fn Frame(children: Children) -> impl IntoView {
+    provide_meta_context();
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| crate::live::build_watch::start());
+    view! {
+        <I18nContextProvider cookie_name=LOCALE_COOKIE>
+            <Title text="Vigil" />
+            <Router>
+                <Header />
+                <main class="main">{children()}</main>
             </Router>
         </I18nContextProvider>
     }

@@ -3,14 +3,13 @@
 //! the sign-in pages or any lazy-route machinery, so a phone on mobile data downloads the
 //! phone page's code and nothing else. The server renders `/phone` with [`phone_shell`] and
 //! the phone bundle hydrates [`PhoneApp`], the same component tree.
-use crate::components::header::{Header, LOCALE_COOKIE};
+use crate::app::{Frame, head_start};
 use crate::components::hydrated::HydratedMark;
-use crate::i18n::I18nContextProvider;
 use crate::pages::phone::PhonePage;
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Route, Routes},
     path,
 };
 
@@ -53,9 +52,9 @@ pub fn phone_shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::site::set_page_policy();
     #[cfg(feature = "ssr")]
-    let (build, bundle) = crate::server::site::page_build_and_phone_bundle();
+    let bundle = crate::server::site::phone_bundle();
     #[cfg(not(feature = "ssr"))]
-    let (build, bundle) = (String::new(), PhoneBundle::default());
+    let bundle = PhoneBundle::default();
     let js = format!("/{PHONE_PKG_DIR}/{}", bundle.js);
     let wasm = format!("/{PHONE_PKG_DIR}/{}", bundle.wasm);
     let nonce = leptos::nonce::use_nonce();
@@ -66,10 +65,7 @@ pub fn phone_shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html>
             <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="icon" href="data:," />
-                <meta name="vigil-build" content=build />
+                {head_start()}
                 <HashedStylesheet id="leptos" options />
                 <link rel="modulepreload" href=js.clone() />
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
@@ -83,24 +79,15 @@ pub fn phone_shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The phone's application root: the providers of [`crate::App`] and the one route.
+/// The phone's application root: the frame of every page and the one route.
 #[component]
 pub fn PhoneApp() -> impl IntoView {
-    provide_meta_context();
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| crate::live::build_watch::start());
     view! {
-        <I18nContextProvider cookie_name=LOCALE_COOKIE>
-            <Title text="Vigil" />
-            <Router>
-                <Header />
-                <main class="main">
-                    <Routes fallback=|| view! { <OtherApp /> }>
-                        <Route path=path!("/phone") view=|| view! { <PhonePage /> <HydratedMark /> } />
-                    </Routes>
-                </main>
-            </Router>
-        </I18nContextProvider>
+        <Frame>
+            <Routes fallback=|| view! { <OtherApp /> }>
+                <Route path=path!("/phone") view=|| view! { <PhonePage /> <HydratedMark /> } />
+            </Routes>
+        </Frame>
     }
 }
 

@@ -139,12 +139,11 @@ pub fn page_build() -> String {
         .map_or_else(|| "dev".to_string(), |s| s.site.build_name().to_string())
 }
 
-/// [`page_build`] and the phone bundle's file names, for the phone's shell.
-pub fn page_build_and_phone_bundle() -> (String, crate::phone_app::PhoneBundle) {
-    leptos::prelude::use_context::<super::state::AppState>().map_or_else(
-        || ("dev".to_string(), Default::default()),
-        |s| (s.site.build_name().to_string(), s.site.phone.clone()),
-    )
+/// The phone bundle's file names, for the phone's shell.
+pub fn phone_bundle() -> crate::phone_app::PhoneBundle {
+    leptos::prelude::use_context::<super::state::AppState>()
+        .map(|s| s.site.phone.clone())
+        .unwrap_or_default()
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).
