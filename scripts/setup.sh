@@ -4,7 +4,9 @@
 #   scripts/setup.sh build   toolchain + wasm target, wasm-bindgen-cli, cargo-leptos, npm packages
 #   scripts/setup.sh test    the same, plus Debian's chromium for the end-to-end tests
 # No prebuilt binaries are downloaded: the Rust tools are built from crates.io in debug mode
-# (about 5 minutes instead of 30 in release mode on 2 cores).
+# (about 5 minutes instead of 30 in release mode on 2 cores). The downloads and Debian packages
+# (npm, the face assets, Chromium, fonts) install in the background meanwhile: they wait on the
+# network and dpkg, the tool builds on the CPU.
 set -euo pipefail
 mode=${1:-build}
 cd "$(dirname "$0")/.."
@@ -36,6 +38,27 @@ command -v gcc >/dev/null || apt_install build-essential
 command -v pkg-config >/dev/null || apt_install pkg-config
 command -v npm >/dev/null || apt_install nodejs npm
 
+# The downloads and Debian packages, in the background while the Rust tools build (one job,
+# so apt and dpkg never run twice at once); its output is printed when it ends.
+downloads() {
+  # npm packages: binaryen (wasm-opt for release builds) and Playwright.
+  if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "npm ci in end2end/"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ "$mode" = test ]; then
+    [ -x /usr/bin/chromium ] || apt_install chromium
+    # Chinese glyphs in the screenshots the tests take (without it they show as boxes).
+    apt_install fonts-noto-cjk
+  fi
+  # Face verification: libdlib and the dlib models (both modes); test photos and Y4M files (test).
+  scripts/face-assets.sh "$mode"
+}
+downloads_log=$(mktemp)
+downloads >"$downloads_log" 2>&1 &
+downloads_pid=$!
+trap 'kill "$downloads_pid" 2>/dev/null || true; rm -f "$downloads_log"' EXIT
+
 # wasm-bindgen-cli must equal the wasm-bindgen crate version in Cargo.lock.
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }')" != "$WASM_BINDGEN_VERSION" ]; then
   say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (debug build)"
@@ -66,17 +89,10 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{ print $2 }')" != "$LEPTOS_VE
   echo "$LEPTOS_BUILD" >"$stamp"
 fi
 
-# npm packages: binaryen (wasm-opt for release builds) and Playwright.
-if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  say "npm ci in end2end/"
-  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
-fi
-
-# Face verification: libdlib and the dlib models (both modes); test photos and Y4M files (test).
-scripts/face-assets.sh "$mode"
-
-if [ "$mode" = test ]; then
-  [ -x /usr/bin/chromium ] || apt_install chromium
-  # Chinese glyphs in the screenshots the tests take (without it they show as boxes).
-  apt_install fonts-noto-cjk
+downloads_code=0
+wait "$downloads_pid" || downloads_code=$?
+cat "$downloads_log"
+if [ "$downloads_code" != 0 ]; then
+  echo "setup: the downloads and Debian packages failed (exit $downloads_code)" >&2
+  exit "$downloads_code"
 fi

@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs every test: formatting and lints, the WASM leak
-# guard, unit tests, server integration tests, and end-to-end tests in headless Chromium.
+# Installs what the tests need, then runs every test: formatting and lints (clippy on every
+# crate, native and wasm32), the WASM leak guard, unit tests, server integration tests, and
+# end-to-end tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export PATH="$PWD/scripts/tools:$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step says when it starts, in minutes and seconds since the tests began (after the setup).
+SECONDS=0
+step() { printf '\n\033[1;34m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+
+# Lints ride on the builds instead of a check build of their own: clippy-driver (what `cargo
+# clippy` runs) compiles the workspace's crates, so every dependency is compiled once for the
+# tests and once for the site, never a third and fourth time for clippy. `cargo clippy` sets
+# these two variables in the same way; a lint is an error in either build.
+RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver)
+CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 # The release site builds in the background from the start (its wasm-opt and compression
-# phases use one core) while clippy and the test builds take the other.
-step "release build of the site started in the background (target/build-site.log)"
+# phases use one core) while the test build takes the other. Its crates are linted for
+# wasm32 with the split build's features (the site) and without them (the phone's bundle).
+step "release build of the site, linted, started in the background (target/build-site.log)"
 scripts/build-site.sh start
 trap "'$PWD/scripts/build-site.sh' stop" EXIT
 
 step "format"
 cargo fmt --all -- --check
-
-step "clippy (server and app with ssr; the two WASM entry points on wasm32)"
-cargo clippy -p app -p server -p y4m --features app/ssr --all-targets -- -D warnings
-cargo clippy -p frontend -p frontend-phone --target wasm32-unknown-unknown -- -D warnings
 
 step "server-only crates must not reach the WASM build"
 leaks=$(cargo tree -p frontend -p frontend-phone --target wasm32-unknown-unknown -e normal --prefix none |
@@ -29,9 +37,11 @@ if [ -n "$leaks" ]; then
 fi
 echo "none found"
 
-# One cargo invocation for both, so the dependencies are built once with one set of features.
-step "unit and integration test builds"
-cargo test -p app -p server --features app/ssr --no-run
+# One cargo invocation for all, so the dependencies are built once with one set of features;
+# the test run below uses the same packages, features and lint settings, so it builds nothing.
+step "unit and integration test builds, linted (server and app with ssr, every target)"
+packages=(-p app -p server -p y4m --features app/ssr)
+cargo test "${packages[@]}" --all-targets --no-run
 
 # The end-to-end suite runs the `vigil` binary the integration tests just built (dev profile,
 # hot crates optimised) against the release site: the split, precompressed WASM and its hash
@@ -40,8 +50,9 @@ step "release build of the site (split, precompressed WASM, CSS): waiting for it
 scripts/build-site.sh wait
 
 step "unit tests (domain, store, bus, services) and server integration tests (real HTTP and WebSocket clients)"
-cargo test -p app -p server --features app/ssr
+cargo test "${packages[@]}"
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end
 VIGIL_E2E_BIN=./target/debug/vigil npx playwright test
+step "all green"
