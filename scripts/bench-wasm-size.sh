@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v twiggy >/dev/null || cargo install --debug twiggy
-# The phone bundle: scripts/bench-wasm-size.sh target/front/wasm32-unknown-unknown/wasm-release/frontend_phone.wasm
+# The other bundles: scripts/bench-wasm-size.sh target/front/wasm32-unknown-unknown/wasm-release/frontend_candidate.wasm
+# (or frontend_phone.wasm).
 wasm=${1:-target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm}
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
@@ -39,10 +40,14 @@ for name, b in sorted(code, key=lambda x: -x[1])[:8]:
 print()
 pkg = sys.argv[2]
 pieces = collections.Counter()
-for f in os.listdir(pkg):
-    if f.endswith('.wasm.br'):
-        m = re.match(r'(split_+[a-z_]+?)(_view)?_\d+\.', f) or re.match(r'(vigil)\.', f)
-        pieces[m.group(1) if m else 'shared chunks'] += os.path.getsize(os.path.join(pkg, f))
+for sub, label in (('', 'site'), ('candidate', 'candidate')):
+    d = os.path.join(pkg, sub)
+    if not os.path.isdir(d):
+        continue
+    for f in os.listdir(d):
+        if f.endswith('.wasm.br'):
+            m = re.match(r'(split_+[a-z_]+?)(_view)?_\d+\.', f) or re.match(r'(vigil)\.', f)
+            pieces[f"{label}: {m.group(1) if m else 'shared chunks'}"] += os.path.getsize(os.path.join(d, f))
 phone = os.path.join(pkg, 'phone')
 if os.path.isdir(phone):
     pieces['phone bundle (pkg/phone, its own WASM)'] = sum(
@@ -50,4 +55,20 @@ if os.path.isdir(phone):
 print('| piece (brotli) | KB |\n|---|---:|')
 for k, v in sorted(pieces.items(), key=lambda x: -x[1])[:21]:
     print(f'| {k} | {v / 1024:.1f} |')
+# What each lazily loaded page or step of the candidate's bundle adds (its pieces, after brotli),
+# and what it adds once the journey's first step is loaded (pieces they share come once).
+cand = os.path.join(pkg, 'candidate')
+manifests = [f for f in os.listdir(cand) if f.startswith('__wasm_split_manifest.') and f.endswith('.json')] if os.path.isdir(cand) else []
+if manifests:
+    import json
+    m = json.load(open(os.path.join(cand, manifests[0])))
+    size = lambda p: os.path.getsize(os.path.join(cand, p + '.wasm.br'))
+    journey = next((v for k, v in m.items() if k.startswith('__journey_view')), [])
+    main = sum(os.path.getsize(os.path.join(cand, f)) for f in os.listdir(cand)
+               if re.match(r'vigil\.[^.]+\.wasm\.br$', f))
+    print(f'\ncandidate bundle: first piece (sign-in page) {main / 1024:.1f} KB\n')
+    print('| lazily loaded (candidate bundle) | its pieces KB | beyond the journey first step KB |\n|---|---:|---:|')
+    for k, v in sorted(m.items()):
+        name = re.sub(r'_\d+$', '', k).strip('_')
+        print(f'| {name} | {sum(map(size, v)) / 1024:.1f} | {sum(size(p) for p in v if p not in journey) / 1024:.1f} |')
 PY

@@ -2,10 +2,10 @@
 # The release site (split, precompressed WASM, JS and CSS in target/site, its hash file in
 # target/release) built in the background while the caller builds something else:
 #   scripts/build-site.sh start   starts `cargo leptos build --release --precompress --split
-#                                 --frontend-only` for the site and then for the phone's own
-#                                 bundle (moved to target/site/pkg/phone, its hash file beside
-#                                 the site's), in its own process group, output in
-#                                 target/build-site.log
+#                                 --frontend-only` for the site and for the candidate's and the
+#                                 phone's own bundles (moved to target/site/pkg/candidate and
+#                                 pkg/phone, their hash files beside the site's), in its own
+#                                 process group, output in target/build-site.log
 #   scripts/build-site.sh wait    waits for it, prints its output, fails if it failed
 #   scripts/build-site.sh stop    stops it if it still runs (for the caller's exit trap)
 set -euo pipefail
@@ -18,10 +18,23 @@ case "${1:-}" in
   start)
     mkdir -p target
     rm -f "$status"
+    # The three projects start together: cargo compiles one at a time (they share
+    # target/front), and while one runs wasm-opt and compression on one core, the next one's
+    # WASM compiles on the other. Each bundle of its own is built into its own site root
+    # (cargo-leptos empties the one it builds into) and moved into the site at the end.
     setsid bash -c 'code=0
-      build() { cargo leptos build --release --precompress --split --frontend-only --project "$1"; }
-      { build vigil && build phone && rm -rf target/site/pkg/phone &&
-        mv target/site-phone/pkg/phone target/site/pkg/phone; } >"$1" 2>&1 || code=$?
+      build() { cargo leptos build --release --precompress --split --frontend-only --project "$1" \
+        >"target/build-site-$1.log" 2>&1; }
+      build vigil & vigil=$!
+      build candidate & candidate=$!
+      build phone & phone=$!
+      wait $vigil || code=$?; wait $candidate || code=$?; wait $phone || code=$?
+      cat target/build-site-vigil.log target/build-site-candidate.log target/build-site-phone.log >"$1"
+      if [ "$code" = 0 ]; then
+        for own in candidate phone; do
+          { rm -rf "target/site/pkg/$own" && mv "target/site-$own/pkg/$own" "target/site/pkg/$own"; } >>"$1" 2>&1 || code=$?
+        done
+      fi
       echo "$code" >"$2"' build-site "$log" "$status" &
     echo $! >"$pidfile"
     ;;

@@ -20,7 +20,7 @@ export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 # The release site builds in the background from the start (its wasm-opt and compression
 # phases use one core) while the test build takes the other. Its crates are linted for
-# wasm32 with the split build's features (the site) and without them (the phone's bundle).
+# wasm32 with each bundle's features (the site's and the candidate's split builds, the phone's).
 step "release build of the site, linted, started in the background (target/build-site.log)"
 scripts/build-site.sh start
 trap "'$PWD/scripts/build-site.sh' stop" EXIT
@@ -29,7 +29,7 @@ step "format"
 cargo fmt --all -- --check
 
 step "server-only crates must not reach the WASM build"
-leaks=$(cargo tree -p frontend -p frontend-phone --target wasm32-unknown-unknown -e normal --prefix none |
+leaks=$(cargo tree -p frontend -p frontend-candidate -p frontend-phone --target wasm32-unknown-unknown -e normal --prefix none |
   awk '{ print $1 }' | grep -E '^(sqlx|sqlx-core|tokio|axum|argon2|hyper|mio)$' | sort -u || true)
 if [ -n "$leaks" ]; then
   echo "server-only crates in the frontend's wasm32 dependency tree: $leaks" >&2

@@ -1,10 +1,9 @@
 //! The HTML shell, the `App` root with its providers, and the route table.
+use crate::bundle::OtherApp;
 use crate::components::header::{Header, LOCALE_COOKIE};
 use crate::components::hydrated::HydratedMark;
 use crate::i18n::I18nContextProvider;
-use crate::pages::{
-    candidate_login::CandidateLoginPage, not_found::NotFoundPage, staff_login::StaffLoginPage,
-};
+use crate::pages::{not_found::NotFoundPage, staff_login::StaffLoginPage};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -14,7 +13,7 @@ use leptos_router::{
     path,
 };
 
-/// The document around the app, rendered on the server.
+/// The document around the site's application, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::site::set_page_policy();
@@ -35,16 +34,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application root.
+/// The site's application root: the staff sign-in and the staff pages. The candidate's pages
+/// and the phone's are other applications with bundles of their own (`crate::bundle`): a
+/// link here that leads to one of them loads it from the server.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <Frame>
                     <Routes fallback=|| view! { <NotFoundPage /> <HydratedMark /> }>
-                        <Route path=path!("/") view=|| view! { <CandidateLoginPage /> <HydratedMark /> } />
+                        <Route path=path!("/") view=OtherApp />
+                        <Route path=path!("/exam") view=OtherApp />
+                        <Route path=path!("/device-check") view=OtherApp />
                         <Route path=path!("/staff/login") view=|| view! { <StaffLoginPage /> <HydratedMark /> } />
-                        <Route path=path!("/exam") view={Lazy::<routes::Journey>::new()} />
-                        <Route path=path!("/device-check") view={Lazy::<routes::DeviceCheck>::new()} />
                         <Route path=path!("/proctor") view={Lazy::<routes::ProctorRooms>::new()} />
                         <Route path=path!("/proctor/rooms/:id") view={Lazy::<routes::RoomGrid>::new()} />
                         <Route path=path!("/proctor/rooms/:id/candidates/:cid") view={Lazy::<routes::CandidateDetail>::new()} />

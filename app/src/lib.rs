@@ -8,6 +8,8 @@ mod text;
 
 pub mod api;
 pub mod app;
+pub mod bundle;
+pub mod candidate_app;
 pub mod components;
 pub mod domain;
 pub mod live;

@@ -1,19 +1,24 @@
-//! Routes whose code loads only when they are visited (`cargo leptos build --split`): the
-//! candidate's sign-in page stays in the main bundle; the journey, the device check and every
-//! staff page come in their own pieces. (The phone has a bundle of its own: `crate::phone_app`.)
+//! Routes whose code loads only when they are visited (`cargo leptos build --split`): in the
+//! candidate's bundle, the journey and the device check (its sign-in page is in its first
+//! piece); in the site's, every staff page (the staff sign-in is in its first piece). The phone
+//! has a bundle of its own without pieces (see `crate::bundle`).
 use crate::components::hydrated::HydratedMark;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
-#[cfg(feature = "split")]
+#[cfg(any(feature = "split-staff", feature = "split-candidate"))]
 use leptos_router::lazy_route;
 
-/// A route struct whose view is `component`, loaded lazily.
+/// A route struct whose view is `component`, loaded lazily in the bundle whose split feature
+/// is `$split` (`split-staff` for the site's, `split-candidate` for the candidate's; the server
+/// has both). Each piece is an export of the program it is compiled into, kept whether or not
+/// a route there uses it, so a bundle compiles only its own routes as pieces: the others'
+/// code is then linked nowhere in it.
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $name:ident => $component:path) => {
+    ($(#[$doc:meta])* $split:literal, $name:ident => $component:path) => {
         $(#[$doc])*
         pub struct $name;
 
-        #[cfg(feature = "split")]
+        #[cfg(feature = $split)]
         #[lazy_route]
         impl LazyRoute for $name {
             fn data() -> Self {
@@ -26,9 +31,9 @@ macro_rules! lazy_page {
             }
         }
 
-        // Without the split build (the phone's bundle, which never shows this route): a plain
-        // route, so no piece is exported and none of its code is linked.
-        #[cfg(not(feature = "split"))]
+        // In the other bundles (which never show this route): a plain route, so no piece is
+        // exported and none of its code is linked.
+        #[cfg(not(feature = $split))]
         impl LazyRoute for $name {
             fn data() -> Self {
                 $name
@@ -44,61 +49,61 @@ macro_rules! lazy_page {
 
 lazy_page!(
     /// `/exam`: the candidate's journey and the exam screen.
-    Journey => crate::pages::journey::CandidateJourneyPage
+    "split-candidate", Journey => crate::pages::journey::CandidateJourneyPage
 );
 lazy_page!(
     /// `/device-check`: the practice device check.
-    DeviceCheck => crate::pages::device_check::DeviceCheckPage
+    "split-candidate", DeviceCheck => crate::pages::device_check::DeviceCheckPage
 );
 lazy_page!(
     /// `/proctor`: the proctor's rooms.
-    ProctorRooms => crate::pages::proctor_rooms::ProctorRoomsPage
+    "split-staff", ProctorRooms => crate::pages::proctor_rooms::ProctorRoomsPage
 );
 lazy_page!(
     /// `/proctor/rooms/:id`: the live grid.
-    RoomGrid => crate::pages::room_grid::RoomGridPage
+    "split-staff", RoomGrid => crate::pages::room_grid::RoomGridPage
 );
 lazy_page!(
     /// `/proctor/rooms/:id/candidates/:cid`: one candidate, close up.
-    CandidateDetail => crate::pages::candidate_detail::CandidateDetailPage
+    "split-staff", CandidateDetail => crate::pages::candidate_detail::CandidateDetailPage
 );
 lazy_page!(
     /// `/admin`: the exams.
-    AdminHome => crate::pages::admin::home::AdminHomePage
+    "split-staff", AdminHome => crate::pages::admin::home::AdminHomePage
 );
 lazy_page!(
     /// `/admin/staff`.
-    AdminStaff => crate::pages::admin::staff::StaffPage
+    "split-staff", AdminStaff => crate::pages::admin::staff::StaffPage
 );
 lazy_page!(
     /// `/admin/audit`.
-    AdminAudit => crate::pages::admin::audit::AuditPage
+    "split-staff", AdminAudit => crate::pages::admin::audit::AuditPage
 );
 lazy_page!(
     /// `/admin/review`.
-    AdminReview => crate::pages::admin::review::ReviewPage
+    "split-staff", AdminReview => crate::pages::admin::review::ReviewPage
 );
 lazy_page!(
     /// `/admin/exams/new` and `/admin/exams/:id/settings`.
-    ExamForm => crate::pages::admin::exam_form::ExamFormPage
+    "split-staff", ExamForm => crate::pages::admin::exam_form::ExamFormPage
 );
 lazy_page!(
     /// `/admin/exams/:id/paper`.
-    Paper => crate::pages::admin::paper::PaperPage
+    "split-staff", Paper => crate::pages::admin::paper::PaperPage
 );
 lazy_page!(
     /// `/admin/exams/:id/candidates/:ticket`.
-    CandidateReport => crate::pages::admin::candidate_report::CandidateReportPage
+    "split-staff", CandidateReport => crate::pages::admin::candidate_report::CandidateReportPage
 );
 lazy_page!(
     /// `/admin/exams/:id/report`.
-    Report => crate::pages::admin::report::ReportPage
+    "split-staff", Report => crate::pages::admin::report::ReportPage
 );
 lazy_page!(
     /// `/admin/exams/:id/roster`.
-    Roster => crate::pages::admin::roster::RosterPage
+    "split-staff", Roster => crate::pages::admin::roster::RosterPage
 );
 lazy_page!(
     /// `/admin/exams/:id/slips`.
-    Slips => crate::pages::admin::slips::SlipsPage
+    "split-staff", Slips => crate::pages::admin::slips::SlipsPage
 );

@@ -5,11 +5,13 @@ use crate::routes::{
     admin, assets, guard, health, media, net, upload, ws_candidate, ws_frames, ws_proctor,
 };
 use anyhow::Context;
+use app::bundle::{Bundle, BundleKind};
+use app::candidate_app::{CANDIDATE_PATHS, candidate_shell};
 use app::phone_app::phone_shell;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
 use app::server::service::{live, sitting};
-use app::server::site::{SiteConfig, parse_public_url};
+use app::server::site::{SiteConfig, SplitManifest, parse_public_url};
 use app::server::state::AppState;
 use app::server::store::SqliteStore;
 use app::server::uploads::{DiskGuard, UploadGuard};
@@ -19,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,7 +86,17 @@ impl Application {
             },
             metrics_token: settings.metrics_token.clone().filter(|t| !t.is_empty()),
             build: build.as_ref().map(|b| b.id.clone()),
-            phone: build.as_ref().map(|b| b.phone.clone()).unwrap_or_default(),
+            phone: build.as_ref().map_or(Bundle::plain(BundleKind::Phone), |b| b.phone.clone()),
+            candidate: build
+                .as_ref()
+                .map_or(Bundle::plain(BundleKind::Candidate), |b| b.candidate.clone()),
+            candidate_splits: build.as_ref().and_then(|b| {
+                SplitManifest::read(&settings.site_root, BundleKind::Candidate, &b.candidate_hashes)
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "the candidate pages will load their pieces without preloads");
+                        None
+                    })
+            }),
         };
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!("cannot create data directory {}", settings.data_dir.display())
@@ -187,15 +199,34 @@ async fn retention_purge(state: AppState) {
     }
 }
 
+/// The candidate's pages, rendered with the candidate application's shell (as
+/// `leptos_routes_with_context` renders the site's; that call also registers every server
+/// function, which must happen once).
+fn candidate_pages(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    for path in CANDIDATE_PATHS {
+        let (state, opts) = (state.clone(), state.leptos_options.clone());
+        router = router.route(
+            path,
+            get(leptos_axum::render_app_to_stream_with_context(
+                move || provide_context(state.clone()),
+                move || candidate_shell(opts.clone()),
+            )),
+        );
+    }
+    router
+}
+
 fn photo_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(app::domain::journey::MAX_PHOTO_BYTES + 1024)
 }
 
 /// The full router: plain routes, then Leptos pages and server functions.
 pub fn router(state: AppState) -> Router {
-    // `/phone` comes from the phone's own application and bundle (see app::phone_app): it is
-    // not a route of `App`, and is rendered with the phone's shell.
-    let routes = generate_route_list(App);
+    // Three applications, each with its own shell and bundle (see app::bundle): the candidate's
+    // pages, the phone's, and the site's (the staff pages). `App` names the candidate's paths
+    // only to send a browser on to them, so they are left out of its list.
+    let exclusions = CANDIDATE_PATHS.iter().map(|p| p.to_string()).collect();
+    let routes = generate_route_list_with_exclusions(App, Some(exclusions));
     let opts = state.leptos_options.clone();
     let phone_opts = state.leptos_options.clone();
     let phone_state = state.clone();
@@ -204,7 +235,7 @@ pub fn router(state: AppState) -> Router {
     let pkg = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(assets::pkg_cache_policy))
         .service(assets::pkg_service(std::path::Path::new(opts.site_root.as_ref())));
-    Router::new()
+    candidate_pages(Router::new(), &state)
         .nest_service("/pkg", pkg)
         .route("/healthz", get(health::healthz))
         .route("/build", get(assets::build))

@@ -1,10 +1,11 @@
 //! How the site is reached: the public URL an operator sets (`--public-url`), used for the
 //! Origin check of every state-changing request and socket upgrade, `Secure` cookies, and
 //! links such as the phone's QR code; and the token that guards `/metrics`.
+use crate::bundle::{Bundle, BundleKind};
 use http::HeaderMap;
 
 /// The site's public face.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteConfig {
     /// `scheme://host[:port]` browsers use, when configured (else the request's `Host`).
     pub public_origin: Option<String>,
@@ -14,8 +15,68 @@ pub struct SiteConfig {
     /// no hash: in every page (`<meta name="vigil-build">`) and at `GET /build`, so a tab
     /// opened before a deploy sees that it must reload.
     pub build: Option<String>,
-    /// The phone bundle's file names (see [`crate::phone_app`]).
-    pub phone: crate::phone_app::PhoneBundle,
+    /// The phone bundle's file names (see [`crate::bundle`]).
+    pub phone: Bundle,
+    /// The candidate bundle's file names and its lazily loaded pieces.
+    pub candidate: Bundle,
+    pub candidate_splits: Option<SplitManifest>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            public_origin: None,
+            metrics_token: None,
+            build: None,
+            phone: Bundle::plain(BundleKind::Phone),
+            candidate: Bundle::plain(BundleKind::Candidate),
+            candidate_splits: None,
+        }
+    }
+}
+
+/// A split bundle's pieces (cargo-leptos' `__wasm_split_manifest.<hash>.json`): for each lazily
+/// loaded function, the pieces it needs; and the script that loads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitManifest {
+    /// `/pkg/…`, where the pieces are.
+    pub pkg_path: String,
+    pub pieces: std::sync::Arc<std::collections::HashMap<String, Vec<String>>>,
+    /// `__wasm_split.<hash>.js`.
+    pub loader: String,
+}
+
+impl SplitManifest {
+    /// Reads the manifest a bundle's hash file names (`manifest:` and `split:` lines) from its
+    /// directory under the site root; `None` for a bundle that is not split.
+    pub fn read(
+        site_root: &std::path::Path,
+        kind: BundleKind,
+        hashes: &str,
+    ) -> Result<Option<Self>, String> {
+        let mut manifest = None;
+        let mut loader = None;
+        for (file, hash) in hashes.lines().filter_map(|l| l.split_once(':')) {
+            match file.trim() {
+                "manifest" => {
+                    manifest = Some(format!("__wasm_split_manifest.{}.json", hash.trim()))
+                }
+                "split" => loader = Some(format!("__wasm_split.{}.js", hash.trim())),
+                _ => {}
+            }
+        }
+        let (Some(manifest), Some(loader)) = (manifest, loader) else { return Ok(None) };
+        let path = site_root.join(kind.pkg_dir()).join(manifest);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let pieces = serde_json::from_str(&text)
+            .map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
+        Ok(Some(Self {
+            pkg_path: format!("/{}", kind.pkg_dir()),
+            pieces: std::sync::Arc::new(pieces),
+            loader,
+        }))
+    }
 }
 
 impl SiteConfig {
@@ -139,11 +200,32 @@ pub fn page_build() -> String {
         .map_or_else(|| "dev".to_string(), |s| s.site.build_name().to_string())
 }
 
-/// The phone bundle's file names, for the phone's shell.
-pub fn phone_bundle() -> crate::phone_app::PhoneBundle {
-    leptos::prelude::use_context::<super::state::AppState>()
-        .map(|s| s.site.phone.clone())
-        .unwrap_or_default()
+/// A bundle's file names, for its application's shell.
+pub fn bundle(kind: BundleKind) -> Bundle {
+    leptos::prelude::use_context::<super::state::AppState>().map_or_else(
+        || Bundle::plain(kind),
+        |s| match kind {
+            BundleKind::Phone => s.site.phone.clone(),
+            BundleKind::Candidate => s.site.candidate.clone(),
+        },
+    )
+}
+
+/// Names the candidate bundle's pieces to the page being rendered, so that Leptos adds a
+/// preload for each piece a lazily loaded route on it needs (as its `HydrationScripts` does
+/// for the site's bundle).
+pub fn provide_candidate_splits() {
+    use leptos::prelude::*;
+    let Some(splits) =
+        use_context::<super::state::AppState>().and_then(|s| s.site.candidate_splits.clone())
+    else {
+        return;
+    };
+    provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((
+        splits.pkg_path,
+        (*splits.pieces).clone(),
+        splits.loader,
+    ))));
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).

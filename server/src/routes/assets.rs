@@ -3,6 +3,7 @@
 //! --precompress`, `hash-files = true`): those are served by `Accept-Encoding` and cached for
 //! a year, since a new build has new names. Everything else revalidates. Pages, JSON and CSV
 //! are compressed on the fly; camera frames, photos and recordings are already compressed.
+use app::bundle::{Bundle, BundleKind};
 use app::server::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -22,18 +23,20 @@ pub const PRIVATE_REVALIDATE: &str = "private, no-cache";
 
 /// The file cargo-leptos writes next to the server binary when it hashes file names.
 pub const HASH_FILE: &str = "hash.txt";
-/// The phone bundle's hash file (the `phone` project in Cargo.toml), beside [`HASH_FILE`].
-pub const PHONE_HASH_FILE: &str = "phone-hash.txt";
 
 /// A build with hashed asset names: its hash file and the build's name.
 pub struct HashedBuild {
     /// Absolute, since Leptos resolves a relative name against the binary's directory.
     pub hash_file: PathBuf,
     /// A short digest of the hash files (the content hashes of the WASM, its JS and the CSS,
-    /// and of the phone bundle's WASM and JS).
+    /// and of the candidate's and the phone's bundles).
     pub id: String,
     /// The phone bundle's hashed file names.
-    pub phone: app::phone_app::PhoneBundle,
+    pub phone: Bundle,
+    /// The candidate bundle's hashed file names, and its hash file's text (which names its
+    /// pieces' manifest).
+    pub candidate: Bundle,
+    pub candidate_hashes: String,
 }
 
 /// The build the assets come from: the hash file given (`--hash-file`), which must be
@@ -52,17 +55,27 @@ pub fn hashed_build(given: Option<&Path>) -> anyhow::Result<Option<HashedBuild>>
         Err(_) if !required => return Ok(None),
         Err(e) => anyhow::bail!("cannot read the hash file {} (--hash-file): {e}", path.display()),
     };
-    let phone_path = path.with_file_name(PHONE_HASH_FILE);
-    let phone_hashes = std::fs::read_to_string(&phone_path).unwrap_or_else(|_| {
-        tracing::warn!(file = %phone_path.display(), "no phone bundle hash file: the phone page will not start");
-        String::new()
-    });
+    let beside = |kind: BundleKind| {
+        let file = path.with_file_name(kind.hash_file());
+        std::fs::read_to_string(&file).unwrap_or_else(|_| {
+            tracing::warn!(file = %file.display(), bundle = ?kind, "no hash file for this bundle: its pages will not start");
+            String::new()
+        })
+    };
+    let (phone_hashes, candidate_hashes) =
+        (beside(BundleKind::Phone), beside(BundleKind::Candidate));
     let mut digest = sha2::Sha256::new();
     digest.update(&hashes);
     digest.update(phone_hashes.as_bytes());
+    digest.update(candidate_hashes.as_bytes());
     let id = hex::encode(&digest.finalize()[..8]);
-    let phone = app::phone_app::PhoneBundle::from_hash_file(&phone_hashes);
-    Ok(Some(HashedBuild { hash_file: path, id, phone }))
+    Ok(Some(HashedBuild {
+        hash_file: path,
+        id,
+        phone: Bundle::from_hash_file(BundleKind::Phone, &phone_hashes),
+        candidate: Bundle::from_hash_file(BundleKind::Candidate, &candidate_hashes),
+        candidate_hashes,
+    }))
 }
 
 /// `GET /build`: the build this process serves, never cached.

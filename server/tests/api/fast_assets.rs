@@ -117,7 +117,7 @@ async fn a_hash_file_kept_elsewhere_names_the_hashed_assets_and_the_build() {
     let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
     let build = get(&app, "/build", None).await.text().await.expect("body");
     assert_eq!(build.len(), 16, "a digest of the hash file, got {build:?}");
-    let html = get(&app, "/", None).await.text().await.expect("html");
+    let html = get(&app, "/staff/login", None).await.text().await.expect("html");
     assert!(html.contains(&format!(r#"<meta name="vigil-build" content="{build}""#)));
     assert!(html.contains(&format!("/pkg/vigil.{js}.js")), "the page loads the hashed JS");
     assert!(html.contains(&format!("vigil.{wasm}.wasm")), "the page loads the hashed WASM");
@@ -150,6 +150,54 @@ async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_sit
     assert!(html.contains(r#"id="phone-pair""#), "the pairing form is rendered");
     let home = get(&app, "/", None).await.text().await.expect("html");
     assert!(!home.contains("/pkg/phone/"), "the site's pages do not load the phone bundle");
+}
+
+#[tokio::test]
+async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_no_site_bundle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("hash.txt");
+    std::fs::write(&file, "js: JsHashJsHashJsHashJsHa\nwasm: WaHashWaHashWaHashWaHa\n")
+        .expect("write");
+    let build_before = {
+        let file = file.clone();
+        let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
+        get(&app, "/build", None).await.text().await.expect("body")
+    };
+    // The candidate bundle's hash file names its pieces' manifest; the manifest names the
+    // pieces each lazily loaded function needs.
+    let (js, wasm) = ("CaJsCaJsCaJsCaJsCaJsCa", "CaWaCaWaCaWaCaWaCaWaCa");
+    std::fs::write(
+        dir.path().join("candidate-hash.txt"),
+        format!("js: {js}\nwasm: {wasm}\nmanifest: MaMaMaMaMaMaMaMaMaMaMa\nsplit: SpSpSpSpSpSpSpSpSpSpSp\n"),
+    )
+    .expect("write");
+    let site = dir.path().join("site");
+    let pkg = site.join("pkg/candidate");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.MaMaMaMaMaMaMaMaMaMaMa.json"),
+        r#"{"__journey_view":["split___journey_view_123"],"__other":["split_other_9"]}"#,
+    )
+    .expect("write");
+    let app = spawn_app_with(move |s| {
+        s.hash_file = Some(file);
+        s.site_root = site;
+    })
+    .await;
+    let build = get(&app, "/build", None).await.text().await.expect("body");
+    assert_ne!(build, build_before, "a new candidate bundle is a new build (open tabs reload)");
+    for path in ["/", "/device-check"] {
+        let html = get(&app, path, None).await.text().await.expect("html");
+        assert!(html.contains(&format!("/pkg/candidate/vigil.{js}.js")), "{path}: {html}");
+        assert!(html.contains(&format!("/pkg/candidate/vigil.{wasm}.wasm")), "{path}: the WASM");
+        assert!(
+            !html.contains("JsHashJsHashJsHashJsHa") && !html.contains("WaHashWaHashWaHashWaHa"),
+            "{path}: no site bundle on a candidate page"
+        );
+    }
+    let staff = get(&app, "/staff/login", None).await.text().await.expect("html");
+    assert!(!staff.contains("/pkg/candidate/"), "staff pages do not load the candidate bundle");
+    assert!(staff.contains("/pkg/vigil.JsHashJsHashJsHashJsHa.js"), "they load the site's");
 }
 
 #[tokio::test]

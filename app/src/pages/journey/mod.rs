@@ -200,26 +200,26 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
 
 /// The exam screen's code, in its own piece of the split build: loaded when the exam opens
 /// (or, for a page opened during the exam, with the page: the server names the piece).
-#[cfg_attr(feature = "split", lazy)]
+#[cfg_attr(feature = "split-candidate", lazy)]
 async fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
     view! { <exam_screen::ExamScreen candidate /> }.into_any()
 }
 
 /// The device check's code (camera, microphone, speaker, network), loaded on its step.
-#[cfg_attr(feature = "split", lazy)]
+#[cfg_attr(feature = "split-candidate", lazy)]
 async fn device_check_step() -> AnyView {
     view! { <Devices /> }.into_any()
 }
 
-/// `lazy_preload!` in the split build; elsewhere (the phone's bundle, which never shows these
-/// steps) a piece that is always there.
-#[cfg(feature = "split")]
+/// `lazy_preload!` in the candidate's split build; elsewhere (the server, and the bundles that
+/// never show these steps) a piece that is always there.
+#[cfg(feature = "split-candidate")]
 macro_rules! piece_loaded {
     ($piece:ident) => {
         lazy_preload!($piece)
     };
 }
-#[cfg(not(feature = "split"))]
+#[cfg(not(feature = "split-candidate"))]
 macro_rules! piece_loaded {
     ($piece:ident) => {
         signal(true).0
