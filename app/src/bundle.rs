@@ -101,6 +101,33 @@ pub fn bundle_scripts(bundle: &Bundle) -> impl IntoView + use<> {
     }
 }
 
+/// Like [`bundle_scripts`], but the WASM and the `pieces` the page's route needs are fetched
+/// once the page has loaded (its stylesheet and images: a candidate's photo, say), not before:
+/// on a slow line the code would otherwise take the bandwidth the page's own picture needs,
+/// and the page would look finished only once most of the code had arrived. The pieces are
+/// then fetched side by side with the WASM, not after it.
+pub fn bundle_scripts_after_load(bundle: &Bundle, pieces: &[String]) -> impl IntoView + use<> {
+    let (js, wasm) = (bundle.js_url(), bundle.wasm_url());
+    let nonce = leptos::nonce::use_nonce();
+    let pieces = serde_json::to_string(pieces).unwrap_or_else(|_| "[]".to_string());
+    let start = format!(
+        "import init, {{ hydrate }} from {js:?}; \
+         const start = () => {{ \
+           for (const href of {pieces}) {{ \
+             const l = document.createElement('link'); l.rel = 'preload'; l.as = 'fetch'; \
+             l.type = 'application/wasm'; l.crossOrigin = ''; l.href = href; document.head.append(l); \
+           }} \
+           init({{ module_or_path: {wasm:?} }}).then(hydrate); \
+         }}; \
+         if (document.readyState === 'complete') start(); \
+         else addEventListener('load', start, {{ once: true }});"
+    );
+    view! {
+        <link rel="modulepreload" href=js />
+        <script type="module" nonce=nonce>{start}</script>
+    }
+}
+
 /// A route that belongs to another application (a link from a staff page to the candidate's
 /// sign-in, the brand on the phone page): the browser loads that page from the server, which
 /// renders it with its own application and bundle. The router's location, not the address

@@ -5,7 +5,7 @@
 //! program, which keeps none of the staff pages' code. The server renders these routes with
 //! [`candidate_shell`] and the candidate bundle hydrates [`CandidateApp`], the same tree.
 use crate::app::{Frame, head_start};
-use crate::bundle::{BundleKind, OtherApp, bundle_scripts, served};
+use crate::bundle::{BundleKind, OtherApp, bundle_scripts, bundle_scripts_after_load, served};
 use crate::components::hydrated::HydratedMark;
 use crate::pages::candidate_login::CandidateLoginPage;
 use crate::routes;
@@ -21,24 +21,35 @@ use leptos_router::{
 /// site's `App` sends a browser that reaches one of them to the server).
 pub const CANDIDATE_PATHS: [&str; 3] = ["/", "/exam", "/device-check"];
 
-/// The document around the candidate's pages: the site's stylesheet, the candidate bundle.
+/// The document around the candidate's pages: the site's stylesheet, what the page itself puts
+/// in its head (its photo, say: fetched first), then the candidate bundle. A page with a lazily
+/// loaded route (the journey, the device check) fetches the bundle and the route's pieces side
+/// by side once the page has loaded; the sign-in page, which has no picture to wait for,
+/// fetches its bundle at once.
 pub fn candidate_shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    {
-        crate::server::site::set_page_policy();
-        // The lazily loaded pieces a page rendered here uses are named in its head, so the
-        // browser fetches them beside the bundle instead of after it.
-        crate::server::site::provide_candidate_splits();
-    }
+    crate::server::site::set_page_policy();
+    #[cfg(feature = "ssr")]
+    let pieces = crate::server::site::candidate_piece_preloads();
+    #[cfg(not(feature = "ssr"))]
+    let pieces: Vec<String> = Vec::new();
     let bundle = served(BundleKind::Candidate);
+    let (loader, wasm_pieces): (Vec<String>, Vec<String>) =
+        pieces.into_iter().partition(|href| href.ends_with(".js"));
+    let loader = loader.into_iter().next();
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 {head_start()}
                 <HashedStylesheet id="leptos" options />
-                {bundle_scripts(&bundle)}
                 <MetaTags />
+                {if wasm_pieces.is_empty() {
+                    bundle_scripts(&bundle).into_any()
+                } else {
+                    bundle_scripts_after_load(&bundle, &wasm_pieces).into_any()
+                }}
+                {loader.map(|href| view! { <link rel="modulepreload" href=href /> })}
             </head>
             <body>
                 <CandidateApp />

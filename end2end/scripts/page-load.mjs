@@ -1,5 +1,6 @@
 // Page-load benchmark: bytes transferred per kind and time to interactive (hydrated) for the
-// candidate sign-in page, the phone page, the staff sign-in page and the proctor's room list,
+// candidate sign-in page, the journey's first step, the device check, the phone page, the staff
+// sign-in page, the proctor's room list and grid and the admin home,
 // unthrottled and on "Slow 4G" (1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, 4x CPU slowdown),
 // with an empty cache each time. Median of --runs (default 3) per page and profile.
 // Against a running demo server (scripts/bench-page-load.sh starts one):
@@ -84,6 +85,7 @@ const room = await firstRoom(proctor);
 const pages = [
   ['candidate sign-in `/`', '/', undefined],
   ['journey, first step `/exam`', '/exam', candidate],
+  ['device check `/device-check`', '/device-check', candidate],
   ['phone pairing `/phone?t=…`', '/phone?t=0000000000000000000000000000000000000000000000000000000000000000', undefined],
   ['staff sign-in `/staff/login`', '/staff/login', undefined],
   ['proctor rooms `/proctor`', '/proctor', proctor],

@@ -48,9 +48,10 @@ test('candidate pages load the candidate bundle only, and the journey code only 
   expect(wasm.some((u) => u.includes('split___journey'))).toBe(true);
   expect(wasm.filter((u) => !CANDIDATE_CODE.test(u) || STAFF_CODE.test(u))).toEqual([]);
   // Rendered on the server, the journey names its pieces in the page's head, so the browser
-  // fetches them beside the bundle, not after it.
+  // fetches them beside the bundle, not after it (both once the page, its photo, has loaded).
   const html = await (await page.request.get('/exam')).text();
-  expect(html).toMatch(/href="\/pkg\/candidate\/split[^"]*\.wasm"/);
+  expect(html).toMatch(/"\/pkg\/candidate\/split___journey[^"]*\.wasm"/);
+  expect(html).toMatch(/<link[^>]*as="image"[^>]*href="\/media\/candidates\/\d+\/photo"/);
   // The heavy steps come in pieces of their own, when their step comes.
   expect(wasm.filter((u) => /split_(exam_screen_view|device_check_step)_/.test(u))).toEqual([]);
 });

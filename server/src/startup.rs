@@ -201,13 +201,15 @@ async fn retention_purge(state: AppState) {
 
 /// The candidate's pages, rendered with the candidate application's shell (as
 /// `leptos_routes_with_context` renders the site's; that call also registers every server
-/// function, which must happen once).
+/// function, which must happen once). Rendered whole before they are sent (`Async`), not
+/// streamed out of order: the page arrives as it will look, so nothing moves when late parts
+/// would be swapped in (layout shift), and it reads right without JavaScript.
 fn candidate_pages(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
     for path in CANDIDATE_PATHS {
         let (state, opts) = (state.clone(), state.leptos_options.clone());
         router = router.route(
             path,
-            get(leptos_axum::render_app_to_stream_with_context(
+            get(leptos_axum::render_app_async_with_context(
                 move || provide_context(state.clone()),
                 move || candidate_shell(opts.clone()),
             )),

@@ -211,21 +211,35 @@ pub fn bundle(kind: BundleKind) -> Bundle {
     )
 }
 
-/// Names the candidate bundle's pieces to the page being rendered, so that Leptos adds a
-/// preload for each piece a lazily loaded route on it needs (as its `HydrationScripts` does
-/// for the site's bundle).
-pub fn provide_candidate_splits() {
-    use leptos::prelude::*;
+/// The pieces the candidate page being rendered loads for its lazily loaded route (its
+/// manifest key starts with the route's name), as URLs to preload, and the script that
+/// loads them. The candidate's pages are
+/// rendered whole before they are sent, so Leptos' own preloads, which it adds to a streamed
+/// page, do not come.
+pub fn candidate_piece_preloads() -> Vec<String> {
+    use leptos::prelude::use_context;
     let Some(splits) =
         use_context::<super::state::AppState>().and_then(|s| s.site.candidate_splits.clone())
     else {
-        return;
+        return Vec::new();
     };
-    provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((
-        splits.pkg_path,
-        (*splits.pieces).clone(),
-        splits.loader,
-    ))));
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
+    let route = match path.as_deref() {
+        Some("/exam") => "__journey_view_",
+        Some("/device-check") => "__device_check_view_",
+        _ => return Vec::new(),
+    };
+    let mut urls: Vec<String> = splits
+        .pieces
+        .iter()
+        .filter(|(key, _)| key.starts_with(route))
+        .flat_map(|(_, pieces)| pieces.iter())
+        .map(|piece| format!("{}/{piece}.wasm", splits.pkg_path))
+        .collect();
+    if !urls.is_empty() {
+        urls.push(format!("{}/{}", splits.pkg_path, splits.loader));
+    }
+    urls
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).

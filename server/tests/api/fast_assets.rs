@@ -153,7 +153,8 @@ async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_sit
 }
 
 #[tokio::test]
-async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_no_site_bundle() {
+async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_their_routes_pieces()
+{
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("hash.txt");
     std::fs::write(&file, "js: JsHashJsHashJsHashJsHa\nwasm: WaHashWaHashWaHashWaHa\n")
@@ -176,7 +177,7 @@ async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_no
     std::fs::create_dir_all(&pkg).expect("mkdir");
     std::fs::write(
         pkg.join("__wasm_split_manifest.MaMaMaMaMaMaMaMaMaMaMa.json"),
-        r#"{"__journey_view":["split___journey_view_123"],"__other":["split_other_9"]}"#,
+        r#"{"__journey_view_1":["chunk_2.Ab","split___journey_view_1.Cd"],"__other_view_3":["split_other_3.Ef"]}"#,
     )
     .expect("write");
     let app = spawn_app_with(move |s| {
@@ -195,6 +196,30 @@ async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_no
             "{path}: no site bundle on a candidate page"
         );
     }
+    // The journey fetches its route's pieces with the bundle, after the page has loaded (its
+    // photo first); the sign-in page, with no pieces, fetches its bundle at once.
+    let cookie = app.candidate_cookie("T-0001").await;
+    let journey = reqwest::Client::new()
+        .get(app.url("/exam"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    for piece in ["/pkg/candidate/chunk_2.Ab.wasm", "/pkg/candidate/split___journey_view_1.Cd.wasm"]
+    {
+        assert!(journey.contains(piece), "the journey names its piece {piece}: {journey}");
+    }
+    assert!(!journey.contains("split_other_3"), "no other route's pieces");
+    assert!(journey.contains("addEventListener('load'"), "fetched once the page has loaded");
+    assert!(
+        journey.contains("/pkg/candidate/__wasm_split.SpSpSpSpSpSpSpSpSpSpSp.js"),
+        "the loader"
+    );
+    let home = get(&app, "/", None).await.text().await.expect("html");
+    assert!(!home.contains("addEventListener('load'") && !home.contains("chunk_2"), "{home}");
     let staff = get(&app, "/staff/login", None).await.text().await.expect("html");
     assert!(!staff.contains("/pkg/candidate/"), "staff pages do not load the candidate bundle");
     assert!(staff.contains("/pkg/vigil.JsHashJsHashJsHashJsHa.js"), "they load the site's");

@@ -5,6 +5,7 @@ use crate::components::error_text::ErrorText;
 use crate::domain::journey::JourneyState;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_meta::Link;
 
 #[component]
 pub fn IdentityStep(s: JourneyState) -> impl IntoView {
@@ -27,7 +28,11 @@ pub fn IdentityStep(s: JourneyState) -> impl IntoView {
         <p class="muted">{tr!(i18n, exam_check_info)}</p>
         <div class="identity">
             {photo.map(|src| view! {
-                <img class="roster-photo" src=src alt=move || t_string!(i18n, roster_photo_alt).to_string() />
+                // The page's largest image, named at the top of its head so the browser fetches
+                // it before the page's code (the page reads without the code).
+                <Link rel="preload" as_="image" href=src.clone() fetchpriority="high" />
+                <img class="roster-photo" src=src fetchpriority="high" width="128" height="160"
+                    alt=move || t_string!(i18n, roster_photo_alt).to_string() />
             })}
             <dl class="facts">
                 <dt>{tr!(i18n, name_label)}</dt>
