@@ -212,10 +212,9 @@ pub fn bundle(kind: BundleKind) -> Bundle {
 }
 
 /// The pieces the candidate page being rendered loads for its lazily loaded route (its
-/// manifest key starts with the route's name), as URLs to preload, and the script that
-/// loads them. The candidate's pages are
-/// rendered whole before they are sent, so Leptos' own preloads, which it adds to a streamed
-/// page, do not come.
+/// manifest key starts with the route's name), as URLs to preload, and the script that loads
+/// them. The candidate's pages are rendered whole before they are sent, so Leptos' own
+/// preloads, which it adds to a streamed page, do not come.
 pub fn candidate_piece_preloads() -> Vec<String> {
     use leptos::prelude::use_context;
     let Some(splits) =

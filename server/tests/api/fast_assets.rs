@@ -123,17 +123,24 @@ async fn a_hash_file_kept_elsewhere_names_the_hashed_assets_and_the_build() {
     assert!(html.contains(&format!("vigil.{wasm}.wasm")), "the page loads the hashed WASM");
 }
 
-#[tokio::test]
-async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_site_bundle() {
+/// A directory holding the site's hash file (its JS and WASM named `JsHash…`, `WaHash…`), the
+/// file, and the build name a server started with it alone gives.
+async fn site_hash_file() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("hash.txt");
     std::fs::write(&file, "js: JsHashJsHashJsHashJsHa\nwasm: WaHashWaHashWaHashWaHa\n")
         .expect("write");
-    let build_before = {
+    let build = {
         let file = file.clone();
         let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
         get(&app, "/build", None).await.text().await.expect("body")
     };
+    (dir, file, build)
+}
+
+#[tokio::test]
+async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_site_bundle() {
+    let (dir, file, build_before) = site_hash_file().await;
     let (js, wasm) = ("PhJsPhJsPhJsPhJsPhJsPh", "PhWaPhWaPhWaPhWaPhWaPh");
     std::fs::write(dir.path().join("phone-hash.txt"), format!("js: {js}\nwasm: {wasm}\n"))
         .expect("write");
@@ -155,15 +162,7 @@ async fn the_phone_page_loads_the_phone_bundle_named_by_its_hash_file_and_no_sit
 #[tokio::test]
 async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_their_routes_pieces()
 {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("hash.txt");
-    std::fs::write(&file, "js: JsHashJsHashJsHashJsHa\nwasm: WaHashWaHashWaHashWaHa\n")
-        .expect("write");
-    let build_before = {
-        let file = file.clone();
-        let app = spawn_app_with(move |s| s.hash_file = Some(file)).await;
-        get(&app, "/build", None).await.text().await.expect("body")
-    };
+    let (dir, file, build_before) = site_hash_file().await;
     // The candidate bundle's hash file names its pieces' manifest; the manifest names the
     // pieces each lazily loaded function needs.
     let (js, wasm) = ("CaJsCaJsCaJsCaJsCaJsCa", "CaWaCaWaCaWaCaWaCaWaCa");
