@@ -45,37 +45,63 @@ pub struct Bundle {
     pub kind: BundleKind,
     pub js: String,
     pub wasm: String,
+    /// A split bundle's manifest of pieces (`__wasm_split_manifest.<hash>.json`) and the script
+    /// that loads them (`__wasm_split.<hash>.js`); `None` when the hash file names none.
+    pub manifest: Option<String>,
+    pub loader: Option<String>,
 }
 
 impl Bundle {
     /// The plain names of an unhashed (development) build.
     pub fn plain(kind: BundleKind) -> Self {
-        Self { kind, js: format!("{OUTPUT}.js"), wasm: format!("{OUTPUT}.wasm") }
+        Self {
+            kind,
+            js: format!("{OUTPUT}.js"),
+            wasm: format!("{OUTPUT}.wasm"),
+            manifest: None,
+            loader: None,
+        }
     }
 
-    /// The names a cargo-leptos hash file gives (`js: <hash>` and `wasm: <hash>` lines); the
-    /// plain names for what it does not list.
+    /// The names a cargo-leptos hash file gives (`js:`, `wasm:`, `manifest:` and `split:`
+    /// lines, each with a hash); the plain names for what it does not list.
     pub fn from_hash_file(kind: BundleKind, text: &str) -> Self {
         let mut bundle = Self::plain(kind);
         for (file, hash) in text.lines().filter_map(|l| l.split_once(':')) {
+            let hash = hash.trim();
             match file.trim() {
-                "js" => bundle.js = format!("{OUTPUT}.{}.js", hash.trim()),
-                "wasm" => bundle.wasm = format!("{OUTPUT}.{}.wasm", hash.trim()),
+                "js" => bundle.js = format!("{OUTPUT}.{hash}.js"),
+                "wasm" => bundle.wasm = format!("{OUTPUT}.{hash}.wasm"),
+                "manifest" => bundle.manifest = Some(format!("__wasm_split_manifest.{hash}.json")),
+                "split" => bundle.loader = Some(format!("__wasm_split.{hash}.js")),
                 _ => {}
             }
         }
         bundle
     }
 
+    /// The URL of a file in its directory.
+    pub fn url(&self, file: &str) -> String {
+        format!("/{}/{file}", self.kind.pkg_dir())
+    }
+
     /// The URL of its JS glue.
     pub fn js_url(&self) -> String {
-        format!("/{}/{}", self.kind.pkg_dir(), self.js)
+        self.url(&self.js)
     }
 
     /// The URL of its WASM.
     pub fn wasm_url(&self) -> String {
-        format!("/{}/{}", self.kind.pkg_dir(), self.wasm)
+        self.url(&self.wasm)
     }
+}
+
+/// What a page with a lazily loaded route needs beside its bundle: the URLs of the route's
+/// pieces and of the script that loads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutePieces {
+    pub wasm: Vec<String>,
+    pub loader: String,
 }
 
 /// The bundle of this kind the server serves (from the request's `AppState`).
@@ -86,45 +112,68 @@ pub fn served(kind: BundleKind) -> Bundle {
     Bundle::plain(kind)
 }
 
-/// What loads and starts a bundle, in the page's `<head>`: its JS and WASM fetched at once,
-/// then its `hydrate` export run on the server-rendered page.
-pub fn bundle_scripts(bundle: &Bundle) -> impl IntoView + use<> {
-    let (js, wasm) = (bundle.js_url(), bundle.wasm_url());
-    let nonce = leptos::nonce::use_nonce();
-    let start = format!(
-        "import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(hydrate);"
-    );
+/// The document around a page of an application with a bundle of its own (the candidate's,
+/// the phone's): the site's stylesheet, what the page itself puts in its head (the journey's
+/// photo, say: fetched first), then the bundle.
+pub fn bundle_shell(
+    options: LeptosOptions,
+    kind: BundleKind,
+    pieces: Option<RoutePieces>,
+    app: impl IntoView + 'static,
+) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::site::set_page_policy();
+    let bundle = served(kind);
     view! {
-        <link rel="modulepreload" href=js />
-        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
-        <script type="module" nonce=nonce>{start}</script>
+        <!DOCTYPE html>
+        <html>
+            <head>
+                {crate::app::head_start()}
+                <leptos_meta::HashedStylesheet id="leptos" options />
+                <leptos_meta::MetaTags />
+                {bundle_scripts(&bundle, pieces)}
+            </head>
+            <body>{app}</body>
+        </html>
     }
 }
 
-/// Like [`bundle_scripts`], but the WASM and the `pieces` the page's route needs are fetched
-/// once the page has loaded (its stylesheet and images: a candidate's photo, say), not before:
-/// on a slow line the code would otherwise take the bandwidth the page's own picture needs,
-/// and the page would look finished only once most of the code had arrived. The pieces are
-/// then fetched side by side with the WASM, not after it.
-pub fn bundle_scripts_after_load(bundle: &Bundle, pieces: &[String]) -> impl IntoView + use<> {
+/// What loads and starts a bundle, in the page's `<head>`. Without route pieces: its JS and
+/// WASM fetched at once, then its `hydrate` export run on the server-rendered page. With them
+/// (a lazily loaded route: the journey, the device check): the WASM and the route's pieces are
+/// fetched side by side once the page has loaded (its stylesheet and images), not before: on a
+/// slow line the code would otherwise take the bandwidth the page's own picture needs, and the
+/// page would look finished only once most of the code had arrived.
+fn bundle_scripts(bundle: &Bundle, pieces: Option<RoutePieces>) -> impl IntoView + use<> {
     let (js, wasm) = (bundle.js_url(), bundle.wasm_url());
     let nonce = leptos::nonce::use_nonce();
-    let pieces = serde_json::to_string(pieces).unwrap_or_else(|_| "[]".to_string());
-    let start = format!(
-        "import init, {{ hydrate }} from {js:?}; \
-         const start = () => {{ \
-           for (const href of {pieces}) {{ \
-             const l = document.createElement('link'); l.rel = 'preload'; l.as = 'fetch'; \
-             l.type = 'application/wasm'; l.crossOrigin = ''; l.href = href; document.head.append(l); \
-           }} \
-           init({{ module_or_path: {wasm:?} }}).then(hydrate); \
-         }}; \
-         if (document.readyState === 'complete') start(); \
-         else addEventListener('load', start, {{ once: true }});"
-    );
+    let init = format!("init({{ module_or_path: {wasm:?} }}).then(hydrate);");
+    let (start, wasm_preload, loader) = match pieces {
+        None => (init, Some(wasm), None),
+        Some(RoutePieces { wasm: pieces, loader }) => {
+            let pieces = serde_json::to_string(&pieces).unwrap_or_else(|_| "[]".to_string());
+            let start = format!(
+                "const start = () => {{ \
+                   for (const href of {pieces}) {{ \
+                     const l = document.createElement('link'); l.rel = 'preload'; l.as = 'fetch'; \
+                     l.type = 'application/wasm'; l.crossOrigin = ''; l.href = href; document.head.append(l); \
+                   }} \
+                   {init} \
+                 }}; \
+                 if (document.readyState === 'complete') start(); \
+                 else addEventListener('load', start, {{ once: true }});"
+            );
+            (start, None, Some(loader))
+        }
+    };
+    let script = format!("import init, {{ hydrate }} from {js:?}; {start}");
     view! {
         <link rel="modulepreload" href=js />
-        <script type="module" nonce=nonce>{start}</script>
+        {wasm_preload.map(|href| view! {
+            <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin="" />
+        })}
+        {loader.map(|href| view! { <link rel="modulepreload" href=href /> })}
+        <script type="module" nonce=nonce>{script}</script>
     }
 }
 
@@ -184,8 +233,15 @@ mod tests {
         let b = Bundle::from_hash_file(BundleKind::Phone, text);
         assert_eq!(b.js_url(), "/pkg/phone/vigil.AbC.js");
         assert_eq!(b.wasm_url(), "/pkg/phone/vigil.dEf.wasm");
-        let c = Bundle::from_hash_file(BundleKind::Candidate, text);
+        assert_eq!((b.manifest, b.loader), (None, None));
+        let split = "js: AbC\nwasm: dEf\nmanifest: Man\nsplit: Spl\n";
+        let c = Bundle::from_hash_file(BundleKind::Candidate, split);
         assert_eq!(c.js_url(), "/pkg/candidate/vigil.AbC.js");
+        assert_eq!(c.manifest.as_deref(), Some("__wasm_split_manifest.Man.json"));
+        assert_eq!(
+            c.url(c.loader.as_deref().unwrap_or_default()),
+            "/pkg/candidate/__wasm_split.Spl.js"
+        );
         assert_eq!(
             Bundle::from_hash_file(BundleKind::Candidate, ""),
             Bundle::plain(BundleKind::Candidate)

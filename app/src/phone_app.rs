@@ -3,36 +3,19 @@
 //! the sign-in pages or any lazy-route machinery, so a phone on mobile data downloads the
 //! phone page's code and nothing else (see `crate::bundle`). The server renders `/phone` with [`phone_shell`] and
 //! the phone bundle hydrates [`PhoneApp`], the same component tree.
-use crate::app::{Frame, head_start};
-use crate::bundle::{BundleKind, OtherApp, bundle_scripts, served};
+use crate::app::Frame;
+use crate::bundle::{BundleKind, OtherApp, bundle_shell};
 use crate::components::hydrated::HydratedMark;
 use crate::pages::phone::PhonePage;
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Routes},
     path,
 };
 
-/// The document around the phone page: the site's stylesheet, the phone bundle's script.
+/// The document around the phone page (see [`bundle_shell`]).
 pub fn phone_shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::site::set_page_policy();
-    let bundle = served(BundleKind::Phone);
-    view! {
-        <!DOCTYPE html>
-        <html>
-            <head>
-                {head_start()}
-                <HashedStylesheet id="leptos" options />
-                {bundle_scripts(&bundle)}
-                <MetaTags />
-            </head>
-            <body>
-                <PhoneApp />
-            </body>
-        </html>
-    }
+    bundle_shell(options, BundleKind::Phone, None, view! { <PhoneApp /> })
 }
 
 /// The phone's application root: the frame of every page and the one route.

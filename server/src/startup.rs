@@ -6,12 +6,12 @@ use crate::routes::{
 };
 use anyhow::Context;
 use app::bundle::{Bundle, BundleKind};
-use app::candidate_app::{CANDIDATE_PATHS, candidate_shell};
+use app::candidate_app::{CANDIDATE_PAGES, candidate_shell};
 use app::phone_app::phone_shell;
 use app::server::blobs::LocalBlobs;
 use app::server::bus::LocalBus;
 use app::server::service::{live, sitting};
-use app::server::site::{SiteConfig, SplitManifest, parse_public_url};
+use app::server::site::{SiteConfig, parse_public_url, route_pieces};
 use app::server::state::AppState;
 use app::server::store::SqliteStore;
 use app::server::uploads::{DiskGuard, UploadGuard};
@@ -90,13 +90,15 @@ impl Application {
             candidate: build
                 .as_ref()
                 .map_or(Bundle::plain(BundleKind::Candidate), |b| b.candidate.clone()),
-            candidate_splits: build.as_ref().and_then(|b| {
-                SplitManifest::read(&settings.site_root, BundleKind::Candidate, &b.candidate_hashes)
-                    .unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "the candidate pages will load their pieces without preloads");
-                        None
-                    })
-            }),
+            candidate_pieces: build
+                .as_ref()
+                .map(|b| route_pieces(&settings.site_root, &b.candidate, &CANDIDATE_PAGES))
+                .transpose()
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "the candidate pages will load their pieces without preloads");
+                    None
+                })
+                .unwrap_or_default(),
         };
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!("cannot create data directory {}", settings.data_dir.display())
@@ -205,7 +207,7 @@ async fn retention_purge(state: AppState) {
 /// streamed out of order: the page arrives as it will look, so nothing moves when late parts
 /// would be swapped in (layout shift), and it reads right without JavaScript.
 fn candidate_pages(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
-    for path in CANDIDATE_PATHS {
+    for (path, _) in CANDIDATE_PAGES {
         let (state, opts) = (state.clone(), state.leptos_options.clone());
         router = router.route(
             path,
@@ -227,7 +229,7 @@ pub fn router(state: AppState) -> Router {
     // Three applications, each with its own shell and bundle (see app::bundle): the candidate's
     // pages, the phone's, and the site's (the staff pages). `App` names the candidate's paths
     // only to send a browser on to them, so they are left out of its list.
-    let exclusions = CANDIDATE_PATHS.iter().map(|p| p.to_string()).collect();
+    let exclusions = CANDIDATE_PAGES.iter().map(|(p, _)| p.to_string()).collect();
     let routes = generate_route_list_with_exclusions(App, Some(exclusions));
     let opts = state.leptos_options.clone();
     let phone_opts = state.leptos_options.clone();

@@ -1,8 +1,9 @@
 //! How the site is reached: the public URL an operator sets (`--public-url`), used for the
 //! Origin check of every state-changing request and socket upgrade, `Secure` cookies, and
 //! links such as the phone's QR code; and the token that guards `/metrics`.
-use crate::bundle::{Bundle, BundleKind};
+use crate::bundle::{Bundle, BundleKind, RoutePieces};
 use http::HeaderMap;
+use std::collections::HashMap;
 
 /// The site's public face.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,9 +18,10 @@ pub struct SiteConfig {
     pub build: Option<String>,
     /// The phone bundle's file names (see [`crate::bundle`]).
     pub phone: Bundle,
-    /// The candidate bundle's file names and its lazily loaded pieces.
+    /// The candidate bundle's file names, and by path the pieces of each lazily loaded route
+    /// (see [`route_pieces`]).
     pub candidate: Bundle,
-    pub candidate_splits: Option<SplitManifest>,
+    pub candidate_pieces: HashMap<String, RoutePieces>,
 }
 
 impl Default for SiteConfig {
@@ -30,53 +32,50 @@ impl Default for SiteConfig {
             build: None,
             phone: Bundle::plain(BundleKind::Phone),
             candidate: Bundle::plain(BundleKind::Candidate),
-            candidate_splits: None,
+            candidate_pieces: HashMap::new(),
         }
     }
 }
 
-/// A split bundle's pieces (cargo-leptos' `__wasm_split_manifest.<hash>.json`): for each lazily
-/// loaded function, the pieces it needs; and the script that loads them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitManifest {
-    /// `/pkg/…`, where the pieces are.
-    pub pkg_path: String,
-    pub pieces: std::sync::Arc<std::collections::HashMap<String, Vec<String>>>,
-    /// `__wasm_split.<hash>.js`.
-    pub loader: String,
+/// Why a split bundle's manifest could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PiecesError {
+    #[error("cannot read {0}: {1}")]
+    Read(std::path::PathBuf, std::io::Error),
+    #[error("cannot parse {0}: {1}")]
+    Parse(std::path::PathBuf, serde_json::Error),
 }
 
-impl SplitManifest {
-    /// Reads the manifest a bundle's hash file names (`manifest:` and `split:` lines) from its
-    /// directory under the site root; `None` for a bundle that is not split.
-    pub fn read(
-        site_root: &std::path::Path,
-        kind: BundleKind,
-        hashes: &str,
-    ) -> Result<Option<Self>, String> {
-        let mut manifest = None;
-        let mut loader = None;
-        for (file, hash) in hashes.lines().filter_map(|l| l.split_once(':')) {
-            match file.trim() {
-                "manifest" => {
-                    manifest = Some(format!("__wasm_split_manifest.{}.json", hash.trim()))
-                }
-                "split" => loader = Some(format!("__wasm_split.{}.js", hash.trim())),
-                _ => {}
-            }
-        }
-        let (Some(manifest), Some(loader)) = (manifest, loader) else { return Ok(None) };
-        let path = site_root.join(kind.pkg_dir()).join(manifest);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let pieces = serde_json::from_str(&text)
-            .map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
-        Ok(Some(Self {
-            pkg_path: format!("/{}", kind.pkg_dir()),
-            pieces: std::sync::Arc::new(pieces),
-            loader,
-        }))
-    }
+/// The pieces of each lazily loaded route of a split bundle, read once at start from the
+/// manifest its hash file names (cargo-leptos' `__wasm_split_manifest.<hash>.json`: for each
+/// lazily loaded function, the pieces it needs). `pages` names the routes: a path and the start
+/// of its piece's name in the manifest. Empty for a bundle that is not split.
+pub fn route_pieces(
+    site_root: &std::path::Path,
+    bundle: &Bundle,
+    pages: &[(&str, Option<&str>)],
+) -> Result<HashMap<String, RoutePieces>, PiecesError> {
+    let (Some(manifest), Some(loader)) = (&bundle.manifest, &bundle.loader) else {
+        return Ok(HashMap::new());
+    };
+    let path = site_root.join(bundle.kind.pkg_dir()).join(manifest);
+    let text = std::fs::read_to_string(&path).map_err(|e| PiecesError::Read(path.clone(), e))?;
+    let manifest: HashMap<String, Vec<String>> =
+        serde_json::from_str(&text).map_err(|e| PiecesError::Parse(path, e))?;
+    Ok(pages
+        .iter()
+        .filter_map(|(page, route)| Some((page, (*route)?)))
+        .map(|(page, route)| {
+            let wasm = manifest
+                .iter()
+                .filter(|(key, _)| key.starts_with(route))
+                .flat_map(|(_, pieces)| pieces.iter())
+                .map(|piece| bundle.url(&format!("{piece}.wasm")))
+                .collect();
+            (page.to_string(), RoutePieces { wasm, loader: bundle.url(loader) })
+        })
+        .filter(|(_, pieces)| !pieces.wasm.is_empty())
+        .collect())
 }
 
 impl SiteConfig {
@@ -211,34 +210,14 @@ pub fn bundle(kind: BundleKind) -> Bundle {
     )
 }
 
-/// The pieces the candidate page being rendered loads for its lazily loaded route (its
-/// manifest key starts with the route's name), as URLs to preload, and the script that loads
-/// them. The candidate's pages are rendered whole before they are sent, so Leptos' own
-/// preloads, which it adds to a streamed page, do not come.
-pub fn candidate_piece_preloads() -> Vec<String> {
+/// The pieces the candidate page being rendered loads for its lazily loaded route, if it has
+/// one. The candidate's pages are rendered whole before they are sent, so Leptos' own
+/// preloads, which it adds to a streamed page, do not come: the shell names them.
+pub fn candidate_route_pieces() -> Option<RoutePieces> {
     use leptos::prelude::use_context;
-    let Some(splits) =
-        use_context::<super::state::AppState>().and_then(|s| s.site.candidate_splits.clone())
-    else {
-        return Vec::new();
-    };
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
-    let route = match path.as_deref() {
-        Some("/exam") => "__journey_view_",
-        Some("/device-check") => "__device_check_view_",
-        _ => return Vec::new(),
-    };
-    let mut urls: Vec<String> = splits
-        .pieces
-        .iter()
-        .filter(|(key, _)| key.starts_with(route))
-        .flat_map(|(_, pieces)| pieces.iter())
-        .map(|piece| format!("{}/{piece}.wasm", splits.pkg_path))
-        .collect();
-    if !urls.is_empty() {
-        urls.push(format!("{}/{}", splits.pkg_path, splits.loader));
-    }
-    urls
+    let state = use_context::<super::state::AppState>()?;
+    let parts = use_context::<http::request::Parts>()?;
+    state.site.candidate_pieces.get(parts.uri.path()).cloned()
 }
 
 /// Puts [`page_policy`] on the response being rendered (called by the shell).

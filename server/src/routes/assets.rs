@@ -33,10 +33,8 @@ pub struct HashedBuild {
     pub id: String,
     /// The phone bundle's hashed file names.
     pub phone: Bundle,
-    /// The candidate bundle's hashed file names, and its hash file's text (which names its
-    /// pieces' manifest).
+    /// The candidate bundle's hashed file names (its pieces' manifest among them).
     pub candidate: Bundle,
-    pub candidate_hashes: String,
 }
 
 /// The build the assets come from: the hash file given (`--hash-file`), which must be
@@ -74,7 +72,6 @@ pub fn hashed_build(given: Option<&Path>) -> anyhow::Result<Option<HashedBuild>>
         id,
         phone: Bundle::from_hash_file(BundleKind::Phone, &phone_hashes),
         candidate: Bundle::from_hash_file(BundleKind::Candidate, &candidate_hashes),
-        candidate_hashes,
     }))
 }
 

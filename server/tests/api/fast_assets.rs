@@ -225,6 +225,20 @@ async fn candidate_pages_load_the_candidate_bundle_named_by_its_hash_file_and_th
 }
 
 #[tokio::test]
+async fn the_server_renders_exactly_the_candidate_applications_routes_with_its_shell() {
+    let mut routes: Vec<String> =
+        leptos_axum::generate_route_list(app::candidate_app::CandidateApp)
+            .iter()
+            .map(|r| r.path().to_string())
+            .collect();
+    let mut pages: Vec<String> =
+        app::candidate_app::CANDIDATE_PAGES.iter().map(|(p, _)| p.to_string()).collect();
+    routes.sort();
+    pages.sort();
+    assert_eq!(routes, pages, "a candidate route the server does not render with its shell");
+}
+
+#[tokio::test]
 async fn a_hash_file_named_at_start_that_cannot_be_read_stops_the_server_with_its_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = Settings::in_dir(dir.path().to_path_buf());

@@ -199,7 +199,7 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
 }
 
 /// The exam screen's code, in its own piece of the split build: loaded when the exam opens
-/// (or, for a page opened during the exam, with the page: the server names the piece).
+/// (or, for a page opened during the exam, as soon as the page's code runs).
 #[cfg_attr(feature = "split-candidate", lazy)]
 async fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
     view! { <exam_screen::ExamScreen candidate /> }.into_any()
