@@ -39,8 +39,8 @@ echo "none found"
 
 # One cargo invocation for all, so the dependencies are built once with one set of features;
 # the test run below uses the same packages, features and lint settings, so it builds nothing.
-step "unit and integration test builds, linted (server and app with ssr, every target)"
-packages=(-p app -p server -p y4m --features app/ssr)
+step "unit and integration test builds, linted (domain, backend, app with ssr, server: every target)"
+packages=(-p domain -p backend -p app -p server -p y4m --features app/ssr)
 cargo test "${packages[@]}" --all-targets --no-run
 
 # The end-to-end suite runs the `vigil` binary the integration tests just built (dev profile,

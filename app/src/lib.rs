@@ -1,6 +1,6 @@
-//! Vigil's Leptos application: routes, pages, components and server functions, plus the
-//! domain types shared by the server and the browser. Server-only code sits in `server`,
-//! compiled only with the `ssr` feature.
+//! Vigil's Leptos application: routes, pages, components and server functions. The rules and
+//! types shared with the server are the `domain` crate; the web front's server-only parts sit in
+//! `server` (the `ssr` feature), over the `backend` crate.
 #![recursion_limit = "256"]
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[macro_use]
@@ -11,7 +11,6 @@ pub mod app;
 pub mod bundle;
 pub mod candidate_app;
 pub mod components;
-pub mod domain;
 pub mod live;
 pub mod pages;
 pub mod phone_app;

@@ -19,7 +19,7 @@ mod load;
 #[path = "camera/target.rs"]
 mod target;
 
-use app::domain::camera::CameraSettings;
+use domain::camera::CameraSettings;
 use futures::StreamExt;
 use load::{Pictures, Stats};
 use std::sync::Arc;

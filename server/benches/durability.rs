@@ -6,9 +6,9 @@
 //! rounds per mode, alternating; reports saves/s and latency, median with min and max.
 //!
 //! `cargo bench -p server --bench durability` (or `./scripts/bench.sh durability`).
-use app::domain::{ExamCode, Phase, TicketNumber};
-use app::server::store::{Durability, JourneyStore, NewCandidate, NewExam, SqliteStore, Store};
+use backend::store::{Durability, JourneyStore, NewCandidate, NewExam, SqliteStore, Store};
 use chrono::Utc;
+use domain::{ExamCode, Phase, TicketNumber};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ struct Round {
 
 async fn seeded(
     durability: Durability,
-) -> anyhow::Result<(tempfile::TempDir, Arc<SqliteStore>, Vec<app::domain::CandidateId>)> {
+) -> anyhow::Result<(tempfile::TempDir, Arc<SqliteStore>, Vec<domain::CandidateId>)> {
     let dir = tempfile::tempdir()?;
     let store = SqliteStore::open_with(&dir.path().join("vigil.db"), durability)
         .await

@@ -5,12 +5,12 @@
 //! reported as ratios against it as well as in milliseconds.
 //!
 //! Run with `scripts/bench.sh` (or `cargo bench -p server --bench live -- [N ...]`).
-use app::domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION, ProctorServerMsg};
-use app::domain::{CandidateId, ExamCode, Phase, PhaseCommand, Role, TicketNumber, View};
-use app::server::service::auth::create_staff;
 use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam};
+use backend::service::auth::create_staff;
+use backend::store::{NewCandidate, NewExam};
 use chrono::{Duration as ChronoDuration, Utc};
+use domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION, ProctorServerMsg};
+use domain::{CandidateId, ExamCode, Phase, PhaseCommand, Role, TicketNumber, View};
 use futures::{SinkExt, StreamExt};
 use server::{Application, Settings};
 use std::time::{Duration, Instant};
@@ -54,7 +54,7 @@ async fn login(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> 
     set.split(';').next().expect("pair").to_string()
 }
 
-async fn seed(state: &AppState, n: usize) -> app::domain::RoomId {
+async fn seed(state: &AppState, n: usize) -> domain::RoomId {
     let exam = state
         .store
         .create_exam(NewExam {
@@ -171,7 +171,7 @@ async fn run(n: usize) -> Run {
             // the path measured is store → announce → bus → proctor socket.
             let state = state.clone();
             tokio::spawn(async move {
-                let _ = app::server::service::phase::advance(&state, id, command, "bench").await;
+                let _ = backend::service::phase::advance(&state, id, command, "bench").await;
             });
         }
         loop {

@@ -4,11 +4,11 @@
 //! figures to compare are the per-row ratios against it.
 //!
 //! Run with `scripts/bench-roster.sh` (or `cargo bench -p server --bench roster -- [N ...]`).
-use app::domain::roster::{ImportOutcome, RosterPreview, id_card_check_char};
-use app::domain::{ExamCode, Role};
-use app::server::service::auth::create_staff;
-use app::server::store::NewExam;
+use backend::service::auth::create_staff;
+use backend::store::NewExam;
 use chrono::{Duration as ChronoDuration, Utc};
+use domain::roster::{ImportOutcome, RosterPreview, id_card_check_char};
+use domain::{ExamCode, Role};
 use server::{Application, Settings};
 use std::io::Write;
 use std::time::{Duration, Instant};

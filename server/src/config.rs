@@ -1,7 +1,9 @@
 //! Typed settings for `vigil serve`.
 use crate::face::{FaceConfig, FaceProvider};
+use backend::clock::{Clock, SystemClock};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How long a client has to send its request headers.
 pub const DEFAULT_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -39,6 +41,8 @@ pub struct Settings {
     /// Run the timers (presence sweep, auto-submit, retention purge); tests that drive time
     /// themselves turn them off.
     pub timers: bool,
+    /// The time the services and timers act on: the system's, or a test's.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Settings {
@@ -73,6 +77,7 @@ impl Settings {
             min_free_disk_bytes: 0,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             timers: true,
+            clock: Arc::new(SystemClock),
         }
     }
 }

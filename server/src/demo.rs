@@ -1,11 +1,11 @@
 //! The demo exam: `DEMO01`, starting a few minutes after start-up, two rooms of 20
 //! candidates with generated roster photos, one admin and two proctors.
-use app::domain::exam::{DEFAULT_DURATION_MIN, DEFAULT_EARLIEST_SUBMIT_MIN};
-use app::domain::{ExamCode, Role, TicketNumber};
-use app::server::service::auth::create_staff;
-use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam};
+use backend::Core;
+use backend::service::auth::create_staff;
+use backend::store::{NewCandidate, NewExam};
 use chrono::{Duration, Utc};
+use domain::exam::{DEFAULT_DURATION_MIN, DEFAULT_EARLIEST_SUBMIT_MIN};
+use domain::{ExamCode, Role, TicketNumber};
 
 pub const EXAM_CODE: &str = "DEMO01";
 pub const ADMIN: (&str, &str) = ("admin", "vigil-admin");
@@ -84,7 +84,7 @@ impl Default for DemoOptions {
 
 /// Seeds the demo on an empty database; on a database that has it, moves its start to
 /// `starts_in_secs` from now. Prints the logins.
-pub async fn seed(state: &AppState, opts: &DemoOptions) -> anyhow::Result<()> {
+pub async fn seed(state: &Core, opts: &DemoOptions) -> anyhow::Result<()> {
     let candidates = opts.candidates;
     let code = ExamCode::parse(EXAM_CODE).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let starts_at = Utc::now() + Duration::seconds(opts.starts_in_secs);
@@ -113,7 +113,7 @@ pub async fn seed(state: &AppState, opts: &DemoOptions) -> anyhow::Result<()> {
     state.store.set_exam_paper(exam, PAPER).await?;
     state.store.set_exam_instructions(exam, INSTRUCTIONS, INSTRUCTIONS_ZH).await?;
     // The demo shows every camera feature, video recordings included.
-    let camera = app::domain::camera::CameraSettings { recording: true, ..Default::default() };
+    let camera = domain::camera::CameraSettings { recording: true, ..Default::default() };
     state.store.set_exam_camera(exam, &camera).await?;
     create_staff(state, ADMIN.0, "Demo Admin", Role::Admin, ADMIN.1).await?;
     let per_room = candidates.div_ceil(PROCTORS.len());

@@ -1,7 +1,7 @@
 //! `vigil`: the Vigil server binary (`serve`, `admin create`, `simulate`).
 use anyhow::Context;
-use app::domain::Role;
 use clap::{Args, Parser, Subcommand};
+use domain::Role;
 use server::face::{FaceConfig, FaceProvider};
 use server::simulate::{self, SimOptions};
 use server::{Application, Settings, startup};
@@ -166,6 +166,7 @@ fn settings(args: ServeArgs) -> Settings {
         min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(1024 * 1024),
         header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
         timers: true,
+        clock: std::sync::Arc::new(backend::clock::SystemClock),
     }
 }
 
@@ -184,15 +185,14 @@ async fn admin_create(
     let mut s = Settings::in_dir(data.data_dir);
     s.database = data.database;
     let store = startup::open_store(&s).await?;
-    let state = app::server::state::AppState::new(
-        leptos::prelude::LeptosOptions::builder().output_name("vigil").build(),
+    let core = backend::Core::new(
         std::sync::Arc::new(store),
-        std::sync::Arc::new(app::server::bus::LocalBus::default()),
-        std::sync::Arc::new(app::server::blobs::LocalBlobs::new(s.blob_dir())),
-        std::sync::Arc::new(app::server::face::NoVerifier),
+        std::sync::Arc::new(backend::bus::LocalBus::default()),
+        std::sync::Arc::new(backend::blobs::LocalBlobs::new(s.blob_dir())),
+        std::sync::Arc::new(backend::face::NoVerifier),
     );
     let display = name.unwrap_or_else(|| username.clone());
-    app::server::service::auth::create_staff(&state, &username, &display, Role::Admin, &password)
+    backend::service::auth::create_staff(&core, &username, &display, Role::Admin, &password)
         .await
         .map_err(|e| anyhow::anyhow!("cannot create admin {username}: {e}"))?;
     println!("Admin {username} created in {}", s.database_path().display());

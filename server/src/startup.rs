@@ -8,18 +8,18 @@ use anyhow::Context;
 use app::bundle::{Bundle, BundleKind};
 use app::candidate_app::{CANDIDATE_PAGES, candidate_shell};
 use app::phone_app::phone_shell;
-use app::server::blobs::LocalBlobs;
-use app::server::bus::LocalBus;
-use app::server::service::{live, sitting};
 use app::server::site::{SiteConfig, parse_public_url, route_pieces};
 use app::server::state::AppState;
-use app::server::store::SqliteStore;
-use app::server::uploads::{DiskGuard, UploadGuard};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use chrono::Utc;
+use backend::Core;
+use backend::blobs::LocalBlobs;
+use backend::bus::LocalBus;
+use backend::service::{live, sitting};
+use backend::store::SqliteStore;
+use backend::uploads::{DiskGuard, UploadGuard};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
 use std::net::SocketAddr;
@@ -104,16 +104,15 @@ impl Application {
             format!("cannot create data directory {}", settings.data_dir.display())
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
+        let core = Core::new(Arc::new(store), Arc::new(LocalBus::default()), Arc::new(blobs), face)
+            .with_uploads(UploadGuard::new(disk))
+            .with_clock(settings.clock.clone());
         let state = AppState::new(
             leptos_options(&settings, build.as_ref().map(|b| b.hash_file.as_path())),
-            Arc::new(store),
-            Arc::new(LocalBus::default()),
-            Arc::new(blobs),
-            face,
+            core,
         )
-        .with_site(site)
-        .with_uploads(UploadGuard::new(disk));
-        state.frames.set_evidence_sink(app::server::relay::evidence::spawn(
+        .with_site(site);
+        state.frames.set_evidence_sink(backend::relay::evidence::spawn(
             state.store.clone(),
             state.blobs.clone(),
         ));
@@ -169,7 +168,7 @@ async fn sweep_presence(state: AppState) {
     loop {
         tick.tick().await;
         state.frames.sweep();
-        for id in state.presence.sweep(Utc::now()) {
+        for id in state.presence.sweep(state.clock.now()) {
             if let Err(e) = live::announce(&state, id).await {
                 tracing::warn!(error = %e, candidate = %id, "presence announcement failed");
             }
@@ -182,7 +181,7 @@ async fn auto_submit(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        match sitting::auto_submit_due(&state, Utc::now()).await {
+        match sitting::auto_submit_due(&state, state.clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(submitted = n, "deadline passed: sittings submitted"),
             Err(e) => tracing::warn!(error = %e, "auto-submit failed"),
@@ -195,7 +194,8 @@ async fn retention_purge(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        if let Err(e) = app::server::service::retention::purge_expired(&state, Utc::now()).await {
+        if let Err(e) = backend::service::retention::purge_expired(&state, state.clock.now()).await
+        {
             tracing::warn!(error = %e, "retention purge failed");
         }
     }
@@ -221,7 +221,7 @@ fn candidate_pages(mut router: Router<AppState>, state: &AppState) -> Router<App
 }
 
 fn photo_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(app::domain::journey::MAX_PHOTO_BYTES + 1024)
+    DefaultBodyLimit::max(domain::journey::MAX_PHOTO_BYTES + 1024)
 }
 
 /// The full router: plain routes, then Leptos pages and server functions.
@@ -287,7 +287,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/candidate/recording",
             post(upload::recording_chunk)
-                .layer(DefaultBodyLimit::max(app::domain::recording::MAX_CHUNK_BYTES + 1024)),
+                .layer(DefaultBodyLimit::max(domain::recording::MAX_CHUNK_BYTES + 1024)),
         )
         .layer(axum::middleware::from_fn(crate::routes::client_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::request_guard))

@@ -6,8 +6,8 @@ mod http;
 #[path = "face/y4m.rs"]
 mod y4m;
 
-use app::domain::face::{FaceDecision, FaceError, FaceThresholds, FaceVerdict, PhotoRole};
-use app::server::face::FaceVerifier;
+use backend::face::FaceVerifier;
+use domain::face::{FaceDecision, FaceError, FaceThresholds, FaceVerdict, PhotoRole};
 use server::face::{DlibVerifier, FaceConfig, FaceProvider, build_verifier};
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -1,22 +1,23 @@
 //! The administrators' server functions: the verification review queue and its length, the
 //! roster import (the upload and its check are the plain route
 //! `POST /api/admin/exams/{id}/roster/preview`), the exams and their rooms. Admins only.
-use crate::domain::audit::{AuditEntry, AuditFilter};
-use crate::domain::exam_settings::{ExamSettings, ExamSummary};
-use crate::domain::paper::Paper;
-use crate::domain::report::{AdminStatus, AdmissionSlips, ExamReport};
-use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
-use crate::domain::roster::ImportOutcome;
-use crate::domain::staffing::StaffEntry;
-use crate::domain::{AppError, Candidate, CandidateId, ExamId, Role, RoomId, RoomSummary, StaffId};
+use domain::audit::{AuditEntry, AuditFilter};
+use domain::exam_settings::{ExamSettings, ExamSummary};
+use domain::paper::Paper;
+use domain::report::{AdminStatus, AdmissionSlips, ExamReport};
+use domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
+use domain::roster::ImportOutcome;
+use domain::staffing::StaffEntry;
+use domain::{AppError, Candidate, CandidateId, ExamId, Role, RoomId, RoomSummary, StaffId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::StaffUser,
-    server::{context, service, state::AppState},
-};
+use crate::server::{context, state::AppState};
+#[cfg(feature = "ssr")]
+use backend::service;
+#[cfg(feature = "ssr")]
+use domain::StaffUser;
 
 /// The app state and the calling administrator.
 #[cfg(feature = "ssr")]
@@ -114,7 +115,7 @@ pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError>
     super::respond(
         async {
             let (state, _) = admin().await?;
-            let page = crate::domain::audit::AUDIT_PAGE;
+            let page = domain::audit::AUDIT_PAGE;
             Ok(state.store.audit_entries(&filter.normalised(), page).await?)
         }
         .await,
@@ -326,9 +327,8 @@ pub async fn find_candidate(
     super::respond(
         async {
             let (state, _) = admin().await?;
-            let ticket = crate::domain::TicketNumber::parse(&ticket).map_err(|code| {
-                AppError::Validation { field: crate::domain::Field::Ticket, code }
-            })?;
+            let ticket = domain::TicketNumber::parse(&ticket)
+                .map_err(|code| AppError::Validation { field: domain::Field::Ticket, code })?;
             let c = state
                 .store
                 .candidate_by_ticket(exam, &ticket)

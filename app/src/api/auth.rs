@@ -1,9 +1,11 @@
 //! Log in and out, for staff and candidates, and who is logged in.
-use crate::domain::{AppError, CandidateSelf, StaffUser};
+use domain::{AppError, CandidateSelf, StaffUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth as cookies, context, service::auth as svc};
+use crate::server::context;
+#[cfg(feature = "ssr")]
+use backend::{auth as cookies, service::auth as svc};
 
 /// Staff login with username and password; sets the staff session cookie.
 #[server(prefix = "/api", endpoint = "staff/login")]
@@ -97,19 +99,19 @@ pub async fn candidate_logout() -> Result<(), AppError> {
 /// The signed-in candidate's own record, if this browser holds a candidate's PC session.
 #[server(prefix = "/api", endpoint = "candidate/me")]
 pub async fn current_candidate() -> Result<Option<CandidateSelf>, AppError> {
-    super::respond(signed_in_on(crate::domain::View::Pc).await)
+    super::respond(signed_in_on(domain::View::Pc).await)
 }
 
 /// The candidate signed in on this phone (a phone session from the QR pairing), if any; a PC
 /// session does not count.
 #[server(prefix = "/api", endpoint = "phone/me")]
 pub async fn current_phone() -> Result<Option<CandidateSelf>, AppError> {
-    super::respond(signed_in_on(crate::domain::View::Phone).await)
+    super::respond(signed_in_on(domain::View::Phone).await)
 }
 
 /// The candidate whose session on `device` this browser holds, if any.
 #[cfg(feature = "ssr")]
-async fn signed_in_on(device: crate::domain::View) -> Result<Option<CandidateSelf>, AppError> {
+async fn signed_in_on(device: domain::View) -> Result<Option<CandidateSelf>, AppError> {
     let state = context::app_state()?;
     match context::current_candidate_session(&state).await? {
         Some(who) if who.device == device => svc::candidate_self(&state, who.id).await.map(Some),

@@ -1,19 +1,20 @@
 //! The proctor console's server functions: every action checks the caller may act on the
 //! candidate's room (admins everywhere), and goes through `service::console`, which audits
 //! it and pushes it live. JSON bodies.
-use crate::domain::console::{Audience, ExtraTimeReason, MessageKind};
-use crate::domain::flag::{FlagKind, FlagResolution};
-use crate::domain::journey::Verification;
-use crate::domain::timeline::Timeline;
-use crate::domain::{AppError, CandidateId, ExamTimes, Phase, RoomId};
+use domain::console::{Audience, ExtraTimeReason, MessageKind};
+use domain::flag::{FlagKind, FlagResolution};
+use domain::journey::Verification;
+use domain::timeline::Timeline;
+use domain::{AppError, CandidateId, ExamTimes, Phase, RoomId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::{Role, StaffUser},
-    server::{context, service::console as svc, state::AppState},
-};
+use crate::server::{context, state::AppState};
+#[cfg(feature = "ssr")]
+use backend::service::console as svc;
+#[cfg(feature = "ssr")]
+use domain::{Role, StaffUser};
 
 /// The app state and the calling staff member (admin or proctor).
 #[cfg(feature = "ssr")]
@@ -123,7 +124,7 @@ pub async fn candidate_timeline(candidate: CandidateId) -> Result<Timeline, AppE
         async {
             let (state, user) = staff().await?;
             let c = svc::acting_on(&state, &user, candidate).await?;
-            crate::server::service::timeline::timeline(&state, &c).await
+            backend::service::timeline::timeline(&state, &c).await
         }
         .await,
     )
@@ -136,7 +137,7 @@ pub async fn candidate_verification(candidate: CandidateId) -> Result<Verificati
         async {
             let (state, user) = staff().await?;
             let c = svc::acting_on(&state, &user, candidate).await?;
-            crate::server::service::timeline::verification(&state, &c).await
+            backend::service::timeline::verification(&state, &c).await
         }
         .await,
     )
@@ -148,7 +149,7 @@ pub async fn quick_messages(room: RoomId) -> Result<Option<Vec<String>>, AppErro
     super::respond(
         async {
             let (state, user) = staff().await?;
-            let r = crate::server::access::watched_room(&state, &user, room).await?;
+            let r = backend::access::watched_room(&state, &user, room).await?;
             Ok(state.store.quick_messages(r.exam_id).await?)
         }
         .await,

@@ -1,11 +1,13 @@
 //! The exam screen: the paper with saved answers, saving answers, submitting.
-use crate::domain::sitting::{AnswerAck, AnswerSave, ExamSheet};
-use crate::domain::{AppError, Phase};
+use domain::sitting::{AnswerAck, AnswerSave, ExamSheet};
+use domain::{AppError, Phase};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::server::{context, service::sitting as svc};
+use crate::server::context;
+#[cfg(feature = "ssr")]
+use backend::service::sitting as svc;
 
 /// Opens the exam (at the start time) and returns the paper with the saved answers.
 #[server(prefix = "/api", endpoint = "exam/sheet")]

@@ -1,15 +1,17 @@
 //! The candidate's steps before the exam, on the PC and on the phone. Photos are uploaded
 //! to plain routes (`/api/candidate/face`, `/api/candidate/identity-photo`) as JPEG bodies.
-use crate::domain::device::DeviceReport;
-use crate::domain::journey::{JourneyState, PhoneState};
-use crate::domain::{AppError, CandidateSelf, Phase};
 use chrono::{DateTime, Utc};
+use domain::device::DeviceReport;
+use domain::journey::{JourneyState, PhoneState};
+use domain::{AppError, CandidateSelf, Phase};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::server::{context, service::journey as svc};
+use crate::server::context;
+#[cfg(feature = "ssr")]
+use backend::service::journey as svc;
 
 /// Where the phone scans: the pairing URL, its QR code as SVG, and when it expires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,17 +25,17 @@ pub struct Pairing {
 #[cfg(feature = "ssr")]
 async fn with_candidate<T, F, Fut>(f: F) -> Result<T, AppError>
 where
-    F: FnOnce(crate::server::state::AppState, crate::domain::CandidateId) -> Fut,
+    F: FnOnce(crate::server::state::AppState, domain::CandidateId) -> Fut,
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
-    with_candidate_on(crate::domain::View::Pc, f).await
+    with_candidate_on(domain::View::Pc, f).await
 }
 
 /// Runs `f` for the candidate signed in on `device` (`WrongDevice` on the other one).
 #[cfg(feature = "ssr")]
-async fn with_candidate_on<T, F, Fut>(device: crate::domain::View, f: F) -> Result<T, AppError>
+async fn with_candidate_on<T, F, Fut>(device: domain::View, f: F) -> Result<T, AppError>
 where
-    F: FnOnce(crate::server::state::AppState, crate::domain::CandidateId) -> Fut,
+    F: FnOnce(crate::server::state::AppState, domain::CandidateId) -> Fut,
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
     let result = async {
@@ -48,9 +50,10 @@ where
 /// What the paired phone's page shows (its own face check and the phase).
 #[server(prefix = "/api", endpoint = "journey/phone")]
 pub async fn load_phone() -> Result<PhoneState, AppError> {
-    with_candidate_on(crate::domain::View::Phone, |state, id| async move {
-        svc::phone_state(&state, id).await
-    })
+    with_candidate_on(
+        domain::View::Phone,
+        |state, id| async move { svc::phone_state(&state, id).await },
+    )
     .await
 }
 
@@ -106,7 +109,7 @@ pub async fn new_pairing() -> Result<Pairing, AppError> {
         let (token, expires_at) = svc::new_pairing(&s, id).await?;
         let origin = context::request_origin().unwrap_or_default();
         let url = format!("{origin}/phone?t={token}");
-        let svg = crate::server::qr::svg(&url).ok_or(AppError::Unavailable)?;
+        let svg = backend::qr::svg(&url).ok_or(AppError::Unavailable)?;
         Ok(Pairing { url, svg, expires_at })
     })
     .await
@@ -141,7 +144,7 @@ pub async fn pair_phone(
 /// The phone's "Enter exam monitoring" (the paired phone's session only).
 #[server(prefix = "/api", endpoint = "phone/enter")]
 pub async fn enter_monitoring() -> Result<Phase, AppError> {
-    with_candidate_on(crate::domain::View::Phone, |state, id| async move {
+    with_candidate_on(domain::View::Phone, |state, id| async move {
         svc::enter_monitoring(&state, id).await
     })
     .await

@@ -8,7 +8,7 @@ pub mod proctor;
 pub mod rooms;
 
 #[cfg(feature = "ssr")]
-fn respond<T>(result: Result<T, crate::domain::AppError>) -> Result<T, crate::domain::AppError> {
+fn respond<T>(result: Result<T, domain::AppError>) -> Result<T, domain::AppError> {
     if let Err(e) = &result {
         crate::server::context::set_status(e);
     }

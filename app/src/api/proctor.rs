@@ -1,13 +1,14 @@
 //! What proctors read about one candidate of their rooms.
-use crate::domain::device::DeviceReport;
-use crate::domain::{AppError, CandidateId};
+use domain::device::DeviceReport;
+use domain::{AppError, CandidateId};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::Role,
-    server::{access, context, state::AppState},
-};
+use crate::server::{context, state::AppState};
+#[cfg(feature = "ssr")]
+use backend::access;
+#[cfg(feature = "ssr")]
+use domain::Role;
 
 /// The app state, after checking that the caller is staff who may watch `candidate`'s room.
 #[cfg(feature = "ssr")]
@@ -39,7 +40,7 @@ pub async fn candidate_device_report(
 #[server(prefix = "/api", endpoint = "proctor/evidence")]
 pub async fn candidate_evidence(
     candidate: CandidateId,
-) -> Result<Vec<crate::domain::camera::EvidenceFrame>, AppError> {
+) -> Result<Vec<domain::camera::EvidenceFrame>, AppError> {
     super::respond(
         async {
             let state = watching(candidate).await?;
@@ -53,7 +54,7 @@ pub async fn candidate_evidence(
 #[server(prefix = "/api", endpoint = "proctor/recordings")]
 pub async fn candidate_recordings(
     candidate: CandidateId,
-) -> Result<Vec<crate::domain::recording::Recording>, AppError> {
+) -> Result<Vec<domain::recording::Recording>, AppError> {
     super::respond(
         async {
             let state = watching(candidate).await?;

@@ -1,12 +1,13 @@
 //! Rooms a staff member may watch.
-use crate::domain::{AppError, RoomId, RoomSummary};
+use domain::{AppError, RoomId, RoomSummary};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::Role,
-    server::{access, context},
-};
+use crate::server::context;
+#[cfg(feature = "ssr")]
+use backend::access;
+#[cfg(feature = "ssr")]
+use domain::Role;
 
 /// The rooms the logged-in staff member may watch (all rooms for an admin).
 #[server(prefix = "/api", endpoint = "rooms/mine")]

@@ -5,12 +5,12 @@
 use super::camera_view::LiveView;
 use super::device_report::DeviceReportPanel;
 use super::labels::{clock, flag_text, phase_label, verification_label};
-use crate::domain::flag::summarise;
-use crate::domain::grid::attention_rank;
-use crate::domain::{CandidateTile, Phase, RoomId, View, ViewPresence};
 use crate::i18n::*;
 use crate::live::frames_feed::FramesFeed;
 use chrono::{DateTime, Utc};
+use domain::flag::summarise;
+use domain::grid::attention_rank;
+use domain::{CandidateTile, Phase, RoomId, View, ViewPresence};
 use leptos::prelude::*;
 
 /// Presence of one view as a small labelled dot.

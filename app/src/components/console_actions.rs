@@ -5,10 +5,10 @@ use super::composer::Composer;
 use super::error_text::ErrorText;
 use super::labels::{flag_label, flag_text, hour_minute};
 use crate::api::console::{add_time, close_flag, force_submit, raise_flag, send_message};
-use crate::domain::console::{ExtraTimeReason, MessageKind};
-use crate::domain::flag::{FlagKind, FlagResolution};
-use crate::domain::{AppError, CandidateId, CandidateTile};
 use crate::i18n::*;
+use domain::console::{ExtraTimeReason, MessageKind};
+use domain::flag::{FlagKind, FlagResolution};
+use domain::{AppError, CandidateId, CandidateTile};
 use leptos::prelude::*;
 
 /// Which action's form is open.

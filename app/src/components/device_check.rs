@@ -10,11 +10,11 @@ mod report;
 mod steps;
 pub mod user_agent;
 
-use crate::domain::device::{
+use crate::i18n::*;
+use domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MAX_TEXT, MicCheck, NetworkCheck,
     SpeakerCheck,
 };
-use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use network::NetworkStep;

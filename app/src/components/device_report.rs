@@ -1,9 +1,9 @@
 //! A stored device report as a read-only table, for the candidate's proctors.
 use crate::api::proctor::candidate_device_report;
 use crate::components::error_text::ErrorText;
-use crate::domain::CandidateId;
-use crate::domain::device::{CheckOutcome, DeviceReport};
 use crate::i18n::*;
+use domain::CandidateId;
+use domain::device::{CheckOutcome, DeviceReport};
 use leptos::prelude::*;
 
 /// Loads and shows the latest report of `candidate`.

@@ -1,9 +1,9 @@
 //! Turns an `AppError` code into a sentence in the user's language.
-use crate::domain::face::{FaceError, PhotoRole};
-use crate::domain::paper::PaperErrorCode;
-use crate::domain::signin::SignInMode;
-use crate::domain::{AppError, Field, TransitionError, ValidationCode, View};
 use crate::i18n::*;
+use domain::face::{FaceError, PhotoRole};
+use domain::paper::PaperErrorCode;
+use domain::signin::SignInMode;
+use domain::{AppError, Field, TransitionError, ValidationCode, View};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

@@ -1,8 +1,8 @@
 //! Localised labels for domain enums.
-use crate::domain::flag::FlagKind;
-use crate::domain::grid::{AlertKind, TileFilter};
-use crate::domain::{Phase, SubmitKind, VerificationStatus};
 use crate::i18n::*;
+use domain::flag::FlagKind;
+use domain::grid::{AlertKind, TileFilter};
+use domain::{Phase, SubmitKind, VerificationStatus};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -103,10 +103,10 @@ pub fn hour_minute(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// A camera view's name as plain text.
-pub fn view_text(i18n: I18nContext<Locale>, v: crate::domain::View) -> String {
+pub fn view_text(i18n: I18nContext<Locale>, v: domain::View) -> String {
     match v {
-        crate::domain::View::Pc => t_string!(i18n, view_pc).to_string(),
-        crate::domain::View::Phone => t_string!(i18n, view_phone).to_string(),
+        domain::View::Pc => t_string!(i18n, view_pc).to_string(),
+        domain::View::Phone => t_string!(i18n, view_phone).to_string(),
     }
 }
 

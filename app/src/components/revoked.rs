@@ -1,7 +1,7 @@
 //! What a page shows when the server ended its live connection for good: why, and where to
 //! sign in again.
-use crate::domain::protocol::RevokeReason;
 use crate::i18n::*;
+use domain::protocol::RevokeReason;
 use leptos::prelude::*;
 
 /// The reason in the user's language.

@@ -2,11 +2,11 @@
 //! flags and messages; a mark per entry) and the list of entries below it, flags with their
 //! evidence frames and messages with delivered / read.
 use super::labels::{clock_time, flag_text, phase_label, view_text};
-use crate::domain::console::{Audience, BrowserEvent, CandidateEvent, Delivery, MessageKind};
-use crate::domain::flag::FlagResolution;
-use crate::domain::timeline::{Entry, Lane, Timeline, strip_percent};
 use crate::i18n::*;
 use chrono::{DateTime, Utc};
+use domain::console::{Audience, BrowserEvent, CandidateEvent, Delivery, MessageKind};
+use domain::flag::FlagResolution;
+use domain::timeline::{Entry, Lane, Timeline, strip_percent};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

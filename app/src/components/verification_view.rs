@@ -1,10 +1,10 @@
 //! The candidate's verification for a proctor: the status, the roster photo beside every
 //! captured face photo with its decision and distance.
 use super::labels::{clock_time, verification_label, view_text};
-use crate::domain::CandidateId;
-use crate::domain::face::FaceDecision;
-use crate::domain::journey::Verification;
 use crate::i18n::*;
+use domain::CandidateId;
+use domain::face::FaceDecision;
+use domain::journey::Verification;
 use leptos::prelude::*;
 
 #[component]

@@ -2,13 +2,13 @@
 //! two seconds, follows phase changes and the capture profile, and carries the camera's
 //! frames as binary messages. Reconnects by itself (every second) without a new login.
 //! The connection itself is a [`super::ws_link::WsLink`].
-use crate::domain::ExamTimes;
-use crate::domain::camera::{CameraProblem, CameraProfile};
-use crate::domain::console::{BrowserEvent, CandidateMessage, to_show};
-use crate::domain::presence::HEARTBEAT_INTERVAL_SECS;
-use crate::domain::protocol::{CandidateClientMsg, CandidateServerMsg, RevokeReason};
-use crate::domain::{Phase, View};
 use crate::pages::journey::browser::{load_local, store_local};
+use domain::ExamTimes;
+use domain::camera::{CameraProblem, CameraProfile};
+use domain::console::{BrowserEvent, CandidateMessage, to_show};
+use domain::presence::HEARTBEAT_INTERVAL_SECS;
+use domain::protocol::{CandidateClientMsg, CandidateServerMsg, RevokeReason};
+use domain::{Phase, View};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -175,7 +175,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
     #[cfg(feature = "hydrate")]
     {
         use super::ws_link::{Handlers, WsLink};
-        use crate::domain::protocol::PROTOCOL_VERSION;
+        use domain::protocol::PROTOCOL_VERSION;
         let text = |m: &CandidateClientMsg| serde_json::to_string(m).unwrap_or_default();
         let hello = text(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view });
         let link = WsLink::open(

@@ -32,8 +32,8 @@ async fn run(
 ) {
     use super::candidate_socket::FrameSend;
     use crate::components::camera::capture_jpeg_fit;
-    use crate::domain::camera::FrameHeader;
     use crate::pages::journey::browser::{now_ms, sleep_ms};
+    use domain::camera::FrameHeader;
     let mut seq: u32 = 0;
     let is_alive = move || alive.try_get_value().unwrap_or(false);
     while is_alive() {

@@ -2,9 +2,9 @@
 //! object URL of its latest JPEG, its sequence number and when the server received it.
 //! Opening it for one candidate switches that candidate to the focus profile. Reconnects by
 //! itself every second.
-use crate::domain::camera::CameraSettings;
-use crate::domain::protocol::RevokeReason;
-use crate::domain::{CandidateId, RoomId, View};
+use domain::camera::CameraSettings;
+use domain::protocol::RevokeReason;
+use domain::{CandidateId, RoomId, View};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -87,9 +87,9 @@ pub fn use_frames_feed(room: RoomId, only: Option<CandidateId>) -> FramesFeed {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{FramesFeed, ShownFrame};
-    use crate::domain::camera::{DOWN_HEADER_LEN, RelayHeader};
-    use crate::domain::protocol::FramesServerMsg;
     use crate::live::ws_link::{Handlers, WsLink};
+    use domain::camera::{DOWN_HEADER_LEN, RelayHeader};
+    use domain::protocol::FramesServerMsg;
     use leptos::prelude::*;
     use web_sys::{Blob, BlobPropertyBag, Url};
 

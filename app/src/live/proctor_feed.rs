@@ -1,12 +1,10 @@
 //! The proctor's room feed: a snapshot, then ordered deltas; a gap triggers a resync and a
 //! reconnect brings a fresh snapshot, so the grid never misses a change.
-use crate::domain::grid::{AlertKind, alerts};
-use crate::domain::protocol::{
-    ProctorClientMsg, ProctorServerMsg, RevokeReason, SeqCheck, check_seq,
-};
-use crate::domain::{CandidateId, CandidateTile, RoomId};
 use chrono::{DateTime, Duration, Utc};
 use codee::string::JsonSerdeCodec;
+use domain::grid::{AlertKind, alerts};
+use domain::protocol::{ProctorClientMsg, ProctorServerMsg, RevokeReason, SeqCheck, check_seq};
+use domain::{CandidateId, CandidateTile, RoomId};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 use leptos_use::{

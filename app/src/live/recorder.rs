@@ -45,9 +45,9 @@ pub fn use_recorder(socket: CandidateSocket, camera: CameraHandle) {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::domain::recording::ChunkAck;
-    use crate::domain::{AppError, View};
     use crate::pages::journey::browser::{post_bytes, sleep_ms};
+    use domain::recording::ChunkAck;
+    use domain::{AppError, View};
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
     use std::rc::Rc;

@@ -137,7 +137,7 @@ impl WsLink {
         let on_close: Handler = Closure::new(move |e: JsValue| {
             (me.0.handlers.on_state)(false);
             let code = e.dyn_into::<web_sys::CloseEvent>().map(|c| c.code()).unwrap_or_default();
-            if code == crate::domain::protocol::CLOSE_REVOKED {
+            if code == domain::protocol::CLOSE_REVOKED {
                 me.0.alive.set(false);
                 return;
             }

@@ -13,12 +13,12 @@ use crate::components::labels::{clock_time, phase_label, view_text};
 use crate::components::revoked::RevokedNotice;
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
-use crate::domain::camera::{EvidenceFrame, EvidenceReason};
-use crate::domain::recording::Recording;
-use crate::domain::{AppError, CandidateId, RoomId, View};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
 use crate::live::proctor_feed::{FeedStatus, use_room_feed};
+use domain::camera::{EvidenceFrame, EvidenceReason};
+use domain::recording::Recording;
+use domain::{AppError, CandidateId, RoomId, View};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

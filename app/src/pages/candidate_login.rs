@@ -2,9 +2,9 @@
 use crate::api::auth::CandidateLogin;
 use crate::components::error_text::ErrorText;
 use crate::components::form::SubmitButton;
-use crate::domain::AppError;
-use crate::domain::signin::SignInMode;
 use crate::i18n::*;
+use domain::AppError;
+use domain::signin::SignInMode;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -81,7 +81,7 @@ pub fn CandidateLoginPage() -> impl IntoView {
 }
 
 /// The second credential an answer asks for, if it asks for one.
-fn asked_for(answer: Option<Result<crate::domain::CandidateSelf, AppError>>) -> Option<SignInMode> {
+fn asked_for(answer: Option<Result<domain::CandidateSelf, AppError>>) -> Option<SignInMode> {
     match answer {
         Some(Err(
             AppError::CredentialRequired { mode } | AppError::CandidateCredentials { mode },

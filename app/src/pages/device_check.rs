@@ -1,8 +1,8 @@
 //! `/device-check`: anyone can try their camera, speaker, microphone, network and browser
 //! before exam day. Public, and nothing is stored: the report stays in the page.
 use crate::components::device_check::{DeviceCheck, Item, item_label};
-use crate::domain::device::DeviceReport;
 use crate::i18n::*;
+use domain::device::DeviceReport;
 use leptos::prelude::*;
 
 #[component]

@@ -31,11 +31,11 @@ pub(crate) fn print_page() {
 /// A staff page's loaded data: `ok`'s view, or the error (sending an expired session to the
 /// staff sign-in page).
 pub(crate) fn staff_view<T>(
-    r: Result<T, crate::domain::AppError>,
+    r: Result<T, domain::AppError>,
     ok: impl FnOnce(T) -> leptos::prelude::AnyView,
 ) -> leptos::prelude::AnyView {
     use crate::components::error_text::ErrorText;
-    use crate::domain::AppError;
+    use domain::AppError;
     use leptos::prelude::*;
     match r {
         Ok(v) => ok(v),

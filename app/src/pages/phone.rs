@@ -9,13 +9,13 @@ use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
 use crate::components::form::IdCardField;
 use crate::components::revoked::RevokedNotice;
-use crate::domain::journey::{FaceProgress, PhoneState};
-use crate::domain::protocol::RevokeReason;
-use crate::domain::{CandidateSelf, Phase, SubmitKind, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
 use crate::live::frame_sender::use_frame_sender;
 use crate::pages::journey::FaceStep;
+use domain::journey::{FaceProgress, PhoneState};
+use domain::protocol::RevokeReason;
+use domain::{CandidateSelf, Phase, SubmitKind, View};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -8,13 +8,13 @@ use crate::components::composer::Composer;
 use crate::components::error_text::ErrorText;
 use crate::components::labels::filter_label;
 use crate::components::revoked::RevokedNotice;
-use crate::domain::console::Audience;
-use crate::domain::grid::{SortBy, TileFilter, counters, matches_search, sort};
-use crate::domain::protocol::RevokeReason;
-use crate::domain::{AppError, ExamId, Role, RoomId};
 use crate::i18n::*;
 use crate::live::frames_feed::use_frames_feed;
 use crate::live::proctor_feed::{FeedStatus, use_room_feed};
+use domain::console::Audience;
+use domain::grid::{SortBy, TileFilter, counters, matches_search, sort};
+use domain::protocol::RevokeReason;
+use domain::{AppError, ExamId, Role, RoomId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -1,9 +1,9 @@
 //! Helpers for server functions: the injected state, the caller's address and identity, and
 //! the role checks every server function starts with.
-use super::access::{self, CurrentCandidate, CurrentStaff};
-use super::auth::cookie_value;
 use super::state::AppState;
-use crate::domain::{AppError, CandidateId, Role, StaffUser, View};
+use backend::access::{self, CurrentCandidate, CurrentStaff};
+use backend::auth::cookie_value;
+use domain::{AppError, CandidateId, Role, StaffUser, View};
 use leptos::prelude::use_context;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -72,7 +72,7 @@ pub fn set_cookie(value: String) {
 
 /// Sets the candidate session cookie (the PC's from the sign-in, the phone's from pairing).
 pub fn set_candidate_cookie(token: &str) {
-    use super::auth::{CANDIDATE_COOKIE, candidate_session_length, session_cookie};
+    use backend::auth::{CANDIDATE_COOKIE, candidate_session_length, session_cookie};
     set_cookie(session_cookie(CANDIDATE_COOKIE, token, candidate_session_length(), https()));
 }
 

@@ -1,60 +1,24 @@
-//! `AppState`: everything a request needs, injected (no globals), so tests can build their own.
-use super::blobs::BlobStore;
-use super::bus::EventBus;
-use super::face::FaceVerifier;
-use super::presence::PresenceBook;
-use super::relay::FrameHub;
-use super::service::live::Announcer;
-use super::service::roster::RosterStaging;
+//! `AppState`: what a request needs, the server core plus the web front's own settings (the
+//! Leptos options, the site's URL and bundles). It dereferences to the [`Core`], so a service
+//! (`fn(core: &Core, …)`) takes `&state` and handlers read `state.store` as before.
 use super::site::SiteConfig;
-use super::store::Store;
-use super::throttle::LoginThrottle;
-use super::uploads::UploadGuard;
 use axum::extract::FromRef;
+use backend::Core;
 use leptos::prelude::LeptosOptions;
+use std::ops::Deref;
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub store: Arc<dyn Store>,
-    pub bus: Arc<dyn EventBus>,
-    pub blobs: Arc<dyn BlobStore>,
-    pub face: Arc<dyn FaceVerifier>,
-    pub presence: Arc<PresenceBook>,
-    pub frames: Arc<FrameHub>,
-    pub throttle: Arc<LoginThrottle>,
-    pub announcer: Arc<Announcer>,
-    /// Checked roster uploads waiting for "Import".
-    pub roster_staging: Arc<RosterStaging>,
-    /// The public URL and the metrics token.
+    pub core: Core,
+    /// The public URL, the metrics token and the bundles the pages name.
     pub site: Arc<SiteConfig>,
-    /// Free disk and per-candidate upload rates.
-    pub uploads: Arc<UploadGuard>,
 }
 
 impl AppState {
-    pub fn new(
-        leptos_options: LeptosOptions,
-        store: Arc<dyn Store>,
-        bus: Arc<dyn EventBus>,
-        blobs: Arc<dyn BlobStore>,
-        face: Arc<dyn FaceVerifier>,
-    ) -> Self {
-        Self {
-            leptos_options,
-            store,
-            bus,
-            blobs,
-            face,
-            presence: Arc::default(),
-            frames: Arc::default(),
-            throttle: Arc::default(),
-            announcer: Arc::default(),
-            roster_staging: Arc::default(),
-            site: Arc::default(),
-            uploads: Arc::default(),
-        }
+    pub fn new(leptos_options: LeptosOptions, core: Core) -> Self {
+        Self { leptos_options, core, site: Arc::default() }
     }
 
     /// The same state with the operator's site settings.
@@ -62,10 +26,12 @@ impl AppState {
         self.site = Arc::new(site);
         self
     }
+}
 
-    /// The same state with its upload guard (the data directory's disk and reserve).
-    pub fn with_uploads(mut self, uploads: UploadGuard) -> Self {
-        self.uploads = Arc::new(uploads);
-        self
+impl Deref for AppState {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
     }
 }

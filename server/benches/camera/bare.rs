@@ -8,9 +8,6 @@
 //! buffer settings (`server::routes::lean`), and TCP_NODELAY as a latency-minded relay should.
 //!
 //! Runs in its own process (the bench re-executes itself with `VIGIL_BENCH_ROLE=bare-relay`).
-use app::domain::camera::{CameraSettings, DOWN_HEADER_LEN, RelayHeader, UP_HEADER_LEN};
-use app::domain::protocol::{CandidateClientMsg, CandidateServerMsg};
-use app::domain::{CandidateId, View};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -19,6 +16,9 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use chrono::Utc;
+use domain::camera::{CameraSettings, DOWN_HEADER_LEN, RelayHeader, UP_HEADER_LEN};
+use domain::protocol::{CandidateClientMsg, CandidateServerMsg};
+use domain::{CandidateId, View};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};

@@ -1,12 +1,12 @@
 //! The load generator: simulated candidate pages that send camera frames, and proctor frame
 //! sockets that receive them. The same code runs against the real server and the bare relay;
 //! only the URLs and cookies differ.
-use app::domain::View;
-use app::domain::camera::{
+use domain::View;
+use domain::camera::{
     CameraProfile, CameraSettings, DOWN_HEADER_LEN, FrameHeader, ProfileKind, RelayHeader,
     UP_HEADER_LEN, is_jpeg, jpeg_dimensions,
 };
-use app::domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
+use domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
 use futures::{SinkExt, StreamExt};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};

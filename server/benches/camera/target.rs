@@ -3,11 +3,10 @@
 //! binary re-executed). Also what the load needs to reach them (URLs, cookies) and the /proc
 //! readings.
 use crate::load::{CandidateConn, ProctorConn};
-use app::domain::{Phase, Role, TicketNumber, View};
-use app::server::service::auth::create_staff;
-use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam, SessionOwner, SqliteStore};
+use backend::service::auth::create_staff;
+use backend::store::{NewCandidate, NewExam, SessionOwner, SqliteStore};
 use chrono::{Duration as ChronoDuration, Utc};
+use domain::{Phase, Role, TicketNumber, View};
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -228,18 +227,17 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
     let store = SqliteStore::open(&dir.join("vigil.db"))
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the bench database: {e}"))?;
-    let state = AppState::new(
-        leptos::prelude::LeptosOptions::builder().output_name("vigil").build(),
+    let state = backend::Core::new(
         Arc::new(store),
-        Arc::new(app::server::bus::LocalBus::default()),
-        Arc::new(app::server::blobs::LocalBlobs::new(dir.join("blobs"))),
-        Arc::new(app::server::face::NoVerifier),
+        Arc::new(backend::bus::LocalBus::default()),
+        Arc::new(backend::blobs::LocalBlobs::new(dir.join("blobs"))),
+        Arc::new(backend::face::NoVerifier),
     );
     let err = |e: &dyn std::fmt::Debug| anyhow::anyhow!("seeding: {e:?}");
     let exam = state
         .store
         .create_exam(NewExam {
-            code: app::domain::ExamCode::parse(EXAM_CODE).map_err(|e| err(&e))?,
+            code: domain::ExamCode::parse(EXAM_CODE).map_err(|e| err(&e))?,
             title: "Camera bench".into(),
             starts_at: Utc::now() - ChronoDuration::minutes(10),
             duration_min: 240,
@@ -275,7 +273,7 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
         let moved =
             state.store.set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now()).await?;
         anyhow::ensure!(moved, "candidate {id} was not in phase rostered");
-        let (token, hash) = app::server::auth::new_token();
+        let (token, hash) = backend::auth::new_token();
         let owner = SessionOwner::Candidate(id, View::Phone);
         let now = Utc::now();
         state.store.create_session(&hash, owner, now, now + ChronoDuration::hours(8)).await?;

@@ -7,12 +7,12 @@
 //! `Sync`), so the models are loaded once and cloned into a small pool of slots, one per core
 //! (at most 4), each behind a mutex; a semaphore keeps at most that many verifications on the
 //! blocking thread pool at once.
-use app::domain::face::{FaceError, FaceThresholds, FaceVerdict, PhotoRole};
-use app::server::face::FaceVerifier;
+use backend::face::FaceVerifier;
 use dlib_face_recognition::{
     FaceDetector, FaceDetectorTrait, FaceEncoderNetwork, FaceEncoderTrait, ImageMatrix,
     LandmarkPredictor, LandmarkPredictorTrait,
 };
+use domain::face::{FaceError, FaceThresholds, FaceVerdict, PhotoRole};
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};

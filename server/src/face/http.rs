@@ -18,10 +18,10 @@
 //! Any other status, a malformed body, a connection error or the timeout is
 //! `ProviderUnavailable`. The client is built without TLS: use `http://` (a sidecar, or a
 //! TLS-terminating proxy on the host).
-use app::domain::face::{FaceError, FaceThresholds, FaceVerdict, PhotoRole};
-use app::server::face::FaceVerifier;
+use backend::face::FaceVerifier;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use domain::face::{FaceError, FaceThresholds, FaceVerdict, PhotoRole};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Face verification providers behind `app::server::face::FaceVerifier`:
+//! Face verification providers behind `backend::face::FaceVerifier`:
 //! - `dlib` (built in): dlib's HOG detector, 5-point landmarks and ResNet embedding, with the
 //!   models from `scripts/face-assets.sh`;
 //! - `http`: an external service (e.g. an identity provider's adapter), see [`http`] for the
@@ -10,7 +10,7 @@ pub mod dlib;
 pub mod http;
 
 use anyhow::Context;
-use app::server::face::FaceVerifier;
+use backend::face::FaceVerifier;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,15 +1,15 @@
 //! Administrators' plain routes: the roster upload (multipart: `roster` CSV, optional
 //! `photos` ZIP) checked into a preview, and the roster export as CSV.
-use app::domain::roster::{FileError, RosterPreview};
-use app::domain::{AppError, ExamId, Role, StaffUser};
-use app::server::access;
-use app::server::service::{reports, roster};
 use app::server::state::AppState;
-use app::server::uploads::SpoolFile;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
+use backend::access;
+use backend::service::{reports, roster};
+use backend::uploads::SpoolFile;
+use domain::roster::{FileError, RosterPreview};
+use domain::{AppError, ExamId, Role, StaffUser};
 use tokio::io::AsyncWriteExt;
 
 /// The largest roster upload (CSV and photos together, with room for the form's parts; each
@@ -54,7 +54,7 @@ async fn files(
             "photos" => {
                 let dir = state.uploads.disk.spool_dir();
                 let (spool, file) = SpoolFile::create(&dir).map_err(|e| {
-                    Unread::Refused(AppError::from(app::server::error::ServerError::from(e)))
+                    Unread::Refused(AppError::from(backend::error::ServerError::from(e)))
                 })?;
                 let mut file = tokio::fs::File::from_std(file);
                 let mut size = 0u64;

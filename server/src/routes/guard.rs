@@ -4,11 +4,11 @@
 //! another site can neither post a form nor a `text/plain` "simple request" with a user's
 //! cookies, nor open a socket with them. `security_headers`: the browser-side defences on
 //! every response.
-use app::domain::AppError;
 use app::server::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use domain::AppError;
 use http::{HeaderValue, Method, header};
 
 /// The content types a POST to `path` may carry (`None`: any, for routes that store nothing).

@@ -1,13 +1,13 @@
 //! `/healthz` (the process is up), `/readyz` (the database answers; the disk's state) and
 //! `/metrics` (Prometheus text: the camera relay's counters and the disk guard), the last
 //! for the metrics token or an admin's session only.
-use app::domain::{AppError, Role};
-use app::server::access;
 use app::server::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use backend::access;
+use domain::{AppError, Role};
 use serde::Serialize;
 
 pub async fn healthz() -> &'static str {
@@ -18,7 +18,7 @@ pub async fn healthz() -> &'static str {
 #[derive(Serialize)]
 struct Ready {
     database: &'static str,
-    disk: app::server::uploads::DiskStatus,
+    disk: backend::uploads::DiskStatus,
 }
 
 /// 200 while the database answers (503 otherwise). A low disk does not take the instance

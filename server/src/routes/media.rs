@@ -1,12 +1,12 @@
 //! Candidate media: roster photos and the latest camera frames (for the candidate and the
 //! staff who may watch the room), evidence frames and recordings (for that staff only).
-use app::domain::camera::DOWN_HEADER_LEN;
-use app::domain::{AppError, CandidateId, View};
-use app::server::access::{self, CurrentStaff};
 use app::server::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use backend::access::{self, CurrentStaff};
+use domain::camera::DOWN_HEADER_LEN;
+use domain::{AppError, CandidateId, View};
 use futures::StreamExt;
 
 /// The candidate themselves (either device), or staff who may watch their room. Anyone else
@@ -46,7 +46,7 @@ async fn blob(state: &AppState, key: &str) -> Result<Vec<u8>, AppError> {
         .blobs
         .get(key)
         .await
-        .map_err(|e| AppError::from(app::server::error::ServerError::from(e)))?
+        .map_err(|e| AppError::from(backend::error::ServerError::from(e)))?
         .ok_or(AppError::NotFound)
 }
 
@@ -153,7 +153,7 @@ pub async fn recording(
     let blobs = state.blobs.clone();
     let stream = futures::stream::iter(0..chunks).then(move |seq| {
         let blobs = blobs.clone();
-        let key = app::server::service::recording::chunk_key(&prefix, seq);
+        let key = backend::service::recording::chunk_key(&prefix, seq);
         async move {
             match blobs.get(&key).await {
                 Ok(Some(b)) => Ok(axum::body::Bytes::from(b)),

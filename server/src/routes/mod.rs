@@ -10,10 +10,10 @@ pub mod ws_candidate;
 pub mod ws_frames;
 pub mod ws_proctor;
 
-use app::domain::AppError;
 use axum::extract::ws::{Message, WebSocket};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::AppError;
 
 /// How long one socket send may take before the peer counts as gone (a client that stops
 /// reading is disconnected instead of making the server buffer for it).
@@ -45,7 +45,7 @@ pub async fn send_json<T: serde::Serialize>(tx: &mut Sink, msg: &T) -> anyhow::R
 pub async fn close_revoked(tx: &mut Sink) {
     use futures::SinkExt;
     let frame = axum::extract::ws::CloseFrame {
-        code: app::domain::protocol::CLOSE_REVOKED,
+        code: domain::protocol::CLOSE_REVOKED,
         reason: "revoked".into(),
     };
     let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;

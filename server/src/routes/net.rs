@@ -1,8 +1,10 @@
 //! Network measurement for the device check: `GET /net/ping` for round-trip time and
 //! `POST /net/upload` for upload rate. Public (the practice page uses them before sign-in),
 //! never cached, and the upload body is counted and dropped, never stored.
+use app::server::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -23,9 +25,10 @@ struct Received {
     bytes: usize,
 }
 
-/// The server clock in milliseconds since the Unix epoch; the browser times the round trip.
-pub async fn ping() -> impl IntoResponse {
-    (NO_STORE, Json(Pong { server_time_ms: chrono::Utc::now().timestamp_millis() }))
+/// The server clock (the one deadlines are judged by) in milliseconds since the Unix epoch;
+/// the browser times the round trip.
+pub async fn ping(State(state): State<AppState>) -> impl IntoResponse {
+    (NO_STORE, Json(Pong { server_time_ms: state.clock.now().timestamp_millis() }))
 }
 
 /// How many bytes arrived; the browser times the upload. Bodies over

@@ -1,14 +1,14 @@
 //! Uploads from the candidate's pages as raw bodies: face verification photos (PC or phone)
 //! and the identity photo (JPEG, 2 MiB), and recording chunks (WebM, 4 MiB). Each route sets
 //! its own body limit.
-use app::domain::journey::FaceCheck;
-use app::domain::{AppError, View};
-use app::server::access::CurrentCandidate;
-use app::server::service::journey;
 use app::server::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
+use backend::access::CurrentCandidate;
+use backend::service::journey;
+use domain::journey::FaceCheck;
+use domain::{AppError, View};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -53,9 +53,9 @@ pub async fn recording_chunk(
     Query(q): Query<ChunkQuery>,
     who: CurrentCandidate,
     body: Bytes,
-) -> Result<Json<app::domain::recording::ChunkAck>, AppError> {
+) -> Result<Json<domain::recording::ChunkAck>, AppError> {
     let who = who.on(q.view)?;
-    let ack = app::server::service::recording::add_chunk(
+    let ack = backend::service::recording::add_chunk(
         &state,
         who.id,
         q.view,

@@ -4,21 +4,20 @@
 //! as binary messages (see `domain::camera`) and go through the relay; the capture profile
 //! and camera problems are pushed back as text.
 use super::send_json as send;
-use app::domain::camera::{FrameError, MAX_FRAME_BYTES, UP_HEADER_LEN};
-use app::domain::protocol::{
-    CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
-    ProtocolError,
-};
-use app::domain::{AppError, Candidate, Phase, View};
-use app::server::access::{CurrentCandidate, LiveGuard};
-use app::server::bus::{BusEvent, BusItem, Topic};
-use app::server::relay::ConnSeq;
-use app::server::service::{auth as svc, camera, console, journey, live};
 use app::server::state::AppState;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use chrono::Utc;
+use backend::access::{CurrentCandidate, LiveGuard};
+use backend::bus::{BusEvent, BusItem, Topic};
+use backend::relay::ConnSeq;
+use backend::service::{auth as svc, camera, console, journey, live};
+use domain::camera::{FrameError, MAX_FRAME_BYTES, UP_HEADER_LEN};
+use domain::protocol::{
+    CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
+    ProtocolError,
+};
+use domain::{AppError, Candidate, Phase, View};
 use futures::StreamExt;
 
 /// Largest message on the socket: a frame at the cap plus its header (text messages are
@@ -61,7 +60,7 @@ async fn handle(
     view: &mut Option<View>,
     msg: CandidateClientMsg,
 ) -> anyhow::Result<Option<CandidateServerMsg>> {
-    let now = Utc::now();
+    let now = state.clock.now();
     Ok(match (msg, *view) {
         (CandidateClientMsg::Hello { protocol, .. }, _) if protocol != PROTOCOL_VERSION => {
             Some(error(ProtocolError::UnsupportedVersion { supported: PROTOCOL_VERSION }))
@@ -127,7 +126,7 @@ struct Conn {
     view: Option<View>,
     phase: Phase,
     seq: ConnSeq,
-    profile: Option<tokio::sync::watch::Receiver<app::domain::camera::ProfileKind>>,
+    profile: Option<tokio::sync::watch::Receiver<domain::camera::ProfileKind>>,
     /// When a "too fast" refusal was last reported (one per second at most).
     last_too_fast: Option<std::time::Instant>,
 }
@@ -175,7 +174,7 @@ async fn welcomed(
         for message in unread {
             send(tx, &CandidateServerMsg::Message { message }).await?;
         }
-        state.store.mark_delivered(&ids, Utc::now()).await?;
+        state.store.mark_delivered(&ids, state.clock.now()).await?;
         let raised = state.store.hands(c.id).await?.iter().any(|h| h.answered_at.is_none());
         send(tx, &CandidateServerMsg::Hand { raised }).await?;
     }
@@ -273,7 +272,7 @@ async fn run(
                     BusEvent::Message(message) if conn.view == Some(View::Pc) => {
                         let id = message.id;
                         send(&mut tx, &CandidateServerMsg::Message { message }).await?;
-                        state.store.mark_delivered(&[id], Utc::now()).await?;
+                        state.store.mark_delivered(&[id], state.clock.now()).await?;
                     }
                     BusEvent::TimesChanged(times) => {
                         send(&mut tx, &CandidateServerMsg::Times { times }).await?;

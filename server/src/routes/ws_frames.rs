@@ -5,15 +5,14 @@
 //! queueing them. With `candidate`, only that candidate's frames, and the candidate's pages
 //! switch to the focus profile while the socket is open.
 use super::{Sink, send_json};
-use app::domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
-use app::domain::{AppError, CandidateId, RoomId};
-use app::server::access::{self, CurrentStaff, LiveGuard};
-use app::server::relay::Subscription;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::Utc;
+use backend::access::{self, CurrentStaff, LiveGuard};
+use backend::relay::Subscription;
+use domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
+use domain::{AppError, CandidateId, RoomId};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 
@@ -48,7 +47,7 @@ pub async fn handler(
             let hello = FramesServerMsg::Hello {
                 protocol: PROTOCOL_VERSION,
                 settings,
-                server_time: Utc::now(),
+                server_time: state.clock.now(),
             };
             let subscription = state.frames.subscribe(room, only);
             if let Err(e) = run(socket, &state, hello, subscription, guard).await {

@@ -3,18 +3,17 @@
 //! snapshot. Every 2 s a `beats` message carries last heartbeats. A client that cannot keep
 //! up is resynchronised (the bus buffer is bounded) or, if it stops reading, disconnected.
 use super::{Sink, send_json as send};
-use app::domain::protocol::{
-    MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
-};
-use app::domain::{AppError, RoomId};
-use app::server::access::{self, CurrentStaff, LiveGuard};
-use app::server::bus::{BusEvent, BusItem, Topic};
-use app::server::service::live;
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::Utc;
+use backend::access::{self, CurrentStaff, LiveGuard};
+use backend::bus::{BusEvent, BusItem, Topic};
+use backend::service::live;
+use domain::protocol::{
+    MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg, ProtocolError,
+};
+use domain::{AppError, RoomId};
 use futures::StreamExt;
 use serde::Deserialize;
 use std::time::Duration;
@@ -52,7 +51,7 @@ async fn send_snapshot(tx: &mut Sink, state: &AppState, room: RoomId) -> anyhow:
         seq,
         room: summary,
         tiles,
-        server_time: Utc::now(),
+        server_time: state.clock.now(),
     };
     send(tx, &msg).await?;
     Ok(seq)
@@ -110,7 +109,7 @@ async fn run(
             }
             _ = beats.tick() => {
                 let msg = ProctorServerMsg::Beats {
-                    server_time: Utc::now(),
+                    server_time: state.clock.now(),
                     beats: state.presence.beats_in_room(room),
                 };
                 send(&mut tx, &msg).await?;

@@ -1,8 +1,8 @@
 //! The simulated cameras: photo-like JPEG pictures (a gradient with a moving block, different
 //! for each view and each picture, so the server never sees a frozen camera), framed with the
 //! header the pages send.
-use app::domain::View;
-use app::domain::camera::FrameHeader;
+use domain::View;
+use domain::camera::FrameHeader;
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 

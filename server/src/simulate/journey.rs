@@ -3,14 +3,14 @@
 //! phone paired by its QR token (with the demo's ID card number), the phone's face check,
 //! monitoring, the instructions; then the answers while the exam runs.
 use anyhow::{Context, bail};
-use app::domain::View;
-use app::domain::answer::Answer;
-use app::domain::device::{
+use domain::View;
+use domain::answer::Answer;
+use domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MicCheck, NetworkCheck, SpeakerCheck,
 };
-use app::domain::journey::{FaceCheck, FaceProgress};
-use app::domain::paper::Question;
-use app::domain::sitting::{AnswerSave, ExamSheet};
+use domain::journey::{FaceCheck, FaceProgress};
+use domain::paper::Question;
+use domain::sitting::{AnswerSave, ExamSheet};
 use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;

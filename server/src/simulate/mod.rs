@@ -6,11 +6,11 @@
 mod frames;
 mod journey;
 
-use app::domain::journey::JourneyState;
-use app::domain::presence::HEARTBEAT_INTERVAL_SECS;
-use app::domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
-use app::domain::sitting::ExamSheet;
-use app::domain::{Phase, PhaseCommand, View};
+use domain::journey::JourneyState;
+use domain::presence::HEARTBEAT_INTERVAL_SECS;
+use domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
+use domain::sitting::ExamSheet;
+use domain::{Phase, PhaseCommand, View};
 use futures::{SinkExt, StreamExt};
 use rand::Rng;
 use std::path::PathBuf;

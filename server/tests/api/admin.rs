@@ -3,14 +3,12 @@
 //! (approve, reject, live tiles, the rejection's flag and ending the attempt); and that a
 //! proctor reaches none of it.
 use crate::common::{TestApp, Ws, spawn_app};
-use app::domain::exam_settings::ExamSettings;
-use app::domain::flag::FlagKind;
-use app::domain::protocol::ProctorServerMsg;
-use app::domain::review::{ReviewCase, ReviewOutcome};
-use app::domain::roster::{ImportOutcome, RosterPreview, id_card_check_char};
-use app::domain::{
-    CandidateId, CandidateTile, Phase, SubmitKind, TicketNumber, VerificationStatus,
-};
+use domain::exam_settings::ExamSettings;
+use domain::flag::FlagKind;
+use domain::protocol::ProctorServerMsg;
+use domain::review::{ReviewCase, ReviewOutcome};
+use domain::roster::{ImportOutcome, RosterPreview, id_card_check_char};
+use domain::{CandidateId, CandidateTile, Phase, SubmitKind, TicketNumber, VerificationStatus};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -95,7 +93,7 @@ async fn import(app: &TestApp, cookie: &str, staging: &str) -> (u16, Value) {
     post_json(app, "/api/admin/roster-import", &body, Some(cookie)).await
 }
 
-async fn candidate(app: &TestApp, ticket: &str) -> Option<app::domain::Candidate> {
+async fn candidate(app: &TestApp, ticket: &str) -> Option<domain::Candidate> {
     let t = TicketNumber::parse(ticket).expect("ticket");
     app.state.store.candidate_by_ticket(app.exam, &t).await.expect("db")
 }
@@ -328,7 +326,7 @@ async fn fail_verification(app: &TestApp, ticket: &str) -> (CandidateId, String)
     let cookie = app.candidate_cookie(ticket).await;
     let (status, _, _) = app.post_form("/api/journey/confirm", &[], Some(&cookie)).await;
     assert_eq!(status, 200);
-    let jpeg = app::server::relay::synthetic::jpeg(320, 240, 1, false);
+    let jpeg = backend::relay::synthetic::jpeg(320, 240, 1, false);
     for _ in 0..3 {
         let res = reqwest::Client::new()
             .post(app.url("/api/candidate/face?view=pc"))
@@ -373,7 +371,7 @@ async fn tile_where(
 async fn queue_length(app: &TestApp, cookie: &str) -> i64 {
     let (status, body, _) = app.post_form("/api/admin/status", &[], Some(cookie)).await;
     assert_eq!(status, 200, "{body}");
-    parse::<app::domain::report::AdminStatus>(&body).queue
+    parse::<domain::report::AdminStatus>(&body).queue
 }
 
 async fn decide(
@@ -515,13 +513,9 @@ async fn db(app: &TestApp) -> sqlx::SqliteConnection {
 }
 
 /// An exam of `code` that started `days` ago, with one room.
-async fn past_exam(
-    app: &TestApp,
-    code: &str,
-    days: i64,
-) -> (app::domain::ExamId, app::domain::RoomId) {
-    use app::domain::ExamCode;
-    use app::server::store::NewExam;
+async fn past_exam(app: &TestApp, code: &str, days: i64) -> (domain::ExamId, domain::RoomId) {
+    use backend::store::NewExam;
+    use domain::ExamCode;
     let exam = app
         .state
         .store
@@ -543,11 +537,11 @@ async fn past_exam(
 /// and a two-chunk recording, files and rows; returns the file keys.
 async fn media(
     app: &TestApp,
-    exam: app::domain::ExamId,
-    room: app::domain::RoomId,
+    exam: domain::ExamId,
+    room: domain::RoomId,
     tag: &str,
 ) -> Vec<String> {
-    use app::server::store::NewCandidate;
+    use backend::store::NewCandidate;
     let key = |kind: &str| format!("test/{tag}/{kind}.jpg");
     let roster = key("roster");
     let c = app
@@ -565,7 +559,7 @@ async fn media(
         .expect("candidate");
     let prefix = format!("test/{tag}/rec");
     let chunks: Vec<String> =
-        (0..2).map(|s| app::server::service::recording::chunk_key(&prefix, s)).collect();
+        (0..2).map(|s| backend::service::recording::chunk_key(&prefix, s)).collect();
     let mut keys = vec![roster, key("face"), key("identity"), key("evidence")];
     keys.extend(chunks);
     for k in &keys {
@@ -600,7 +594,7 @@ async fn exists(app: &TestApp, key: &str) -> bool {
     app.state.blobs.get(key).await.expect("blob").is_some()
 }
 
-async fn rows_of(app: &TestApp, exam: app::domain::ExamId) -> (i64, i64, i64, i64) {
+async fn rows_of(app: &TestApp, exam: domain::ExamId) -> (i64, i64, i64, i64) {
     let sql = "SELECT \
         (SELECT COUNT(*) FROM face_attempts f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1 AND f.photo_key <> ''), \
         (SELECT COUNT(*) FROM captures f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1), \
@@ -611,7 +605,7 @@ async fn rows_of(app: &TestApp, exam: app::domain::ExamId) -> (i64, i64, i64, i6
 
 #[tokio::test]
 async fn the_purge_removes_files_and_rows_of_expired_exams_only() {
-    use app::server::service::retention::purge_expired;
+    use backend::service::retention::purge_expired;
     let app = spawn_app().await;
     // Ended 40 days ago (retention 30 days by default): expired.
     let (old, old_room) = past_exam(&app, "OLD01", 40).await;
@@ -659,7 +653,7 @@ async fn the_purge_removes_files_and_rows_of_expired_exams_only() {
     // The candidate, the attempt's score and the answers stay; only media go.
     let c = candidate_of(&app, old, "R-OLD").await;
     assert!(!c.has_photo);
-    let attempts = app.state.store.face_attempts(c.id, app::domain::View::Pc).await.expect("db");
+    let attempts = app.state.store.face_attempts(c.id, domain::View::Pc).await.expect("db");
     assert_eq!(attempts.len(), 1);
 
     // Written to the audit log.
@@ -677,11 +671,7 @@ async fn the_purge_removes_files_and_rows_of_expired_exams_only() {
     assert!(purge_expired(&app.state, chrono::Utc::now()).await.expect("purge").is_empty());
 }
 
-async fn candidate_of(
-    app: &TestApp,
-    exam: app::domain::ExamId,
-    ticket: &str,
-) -> app::domain::Candidate {
+async fn candidate_of(app: &TestApp, exam: domain::ExamId, ticket: &str) -> domain::Candidate {
     let t = TicketNumber::parse(ticket).expect("ticket");
     app.state.store.candidate_by_ticket(exam, &t).await.expect("db").expect("candidate")
 }
@@ -690,7 +680,7 @@ async fn candidate_of(
 // Audit log
 // ---------------------------------------------------------------------------------------
 
-async fn audit(app: &TestApp, cookie: &str, filter: Value) -> Vec<app::domain::audit::AuditEntry> {
+async fn audit(app: &TestApp, cookie: &str, filter: Value) -> Vec<domain::audit::AuditEntry> {
     let (status, body) =
         post_json(app, "/api/admin/audit", &json!({ "filter": filter }), Some(cookie)).await;
     assert_eq!(status, 200, "{body}");
@@ -709,7 +699,7 @@ async fn the_audit_log_filters_by_exam_actor_candidate_and_action() {
     let body = json!({ "candidate": one.0, "kind": "message", "body": "Please sit still" });
     assert_eq!(post_json(&app, "/api/proctor/message", &body, Some(&proctor)).await.0, 200);
 
-    let actions = |list: &[app::domain::audit::AuditEntry]| {
+    let actions = |list: &[domain::audit::AuditEntry]| {
         list.iter()
             .map(|e| (e.action.clone(), e.ticket.clone().unwrap_or_default()))
             .collect::<Vec<_>>()
@@ -753,7 +743,7 @@ async fn settings_of(
     app: &TestApp,
     cookie: &str,
     exam: Option<i64>,
-) -> app::domain::exam_settings::ExamSettings {
+) -> domain::exam_settings::ExamSettings {
     let (status, body) =
         post_json(app, "/api/admin/exam-settings", &json!({ "exam": exam }), Some(cookie)).await;
     assert_eq!(status, 200, "{body}");
@@ -764,7 +754,7 @@ async fn save_exam(
     app: &TestApp,
     cookie: &str,
     exam: Option<i64>,
-    s: &app::domain::exam_settings::ExamSettings,
+    s: &domain::exam_settings::ExamSettings,
 ) -> (u16, Value) {
     post_json(app, "/api/admin/save-exam", &json!({ "exam": exam, "settings": s }), Some(cookie))
         .await
@@ -772,7 +762,7 @@ async fn save_exam(
 
 #[tokio::test]
 async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_the_clocks() {
-    use app::domain::protocol::CandidateServerMsg;
+    use domain::protocol::CandidateServerMsg;
     let app = spawn_app().await;
     let admin = app.staff_cookie("admin").await;
 
@@ -801,7 +791,7 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
         (stored.code.as_str(), stored.camera.grid.interval_ms, stored.camera.recording),
         ("PHYS01", 3000, true)
     );
-    assert!(app.state.store.reject_ends_attempt(app::domain::ExamId(id)).await.expect("db"));
+    assert!(app.state.store.reject_ends_attempt(domain::ExamId(id)).await.expect("db"));
     let (status, body) =
         save_exam(&app, &admin, None, &ExamSettings { code: "TEST01".into(), ..stored.clone() })
             .await;
@@ -810,7 +800,7 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
     // Listed; archived leaves the rooms list and comes back.
     let (status, body, _) = app.post_form("/api/admin/exams", &[], Some(&admin)).await;
     assert_eq!(status, 200, "{body}");
-    let list: Vec<app::domain::exam_settings::ExamSummary> = parse(&body);
+    let list: Vec<domain::exam_settings::ExamSummary> = parse(&body);
     let test01 = list.iter().find(|e| e.code == "TEST01").expect("listed");
     assert_eq!((test01.candidates, test01.rooms.len()), (4, 2));
     let proctor = app.staff_cookie("proctora").await;
@@ -834,9 +824,9 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
     app.state.store.reschedule_exam(app.exam, start).await.expect("start");
     let cookie = app.candidate_cookie("T-0001").await;
     let mut pc = app.ws("/ws/candidate", Some(&cookie)).await.expect("socket");
-    pc.send(&app::domain::protocol::CandidateClientMsg::Hello {
-        protocol: app::domain::protocol::PROTOCOL_VERSION,
-        view: app::domain::View::Pc,
+    pc.send(&domain::protocol::CandidateClientMsg::Hello {
+        protocol: domain::protocol::PROTOCOL_VERSION,
+        view: domain::View::Pc,
     })
     .await;
     let mut running = settings_of(&app, &admin, Some(app.exam.0)).await;
@@ -874,7 +864,7 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
 
 #[tokio::test]
 async fn staff_and_rooms_are_managed_and_a_disabled_account_is_shut_out() {
-    use app::domain::staffing::StaffEntry;
+    use domain::staffing::StaffEntry;
     let app = spawn_app().await;
     let admin = app.staff_cookie("admin").await;
 
@@ -1058,7 +1048,7 @@ async fn a_paper_is_checked_with_line_and_field_then_saved_until_the_exam_starts
     };
     let (status, body) = check(PAPER.to_string()).await;
     assert_eq!(status, 200, "{body}");
-    let paper: app::domain::paper::Paper = parse(&body);
+    let paper: domain::paper::Paper = parse(&body);
     assert_eq!((paper.question_count(), paper.total_points()), (2, 12));
 
     // A duplicate id: the line, the column and the path of the second one.
@@ -1143,7 +1133,7 @@ async fn download(app: &TestApp, cookie: Option<&str>, what: &str) -> (u16, Stri
 
 #[tokio::test]
 async fn the_report_counts_and_the_exports_carry_answers_submissions_and_incidents() {
-    use app::domain::report::ExamReport;
+    use domain::report::ExamReport;
     let app = spawn_app().await;
     let admin = app.staff_cookie("admin").await;
     let proctor = app.staff_cookie("proctora").await;
@@ -1167,9 +1157,9 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
     // Its PC page connects: "online over time" counts it.
     let cookie = app.candidate_cookie("T-0002").await;
     let mut pc = app.ws("/ws/candidate", Some(&cookie)).await.expect("socket");
-    pc.send(&app::domain::protocol::CandidateClientMsg::Hello {
-        protocol: app::domain::protocol::PROTOCOL_VERSION,
-        view: app::domain::View::Pc,
+    pc.send(&domain::protocol::CandidateClientMsg::Hello {
+        protocol: domain::protocol::PROTOCOL_VERSION,
+        view: domain::View::Pc,
     })
     .await;
     let _: Value = pc.recv().await;
@@ -1223,7 +1213,7 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (c, code, room): (app::domain::Candidate, String, String) = parse(&body);
+    let (c, code, room): (domain::Candidate, String, String) = parse(&body);
     assert_eq!((c.id, code.as_str(), room.as_str()), (sitting.id, "TEST01", "A"));
     let (status, body) = post_json(
         &app,

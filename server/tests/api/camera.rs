@@ -2,17 +2,17 @@
 //! HTTP, typed refusals for bad frames and floods, the focus profile, black and frozen views
 //! raising flags, a lost phone, and evidence frames kept and served.
 use crate::common::{TestApp, Ws, spawn_app};
-use app::domain::camera::{
+use backend::relay::epoch_ms;
+use backend::relay::synthetic::jpeg;
+use chrono::Utc;
+use domain::camera::{
     CameraProblem, CameraSettings, FrameError, FrameHeader, ProfileKind, RelayHeader,
 };
-use app::domain::flag::FlagKind;
-use app::domain::protocol::{
+use domain::flag::FlagKind;
+use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, FramesServerMsg, PROTOCOL_VERSION, ProctorServerMsg,
 };
-use app::domain::{CandidateId, Phase, TicketNumber, View};
-use app::server::relay::epoch_ms;
-use app::server::relay::synthetic::jpeg;
-use chrono::Utc;
+use domain::{CandidateId, Phase, TicketNumber, View};
 use std::time::Duration;
 
 async fn candidate_id(app: &TestApp, ticket: &str) -> CandidateId {
@@ -258,7 +258,7 @@ async fn tile_flags(
     id: CandidateId,
     pred: impl Fn(&[FlagKind]) -> bool,
 ) -> Vec<FlagKind> {
-    let kinds = |t: &app::domain::CandidateTile| t.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
+    let kinds = |t: &domain::CandidateTile| t.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
     let m: ProctorServerMsg = feed
         .recv_until(15, |m| matches!(m, ProctorServerMsg::Delta { tile, .. } if tile.id == id && pred(&kinds(tile))))
         .await;
@@ -313,8 +313,8 @@ async fn black_and_frozen_views_raise_flags_prompt_the_candidate_and_keep_eviden
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let evidence = app.state.store.evidence(id).await.expect("db");
     assert!(evidence.len() >= 3, "{evidence:?}");
-    assert_eq!(evidence[0].reason, app::domain::camera::EvidenceReason::Sample);
-    assert!(evidence.iter().any(|e| e.reason == app::domain::camera::EvidenceReason::Flag));
+    assert_eq!(evidence[0].reason, domain::camera::EvidenceReason::Sample);
+    assert!(evidence.iter().any(|e| e.reason == domain::camera::EvidenceReason::Flag));
     let path = format!("/media/evidence/{}", evidence[0].id);
     let (status, bytes) = get(&app, &path, &a).await;
     assert_eq!((status, bytes), (200, black));

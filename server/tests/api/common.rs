@@ -1,11 +1,11 @@
 //! Test harness: starts the real application on a random port with a fresh database in a
 //! temporary directory, seeds a small fixture, and offers HTTP and WebSocket clients.
 #![allow(dead_code)]
-use app::domain::{ExamCode, ExamId, Role, RoomId, TicketNumber, View};
-use app::server::service::auth::create_staff;
 use app::server::state::AppState;
-use app::server::store::{NewCandidate, NewExam, SessionOwner};
+use backend::service::auth::create_staff;
+use backend::store::{NewCandidate, NewExam, SessionOwner};
 use chrono::{Duration, Utc};
+use domain::{ExamCode, ExamId, Role, RoomId, TicketNumber, View};
 use futures::{SinkExt, StreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -175,10 +175,10 @@ impl TestApp {
             return c.clone();
         }
         let token = pc_cookie.split_once('=').expect("name=value").1;
-        let hash = app::server::auth::token_hash(token);
+        let hash = backend::auth::token_hash(token);
         let rec = self.state.store.session(&hash, Utc::now()).await.expect("db").expect("session");
         let SessionOwner::Candidate(id, _) = rec.owner else { panic!("not a candidate cookie") };
-        let (phone, phone_hash) = app::server::auth::new_token();
+        let (phone, phone_hash) = backend::auth::new_token();
         let owner = SessionOwner::Candidate(id, View::Phone);
         let now = Utc::now();
         self.state
@@ -222,19 +222,19 @@ pub async fn post_json(
 }
 
 /// The fixture candidate with `ticket`.
-pub async fn candidate_id(app: &TestApp, ticket: &str) -> app::domain::CandidateId {
+pub async fn candidate_id(app: &TestApp, ticket: &str) -> domain::CandidateId {
     let t = TicketNumber::parse(ticket).expect("ticket");
     app.state.store.candidate_by_ticket(app.exam, &t).await.expect("db").expect("candidate").id
 }
 
 /// Moves a candidate straight to `to` (set-up shortcut).
-pub async fn jump(app: &TestApp, id: app::domain::CandidateId, to: app::domain::Phase) {
+pub async fn jump(app: &TestApp, id: domain::CandidateId, to: domain::Phase) {
     let from = app.state.store.candidate(id).await.expect("db").expect("candidate").phase;
     assert!(app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db"));
 }
 
 /// A staff account's id.
-pub async fn staff_id(app: &TestApp, username: &str) -> app::domain::StaffId {
+pub async fn staff_id(app: &TestApp, username: &str) -> domain::StaffId {
     app.state.store.staff_credentials(username).await.expect("db").expect("staff").user.id
 }
 

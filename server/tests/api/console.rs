@@ -2,26 +2,28 @@
 //! submission, messages that survive reconnects, extra time moving the auto-submit, flags
 //! with evidence, raised hands, broadcasts, browser events, the audit log and typed
 //! validation errors.
-use crate::common::{TestApp, Ws, spawn_app};
-use app::domain::camera::FrameHeader;
-use app::domain::console::{
+use crate::common::{TestApp, Ws, spawn_app, spawn_app_with};
+use backend::clock::{AdjustableClock, Clock};
+use backend::relay::epoch_ms;
+use backend::relay::synthetic::jpeg;
+use chrono::{DateTime, Duration, Utc};
+use domain::camera::FrameHeader;
+use domain::console::{
     BrowserEvent, CandidateEvent, CandidateMessage, HandRaise, MessageKind, MessageRecord,
 };
-use app::domain::flag::{FlagKind, FlagRecord, FlagResolution};
-use app::domain::protocol::{
+use domain::flag::{FlagKind, FlagRecord, FlagResolution};
+use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION, ProctorServerMsg, ProtocolError,
 };
-use app::domain::timeline::{Entry, Timeline};
-use app::domain::{
+use domain::timeline::{Entry, Timeline};
+use domain::{
     CandidateId, CandidateTile, ExamTimes, Phase, SubmitKind, TicketNumber, TransitionError, View,
 };
-use app::server::relay::epoch_ms;
-use app::server::relay::synthetic::jpeg;
-use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sqlx::Connection;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -83,7 +85,7 @@ async fn candidate_id(app: &TestApp, ticket: &str) -> CandidateId {
     app.state.store.candidate_by_ticket(app.exam, &t).await.expect("db").expect("candidate").id
 }
 
-async fn stored(app: &TestApp, id: CandidateId) -> app::domain::Candidate {
+async fn stored(app: &TestApp, id: CandidateId) -> domain::Candidate {
     app.state.store.candidate(id).await.expect("db").expect("candidate")
 }
 
@@ -551,7 +553,7 @@ async fn force_submit_is_final_and_idempotent() {
     );
     screen
         .send(&CandidateClientMsg::Advance {
-            command: app::domain::PhaseCommand::Submit(SubmitKind::SelfSubmitted),
+            command: domain::PhaseCommand::Submit(SubmitKind::SelfSubmitted),
         })
         .await;
     let m: CandidateServerMsg =
@@ -690,7 +692,9 @@ async fn only_the_addressee_can_acknowledge_and_only_the_pc_page_shows_messages(
 /// still sitting while a classmate without extra time is submitted.
 #[tokio::test]
 async fn added_time_moves_the_deadline_and_the_automatic_submission() {
-    let app = spawn_app().await;
+    // The server's clock, moved past the deadline instead of waiting for it.
+    let clock = Arc::new(AdjustableClock::default());
+    let app = spawn_app_with(|s| s.clock = clock.clone()).await;
     let (a, me) = candidate_at(&app, "T-0001", Phase::InExam).await;
     let (b, _) = candidate_at(&app, "T-0002", Phase::InExam).await;
     app.state.store.set_exam_paper(app.exam, PAPER).await.expect("paper");
@@ -698,12 +702,12 @@ async fn added_time_moves_the_deadline_and_the_automatic_submission() {
     let (mut room, _) = feed(&app, &pa).await;
     let mut screen = pc(&app, &me).await;
 
-    // The exam's deadline (start + 120 min) is five seconds away.
-    let deadline = Utc::now() + Duration::seconds(5);
+    // The exam's deadline (start + 120 min) is ten minutes away.
+    let deadline = clock.now() + Duration::minutes(10);
     reschedule(&app, deadline - Duration::minutes(120)).await;
     let (status, body) = add_time(&app, &pa, a, 1).await;
     assert_eq!(status, 200, "{body}");
-    assert!(Utc::now() < deadline, "granted before the deadline");
+    assert!(clock.now() < deadline, "granted before the deadline");
     let times: ExamTimes = parse(&body);
     assert_eq!(times.deadline, deadline + Duration::minutes(1));
     let m: CandidateServerMsg =
@@ -713,14 +717,15 @@ async fn added_time_moves_the_deadline_and_the_automatic_submission() {
     assert_eq!(tile.deadline, Some(deadline + Duration::minutes(1)));
     assert_eq!(stored(&app, a).await.extra_minutes, 1);
 
-    // The exam's deadline passes: B is submitted automatically, A goes on.
+    // The exam's deadline passes: B is submitted automatically (the timer's next tick, within
+    // a second), A goes on: the same tick saw both, A's deadline a minute later.
+    clock.advance(Duration::minutes(10) + Duration::seconds(1));
     let t0 = std::time::Instant::now();
     while stored(&app, b).await.phase != Phase::Submitted(SubmitKind::Auto) {
-        assert!(t0.elapsed() < StdDuration::from_secs(15), "B was not submitted");
-        tokio::time::sleep(StdDuration::from_millis(200)).await;
+        assert!(t0.elapsed() < StdDuration::from_secs(5), "B was not submitted");
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
-    assert!(Utc::now() >= deadline);
-    tokio::time::sleep(StdDuration::from_secs(2)).await;
+    assert!(clock.now() >= deadline);
     assert_eq!(stored(&app, a).await.phase, Phase::InExam);
     assert!(app.state.store.submission(a).await.expect("db").is_none());
     let save = json!({ "saves": [{
@@ -936,8 +941,8 @@ async fn broadcasts_reach_their_audience_only() {
     assert_eq!(
         audiences,
         vec![
-            app::domain::console::Audience::Room(app.room_a),
-            app::domain::console::Audience::Exam(app.exam)
+            domain::console::Audience::Room(app.room_a),
+            domain::console::Audience::Exam(app.exam)
         ]
     );
 }

@@ -3,7 +3,7 @@
 //! page when it worked, back to the form with the error and the typed fields otherwise, and
 //! the server-rendered form shows both. The page's own calls still get JSON.
 use crate::common::{EXAM, PASSWORD, TestApp, spawn_app};
-use app::domain::signin::SignInMode;
+use domain::signin::SignInMode;
 
 const ACCEPT_HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
@@ -125,7 +125,7 @@ async fn staff_sign_in_works_as_a_plain_form() {
 async fn a_phone_pairs_with_a_plain_form() {
     let app = spawn_app().await;
     let id = crate::common::candidate_id(&app, "T-0001").await;
-    crate::common::jump(&app, id, app::domain::Phase::FirstViewOn).await;
+    crate::common::jump(&app, id, domain::Phase::FirstViewOn).await;
     let pc = app.candidate_cookie("T-0001").await;
     let (status, pairing, _) = app.post_form("/api/journey/pairing", &[], Some(&pc)).await;
     assert_eq!(status, 200, "{pairing}");

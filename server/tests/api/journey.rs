@@ -1,21 +1,22 @@
 //! The candidate journey over HTTP: answers that survive restarts, the deadline's automatic
 //! submission (also across a restart, and with extra time), the earliest-submit rule, answer
 //! save idempotency, phone pairing misuse, face verification and the device report.
-use crate::common::{TestApp, Ws, spawn_app, start};
-use app::domain::device::{
+use crate::common::{TestApp, Ws, spawn_app, start, start_with};
+use backend::clock::{AdjustableClock, Clock};
+use backend::store::NewCandidate;
+use chrono::{DateTime, Duration, Utc};
+use domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MicCheck, NetworkCheck, SpeakerCheck,
 };
-use app::domain::face::{FaceDecision, FaceError, PhotoRole};
-use app::domain::journey::{FaceCheck, FaceProgress, JourneyState, PhoneState};
-use app::domain::protocol::ProctorServerMsg;
-use app::domain::sitting::{AnswerAck, ExamSheet};
-use app::domain::{
-    CandidateId, CandidateSelf, Phase, SubmitKind, TicketNumber, VerificationStatus,
-};
-use app::server::store::NewCandidate;
-use chrono::{DateTime, Duration, Utc};
+use domain::face::{FaceDecision, FaceError, PhotoRole};
+use domain::journey::{FaceCheck, FaceProgress, JourneyState, PhoneState};
+use domain::protocol::ProctorServerMsg;
+use domain::sitting::{AnswerAck, ExamSheet};
+use domain::{CandidateId, CandidateSelf, Phase, SubmitKind, TicketNumber, VerificationStatus};
 use serde_json::{Value, json};
+use server::Settings;
 use sqlx::Connection;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 use tempfile::TempDir;
 
@@ -307,16 +308,11 @@ async fn the_deadline_submits_automatically_even_when_it_passes_while_the_server
         .await
         .expect("extra time");
 
-    // The deadline (start + 120 min) is three seconds away; the server stops before it.
+    // The deadline (start + 120 min) is ten minutes away; the server stops before it.
     let duration = Duration::minutes(120);
-    let deadline = Utc::now() + Duration::seconds(3);
+    let deadline = Utc::now() + Duration::minutes(10);
     reschedule(&p, deadline - duration).await;
     let dir = p.stop();
-
-    // The deadline passes while nothing runs: nobody is submitted yet.
-    let wait = (deadline - Utc::now()).to_std().unwrap_or_default() + StdDuration::from_millis(500);
-    tokio::time::sleep(wait).await;
-    assert!(Utc::now() > deadline);
     let phase: String = sqlx::query_scalar("SELECT phase FROM candidates WHERE id = ?")
         .bind(a.0)
         .fetch_one(&mut db(dir.path()).await)
@@ -324,8 +320,15 @@ async fn the_deadline_submits_automatically_even_when_it_passes_while_the_server
         .expect("db");
     assert_eq!(phase, "in_exam", "the stopped server must not have submitted");
 
-    // Back up: the overdue sitting is submitted at once, with its answers.
-    let app = start(dir, false).await;
+    // The deadline passes while nothing runs (the restarted server's clock is ten minutes and
+    // twenty seconds on; B's deadline, a minute later, has not come). Back up: the overdue
+    // sitting is submitted at once, with its answers.
+    let clock = Arc::new(AdjustableClock::default());
+    clock.advance(Duration::minutes(10) + Duration::seconds(20));
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    settings.clock = clock.clone();
+    let app = start_with(dir, false, settings).await;
+    assert!(clock.now() > deadline);
     let took = wait_for_phase(&app, &cookie_a, Phase::Submitted(SubmitKind::Auto), 5).await;
     eprintln!("auto-submitted {took:?} after the restart");
     assert_eq!(journey(&app, &cookie_a).await.times.deadline, deadline);
@@ -568,7 +571,7 @@ async fn pairing_tokens_are_single_use_short_lived_and_bound_to_the_candidate() 
     assert!(log.contains(&(actor.clone(), "pairing_reused".into())), "{log:?}");
 
     // An expired token.
-    let (expired, hash) = app::server::auth::new_token();
+    let (expired, hash) = backend::auth::new_token();
     let now = Utc::now();
     app.state
         .store
@@ -626,7 +629,7 @@ async fn a_matching_face_passes_verification_over_http() {
         (state.face_pc, state.verification),
         (FaceProgress::Passed, VerificationStatus::Passed)
     );
-    let attempts = app.state.store.face_attempts(id, app::domain::View::Pc).await.expect("db");
+    let attempts = app.state.store.face_attempts(id, domain::View::Pc).await.expect("db");
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].provider, "dlib");
     assert!(attempts[0].distance.expect("distance") < 0.5);
@@ -688,7 +691,7 @@ async fn failed_face_checks_count_down_then_let_the_candidate_go_on_for_review()
     // A fourth attempt: refused and not stored.
     let (status, body) = face(&app, &cookie, fixture("obama.jpg")).await;
     assert_eq!((status, body), (409, json!({ "kind": "no_attempts_left" })));
-    let attempts = app.state.store.face_attempts(id, app::domain::View::Pc).await.expect("db");
+    let attempts = app.state.store.face_attempts(id, domain::View::Pc).await.expect("db");
     let codes: Vec<_> = attempts.iter().map(|a| (a.decision, a.error_code.clone())).collect();
     assert_eq!(
         codes,

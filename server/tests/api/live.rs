@@ -1,11 +1,11 @@
 //! The live channel: snapshots, ordered deltas, presence and phase changes reaching the
 //! proctor socket.
 use crate::common::{spawn_app, start};
-use app::domain::protocol::{
+use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg,
     ProtocolError,
 };
-use app::domain::{CandidateTile, Phase, PhaseCommand, SubmitKind, View};
+use domain::{CandidateTile, Phase, PhaseCommand, SubmitKind, View};
 
 fn hello(view: View) -> CandidateClientMsg {
     CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view }

@@ -1,7 +1,7 @@
 //! Bad input: malformed socket messages, oversized bodies, a corrupt database file.
 use crate::common::spawn_app;
-use app::domain::View;
-use app::domain::protocol::{
+use domain::View;
+use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION, ProctorClientMsg, ProctorServerMsg,
     ProtocolError,
 };

@@ -2,10 +2,10 @@
 //! to 512 MiB) and a 300 MB roster field cost the server a few megabytes, not their size.
 //! Measured on a real `vigil serve` process (its peak RSS from /proc), so nothing else in
 //! the test run can blur it.
-use app::domain::{ExamCode, Role};
-use app::server::service::auth::create_staff;
 use app::server::state::AppState;
-use app::server::store::{NewExam, SqliteStore};
+use backend::service::auth::create_staff;
+use backend::store::{NewExam, SqliteStore};
+use domain::{ExamCode, Role};
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -46,10 +46,12 @@ async fn start() -> Server {
     let store = SqliteStore::open(&dir.path().join("vigil.db")).await.expect("db");
     let state = AppState::new(
         leptos::prelude::LeptosOptions::builder().output_name("vigil").build(),
-        Arc::new(store),
-        Arc::new(app::server::bus::LocalBus::default()),
-        Arc::new(app::server::blobs::LocalBlobs::new(dir.path().join("blobs"))),
-        Arc::new(app::server::face::NoVerifier),
+        backend::Core::new(
+            Arc::new(store),
+            Arc::new(backend::bus::LocalBus::default()),
+            Arc::new(backend::blobs::LocalBlobs::new(dir.path().join("blobs"))),
+            Arc::new(backend::face::NoVerifier),
+        ),
     );
     let exam = state
         .store

@@ -4,10 +4,10 @@
 //! found by the 30 s re-check).
 //! One PC session per candidate; the phone is its own session, made only by pairing.
 use crate::common::{TestApp, Ws, candidate_id, jump, post_json, spawn_app, staff_id};
-use app::domain::protocol::{
+use domain::protocol::{
     CLOSE_REVOKED, CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION, ProctorServerMsg,
 };
-use app::domain::{Phase, View};
+use domain::{Phase, View};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -151,7 +151,7 @@ async fn the_pcs_session_cannot_act_as_its_own_second_view() {
     let pc = app.candidate_cookie("T-0001").await;
     jump(&app, id, Phase::FirstViewOn).await;
     // The phone's face check, "enter monitoring" and the phone socket: not with the PC's cookie.
-    let jpeg = app::server::relay::synthetic::jpeg(320, 240, 1, false);
+    let jpeg = backend::relay::synthetic::jpeg(320, 240, 1, false);
     let res = reqwest::Client::new()
         .post(app.url("/api/candidate/face?view=phone"))
         .header("cookie", &pc)

@@ -2,7 +2,7 @@
 //! the ticket; failures are limited per ticket and per address, atomically (parallel attempts
 //! cannot slip past); an unknown username costs as much as a wrong password.
 use crate::common::{EXAM, TestApp, candidate_id, spawn_app};
-use app::domain::signin::SignInMode;
+use domain::signin::SignInMode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -41,11 +41,11 @@ async fn an_exam_can_ask_for_the_access_code_from_the_slip() {
     set_mode(&app, SignInMode::TicketAccessCode).await;
     let id = candidate_id(&app, "T-0002").await;
     let code = app.state.store.access_code(id).await.expect("db");
-    assert!(app::domain::signin::valid_access_code(&code), "{code}");
+    assert!(domain::signin::valid_access_code(&code), "{code}");
     let other = app.state.store.access_code(candidate_id(&app, "T-0001").await).await.expect("db");
     assert_ne!(code, other, "every candidate has their own code");
     assert_eq!(login(&app, "T-0002", Some(&other)).await.0, 401);
-    let printed = app::domain::signin::format_access_code(&code).to_lowercase();
+    let printed = domain::signin::format_access_code(&code).to_lowercase();
     assert_eq!(login(&app, "T-0002", Some(&printed)).await.0, 200);
 
     // The slips and the roster export carry the codes.
@@ -56,7 +56,7 @@ async fn an_exam_can_ask_for_the_access_code_from_the_slip() {
     assert_eq!(status, 200, "{slips}");
     assert_eq!(slips["sign_in"], "ticket_access_code");
     let slip = slips["slips"].as_array().expect("slips").iter().find(|s| s["ticket"] == "T-0002");
-    assert_eq!(slip.expect("slip")["access_code"], app::domain::signin::format_access_code(&code));
+    assert_eq!(slip.expect("slip")["access_code"], domain::signin::format_access_code(&code));
     let res = reqwest::Client::new()
         .get(app.url(&format!("/api/admin/exams/{exam}/roster.csv")))
         .header("cookie", &admin)
@@ -65,7 +65,7 @@ async fn an_exam_can_ask_for_the_access_code_from_the_slip() {
         .expect("export");
     let csv = res.text().await.expect("text");
     assert!(csv.lines().next().expect("header").ends_with(",access_code"), "{csv}");
-    assert!(csv.contains(&app::domain::signin::format_access_code(&code)));
+    assert!(csv.contains(&domain::signin::format_access_code(&code)));
     // Proctors do not get them.
     let pa = app.staff_cookie("proctora").await;
     assert_eq!(app.post_form("/api/admin/slips", &[("exam", &exam)], Some(&pa)).await.0, 403);

@@ -2,8 +2,8 @@
 //! free-disk reserve that refuses uploads with a typed error and shows on `/readyz`,
 //! `/metrics` and the admin pages), photos are whole JPEGs, and exports cannot carry formulas.
 use crate::common::{TestApp, candidate_id, jump, spawn_app, spawn_app_with};
-use app::domain::Phase;
-use app::domain::camera::CameraSettings;
+use domain::Phase;
+use domain::camera::CameraSettings;
 use serde_json::{Value, json};
 
 async fn post(app: &TestApp, path: &str, cookie: &str, kind: &str, body: Vec<u8>) -> (u16, Value) {
@@ -74,7 +74,7 @@ async fn a_candidate_cannot_record_past_the_quota_of_the_sitting() {
     assert_eq!(chunk(&app, &me, "quota0001", 0, 1000).await.0, 200);
     // As if this recorder had sent a sitting's worth already.
     let rec = app.state.store.recordings(id).await.expect("db")[0].id;
-    let quota = app::domain::quota::recording_quota_bytes(250, 120 + 3);
+    let quota = domain::quota::recording_quota_bytes(250, 120 + 3);
     assert!(
         app.state
             .store
@@ -97,7 +97,7 @@ async fn a_nearly_full_disk_refuses_uploads_but_keeps_answers_and_says_so() {
     );
     let them = app.candidate_cookie("T-0002").await;
     jump(&app, candidate_id(&app, "T-0002").await, Phase::DevicesChecked).await;
-    let photo = app::server::relay::synthetic::jpeg(320, 240, 1, false);
+    let photo = backend::relay::synthetic::jpeg(320, 240, 1, false);
     let (status, body) =
         post(&app, "/api/candidate/identity-photo", &them, "image/jpeg", photo).await;
     assert_eq!((status, body), (507, json!({ "kind": "storage_full" })));
@@ -134,7 +134,7 @@ async fn a_truncated_jpeg_is_refused_and_costs_no_attempt() {
     let app = spawn_app().await;
     let me = app.candidate_cookie("T-0001").await;
     assert_eq!(app.post_form("/api/journey/confirm", &[], Some(&me)).await.0, 200);
-    let whole = app::server::relay::synthetic::jpeg(320, 240, 1, false);
+    let whole = backend::relay::synthetic::jpeg(320, 240, 1, false);
     // Right first bytes, cut in the middle; then right ends around garbage.
     let cut = whole[..whole.len() / 2].to_vec();
     let mut garbage = whole[..4].to_vec();
@@ -146,7 +146,7 @@ async fn a_truncated_jpeg_is_refused_and_costs_no_attempt() {
         assert_eq!((status, body), (422, json!({ "kind": "not_a_jpeg" })));
     }
     let id = candidate_id(&app, "T-0001").await;
-    assert!(app.state.store.face_attempts(id, app::domain::View::Pc).await.expect("db").is_empty());
+    assert!(app.state.store.face_attempts(id, domain::View::Pc).await.expect("db").is_empty());
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! defences, cookies are `Secure` behind HTTPS, `/metrics` needs its token, a half-sent
 //! request cannot hold a connection, and answers cannot be frozen or saved late.
 use crate::common::{EXAM, TestApp, candidate_id, jump, post_json, spawn_app, spawn_app_with};
-use app::domain::Phase;
+use domain::Phase;
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

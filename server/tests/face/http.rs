@@ -1,12 +1,12 @@
 //! `HttpVerifier` against a fake provider on a random local port.
-use app::domain::face::{FaceDecision, FaceError, FaceThresholds, PhotoRole};
-use app::server::face::FaceVerifier;
 use axum::Json;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
+use backend::face::FaceVerifier;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use domain::face::{FaceDecision, FaceError, FaceThresholds, PhotoRole};
 use serde_json::{Value, json};
 use server::face::HttpVerifier;
 use std::time::Duration;
@@ -60,7 +60,7 @@ async fn spawn_provider() -> String {
     format!("http://{addr}")
 }
 
-async fn call(base: &str, path: &str) -> Result<app::domain::face::FaceVerdict, FaceError> {
+async fn call(base: &str, path: &str) -> Result<domain::face::FaceVerdict, FaceError> {
     let verifier =
         HttpVerifier::new(&format!("{base}{path}"), Duration::from_millis(500)).expect("client");
     verifier.verify(LIVE, REFERENCE, &FaceThresholds::default()).await

@@ -5,7 +5,7 @@
 mod example;
 
 use crate::{fixture, fixture_path, verify};
-use app::domain::face::FaceDecision;
+use domain::face::FaceDecision;
 use image::{ImageFormat, Rgb, RgbImage};
 use std::io::Cursor;
 

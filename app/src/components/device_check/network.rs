@@ -1,7 +1,7 @@
 //! The network step: the median of five round trips to the server and the time to upload
 //! 256 KiB, measured as soon as the step shows, then the results and "Next".
-use crate::domain::device::{NET_MAX_RTT_MS, NET_MIN_UPLOAD_KBPS, NetworkCheck, network_outcome};
 use crate::i18n::*;
+use domain::device::{NET_MAX_RTT_MS, NET_MIN_UPLOAD_KBPS, NetworkCheck, network_outcome};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

@@ -2,8 +2,8 @@
 //! item (re-runs only that item), a summary, and "Finish check".
 use super::network::{ms_view, rate_view};
 use super::{Item, item_label};
-use crate::domain::device::{CheckOutcome, DeviceReport};
 use crate::i18n::*;
+use domain::device::{CheckOutcome, DeviceReport};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

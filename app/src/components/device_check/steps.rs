@@ -4,10 +4,10 @@
 use super::clip;
 use super::user_agent::parse_user_agent;
 use crate::components::camera::{CameraHandle, CameraView, MediaDevice, MediaError, MediaErrorBox};
-use crate::domain::device::{
+use crate::i18n::*;
+use domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, MIC_PASS_PEAK, MicCheck, SpeakerCheck, mic_outcome,
 };
-use crate::i18n::*;
 use leptos::prelude::*;
 
 /// A dash for a value not known (yet).

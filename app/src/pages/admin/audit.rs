@@ -3,9 +3,9 @@
 use super::AdminNav;
 use crate::api::admin::{all_rooms, audit_log};
 use crate::components::labels::clock_time;
-use crate::domain::audit::{AUDIT_PAGE, AuditEntry, AuditFilter};
-use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
+use domain::audit::{AUDIT_PAGE, AuditEntry, AuditFilter};
+use domain::{AppError, ExamId};
 use leptos::prelude::*;
 
 /// Actions offered as suggestions (any text is accepted).

@@ -9,8 +9,8 @@ use crate::components::device_report::DeviceReportPanel;
 use crate::components::labels::{phase_label, verification_label};
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
-use crate::domain::Candidate;
 use crate::i18n::*;
+use domain::Candidate;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

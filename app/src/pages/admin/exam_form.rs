@@ -3,11 +3,11 @@
 use super::AdminNav;
 use crate::api::admin::{load_exam_settings, save_exam};
 use crate::components::error_text::ErrorText;
-use crate::domain::exam_settings::ExamSettings;
-use crate::domain::signin::SignInMode;
-use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
 use chrono::{Local, NaiveDateTime, TimeZone};
+use domain::exam_settings::ExamSettings;
+use domain::signin::SignInMode;
+use domain::{AppError, ExamId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -1,9 +1,9 @@
 //! `/admin`: every exam with its rooms, linking to its settings and roster; archive/restore.
 use super::AdminNav;
 use crate::api::admin::{ArchiveExam, exams};
-use crate::domain::exam_settings::ExamSummary;
 use crate::i18n::*;
 use chrono::Local;
+use domain::exam_settings::ExamSummary;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

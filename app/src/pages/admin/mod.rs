@@ -24,13 +24,13 @@ use leptos_router::hooks::use_params_map;
 const QUEUE_POLL_MS: u64 = 3000;
 
 /// The `:id` route parameter as an exam id (0, which matches nothing, when absent).
-pub(crate) fn exam_param() -> impl Fn() -> crate::domain::ExamId + Copy + Send + Sync + 'static {
+pub(crate) fn exam_param() -> impl Fn() -> domain::ExamId + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || {
         params
             .with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
-            .map(crate::domain::ExamId)
-            .unwrap_or(crate::domain::ExamId(0))
+            .map(domain::ExamId)
+            .unwrap_or(domain::ExamId(0))
     }
 }
 

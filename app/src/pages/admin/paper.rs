@@ -3,11 +3,11 @@
 use super::AdminNav;
 use crate::api::admin::{check_paper, exam_paper, save_paper};
 use crate::components::error_text::ErrorText;
-use crate::domain::AppError;
-use crate::domain::answer::Answer;
-use crate::domain::paper::Paper;
 use crate::i18n::*;
 use crate::pages::journey::questions::QuestionView;
+use domain::AppError;
+use domain::answer::Answer;
+use domain::paper::Paper;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 

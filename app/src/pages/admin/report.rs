@@ -4,10 +4,10 @@
 use super::AdminNav;
 use crate::api::admin::load_exam_report;
 use crate::components::labels::{flag_text, phase_label, verification_label};
-use crate::domain::ExamId;
-use crate::domain::report::{ExamReport, scale};
 use crate::i18n::*;
 use crate::pages::candidate_detail::use_polled_every;
+use domain::ExamId;
+use domain::report::{ExamReport, scale};
 use leptos::prelude::*;
 
 const REFRESH_MS: u64 = 10_000;

@@ -5,10 +5,10 @@ use super::AdminNav;
 use crate::api::admin::{decide_review, review_queue};
 use crate::components::error_text::ErrorText;
 use crate::components::verification_view::VerificationView;
-use crate::domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
-use crate::domain::{AppError, CandidateId, VerificationStatus};
 use crate::i18n::*;
 use crate::pages::candidate_detail::use_polled_every;
+use domain::review::{ReviewCase, ReviewDecision, ReviewOutcome};
+use domain::{AppError, CandidateId, VerificationStatus};
 use leptos::prelude::*;
 
 const QUEUE_POLL_MS: u64 = 3000;

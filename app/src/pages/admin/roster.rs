@@ -3,9 +3,9 @@
 use super::AdminNav;
 use crate::api::admin::ImportRoster;
 use crate::components::error_text::ErrorText;
-use crate::domain::roster::{FileError, RosterPreview, RowError, RowErrorCode, RowField};
-use crate::domain::{AppError, ExamId};
 use crate::i18n::*;
+use domain::roster::{FileError, RosterPreview, RowError, RowErrorCode, RowField};
+use domain::{AppError, ExamId};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 

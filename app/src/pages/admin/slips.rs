@@ -2,9 +2,9 @@
 //! ticket, name, room and access code), printable, one card per candidate.
 use super::{AdminNav, exam_param};
 use crate::api::admin::load_admission_slips;
-use crate::domain::report::{AdmissionSlip, AdmissionSlips};
-use crate::domain::signin::SignInMode;
 use crate::i18n::*;
+use domain::report::{AdmissionSlip, AdmissionSlips};
+use domain::signin::SignInMode;
 use leptos::prelude::*;
 
 #[component]

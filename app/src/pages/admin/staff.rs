@@ -6,10 +6,10 @@ use crate::api::admin::{
     staff_list,
 };
 use crate::components::error_text::ErrorText;
-use crate::domain::exam_settings::ExamSummary;
-use crate::domain::staffing::StaffEntry;
-use crate::domain::{AppError, Role, StaffId};
 use crate::i18n::*;
+use domain::exam_settings::ExamSummary;
+use domain::staffing::StaffEntry;
+use domain::{AppError, Role, StaffId};
 use leptos::prelude::*;
 
 /// The last action's error, if any.

@@ -1,6 +1,6 @@
 //! A multipart upload through `XMLHttpRequest`, for its upload progress events (fetch has
 //! none), answering JSON or a typed error.
-use crate::domain::AppError;
+use domain::AppError;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;

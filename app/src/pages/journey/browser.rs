@@ -1,6 +1,6 @@
 //! Browser-only helpers of the candidate pages: JPEG uploads with `fetch`, local storage of
 //! unsaved answers, the clock. On the server these are inert.
-use crate::domain::AppError;
+use domain::AppError;
 use serde::de::DeserializeOwned;
 
 /// Posts JPEG bytes to `url` and decodes the JSON reply (or the typed error).

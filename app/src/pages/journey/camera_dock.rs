@@ -1,11 +1,11 @@
 //! The PC camera from "first view on" until the exam screen: a small self-view in the corner
 //! whose frames go to the proctors, and a notice when the server sees a camera problem.
 use crate::components::camera::{CameraHandle, CameraView};
-use crate::domain::View;
-use crate::domain::camera::CameraProblem;
 use crate::i18n::*;
 use crate::live::candidate_socket::CandidateSocket;
 use crate::live::frame_sender::use_frame_sender;
+use domain::View;
+use domain::camera::CameraProblem;
 use leptos::prelude::*;
 
 #[component]

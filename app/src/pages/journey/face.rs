@@ -2,10 +2,10 @@
 //! up to the exam's limit, then go on (passed, or for an admin's review).
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
-use crate::domain::face::FaceDecision;
-use crate::domain::journey::{FaceCheck, FaceProgress};
-use crate::domain::{AppError, View};
 use crate::i18n::*;
+use domain::face::FaceDecision;
+use domain::journey::{FaceCheck, FaceProgress};
+use domain::{AppError, View};
 use leptos::prelude::*;
 
 /// The face check of `view`. On the PC "Continue" finishes the step; on the phone the

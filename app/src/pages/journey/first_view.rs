@@ -3,8 +3,8 @@ use super::Reload;
 use crate::api::journey::StartFirstView;
 use crate::components::camera::{CameraHandle, CameraView};
 use crate::components::error_text::ErrorText;
-use crate::domain::AppError;
 use crate::i18n::*;
+use domain::AppError;
 use leptos::prelude::*;
 
 #[component]

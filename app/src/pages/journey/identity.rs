@@ -2,8 +2,8 @@
 use super::Reload;
 use crate::api::journey::{ConfirmIdentity, ReportRecordWrong};
 use crate::components::error_text::ErrorText;
-use crate::domain::journey::JourneyState;
 use crate::i18n::*;
+use domain::journey::JourneyState;
 use leptos::prelude::*;
 use leptos_meta::Link;
 

@@ -2,10 +2,10 @@
 //! dialog that must be acknowledged (one at a time, oldest first), the "raise hand" button,
 //! a notice when time was added, and reports of the window leaving the exam page.
 use crate::components::labels::{clock_time, hour_minute};
-use crate::domain::Phase;
-use crate::domain::console::{BrowserEvent, MessageKind};
 use crate::i18n::*;
 use crate::live::candidate_socket::CandidateSocket;
+use domain::Phase;
+use domain::console::{BrowserEvent, MessageKind};
 use leptos::prelude::*;
 
 /// The oldest unacknowledged message, as a modal dialog.

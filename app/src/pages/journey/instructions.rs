@@ -2,9 +2,9 @@
 use super::Reload;
 use crate::api::journey::AcknowledgeInstructions;
 use crate::components::error_text::ErrorText;
-use crate::domain::exam::instructions_in;
-use crate::domain::journey::JourneyState;
 use crate::i18n::*;
+use domain::exam::instructions_in;
+use domain::journey::JourneyState;
 use leptos::prelude::*;
 
 #[component]
@@ -18,7 +18,7 @@ pub fn InstructionsStep(s: JourneyState) -> impl IntoView {
             reload.now();
         }
     });
-    // Rendered and made safe on the server (`server::markdown`); in the page's language when
+    // Rendered and made safe on the server (`backend::markdown`); in the page's language when
     // the exam gives both, and following a change of language.
     let (en, zh) = (s.instructions_html.clone(), s.instructions_zh_html.clone());
     let html = move || instructions_in(i18n.get_locale() == Locale::zh, &en, &zh).to_string();

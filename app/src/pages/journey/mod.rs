@@ -18,11 +18,11 @@ use crate::api::journey::load_journey;
 use crate::components::device_check::DeviceCheck;
 use crate::components::error_text::ErrorText;
 use crate::components::revoked::RevokedNotice;
-use crate::domain::journey::{JourneyState, Step};
-use crate::domain::protocol::RevokeReason;
-use crate::domain::{Phase, View};
 use crate::i18n::*;
 use crate::live::candidate_socket::use_candidate_socket;
+use domain::journey::{JourneyState, Step};
+use domain::protocol::RevokeReason;
+use domain::{Phase, View};
 use leptos::prelude::*;
 
 pub use camera_dock::CameraProblemNotice;
@@ -201,7 +201,7 @@ fn ExamGate(s: JourneyState) -> impl IntoView {
 /// The exam screen's code, in its own piece of the split build: loaded when the exam opens
 /// (or, for a page opened during the exam, as soon as the page's code runs).
 #[cfg_attr(feature = "split-candidate", lazy)]
-async fn exam_screen_view(candidate: crate::domain::CandidateId) -> AnyView {
+async fn exam_screen_view(candidate: domain::CandidateId) -> AnyView {
     view! { <exam_screen::ExamScreen candidate /> }.into_any()
 }
 
@@ -231,7 +231,7 @@ macro_rules! piece_loaded {
 // starts loading as soon as the step's page runs (`lazy_preload!`).
 
 #[component]
-fn ExamScreenPiece(candidate: crate::domain::CandidateId) -> impl IntoView {
+fn ExamScreenPiece(candidate: domain::CandidateId) -> impl IntoView {
     when_loaded(piece_loaded!(exam_screen_view), move || exam_screen_view(candidate))
 }
 
@@ -266,7 +266,7 @@ fn Loading() -> impl IntoView {
 fn Devices() -> impl IntoView {
     let i18n = use_i18n();
     let reload = expect_context::<Reload>();
-    let finish = Action::new(|report: &crate::domain::device::DeviceReport| {
+    let finish = Action::new(|report: &domain::device::DeviceReport| {
         crate::api::journey::finish_device_check(report.clone())
     });
     Effect::new(move |_| {
@@ -285,7 +285,7 @@ fn Devices() -> impl IntoView {
 #[component]
 fn Done(phase: Phase, reason: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    if phase == Phase::Submitted(crate::domain::SubmitKind::Forced) {
+    if phase == Phase::Submitted(domain::SubmitKind::Forced) {
         return view! {
             <div class="done forced" role="alert">
                 <div class="done-mark" aria-hidden="true">"⏹"</div>
@@ -297,7 +297,7 @@ fn Done(phase: Phase, reason: Option<String>) -> impl IntoView {
         .into_any();
     }
     let how = match phase {
-        Phase::Submitted(crate::domain::SubmitKind::Auto) => tr!(i18n, submitted_auto).into_any(),
+        Phase::Submitted(domain::SubmitKind::Auto) => tr!(i18n, submitted_auto).into_any(),
         _ => tr!(i18n, submitted_self).into_any(),
     };
     view! {

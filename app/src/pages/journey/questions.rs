@@ -1,7 +1,7 @@
 //! One question of the paper as the candidate answers it. Text is shown as text, never HTML.
-use crate::domain::answer::Answer;
-use crate::domain::paper::{Question, prompt_segments};
 use crate::i18n::*;
+use domain::answer::Answer;
+use domain::paper::{Question, prompt_segments};
 use leptos::prelude::*;
 
 /// Renders `q` with its current answer from `get`, reporting every edit to `set`.

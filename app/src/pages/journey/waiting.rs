@@ -2,8 +2,8 @@
 //! the server's time and this computer's is measured when the state loads, so a wrong PC
 //! clock does not matter). At zero the exam opens by itself.
 use super::browser::now_ms;
-use crate::domain::journey::JourneyState;
 use crate::i18n::*;
+use domain::journey::JourneyState;
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 

@@ -2,9 +2,9 @@
 //! a raised hand), each linking to the candidate, with an optional sound and the count in
 //! the tab title.
 use crate::components::labels::{alert_label, clock_time};
-use crate::domain::RoomId;
 use crate::i18n::*;
 use crate::live::proctor_feed::RoomFeed;
+use domain::RoomId;
 use leptos::prelude::*;
 
 /// Shows the number of alerts in the tab title: "(3) Room A · Vigil".

@@ -2,7 +2,7 @@
 //! row of `per_row` tiles), Home and End go to the first and last, Enter opens the focused
 //! candidate.
 #[cfg(feature = "hydrate")]
-use crate::domain::grid::grid_key_target;
+use domain::grid::grid_key_target;
 use leptos::ev::KeyboardEvent;
 
 /// The grid's keydown handler.

@@ -1,0 +1,84 @@
+//! The event bus: announces committed changes to live subscribers. Topics are typed; each
+//! topic has its own gap-free sequence so a subscriber can tell when it missed something.
+//! In-process implementation now (`LocalBus`); a NATS one later behind the same trait.
+mod local;
+
+pub use local::LocalBus;
+
+use async_trait::async_trait;
+use domain::ExamTimes;
+use domain::camera::CameraProblem;
+use domain::console::CandidateMessage;
+use domain::protocol::RevokeReason;
+use domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, StaffId, View};
+
+/// Where an event is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Exam(ExamId),
+    Room(RoomId),
+    Candidate(CandidateId),
+    /// Changes to what one person's sessions may do: every live socket of that person listens
+    /// and checks its access again.
+    Access(Subject),
+}
+
+/// Whose access changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Staff(StaffId),
+    Candidate(CandidateId),
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BusEvent {
+    /// A candidate's tile changed (phase, verification or presence).
+    TileChanged(CandidateTile),
+    /// A candidate's phase changed (for the candidate's own open pages).
+    PhaseChanged(Phase),
+    /// A view's picture went black or frozen, or recovered (for the candidate's pages).
+    CameraProblem { view: View, problem: Option<CameraProblem> },
+    /// A message or warning for the candidate's PC pages.
+    Message(CandidateMessage),
+    /// The candidate's times changed (extra time).
+    TimesChanged(ExamTimes),
+    /// The candidate's hand went up or was answered.
+    HandChanged(bool),
+    /// A session or an assignment of the topic's subject ended: sockets check their access
+    /// again, and close with this reason when it is gone.
+    AccessChanged(RevokeReason),
+}
+
+/// An event with its topic sequence number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub seq: u64,
+    pub event: BusEvent,
+}
+
+/// What a subscription yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BusItem {
+    Event(Envelope),
+    /// The subscriber fell behind and events were dropped: it must resynchronise.
+    Gap,
+}
+
+/// A live subscription to one topic.
+#[async_trait]
+pub trait Subscription: Send + Sync {
+    /// The next item; `None` when the bus is gone.
+    async fn next(&mut self) -> Option<BusItem>;
+}
+
+/// Publish/subscribe by topic.
+#[async_trait]
+pub trait EventBus: Send + Sync + 'static {
+    /// Publishes `event` on `topic` and returns its sequence number.
+    async fn publish(&self, topic: Topic, event: BusEvent) -> u64;
+    /// Subscribes to `topic`: events published after this call are delivered in order.
+    async fn subscribe(&self, topic: Topic) -> Box<dyn Subscription>;
+    /// The sequence number of the last event published on `topic` (0 if none).
+    async fn current_seq(&self, topic: Topic) -> u64;
+}

@@ -1,0 +1,415 @@
+//! The camera relay: checks each frame a candidate page sends, keeps only the latest frame
+//! per candidate and view in memory, pushes it to the proctors watching the candidate's room
+//! (latest wins per proctor connection), sets each candidate's capture profile (focus while
+//! a proctor has the candidate open), tracks each view's health and picks the frames kept
+//! as evidence. In memory, single instance; the evidence goes to the blob store and the
+//! database through [`evidence`].
+pub mod evidence;
+pub mod queue;
+mod stats;
+pub mod synthetic;
+
+use bytes::{Bytes, BytesMut};
+use domain::camera::{
+    CameraProblem, CameraSettings, DOWN_HEADER_LEN, EvidenceReason, FrameBucket, FrameError,
+    FrameHeader, HealthTracker, ProfileKind, RelayHeader, maybe_black, sample_due, view_is_on,
+};
+use domain::{CandidateId, ExamId, Phase, RoomId, View};
+use evidence::EvidenceJob;
+pub use queue::Subscriber;
+pub use stats::FrameStats;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+use tokio::sync::{mpsc, watch};
+
+/// How long a candidate stays on the focus profile after the last proctor closed it.
+pub const FOCUS_GRACE_MS: u64 = 3_000;
+/// After a flag, every frame of the candidate for this long is kept as evidence.
+pub const FLAG_WINDOW_MS: u64 = 10_000;
+
+/// Milliseconds since the Unix epoch (the clock in frame headers).
+pub fn epoch_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+struct CandidateEntry {
+    room: RoomId,
+    exam: ExamId,
+    settings: CameraSettings,
+    profile: watch::Sender<ProfileKind>,
+    evidence_until: u64,
+}
+
+/// Proctors who have a candidate open. Kept apart from the attached candidates: a proctor
+/// may open a candidate whose pages are not connected (yet, or again after a restart).
+#[derive(Default)]
+struct Focus {
+    watchers: u32,
+    /// When the last watcher left (monotonic ms), until the grace period ends.
+    unfocused_at: Option<u64>,
+}
+
+#[derive(Default)]
+struct ViewEntry {
+    latest: Option<Bytes>,
+    bucket: Option<FrameBucket>,
+    health: HealthTracker,
+    last_sample: Option<u64>,
+}
+
+#[derive(Default)]
+struct Inner {
+    candidates: HashMap<CandidateId, CandidateEntry>,
+    views: HashMap<(CandidateId, View), ViewEntry>,
+    focus: HashMap<CandidateId, Focus>,
+    rooms: HashMap<RoomId, Arc<[Arc<Subscriber>]>>,
+}
+
+/// What became of an accepted frame beyond relaying it.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    /// The view's problem changed (`Some(None)`: it cleared).
+    pub problem: Option<Option<CameraProblem>>,
+}
+
+/// A connection's own sequence check (reset on each new connection).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ConnSeq(Option<u32>);
+
+pub struct FrameHub {
+    inner: Mutex<Inner>,
+    epoch: Instant,
+    pub stats: FrameStats,
+    evidence: OnceLock<mpsc::Sender<EvidenceJob>>,
+}
+
+impl Default for FrameHub {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::default(),
+            epoch: Instant::now(),
+            stats: FrameStats::default(),
+            evidence: OnceLock::new(),
+        }
+    }
+}
+
+impl FrameHub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Monotonic ms since the hub was made.
+    fn mono_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Where evidence jobs go (set once at start-up).
+    pub fn set_evidence_sink(&self, tx: mpsc::Sender<EvidenceJob>) {
+        let _ = self.evidence.set(tx);
+    }
+
+    /// A candidate page connected: registers the candidate (room, exam settings) and
+    /// returns its capture profile, which changes while proctors focus on it.
+    pub fn attach(
+        &self,
+        c: CandidateId,
+        room: RoomId,
+        exam: ExamId,
+        settings: CameraSettings,
+    ) -> watch::Receiver<ProfileKind> {
+        let mut g = self.lock();
+        let focused = g.focus.contains_key(&c);
+        let kind = if focused { ProfileKind::Focus } else { ProfileKind::Grid };
+        let e = g.candidates.entry(c).or_insert_with(|| CandidateEntry {
+            room,
+            exam,
+            settings,
+            profile: watch::channel(kind).0,
+            evidence_until: 0,
+        });
+        e.room = room;
+        e.settings = settings;
+        e.profile.subscribe()
+    }
+
+    /// The candidate's exam camera settings, if the candidate is known here.
+    pub fn settings(&self, c: CandidateId) -> Option<CameraSettings> {
+        self.lock().candidates.get(&c).map(|e| e.settings)
+    }
+
+    /// Checks and relays one binary message from candidate `c`'s connection for `conn_view`
+    /// while the candidate is in `phase`.
+    pub fn accept(
+        &self,
+        c: CandidateId,
+        conn_view: View,
+        phase: Phase,
+        seq: &mut ConnSeq,
+        msg: &[u8],
+    ) -> Result<Accepted, FrameError> {
+        let r = self.check_and_relay(c, conn_view, phase, seq, msg);
+        match &r {
+            Ok(_) => self.stats.accepted(msg.len()),
+            Err(e) => self.stats.refused(*e),
+        }
+        r
+    }
+
+    fn check_and_relay(
+        &self,
+        c: CandidateId,
+        conn_view: View,
+        phase: Phase,
+        seq: &mut ConnSeq,
+        msg: &[u8],
+    ) -> Result<Accepted, FrameError> {
+        let (h, jpeg) = FrameHeader::parse(msg)?;
+        if h.view != conn_view {
+            return Err(FrameError::WrongView);
+        }
+        if !view_is_on(h.view, phase) {
+            return Err(FrameError::ViewNotOn);
+        }
+        if seq.0.is_some_and(|last| h.seq <= last) {
+            return Err(FrameError::OutOfOrder);
+        }
+        // Decoding happens outside the lock and only for small (possibly black) frames.
+        let black = maybe_black(jpeg.len(), h.width, h.height) && is_black(jpeg);
+        let hash = hash_of(jpeg);
+        let now = self.mono_ms();
+        let received_ms = epoch_ms();
+        let relay = RelayHeader {
+            candidate: c,
+            view: h.view,
+            seq: h.seq,
+            captured_ms: h.captured_ms,
+            received_ms,
+            width: h.width,
+            height: h.height,
+        };
+        let mut buf = BytesMut::with_capacity(DOWN_HEADER_LEN + jpeg.len());
+        buf.extend_from_slice(&relay.encode());
+        buf.extend_from_slice(jpeg);
+        let frame = buf.freeze();
+
+        let mut g = self.lock();
+        let Some(cand) = g.candidates.get(&c) else {
+            return Err(FrameError::ViewNotOn);
+        };
+        let (room, exam, settings) = (cand.room, cand.exam, cand.settings);
+        let profile = settings.profile(*cand.profile.borrow());
+        let flag_window = cand.evidence_until > now;
+        let view = g.views.entry((c, h.view)).or_default();
+        let bucket = view.bucket.get_or_insert_with(|| FrameBucket::new(now));
+        if !bucket.admit(&profile, now) {
+            return Err(FrameError::TooFast);
+        }
+        seq.0 = Some(h.seq);
+        view.latest = Some(frame.clone());
+        let problem = view.health.observe(hash, black, now, settings.frozen_secs);
+        let reason = if flag_window {
+            Some(EvidenceReason::Flag)
+        } else if sample_due(view.last_sample, now, settings.sample_secs) {
+            view.last_sample = Some(now);
+            Some(EvidenceReason::Sample)
+        } else {
+            None
+        };
+        let subs = g.rooms.get(&room).cloned();
+        drop(g);
+        if let Some(subs) = subs {
+            for s in subs.iter().filter(|s| s.wants(c)) {
+                s.push(c, h.view, frame.clone());
+            }
+        }
+        if let Some(reason) = reason {
+            self.keep(EvidenceJob { candidate: c, exam, reason, frame });
+        }
+        Ok(Accepted { problem })
+    }
+
+    fn keep(&self, job: EvidenceJob) {
+        if let Some(tx) = self.evidence.get()
+            && tx.try_send(job).is_err()
+        {
+            self.stats.evidence_dropped();
+            tracing::warn!("evidence queue full: a frame was not kept");
+        }
+    }
+
+    /// The latest frame of a view (relay header + JPEG).
+    pub fn latest(&self, c: CandidateId, view: View) -> Option<Bytes> {
+        self.lock().views.get(&(c, view)).and_then(|v| v.latest.clone())
+    }
+
+    /// The view's current problem, if any.
+    pub fn problem(&self, c: CandidateId, view: View) -> Option<CameraProblem> {
+        self.lock().views.get(&(c, view)).and_then(|v| v.health.problem())
+    }
+
+    /// A flag was raised on `c`: keeps the current frames of both views and every frame for
+    /// the next [`FLAG_WINDOW_MS`].
+    pub fn flag_raised(&self, c: CandidateId) {
+        let now = self.mono_ms();
+        let mut g = self.lock();
+        let Some(cand) = g.candidates.get_mut(&c) else {
+            return;
+        };
+        cand.evidence_until = now + FLAG_WINDOW_MS;
+        let exam = cand.exam;
+        let frames: Vec<Bytes> = [View::Pc, View::Phone]
+            .iter()
+            .filter_map(|v| g.views.get(&(c, *v)).and_then(|e| e.latest.clone()))
+            .collect();
+        drop(g);
+        for frame in frames {
+            self.keep(EvidenceJob { candidate: c, exam, reason: EvidenceReason::Flag, frame });
+        }
+    }
+
+    /// A proctor connection subscribes to `room` (or only to `only` in it). It gets the
+    /// latest frames at once; a candidate subscription also switches it to focus.
+    pub fn subscribe(self: &Arc<Self>, room: RoomId, only: Option<CandidateId>) -> Subscription {
+        let sub = Arc::new(Subscriber::new(only));
+        let mut g = self.lock();
+        let mut list: Vec<Arc<Subscriber>> =
+            g.rooms.get(&room).map(|l| l.to_vec()).unwrap_or_default();
+        list.push(sub.clone());
+        g.rooms.insert(room, list.into());
+        for ((c, v), e) in &g.views {
+            let in_room = g.candidates.get(c).is_some_and(|ce| ce.room == room);
+            if in_room
+                && sub.wants(*c)
+                && let Some(f) = &e.latest
+            {
+                sub.push(*c, *v, f.clone());
+            }
+        }
+        if let Some(c) = only {
+            let f = g.focus.entry(c).or_default();
+            f.watchers += 1;
+            f.unfocused_at = None;
+            if let Some(ce) = g.candidates.get(&c) {
+                set_profile(ce, ProfileKind::Focus);
+            }
+        }
+        drop(g);
+        if let Some(c) = only {
+            self.reset_buckets(c);
+        }
+        Subscription { hub: self.clone(), room, sub }
+    }
+
+    fn unsubscribe(&self, room: RoomId, sub: &Arc<Subscriber>) {
+        let now = self.mono_ms();
+        let mut g = self.lock();
+        if let Some(list) = g.rooms.get(&room) {
+            let rest: Vec<_> = list.iter().filter(|s| !Arc::ptr_eq(s, sub)).cloned().collect();
+            if rest.is_empty() {
+                g.rooms.remove(&room);
+            } else {
+                g.rooms.insert(room, rest.into());
+            }
+        }
+        if let Some(c) = sub.only
+            && let Some(f) = g.focus.get_mut(&c)
+        {
+            f.watchers = f.watchers.saturating_sub(1);
+            if f.watchers == 0 {
+                f.unfocused_at = Some(now);
+            }
+        }
+    }
+
+    /// Moves candidates whose focus grace has passed back to the grid profile (call every
+    /// second).
+    pub fn sweep(&self) {
+        let now = self.mono_ms();
+        let mut back = Vec::new();
+        let mut g = self.lock();
+        g.focus.retain(|c, f| {
+            let over = f.unfocused_at.is_some_and(|t| now.saturating_sub(t) >= FOCUS_GRACE_MS);
+            if over {
+                back.push(*c);
+            }
+            !over
+        });
+        for c in &back {
+            if let Some(ce) = g.candidates.get(c) {
+                set_profile(ce, ProfileKind::Grid);
+            }
+        }
+        drop(g);
+        for c in back {
+            self.reset_buckets(c);
+        }
+    }
+
+    fn reset_buckets(&self, c: CandidateId) {
+        let now = self.mono_ms();
+        let mut g = self.lock();
+        for v in [View::Pc, View::Phone] {
+            if let Some(b) = g.views.get_mut(&(c, v)).and_then(|e| e.bucket.as_mut()) {
+                b.reset(now);
+            }
+        }
+    }
+}
+
+fn set_profile(ce: &CandidateEntry, kind: ProfileKind) {
+    ce.profile.send_if_modified(|k| {
+        let changed = *k != kind;
+        *k = kind;
+        changed
+    });
+}
+
+/// A proctor connection's subscription; unsubscribes when dropped.
+pub struct Subscription {
+    hub: Arc<FrameHub>,
+    room: RoomId,
+    pub sub: Arc<Subscriber>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.unsubscribe(self.room, &self.sub);
+    }
+}
+
+/// A fast hash of a frame's bytes, for telling identical pictures apart (not adversarial: a
+/// candidate forging a collision only makes their own view look frozen). One multiply per
+/// 8 bytes, several times faster than SipHash on camera-sized frames.
+fn hash_of(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(29);
+    }
+    for &byte in words.remainder() {
+        h = (h ^ u64::from(byte)).wrapping_mul(K);
+    }
+    h
+}
+
+/// Decodes a JPEG and tells whether its mean luma is at or below the black threshold.
+pub fn is_black(jpeg: &[u8]) -> bool {
+    match image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg) {
+        Ok(img) => {
+            let luma = img.to_luma8();
+            let n = luma.as_raw().len().max(1) as f64;
+            let sum: u64 = luma.as_raw().iter().map(|&p| u64::from(p)).sum();
+            (sum as f64 / n) <= domain::camera::BLACK_LUMA
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
