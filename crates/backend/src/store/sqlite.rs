@@ -59,6 +59,14 @@ impl SqliteStore {
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
+
+    /// A write transaction that takes the database's write lock at its start (`BEGIN
+    /// IMMEDIATE`), waiting its turn behind other writers (the busy timeout). A deferred one
+    /// that reads first fails at once with "database is locked" when another writer committed
+    /// between its read and its first write (two roster imports at once did).
+    pub(super) async fn write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
 }
 
 pub(super) fn map_unique(e: sqlx::Error) -> StoreError {
@@ -258,7 +266,7 @@ impl Store for SqliteStore {
             SessionOwner::Staff(s) => (Some(s), None, None),
             SessionOwner::Candidate(c, v) => (None, Some(c), Some(v.as_str())),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let replaced = match (candidate, device) {
             (Some(c), Some(d)) => {
                 sqlx::query("DELETE FROM sessions WHERE candidate_id = ? AND device = ?")
@@ -505,7 +513,7 @@ impl Store for SqliteStore {
         actor: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let moved = sqlx::query(
             "UPDATE candidates SET phase = ?, phase_changed_at = ? WHERE id = ? AND phase = ?",
         )

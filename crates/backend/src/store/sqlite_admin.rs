@@ -178,7 +178,7 @@ impl AdminStore for SqliteStore {
         reviewer: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let moved = sqlx::query(
             "UPDATE candidates SET verification = ? WHERE id = ? AND verification = 'pending_review'",
         )
@@ -244,7 +244,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn import_roster(&self, exam: ExamId, rows: &[ImportRow]) -> StoreResult<ImportOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let existing: Vec<String> =
             sqlx::query_scalar("SELECT ticket FROM candidates WHERE exam_id = ?")
                 .bind(exam)
@@ -354,7 +354,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("UPDATE candidates SET photo_key = NULL WHERE exam_id = ?")
             .bind(exam)
             .execute(&mut *tx)
@@ -579,7 +579,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn set_disabled(&self, staff: StaffId, disabled: bool) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let n = sqlx::query("UPDATE staff SET disabled = ? WHERE id = ?")
             .bind(disabled)
             .bind(staff)
@@ -615,7 +615,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for (c, r) in moves {
             sqlx::query("UPDATE candidates SET room_id = ? WHERE id = ?")
                 .bind(r)

@@ -151,7 +151,7 @@ impl CameraStore for SqliteStore {
     }
 
     async fn add_evidence(&self, rows: &[NewEvidence]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for r in rows {
             sqlx::query(
                 "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at,

@@ -161,7 +161,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn add_messages(&self, rows: &[NewMessage]) -> StoreResult<Vec<i64>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut ids = Vec::with_capacity(rows.len());
         for m in rows {
             let id: i64 = sqlx::query_scalar(
@@ -199,7 +199,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn mark_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for id in ids {
             sqlx::query(
                 "UPDATE messages SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",

@@ -110,7 +110,7 @@ impl JourneyStore for SqliteStore {
             IdentityReportKind::Confirmed => "confirmed",
             IdentityReportKind::RecordWrong => "record_wrong",
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO identity_reports (candidate_id, kind, note, at) VALUES (?, ?, ?, ?)",
         )
@@ -185,7 +185,7 @@ impl JourneyStore for SqliteStore {
         all_passed: bool,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO device_reports (candidate_id, report_json, all_passed, at) \
              VALUES (?, ?, ?, ?)",
@@ -329,7 +329,7 @@ impl JourneyStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
         // Only while the sitting is open: a submitted candidate's answers are frozen.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
              SELECT ?, ?, ?, ?, ? WHERE EXISTS \

@@ -1,0 +1,134 @@
+//! A store with a small fixture: an exam, two rooms, an admin and a proctor assigned to room
+//! A; candidates added on demand.
+use backend::store::{NewCandidate, NewExam, NewStaff, SqliteStore, Store};
+use chrono::{DateTime, Duration, Utc};
+use domain::{CandidateId, ExamCode, ExamId, Phase, Role, RoomId, StaffId, TicketNumber};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+pub struct Fixture {
+    pub store: Arc<dyn Store>,
+    pub exam: ExamId,
+    pub room_a: RoomId,
+    pub room_b: RoomId,
+    pub admin: StaffId,
+    pub proctor: StaffId,
+    _dir: TempDir,
+}
+
+/// A fixed time, so stored times compare exactly.
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-06-07T09:00:00Z").expect("time").with_timezone(&Utc)
+}
+
+pub fn at(secs: i64) -> DateTime<Utc> {
+    t0() + Duration::seconds(secs)
+}
+
+impl Fixture {
+    /// A fresh SQLite database file.
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(&dir.path().join("vigil.db")).await.expect("open");
+        Self::seeded(Arc::new(store), dir).await
+    }
+
+    async fn seeded(store: Arc<dyn Store>, dir: TempDir) -> Self {
+        let exam = store
+            .create_exam(NewExam {
+                code: ExamCode::parse("CONTRACT1").expect("code"),
+                title: "Contract".into(),
+                starts_at: t0(),
+                duration_min: 120,
+                earliest_submit_min: 30,
+                late_entry_min: 15,
+            })
+            .await
+            .expect("exam");
+        let room_a = store.create_room(exam, "A").await.expect("room");
+        let room_b = store.create_room(exam, "B").await.expect("room");
+        let staff = |username: &str, role| NewStaff {
+            username: username.into(),
+            display_name: username.to_uppercase(),
+            role,
+            password_hash: format!("hash-of-{username}"),
+        };
+        let admin = store.create_staff(staff("admin", Role::Admin)).await.expect("admin");
+        let proctor = store.create_staff(staff("proctora", Role::Proctor)).await.expect("proctor");
+        store.assign_proctor(room_a, proctor).await.expect("assign");
+        Self { store, exam, room_a, room_b, admin, proctor, _dir: dir }
+    }
+
+    /// A candidate in room A.
+    pub async fn candidate(&self, ticket: &str) -> CandidateId {
+        self.candidate_in(self.room_a, ticket).await
+    }
+
+    pub async fn candidate_in(&self, room: RoomId, ticket: &str) -> CandidateId {
+        self.store
+            .add_candidate(NewCandidate {
+                exam_id: self.exam,
+                room_id: room,
+                ticket: TicketNumber::parse(ticket).expect("ticket"),
+                name: format!("Candidate {ticket}"),
+                id_card: String::new(),
+                photo_key: None,
+            })
+            .await
+            .expect("candidate")
+    }
+
+    /// A candidate walked to `phase` through the store (each step a compare-and-set).
+    pub async fn candidate_at(&self, ticket: &str, phase: Phase) -> CandidateId {
+        let id = self.candidate(ticket).await;
+        let mut from = Phase::Rostered;
+        for (i, to) in STEPS.iter().enumerate() {
+            if from == phase {
+                break;
+            }
+            assert!(self.store.set_phase(id, from, *to, "test", at(i as i64)).await.expect("db"));
+            from = *to;
+        }
+        assert_eq!(from, phase, "not a step of the journey");
+        id
+    }
+
+    pub async fn phase(&self, id: CandidateId) -> Phase {
+        self.store.candidate(id).await.expect("db").expect("candidate").phase
+    }
+}
+
+const STEPS: [Phase; 8] = [
+    Phase::LoggedIn,
+    Phase::IdentityConfirmed,
+    Phase::FaceVerified,
+    Phase::DevicesChecked,
+    Phase::FirstViewOn,
+    Phase::SecondViewOn,
+    Phase::InstructionsRead,
+    Phase::InExam,
+];
+
+/// Runs `n` copies of `f(i)` at once on the runtime's threads; their results in order.
+pub async fn together<T, F, Fut>(n: usize, f: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let barrier = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (barrier, job) = (barrier.clone(), f(i));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                job.await
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
