@@ -228,7 +228,7 @@ impl Store for SqliteStore {
     async fn create_staff(&self, new: NewStaff) -> StoreResult<StaffId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff (username, display_name, role, password_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&new.username)
         .bind(&new.display_name)
@@ -242,14 +242,15 @@ impl Store for SqliteStore {
     }
 
     async fn staff_credentials(&self, username: &str) -> StoreResult<Option<StaffCredentials>> {
-        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE username = ? AND disabled = 0");
+        let sql =
+            format!("SELECT {STAFF_COLS} FROM staff WHERE username = $1 AND disabled = FALSE");
         let row: Option<StaffRow> =
             sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
         row.map(StaffRow::into_credentials).transpose()
     }
 
     async fn staff(&self, id: StaffId) -> StoreResult<Option<StaffUser>> {
-        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE id = ? AND disabled = 0");
+        let sql = format!("SELECT {STAFF_COLS} FROM staff WHERE id = $1 AND disabled = FALSE");
         let row: Option<StaffRow> =
             sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.map(StaffRow::into_credentials).transpose()?.map(|c| c.user))
@@ -269,7 +270,7 @@ impl Store for SqliteStore {
         let mut tx = self.write().await?;
         let replaced = match (candidate, device) {
             (Some(c), Some(d)) => {
-                sqlx::query("DELETE FROM sessions WHERE candidate_id = ? AND device = ?")
+                sqlx::query("DELETE FROM sessions WHERE candidate_id = $1 AND device = $2")
                     .bind(c)
                     .bind(d)
                     .execute(&mut *tx)
@@ -280,7 +281,7 @@ impl Store for SqliteStore {
         };
         sqlx::query(
             "INSERT INTO sessions (token_hash, staff_id, candidate_id, device, created_at, \
-             expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+             expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(staff)
@@ -303,8 +304,8 @@ impl Store for SqliteStore {
             sqlx::query_as(
                 "SELECT s.staff_id, s.candidate_id, s.device, s.expires_at FROM sessions s \
                  LEFT JOIN staff st ON st.id = s.staff_id \
-                 WHERE s.token_hash = ? AND s.expires_at > ? \
-                 AND (s.staff_id IS NULL OR st.disabled = 0)",
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 \
+                 AND (s.staff_id IS NULL OR st.disabled = FALSE)",
             )
             .bind(token_hash)
             .bind(now)
@@ -329,7 +330,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -337,7 +338,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_staff_sessions(&self, staff: StaffId, keep: Option<&str>) -> StoreResult<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND token_hash <> ?")
+        Ok(sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND token_hash <> $2")
             .bind(staff)
             .bind(keep.unwrap_or(""))
             .execute(&self.pool)
@@ -348,7 +349,7 @@ impl Store for SqliteStore {
     async fn create_exam(&self, new: NewExam) -> StoreResult<ExamId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exams (code, title, starts_at, duration_min, earliest_submit_min, \
-             late_entry_min, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             late_entry_min, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.code.as_str())
         .bind(&new.title)
@@ -364,20 +365,20 @@ impl Store for SqliteStore {
     }
 
     async fn exam(&self, id: ExamId) -> StoreResult<Option<Exam>> {
-        let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE id = ?");
+        let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE id = $1");
         let row: Option<ExamRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(Exam::try_from).transpose()
     }
 
     async fn exam_by_code(&self, code: &ExamCode) -> StoreResult<Option<Exam>> {
-        let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE code = ?");
+        let sql = format!("SELECT {EXAM_COLS} FROM exams WHERE code = $1");
         let row: Option<ExamRow> =
             sqlx::query_as(&sql).bind(code.as_str()).fetch_optional(&self.pool).await?;
         row.map(Exam::try_from).transpose()
     }
 
     async fn reschedule_exam(&self, id: ExamId, starts_at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET starts_at = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET starts_at = $1 WHERE id = $2")
             .bind(starts_at)
             .bind(id)
             .execute(&self.pool)
@@ -387,7 +388,7 @@ impl Store for SqliteStore {
 
     async fn create_room(&self, exam: ExamId, name: &str) -> StoreResult<RoomId> {
         let id: i64 =
-            sqlx::query_scalar("INSERT INTO rooms (exam_id, name) VALUES (?, ?) RETURNING id")
+            sqlx::query_scalar("INSERT INTO rooms (exam_id, name) VALUES ($1, $2) RETURNING id")
                 .bind(exam)
                 .bind(name)
                 .fetch_one(&self.pool)
@@ -397,16 +398,18 @@ impl Store for SqliteStore {
     }
 
     async fn assign_proctor(&self, room: RoomId, staff: StaffId) -> StoreResult<()> {
-        sqlx::query("INSERT OR IGNORE INTO room_proctors (room_id, staff_id) VALUES (?, ?)")
-            .bind(room)
-            .bind(staff)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO room_proctors (room_id, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(room)
+        .bind(staff)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn room(&self, id: RoomId) -> StoreResult<Option<RoomSummary>> {
-        let sql = format!("{ROOM_SELECT} WHERE r.id = ?");
+        let sql = format!("{ROOM_SELECT} WHERE r.id = $1");
         let row: Option<RoomRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.map(RoomSummary::from))
     }
@@ -415,13 +418,13 @@ impl Store for SqliteStore {
         let rows: Vec<RoomRow> = match user.role {
             Role::Admin => {
                 let sql =
-                    format!("{ROOM_SELECT} WHERE e.archived = 0 ORDER BY e.starts_at, r.name");
+                    format!("{ROOM_SELECT} WHERE e.archived = FALSE ORDER BY e.starts_at, r.name");
                 sqlx::query_as(&sql).fetch_all(&self.pool).await?
             }
             Role::Proctor => {
                 let sql = format!(
                     "{ROOM_SELECT} JOIN room_proctors rp ON rp.room_id = r.id \
-                     WHERE rp.staff_id = ? AND e.archived = 0 ORDER BY e.starts_at, r.name"
+                     WHERE rp.staff_id = $1 AND e.archived = FALSE ORDER BY e.starts_at, r.name"
                 );
                 sqlx::query_as(&sql).bind(user.id).fetch_all(&self.pool).await?
             }
@@ -431,7 +434,7 @@ impl Store for SqliteStore {
 
     async fn is_assigned(&self, room: RoomId, staff: StaffId) -> StoreResult<bool> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM room_proctors WHERE room_id = ? AND staff_id = ?",
+            "SELECT COUNT(*) FROM room_proctors WHERE room_id = $1 AND staff_id = $2",
         )
         .bind(room)
         .bind(staff)
@@ -443,7 +446,7 @@ impl Store for SqliteStore {
     async fn add_candidate(&self, new: NewCandidate) -> StoreResult<CandidateId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key, \
-             access_code) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             access_code) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.exam_id)
         .bind(new.room_id)
@@ -459,7 +462,7 @@ impl Store for SqliteStore {
     }
 
     async fn candidate(&self, id: CandidateId) -> StoreResult<Option<Candidate>> {
-        let sql = format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE id = ?");
+        let sql = format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE id = $1");
         let row: Option<CandidateRow> =
             sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(Candidate::try_from).transpose()
@@ -471,7 +474,7 @@ impl Store for SqliteStore {
         ticket: &TicketNumber,
     ) -> StoreResult<Option<Candidate>> {
         let sql =
-            format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE exam_id = ? AND ticket = ?");
+            format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE exam_id = $1 AND ticket = $2");
         let row: Option<CandidateRow> = sqlx::query_as(&sql)
             .bind(exam)
             .bind(ticket.as_str())
@@ -482,14 +485,14 @@ impl Store for SqliteStore {
 
     async fn candidates_in_room(&self, room: RoomId) -> StoreResult<Vec<Candidate>> {
         let sql =
-            format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE room_id = ? ORDER BY ticket");
+            format!("SELECT {CANDIDATE_COLS} FROM candidates WHERE room_id = $1 ORDER BY ticket");
         let rows: Vec<CandidateRow> = sqlx::query_as(&sql).bind(room).fetch_all(&self.pool).await?;
         candidates(rows)
     }
 
     async fn candidate_photo_key(&self, id: CandidateId) -> StoreResult<Option<String>> {
         let key: Option<Option<String>> =
-            sqlx::query_scalar("SELECT photo_key FROM candidates WHERE id = ?")
+            sqlx::query_scalar("SELECT photo_key FROM candidates WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -498,7 +501,7 @@ impl Store for SqliteStore {
 
     async fn access_code(&self, id: CandidateId) -> StoreResult<String> {
         let code: Option<String> =
-            sqlx::query_scalar("SELECT access_code FROM candidates WHERE id = ?")
+            sqlx::query_scalar("SELECT access_code FROM candidates WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -515,7 +518,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         let moved = sqlx::query(
-            "UPDATE candidates SET phase = ?, phase_changed_at = ? WHERE id = ? AND phase = ?",
+            "UPDATE candidates SET phase = $1, phase_changed_at = $2 WHERE id = $3 AND phase = $4",
         )
         .bind(to.as_str())
         .bind(at)
@@ -528,7 +531,7 @@ impl Store for SqliteStore {
         if moved {
             sqlx::query(
                 "INSERT INTO phase_events (candidate_id, from_phase, to_phase, actor, at) \
-                 VALUES (?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
             .bind(from.as_str())
@@ -539,17 +542,21 @@ impl Store for SqliteStore {
             .await?;
             if to.is_submitted() {
                 // Freeze the answers as they are, in the same transaction as the phase.
+                let answers: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT question_id, answer_json, version FROM answers WHERE candidate_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
                 sqlx::query(
                     "INSERT INTO submissions (candidate_id, kind, actor, answers_json, at) \
-                     SELECT ?, ?, ?, COALESCE(json_group_object(question_id, \
-                       json_object('answer', json(answer_json), 'version', version)), '{}'), ? \
-                     FROM answers WHERE candidate_id = ?",
+                     VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(id)
                 .bind(to.as_str())
                 .bind(actor)
+                .bind(frozen_answers(answers)?)
                 .bind(at)
-                .bind(id)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -565,7 +572,7 @@ impl Store for SqliteStore {
         detail: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO audit_log (actor, action, detail, at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO audit_log (actor, action, detail, at) VALUES ($1, $2, $3, $4)")
             .bind(actor)
             .bind(action)
             .bind(detail)
@@ -576,12 +583,24 @@ impl Store for SqliteStore {
     }
 
     async fn candidate_count(&self, exam: ExamId) -> StoreResult<i64> {
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM candidates WHERE exam_id = ?")
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM candidates WHERE exam_id = $1")
             .bind(exam)
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
     }
+}
+
+/// The submission's copy of the answers: `{"question": {"answer": …, "version": n}}`, built
+/// here rather than with the database's JSON functions (SQLite and PostgreSQL differ).
+fn frozen_answers(answers: Vec<(String, String, i64)>) -> StoreResult<String> {
+    let mut frozen = serde_json::Map::new();
+    for (question, answer, version) in answers {
+        let answer: serde_json::Value = serde_json::from_str(&answer)
+            .map_err(|e| StoreError::Corrupt(format!("answer to {question}: {e}")))?;
+        frozen.insert(question, serde_json::json!({ "answer": answer, "version": version }));
+    }
+    Ok(serde_json::Value::Object(frozen).to_string())
 }
 
 #[cfg(test)]

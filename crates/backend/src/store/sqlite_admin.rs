@@ -120,7 +120,7 @@ struct RetentionRow {
 }
 
 /// The exam's candidates, for media queries.
-const OF_EXAM: &str = "candidate_id IN (SELECT id FROM candidates WHERE exam_id = ?)";
+const OF_EXAM: &str = "candidate_id IN (SELECT id FROM candidates WHERE exam_id = $1)";
 
 impl SqliteStore {
     async fn counts(&self, sql: &str, exam: ExamId) -> StoreResult<Vec<(String, i64)>> {
@@ -180,7 +180,7 @@ impl AdminStore for SqliteStore {
     ) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         let moved = sqlx::query(
-            "UPDATE candidates SET verification = ? WHERE id = ? AND verification = 'pending_review'",
+            "UPDATE candidates SET verification = $1 WHERE id = $2 AND verification = 'pending_review'",
         )
         .bind(decision.status().as_str())
         .bind(c)
@@ -193,7 +193,7 @@ impl AdminStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO verification_reviews (candidate_id, decision, note, reviewer, at) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(c)
         .bind(decision.as_str())
@@ -208,7 +208,7 @@ impl AdminStore for SqliteStore {
 
     async fn reject_ends_attempt(&self, exam: ExamId) -> StoreResult<bool> {
         let on: Option<bool> =
-            sqlx::query_scalar("SELECT reject_ends_attempt FROM exams WHERE id = ?")
+            sqlx::query_scalar("SELECT reject_ends_attempt FROM exams WHERE id = $1")
                 .bind(exam)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -216,7 +216,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn set_reject_ends_attempt(&self, exam: ExamId, on: bool) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET reject_ends_attempt = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET reject_ends_attempt = $1 WHERE id = $2")
             .bind(on)
             .bind(exam)
             .execute(&self.pool)
@@ -226,7 +226,7 @@ impl AdminStore for SqliteStore {
 
     async fn exam_rooms(&self, exam: ExamId) -> StoreResult<Vec<(RoomId, String)>> {
         let rows: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM rooms WHERE exam_id = ? ORDER BY name")
+            sqlx::query_as("SELECT id, name FROM rooms WHERE exam_id = $1 ORDER BY name")
                 .bind(exam)
                 .fetch_all(&self.pool)
                 .await?;
@@ -235,7 +235,7 @@ impl AdminStore for SqliteStore {
 
     async fn roster_tickets(&self, exam: ExamId) -> StoreResult<HashMap<String, bool>> {
         let rows: Vec<(String, bool)> = sqlx::query_as(
-            "SELECT ticket, photo_key IS NOT NULL FROM candidates WHERE exam_id = ?",
+            "SELECT ticket, photo_key IS NOT NULL FROM candidates WHERE exam_id = $1",
         )
         .bind(exam)
         .fetch_all(&self.pool)
@@ -246,7 +246,7 @@ impl AdminStore for SqliteStore {
     async fn import_roster(&self, exam: ExamId, rows: &[ImportRow]) -> StoreResult<ImportOutcome> {
         let mut tx = self.write().await?;
         let existing: Vec<String> =
-            sqlx::query_scalar("SELECT ticket FROM candidates WHERE exam_id = ?")
+            sqlx::query_scalar("SELECT ticket FROM candidates WHERE exam_id = $1")
                 .bind(exam)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -255,7 +255,7 @@ impl AdminStore for SqliteStore {
         for r in rows {
             sqlx::query(
                 "INSERT INTO candidates (exam_id, room_id, ticket, name, id_card, photo_key, \
-                 access_code) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 access_code) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (exam_id, ticket) DO UPDATE SET room_id = excluded.room_id, \
                  name = excluded.name, id_card = excluded.id_card, \
                  photo_key = COALESCE(excluded.photo_key, candidates.photo_key)",
@@ -283,7 +283,7 @@ impl AdminStore for SqliteStore {
     async fn roster(&self, exam: ExamId) -> StoreResult<Vec<RosterEntry>> {
         let rows: Vec<EntryRow> = sqlx::query_as(
             "SELECT c.ticket, c.name, c.id_card, r.name AS room, c.phase, c.verification, \
-             c.access_code FROM candidates c JOIN rooms r ON r.id = c.room_id WHERE c.exam_id = ? \
+             c.access_code FROM candidates c JOIN rooms r ON r.id = c.room_id WHERE c.exam_id = $1 \
              ORDER BY c.ticket",
         )
         .bind(exam)
@@ -327,7 +327,7 @@ impl AdminStore for SqliteStore {
     async fn media_keys(&self, exam: ExamId) -> StoreResult<MediaKeys> {
         let roster = self
             .keys(
-                "SELECT photo_key FROM candidates WHERE exam_id = ? AND photo_key IS NOT NULL",
+                "SELECT photo_key FROM candidates WHERE exam_id = $1 AND photo_key IS NOT NULL",
                 exam,
             )
             .await?;
@@ -355,7 +355,7 @@ impl AdminStore for SqliteStore {
 
     async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE candidates SET photo_key = NULL WHERE exam_id = ?")
+        sqlx::query("UPDATE candidates SET photo_key = NULL WHERE exam_id = $1")
             .bind(exam)
             .execute(&mut *tx)
             .await?;
@@ -367,7 +367,7 @@ impl AdminStore for SqliteStore {
         ] {
             sqlx::query(&sql).bind(exam).execute(&mut *tx).await?;
         }
-        sqlx::query("UPDATE exams SET purged_at = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET purged_at = $1 WHERE id = $2")
             .bind(at)
             .bind(exam)
             .execute(&mut *tx)
@@ -377,24 +377,29 @@ impl AdminStore for SqliteStore {
     }
 
     async fn audit_entries(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        // Each condition is off when its parameter is NULL.
+        // Each condition is off when its parameter is NULL. The actor is found anywhere in the
+        // name, in any case; an action ending in "." is a prefix (`flag.`: every flag action).
+        let actor = f.actor.as_deref().map(|a| format!("%{}%", like_escape(&a.to_lowercase())));
+        let prefix = f.action.as_deref().filter(|a| a.ends_with('.'));
+        let prefix = prefix.map(|a| format!("{}%", like_escape(a)));
         let rows: Vec<AuditEntryRow> = sqlx::query_as(
             "SELECT a.id, a.at, a.actor, a.action, e.code AS exam_code, a.candidate_id, \
              c.ticket, c.name, a.detail, a.reason FROM audit_log a \
              LEFT JOIN exams e ON e.id = a.exam_id LEFT JOIN candidates c ON c.id = a.candidate_id \
-             WHERE (?1 IS NULL OR a.exam_id = ?1) \
-             AND (?2 IS NULL OR instr(a.actor, ?2) > 0) \
-             AND (?3 IS NULL OR c.ticket = ?3) \
-             AND (?4 IS NULL OR a.action = ?4 OR (substr(?4, -1) = '.' AND a.action LIKE ?4 || '%')) \
-             AND (?5 IS NULL OR a.id < ?5) \
-             ORDER BY a.id DESC LIMIT ?6",
+             WHERE ($1 IS NULL OR a.exam_id = $1) \
+             AND ($2 IS NULL OR LOWER(a.actor) LIKE $2 ESCAPE '\\') \
+             AND ($3 IS NULL OR c.ticket = $3) \
+             AND ($4 IS NULL OR a.action = $4 OR a.action LIKE $7 ESCAPE '\\') \
+             AND ($5 IS NULL OR a.id < $5) \
+             ORDER BY a.id DESC LIMIT $6",
         )
         .bind(f.exam)
-        .bind(&f.actor)
+        .bind(actor)
         .bind(&f.ticket)
         .bind(&f.action)
         .bind(f.before)
         .bind(limit)
+        .bind(prefix)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -453,7 +458,7 @@ impl AdminStore for SqliteStore {
         let row: Option<SettingsRow> = sqlx::query_as(
             "SELECT code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
              instructions, instructions_zh, face_match_below, face_review_below, face_max_attempts, \
-             retention_days, reject_ends_attempt, sign_in FROM exams WHERE id = ?",
+             retention_days, reject_ends_attempt, sign_in FROM exams WHERE id = $1",
         )
         .bind(exam)
         .fetch_optional(&self.pool)
@@ -488,15 +493,15 @@ impl AdminStore for SqliteStore {
                  late_entry_min, instructions, face_match_below, face_review_below, \
                  face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id, \
                  sign_in, instructions_zh) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
                  RETURNING id"
             }
             Some(_) => {
-                "UPDATE exams SET code = ?1, title = ?2, starts_at = ?3, duration_min = ?4, \
-                 earliest_submit_min = ?5, late_entry_min = ?6, instructions = ?7, \
-                 face_match_below = ?8, face_review_below = ?9, face_max_attempts = ?10, \
-                 camera_json = ?11, retention_days = ?12, reject_ends_attempt = ?13, \
-                 sign_in = ?16, instructions_zh = ?17 WHERE id = ?15 AND ?14 IS NOT NULL RETURNING id"
+                "UPDATE exams SET code = $1, title = $2, starts_at = $3, duration_min = $4, \
+                 earliest_submit_min = $5, late_entry_min = $6, instructions = $7, \
+                 face_match_below = $8, face_review_below = $9, face_max_attempts = $10, \
+                 camera_json = $11, retention_days = $12, reject_ends_attempt = $13, \
+                 sign_in = $16, instructions_zh = $17 WHERE id = $15 AND $14 IS NOT NULL RETURNING id"
             }
         };
         let id: Option<i64> = sqlx::query_scalar(sql)
@@ -524,7 +529,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn set_archived(&self, exam: ExamId, archived: bool) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET archived = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET archived = $1 WHERE id = $2")
             .bind(archived)
             .bind(exam)
             .execute(&self.pool)
@@ -534,7 +539,7 @@ impl AdminStore for SqliteStore {
 
     async fn max_extra_minutes(&self, exam: ExamId) -> StoreResult<i64> {
         let n: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(extra_minutes) FROM candidates WHERE exam_id = ?")
+            sqlx::query_scalar("SELECT MAX(extra_minutes) FROM candidates WHERE exam_id = $1")
                 .bind(exam)
                 .fetch_one(&self.pool)
                 .await?;
@@ -569,7 +574,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn set_password_hash(&self, staff: StaffId, hash: &str) -> StoreResult<bool> {
-        let n = sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        let n = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(staff)
             .execute(&self.pool)
@@ -580,14 +585,14 @@ impl AdminStore for SqliteStore {
 
     async fn set_disabled(&self, staff: StaffId, disabled: bool) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        let n = sqlx::query("UPDATE staff SET disabled = ? WHERE id = ?")
+        let n = sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2")
             .bind(disabled)
             .bind(staff)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
                 .bind(staff)
                 .execute(&mut *tx)
                 .await?;
@@ -597,7 +602,7 @@ impl AdminStore for SqliteStore {
     }
 
     async fn unassign_proctor(&self, room: RoomId, staff: StaffId) -> StoreResult<()> {
-        sqlx::query("DELETE FROM room_proctors WHERE room_id = ? AND staff_id = ?")
+        sqlx::query("DELETE FROM room_proctors WHERE room_id = $1 AND staff_id = $2")
             .bind(room)
             .bind(staff)
             .execute(&self.pool)
@@ -607,7 +612,7 @@ impl AdminStore for SqliteStore {
 
     async fn exam_candidates_by_ticket(&self, exam: ExamId) -> StoreResult<Vec<CandidateId>> {
         let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM candidates WHERE exam_id = ? ORDER BY ticket")
+            sqlx::query_scalar("SELECT id FROM candidates WHERE exam_id = $1 ORDER BY ticket")
                 .bind(exam)
                 .fetch_all(&self.pool)
                 .await?;
@@ -617,7 +622,7 @@ impl AdminStore for SqliteStore {
     async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()> {
         let mut tx = self.write().await?;
         for (c, r) in moves {
-            sqlx::query("UPDATE candidates SET room_id = ? WHERE id = ?")
+            sqlx::query("UPDATE candidates SET room_id = $1 WHERE id = $2")
                 .bind(r)
                 .bind(c)
                 .execute(&mut *tx)
@@ -630,11 +635,11 @@ impl AdminStore for SqliteStore {
     async fn report_counts(&self, exam: ExamId) -> StoreResult<ReportCounts> {
         Ok(ReportCounts {
             phases: self
-                .counts("SELECT phase, COUNT(*) FROM candidates WHERE exam_id = ? GROUP BY phase", exam)
+                .counts("SELECT phase, COUNT(*) FROM candidates WHERE exam_id = $1 GROUP BY phase", exam)
                 .await?,
             verification: self
                 .counts(
-                    "SELECT verification, COUNT(*) FROM candidates WHERE exam_id = ? GROUP BY verification",
+                    "SELECT verification, COUNT(*) FROM candidates WHERE exam_id = $1 GROUP BY verification",
                     exam,
                 )
                 .await?,
@@ -665,7 +670,7 @@ impl AdminStore for SqliteStore {
         let rows: Vec<SheetRow> = sqlx::query_as(
             "SELECT c.id, c.ticket, c.name, r.name AS room, c.phase, s.kind, s.actor, s.at, s.reason \
              FROM candidates c JOIN rooms r ON r.id = c.room_id \
-             LEFT JOIN submissions s ON s.candidate_id = c.id WHERE c.exam_id = ? ORDER BY c.ticket",
+             LEFT JOIN submissions s ON s.candidate_id = c.id WHERE c.exam_id = $1 ORDER BY c.ticket",
         )
         .bind(exam)
         .fetch_all(&self.pool)
@@ -702,7 +707,7 @@ impl AdminStore for SqliteStore {
             "SELECT c.ticket, c.name, r.name AS room, f.kind, f.automatic, f.raised_at, f.raised_by, \
              f.note, f.cleared_at, f.resolution, f.resolution_note, f.resolved_by \
              FROM flags f JOIN candidates c ON c.id = f.candidate_id JOIN rooms r ON r.id = c.room_id \
-             WHERE c.exam_id = ? ORDER BY f.raised_at, f.id",
+             WHERE c.exam_id = $1 ORDER BY f.raised_at, f.id",
         )
         .bind(exam)
         .fetch_all(&self.pool)
@@ -750,4 +755,9 @@ impl AdminStore for SqliteStore {
             })
             .collect())
     }
+}
+
+/// `text` matched literally inside a `LIKE … ESCAPE '\'` pattern.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

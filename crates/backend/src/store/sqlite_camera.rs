@@ -63,7 +63,7 @@ fn kinds(rows: Vec<String>) -> StoreResult<Vec<FlagKind>> {
 impl CameraStore for SqliteStore {
     async fn exam_camera(&self, exam: ExamId) -> StoreResult<CameraSettings> {
         let json: Option<Option<String>> =
-            sqlx::query_scalar("SELECT camera_json FROM exams WHERE id = ?")
+            sqlx::query_scalar("SELECT camera_json FROM exams WHERE id = $1")
                 .bind(exam.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -76,7 +76,7 @@ impl CameraStore for SqliteStore {
     async fn set_exam_camera(&self, exam: ExamId, settings: &CameraSettings) -> StoreResult<()> {
         let json =
             serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query("UPDATE exams SET camera_json = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET camera_json = $1 WHERE id = $2")
             .bind(json)
             .bind(exam.0)
             .execute(&self.pool)
@@ -91,7 +91,7 @@ impl CameraStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let r = sqlx::query(
-            "INSERT INTO flags (candidate_id, kind, automatic, raised_at) VALUES (?, ?, 1, ?)
+            "INSERT INTO flags (candidate_id, kind, automatic, raised_at) VALUES ($1, $2, TRUE, $3)
              ON CONFLICT DO NOTHING",
         )
         .bind(c.0)
@@ -109,8 +109,8 @@ impl CameraStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let r = sqlx::query(
-            "UPDATE flags SET cleared_at = ?
-             WHERE candidate_id = ? AND kind = ? AND automatic = 1 AND cleared_at IS NULL",
+            "UPDATE flags SET cleared_at = $1
+             WHERE candidate_id = $2 AND kind = $3 AND automatic = TRUE AND cleared_at IS NULL",
         )
         .bind(at)
         .bind(c.0)
@@ -122,7 +122,7 @@ impl CameraStore for SqliteStore {
 
     async fn open_auto_flags(&self, c: CandidateId) -> StoreResult<Vec<FlagKind>> {
         let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT kind FROM flags WHERE candidate_id = ? AND automatic = 1
+            "SELECT kind FROM flags WHERE candidate_id = $1 AND automatic = TRUE
              AND cleared_at IS NULL ORDER BY kind",
         )
         .bind(c.0)
@@ -137,7 +137,7 @@ impl CameraStore for SqliteStore {
     ) -> StoreResult<HashMap<CandidateId, Vec<FlagKind>>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT f.candidate_id, f.kind FROM flags f JOIN candidates c ON c.id = f.candidate_id
-             WHERE c.room_id = ? AND f.automatic = 1 AND f.cleared_at IS NULL ORDER BY f.kind",
+             WHERE c.room_id = $1 AND f.automatic = TRUE AND f.cleared_at IS NULL ORDER BY f.kind",
         )
         .bind(room.0)
         .fetch_all(&self.pool)
@@ -155,7 +155,7 @@ impl CameraStore for SqliteStore {
         for r in rows {
             sqlx::query(
                 "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at,
-                 reason, width, height, bytes, blob_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 reason, width, height, bytes, blob_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (blob_key) DO NOTHING",
             )
             .bind(r.candidate.0)
@@ -178,7 +178,7 @@ impl CameraStore for SqliteStore {
     async fn evidence(&self, c: CandidateId) -> StoreResult<Vec<EvidenceFrame>> {
         let rows: Vec<EvidenceRow> = sqlx::query_as(
             "SELECT id, view, seq, captured_at, received_at, reason, width, height
-             FROM evidence_frames WHERE candidate_id = ? ORDER BY received_at, id",
+             FROM evidence_frames WHERE candidate_id = $1 ORDER BY received_at, id",
         )
         .bind(c.0)
         .fetch_all(&self.pool)
@@ -188,7 +188,7 @@ impl CameraStore for SqliteStore {
 
     async fn evidence_blob(&self, id: i64) -> StoreResult<Option<(CandidateId, String)>> {
         let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT candidate_id, blob_key FROM evidence_frames WHERE id = ?")
+            sqlx::query_as("SELECT candidate_id, blob_key FROM evidence_frames WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -202,10 +202,10 @@ impl CameraStore for SqliteStore {
         recorder: &str,
     ) -> StoreResult<RecordingUsage> {
         let (n, bytes, known): (i64, i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(CASE WHEN view = ? THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(bytes), 0), \
-             COALESCE(SUM(CASE WHEN view = ? AND recorder = ? THEN 1 ELSE 0 END), 0) \
-             FROM recordings WHERE candidate_id = ?",
+            "SELECT CAST(COALESCE(SUM(CASE WHEN view = $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(bytes), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN view = $2 AND recorder = $3 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM recordings WHERE candidate_id = $4",
         )
         .bind(view.as_str())
         .bind(view.as_str())
@@ -230,7 +230,7 @@ impl CameraStore for SqliteStore {
     ) -> StoreResult<(i64, u32)> {
         sqlx::query(
             "INSERT INTO recordings (candidate_id, view, recorder, blob_prefix, started_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(c.0)
         .bind(view.as_str())
@@ -241,7 +241,7 @@ impl CameraStore for SqliteStore {
         .execute(&self.pool)
         .await?;
         let (id, next): (i64, i64) = sqlx::query_as(
-            "SELECT id, next_seq FROM recordings WHERE candidate_id = ? AND view = ? AND recorder = ?",
+            "SELECT id, next_seq FROM recordings WHERE candidate_id = $1 AND view = $2 AND recorder = $3",
         )
         .bind(c.0)
         .bind(view.as_str())
@@ -259,8 +259,8 @@ impl CameraStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let r = sqlx::query(
-            "UPDATE recordings SET next_seq = next_seq + 1, bytes = bytes + ?, updated_at = ?
-             WHERE id = ? AND next_seq = ?",
+            "UPDATE recordings SET next_seq = next_seq + 1, bytes = bytes + $1, updated_at = $2
+             WHERE id = $3 AND next_seq = $4",
         )
         .bind(i64::try_from(len).unwrap_or(i64::MAX))
         .bind(at)
@@ -274,7 +274,7 @@ impl CameraStore for SqliteStore {
     async fn recordings(&self, c: CandidateId) -> StoreResult<Vec<Recording>> {
         let rows: Vec<RecordingRow> = sqlx::query_as(
             "SELECT id, view, started_at, updated_at, next_seq, bytes FROM recordings
-             WHERE candidate_id = ? AND next_seq > 0 ORDER BY started_at, id",
+             WHERE candidate_id = $1 AND next_seq > 0 ORDER BY started_at, id",
         )
         .bind(c.0)
         .fetch_all(&self.pool)
@@ -297,7 +297,7 @@ impl CameraStore for SqliteStore {
 
     async fn recording_blobs(&self, id: i64) -> StoreResult<Option<(CandidateId, String, u32)>> {
         let row: Option<(i64, String, i64)> = sqlx::query_as(
-            "SELECT candidate_id, blob_prefix, next_seq FROM recordings WHERE id = ?",
+            "SELECT candidate_id, blob_prefix, next_seq FROM recordings WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)

@@ -111,7 +111,7 @@ impl ConsoleStore for SqliteStore {
     ) -> StoreResult<i64> {
         let id = sqlx::query_scalar(
             "INSERT INTO flags (candidate_id, kind, automatic, note, raised_by, raised_at) \
-             VALUES (?, ?, 0, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, FALSE, $3, $4, $5) RETURNING id",
         )
         .bind(c)
         .bind(kind.as_str())
@@ -132,8 +132,8 @@ impl ConsoleStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let n = sqlx::query(
-            "UPDATE flags SET cleared_at = ?, resolution = ?, resolution_note = ?, \
-             resolved_by = ? WHERE id = ? AND cleared_at IS NULL",
+            "UPDATE flags SET cleared_at = $1, resolution = $2, resolution_note = $3, \
+             resolved_by = $4 WHERE id = $5 AND cleared_at IS NULL",
         )
         .bind(at)
         .bind(resolution.as_str())
@@ -147,7 +147,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn flag_candidate(&self, id: i64) -> StoreResult<Option<CandidateId>> {
-        let c: Option<i64> = sqlx::query_scalar("SELECT candidate_id FROM flags WHERE id = ?")
+        let c: Option<i64> = sqlx::query_scalar("SELECT candidate_id FROM flags WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -155,7 +155,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn flags(&self, c: CandidateId) -> StoreResult<Vec<FlagRecord>> {
-        let sql = format!("SELECT {FLAG_COLS} FROM flags WHERE candidate_id = ? ORDER BY id");
+        let sql = format!("SELECT {FLAG_COLS} FROM flags WHERE candidate_id = $1 ORDER BY id");
         let rows: Vec<FlagRow> = sqlx::query_as(&sql).bind(c).fetch_all(&self.pool).await?;
         rows.into_iter().map(FlagRecord::try_from).collect()
     }
@@ -166,7 +166,7 @@ impl ConsoleStore for SqliteStore {
         for m in rows {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO messages (candidate_id, kind, body, audience, sent_by, sent_at) \
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(m.candidate)
             .bind(m.kind.as_str())
@@ -185,7 +185,7 @@ impl ConsoleStore for SqliteStore {
     async fn unread_messages(&self, c: CandidateId) -> StoreResult<Vec<CandidateMessage>> {
         let rows: Vec<(i64, String, String, DateTime<Utc>)> = sqlx::query_as(
             "SELECT id, kind, body, sent_at FROM messages \
-             WHERE candidate_id = ? AND read_at IS NULL ORDER BY id",
+             WHERE candidate_id = $1 AND read_at IS NULL ORDER BY id",
         )
         .bind(c)
         .fetch_all(&self.pool)
@@ -202,7 +202,7 @@ impl ConsoleStore for SqliteStore {
         let mut tx = self.write().await?;
         for id in ids {
             sqlx::query(
-                "UPDATE messages SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                "UPDATE messages SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL",
             )
             .bind(at)
             .bind(id)
@@ -215,8 +215,8 @@ impl ConsoleStore for SqliteStore {
 
     async fn mark_read(&self, c: CandidateId, id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
         let n = sqlx::query(
-            "UPDATE messages SET read_at = ?, delivered_at = COALESCE(delivered_at, ?) \
-             WHERE id = ? AND candidate_id = ? AND read_at IS NULL",
+            "UPDATE messages SET read_at = $1, delivered_at = COALESCE(delivered_at, $2) \
+             WHERE id = $3 AND candidate_id = $4 AND read_at IS NULL",
         )
         .bind(at)
         .bind(at)
@@ -233,7 +233,7 @@ impl ConsoleStore for SqliteStore {
             "SELECT m.id, m.kind, m.body, m.audience, c.room_id, c.exam_id, m.sent_by, \
              m.sent_at, m.delivered_at, m.read_at \
              FROM messages m JOIN candidates c ON c.id = m.candidate_id \
-             WHERE m.candidate_id = ? ORDER BY m.id",
+             WHERE m.candidate_id = $1 ORDER BY m.id",
         )
         .bind(c)
         .fetch_all(&self.pool)
@@ -243,7 +243,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn raise_hand(&self, c: CandidateId, at: DateTime<Utc>) -> StoreResult<bool> {
         let n = sqlx::query(
-            "INSERT INTO hand_raises (candidate_id, raised_at) VALUES (?, ?) \
+            "INSERT INTO hand_raises (candidate_id, raised_at) VALUES ($1, $2) \
              ON CONFLICT DO NOTHING",
         )
         .bind(c)
@@ -256,8 +256,8 @@ impl ConsoleStore for SqliteStore {
 
     async fn answer_hand(&self, c: CandidateId, by: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let n = sqlx::query(
-            "UPDATE hand_raises SET answered_at = ?, answered_by = ? \
-             WHERE candidate_id = ? AND answered_at IS NULL",
+            "UPDATE hand_raises SET answered_at = $1, answered_by = $2 \
+             WHERE candidate_id = $3 AND answered_at IS NULL",
         )
         .bind(at)
         .bind(by)
@@ -272,7 +272,7 @@ impl ConsoleStore for SqliteStore {
         let rows: Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>)> =
             sqlx::query_as(
                 "SELECT id, raised_at, answered_at, answered_by FROM hand_raises \
-                 WHERE candidate_id = ? ORDER BY id",
+                 WHERE candidate_id = $1 ORDER BY id",
             )
             .bind(c)
             .fetch_all(&self.pool)
@@ -295,18 +295,20 @@ impl ConsoleStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let json = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-        sqlx::query("INSERT INTO candidate_events (candidate_id, event_json, at) VALUES (?, ?, ?)")
-            .bind(c)
-            .bind(json)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO candidate_events (candidate_id, event_json, at) VALUES ($1, $2, $3)",
+        )
+        .bind(c)
+        .bind(json)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn events(&self, c: CandidateId) -> StoreResult<Vec<(DateTime<Utc>, CandidateEvent)>> {
         let rows: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT event_json, at FROM candidate_events WHERE candidate_id = ? ORDER BY id",
+            "SELECT event_json, at FROM candidate_events WHERE candidate_id = $1 ORDER BY id",
         )
         .bind(c)
         .fetch_all(&self.pool)
@@ -322,7 +324,7 @@ impl ConsoleStore for SqliteStore {
     async fn phase_history(&self, c: CandidateId) -> StoreResult<Vec<PhaseStep>> {
         let rows: Vec<(String, String, String, DateTime<Utc>)> = sqlx::query_as(
             "SELECT from_phase, to_phase, actor, at FROM phase_events \
-             WHERE candidate_id = ? ORDER BY id",
+             WHERE candidate_id = $1 ORDER BY id",
         )
         .bind(c)
         .fetch_all(&self.pool)
@@ -338,7 +340,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn add_extra_minutes(&self, c: CandidateId, minutes: i64) -> StoreResult<i64> {
         let total: Option<i64> = sqlx::query_scalar(
-            "UPDATE candidates SET extra_minutes = extra_minutes + ? WHERE id = ? \
+            "UPDATE candidates SET extra_minutes = extra_minutes + $1 WHERE id = $2 \
              RETURNING extra_minutes",
         )
         .bind(minutes)
@@ -349,7 +351,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn set_submission_reason(&self, c: CandidateId, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE submissions SET reason = ? WHERE candidate_id = ?")
+        sqlx::query("UPDATE submissions SET reason = $1 WHERE candidate_id = $2")
             .bind(reason)
             .bind(c)
             .execute(&self.pool)
@@ -359,7 +361,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn submission_reason(&self, c: CandidateId) -> StoreResult<Option<String>> {
         let r: Option<Option<String>> =
-            sqlx::query_scalar("SELECT reason FROM submissions WHERE candidate_id = ?")
+            sqlx::query_scalar("SELECT reason FROM submissions WHERE candidate_id = $1")
                 .bind(c)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -367,7 +369,7 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn tile_extras(&self, c: CandidateId) -> StoreResult<TileExtras> {
-        let mut all = extras(self, "c.id = ?", c.0).await?;
+        let mut all = extras(self, "c.id = $1", c.0).await?;
         Ok(all.remove(&c).unwrap_or_default())
     }
 
@@ -375,13 +377,13 @@ impl ConsoleStore for SqliteStore {
         &self,
         room: RoomId,
     ) -> StoreResult<HashMap<CandidateId, TileExtras>> {
-        extras(self, "c.room_id = ?", room.0).await
+        extras(self, "c.room_id = $1", room.0).await
     }
 
     async fn audit_action(&self, a: NewAudit<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_log (actor, action, exam_id, candidate_id, detail, reason, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(a.actor)
         .bind(a.action)
@@ -400,7 +402,7 @@ impl ConsoleStore for SqliteStore {
             (i64, String, String, Option<i64>, Option<i64>, String, Option<String>, DateTime<Utc>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, actor, action, exam_id, candidate_id, detail, reason, at \
-             FROM audit_log WHERE candidate_id = ? ORDER BY id",
+             FROM audit_log WHERE candidate_id = $1 ORDER BY id",
         )
         .bind(c)
         .fetch_all(&self.pool)
@@ -422,7 +424,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn quick_messages(&self, exam: ExamId) -> StoreResult<Option<Vec<String>>> {
         let json: Option<Option<String>> =
-            sqlx::query_scalar("SELECT quick_messages_json FROM exams WHERE id = ?")
+            sqlx::query_scalar("SELECT quick_messages_json FROM exams WHERE id = $1")
                 .bind(exam)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -434,7 +436,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn set_quick_messages(&self, exam: ExamId, texts: &[String]) -> StoreResult<()> {
         let json = serde_json::to_string(texts).map_err(|e| corrupt(e.to_string()))?;
-        sqlx::query("UPDATE exams SET quick_messages_json = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET quick_messages_json = $1 WHERE id = $2")
             .bind(json)
             .bind(exam)
             .execute(&self.pool)
@@ -444,7 +446,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn face_attempt_photo(&self, id: i64) -> StoreResult<Option<(CandidateId, String)>> {
         let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT candidate_id, photo_key FROM face_attempts WHERE id = ?")
+            sqlx::query_as("SELECT candidate_id, photo_key FROM face_attempts WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -453,7 +455,7 @@ impl ConsoleStore for SqliteStore {
 
     async fn candidates_of_exam(&self, exam: ExamId) -> StoreResult<Vec<(CandidateId, RoomId)>> {
         let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, room_id FROM candidates WHERE exam_id = ? ORDER BY id")
+            sqlx::query_as("SELECT id, room_id FROM candidates WHERE exam_id = $1 ORDER BY id")
                 .bind(exam)
                 .fetch_all(&self.pool)
                 .await?;

@@ -53,7 +53,7 @@ impl TryFrom<AttemptRow> for FaceAttempt {
 impl JourneyStore for SqliteStore {
     async fn exam_paper(&self, exam: ExamId) -> StoreResult<Option<String>> {
         let p: Option<Option<String>> =
-            sqlx::query_scalar("SELECT paper_json FROM exams WHERE id = ?")
+            sqlx::query_scalar("SELECT paper_json FROM exams WHERE id = $1")
                 .bind(exam)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -61,7 +61,7 @@ impl JourneyStore for SqliteStore {
     }
 
     async fn set_exam_paper(&self, exam: ExamId, json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET paper_json = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET paper_json = $1 WHERE id = $2")
             .bind(json)
             .bind(exam)
             .execute(&self.pool)
@@ -70,7 +70,7 @@ impl JourneyStore for SqliteStore {
     }
 
     async fn set_exam_instructions(&self, exam: ExamId, en: &str, zh: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE exams SET instructions = ?, instructions_zh = ? WHERE id = ?")
+        sqlx::query("UPDATE exams SET instructions = $1, instructions_zh = $2 WHERE id = $3")
             .bind(en)
             .bind(zh)
             .bind(exam)
@@ -87,8 +87,8 @@ impl JourneyStore for SqliteStore {
         max_attempts: u32,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE exams SET face_match_below = ?, face_review_below = ?, face_max_attempts = ? \
-             WHERE id = ?",
+            "UPDATE exams SET face_match_below = $1, face_review_below = $2, face_max_attempts = $3 \
+             WHERE id = $4",
         )
         .bind(match_below)
         .bind(review_below)
@@ -112,7 +112,7 @@ impl JourneyStore for SqliteStore {
         };
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO identity_reports (candidate_id, kind, note, at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO identity_reports (candidate_id, kind, note, at) VALUES ($1, $2, $3, $4)",
         )
         .bind(c)
         .bind(kind)
@@ -121,7 +121,7 @@ impl JourneyStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if kind == "record_wrong" {
-            sqlx::query("UPDATE candidates SET record_disputed = 1 WHERE id = ?")
+            sqlx::query("UPDATE candidates SET record_disputed = TRUE WHERE id = $1")
                 .bind(c)
                 .execute(&mut *tx)
                 .await?;
@@ -134,7 +134,7 @@ impl JourneyStore for SqliteStore {
         let id = sqlx::query_scalar(
             "INSERT INTO face_attempts (candidate_id, view, photo_key, decision, error_code, \
              distance, provider, model_version, match_below, review_below, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(a.candidate)
         .bind(a.view.as_str())
@@ -156,7 +156,7 @@ impl JourneyStore for SqliteStore {
         let rows: Vec<AttemptRow> = sqlx::query_as(
             "SELECT id, view, decision, error_code, distance, provider, model_version, \
              match_below, review_below, at FROM face_attempts \
-             WHERE candidate_id = ? AND view = ? ORDER BY id",
+             WHERE candidate_id = $1 AND view = $2 ORDER BY id",
         )
         .bind(c)
         .bind(view.as_str())
@@ -170,7 +170,7 @@ impl JourneyStore for SqliteStore {
         c: CandidateId,
         status: VerificationStatus,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE candidates SET verification = ? WHERE id = ?")
+        sqlx::query("UPDATE candidates SET verification = $1 WHERE id = $2")
             .bind(status.as_str())
             .bind(c)
             .execute(&self.pool)
@@ -188,7 +188,7 @@ impl JourneyStore for SqliteStore {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO device_reports (candidate_id, report_json, all_passed, at) \
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(c)
         .bind(json)
@@ -196,7 +196,7 @@ impl JourneyStore for SqliteStore {
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE candidates SET device_check = ? WHERE id = ?")
+        sqlx::query("UPDATE candidates SET device_check = $1 WHERE id = $2")
             .bind(if all_passed { "passed" } else { "failed" })
             .bind(c)
             .execute(&mut *tx)
@@ -210,7 +210,7 @@ impl JourneyStore for SqliteStore {
         c: CandidateId,
     ) -> StoreResult<Option<(String, DateTime<Utc>)>> {
         Ok(sqlx::query_as(
-            "SELECT report_json, at FROM device_reports WHERE candidate_id = ? \
+            "SELECT report_json, at FROM device_reports WHERE candidate_id = $1 \
              ORDER BY id DESC LIMIT 1",
         )
         .bind(c)
@@ -225,7 +225,7 @@ impl JourneyStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO captures (candidate_id, kind, blob_key, at) VALUES (?, 'identity', ?, ?)",
+            "INSERT INTO captures (candidate_id, kind, blob_key, at) VALUES ($1, 'identity', $2, $3)",
         )
         .bind(c)
         .bind(key)
@@ -237,7 +237,7 @@ impl JourneyStore for SqliteStore {
 
     async fn identity_photo_count(&self, c: CandidateId) -> StoreResult<u32> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM captures WHERE candidate_id = ? AND kind = 'identity'",
+            "SELECT COUNT(*) FROM captures WHERE candidate_id = $1 AND kind = 'identity'",
         )
         .bind(c)
         .fetch_one(&self.pool)
@@ -254,7 +254,7 @@ impl JourneyStore for SqliteStore {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO pairing_tokens (token_hash, candidate_id, created_at, expires_at) \
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(c)
@@ -267,7 +267,7 @@ impl JourneyStore for SqliteStore {
 
     async fn pairing_candidate(&self, token_hash: &str) -> StoreResult<Option<CandidateId>> {
         let c: Option<i64> =
-            sqlx::query_scalar("SELECT candidate_id FROM pairing_tokens WHERE token_hash = ?")
+            sqlx::query_scalar("SELECT candidate_id FROM pairing_tokens WHERE token_hash = $1")
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -276,8 +276,8 @@ impl JourneyStore for SqliteStore {
 
     async fn use_pairing(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<PairingUse> {
         let taken: Option<i64> = sqlx::query_scalar(
-            "UPDATE pairing_tokens SET used_at = ? \
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING candidate_id",
+            "UPDATE pairing_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING candidate_id",
         )
         .bind(now)
         .bind(token_hash)
@@ -287,11 +287,12 @@ impl JourneyStore for SqliteStore {
         if let Some(c) = taken {
             return Ok(PairingUse::Accepted(CandidateId(c)));
         }
-        let row: Option<(i64, Option<DateTime<Utc>>)> =
-            sqlx::query_as("SELECT candidate_id, used_at FROM pairing_tokens WHERE token_hash = ?")
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT candidate_id, used_at FROM pairing_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(match row {
             None => PairingUse::Unknown,
             Some((c, Some(_))) => PairingUse::AlreadyUsed(CandidateId(c)),
@@ -301,7 +302,7 @@ impl JourneyStore for SqliteStore {
 
     async fn ack_instructions(&self, c: CandidateId, at: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO instruction_acks (candidate_id, at) VALUES (?, ?) \
+            "INSERT INTO instruction_acks (candidate_id, at) VALUES ($1, $2) \
              ON CONFLICT (candidate_id) DO NOTHING",
         )
         .bind(c)
@@ -313,7 +314,7 @@ impl JourneyStore for SqliteStore {
 
     async fn instructions_acked(&self, c: CandidateId) -> StoreResult<bool> {
         let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM instruction_acks WHERE candidate_id = ?")
+            sqlx::query_scalar("SELECT COUNT(*) FROM instruction_acks WHERE candidate_id = $1")
                 .bind(c)
                 .fetch_one(&self.pool)
                 .await?;
@@ -332,8 +333,8 @@ impl JourneyStore for SqliteStore {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
-             SELECT ?, ?, ?, ?, ? WHERE EXISTS \
-               (SELECT 1 FROM candidates WHERE id = ? AND phase = ?) \
+             SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
+               (SELECT 1 FROM candidates WHERE id = $6 AND phase = $7) \
              ON CONFLICT (candidate_id, question_id) DO UPDATE SET \
                answer_json = excluded.answer_json, version = excluded.version, \
                saved_at = excluded.saved_at \
@@ -349,7 +350,7 @@ impl JourneyStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         let stored: Option<i64> = sqlx::query_scalar(
-            "SELECT version FROM answers WHERE candidate_id = ? AND question_id = ?",
+            "SELECT version FROM answers WHERE candidate_id = $1 AND question_id = $2",
         )
         .bind(c)
         .bind(question_id)
@@ -361,7 +362,7 @@ impl JourneyStore for SqliteStore {
 
     async fn answers(&self, c: CandidateId) -> StoreResult<Vec<StoredAnswer>> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT question_id, answer_json, version FROM answers WHERE candidate_id = ? \
+            "SELECT question_id, answer_json, version FROM answers WHERE candidate_id = $1 \
              ORDER BY question_id",
         )
         .bind(c)
@@ -381,7 +382,7 @@ impl JourneyStore for SqliteStore {
         &self,
         c: CandidateId,
     ) -> StoreResult<Option<(String, String, DateTime<Utc>)>> {
-        Ok(sqlx::query_as("SELECT kind, actor, at FROM submissions WHERE candidate_id = ?")
+        Ok(sqlx::query_as("SELECT kind, actor, at FROM submissions WHERE candidate_id = $1")
             .bind(c)
             .fetch_optional(&self.pool)
             .await?)
@@ -389,7 +390,7 @@ impl JourneyStore for SqliteStore {
 
     async fn unsubmitted_started(&self, exam: ExamId) -> StoreResult<Vec<CandidateId>> {
         let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM candidates WHERE exam_id = ? \
+            "SELECT id FROM candidates WHERE exam_id = $1 \
              AND phase NOT IN ('rostered', 'submitted_self', 'submitted_auto', 'submitted_forced')",
         )
         .bind(exam)

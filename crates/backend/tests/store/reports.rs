@@ -81,6 +81,13 @@ async fn the_audit_log_is_searched_newest_first(f: Fixture) {
     let by_ticket = AuditFilter { ticket: Some("T-0001".into()), ..Default::default() };
     let found = s.audit_entries(&by_ticket, 10).await.expect("db");
     assert_eq!((found.len(), found[0].ticket.as_deref()), (1, Some("T-0001")));
+    // The actor anywhere in the name, in any case; wildcards are plain characters.
+    let by_actor = AuditFilter { actor: Some("ProctorA".into()), ..Default::default() };
+    assert_eq!(s.audit_entries(&by_actor, 10).await.expect("db").len(), 1);
+    let wildcard = AuditFilter { actor: Some("_".into()), ..Default::default() };
+    assert!(s.audit_entries(&wildcard, 10).await.expect("db").is_empty());
+    let exact = AuditFilter { action: Some("flag".into()), ..Default::default() };
+    assert!(s.audit_entries(&exact, 10).await.expect("db").is_empty());
     let by_action = AuditFilter { action: Some("flag.".into()), ..Default::default() };
     assert_eq!(s.audit_entries(&by_action, 10).await.expect("db").len(), 1);
     let older = AuditFilter { before: Some(all[0].id), ..Default::default() };
