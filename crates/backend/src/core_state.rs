@@ -59,8 +59,10 @@ impl Core {
         self
     }
 
-    /// The same core on another clock (tests).
+    /// The same core on another clock (tests); the camera relay stamps frames with it too.
+    /// Call before the core is used (the relay is made anew).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.frames = Arc::new(FrameHub::new(clock.clone()));
         self.clock = clock;
         self
     }

@@ -55,10 +55,15 @@ impl Default for LoginThrottle {
 pub struct Reservation(Vec<ThrottleKey>);
 
 impl LoginThrottle {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<ThrottleKey, FailureWindow>) -> R) -> R {
+    /// Runs `f` on the windows; with the caller's `now` (the time the windows were recorded
+    /// with), drops idle ones first when there are very many.
+    fn with<R>(
+        &self,
+        now: Option<DateTime<Utc>>,
+        f: impl FnOnce(&mut HashMap<ThrottleKey, FailureWindow>) -> R,
+    ) -> R {
         let mut guard = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.len() > 100_000 {
-            let now = Utc::now();
+        if let Some(now) = now.filter(|_| guard.len() > 100_000) {
             guard.retain(|k, w| !w.is_idle(k.limit(), now));
         }
         f(&mut guard)
@@ -92,7 +97,7 @@ impl LoginThrottle {
         keys: Vec<ThrottleKey>,
         now: DateTime<Utc>,
     ) -> Result<Reservation, AppError> {
-        self.with(|m| {
+        self.with(Some(now), |m| {
             if let Some(retry_after_secs) = Self::blocked(m, &keys, now) {
                 return Err(AppError::RateLimited { retry_after_secs });
             }
@@ -103,7 +108,7 @@ impl LoginThrottle {
 
     /// The reserved attempt succeeded: it no longer counts.
     pub fn succeeded(&self, r: Reservation) {
-        self.with(|m| {
+        self.with(None, |m| {
             for k in &r.0 {
                 if let Some(w) = m.get_mut(k) {
                     w.forgive();
@@ -120,7 +125,7 @@ impl LoginThrottle {
         failed: bool,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        self.with(|m| {
+        self.with(Some(now), |m| {
             if let Some(retry_after_secs) = Self::blocked(m, keys, now) {
                 return Err(AppError::RateLimited { retry_after_secs });
             }
@@ -133,7 +138,7 @@ impl LoginThrottle {
 
     /// Refuses when a key is blocked (before doing anything else for the attempt).
     pub fn check(&self, keys: &[ThrottleKey], now: DateTime<Utc>) -> Result<(), AppError> {
-        self.with(|m| match Self::blocked(m, keys, now) {
+        self.with(Some(now), |m| match Self::blocked(m, keys, now) {
             Some(retry_after_secs) => Err(AppError::RateLimited { retry_after_secs }),
             None => Ok(()),
         })

@@ -9,6 +9,7 @@ pub mod queue;
 mod stats;
 pub mod synthetic;
 
+use crate::clock::{Clock, SystemClock};
 use bytes::{Bytes, BytesMut};
 use domain::camera::{
     CameraProblem, CameraSettings, DOWN_HEADER_LEN, EvidenceReason, FrameBucket, FrameError,
@@ -80,22 +81,30 @@ pub struct ConnSeq(Option<u32>);
 pub struct FrameHub {
     inner: Mutex<Inner>,
     epoch: Instant,
+    /// The server's clock: a frame's receive time is on it, like every other time the
+    /// proctor's page compares with the server's.
+    clock: Arc<dyn Clock>,
     pub stats: FrameStats,
     evidence: OnceLock<mpsc::Sender<EvidenceJob>>,
 }
 
 impl Default for FrameHub {
     fn default() -> Self {
-        Self {
-            inner: Mutex::default(),
-            epoch: Instant::now(),
-            stats: FrameStats::default(),
-            evidence: OnceLock::new(),
-        }
+        Self::new(Arc::new(SystemClock))
     }
 }
 
 impl FrameHub {
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            inner: Mutex::default(),
+            epoch: Instant::now(),
+            clock,
+            stats: FrameStats::default(),
+            evidence: OnceLock::new(),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -179,7 +188,7 @@ impl FrameHub {
         let black = maybe_black(jpeg.len(), h.width, h.height) && is_black(jpeg);
         let hash = hash_of(jpeg);
         let now = self.mono_ms();
-        let received_ms = epoch_ms();
+        let received_ms = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
         let relay = RelayHeader {
             candidate: c,
             view: h.view,

@@ -217,3 +217,19 @@ async fn sampled_frames_go_to_the_evidence_queue_once_per_interval() {
     pc_frame(&hub, 1, &mut seq, 9, &pic).expect("accepted");
     assert_eq!(rx.try_recv().expect("frame in the flag window").reason, EvidenceReason::Flag);
 }
+
+#[test]
+fn a_frame_is_stamped_with_the_servers_clock() {
+    // The proctor's page ages frames against the server time it is sent, which is this clock.
+    let clock = Arc::new(crate::clock::AdjustableClock::default());
+    clock.advance(chrono::Duration::hours(1));
+    let hub = Arc::new(FrameHub::new(clock.clone()));
+    let _ = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
+    let room = hub.subscribe(RoomId(10), None);
+    let mut seq = ConnSeq::default();
+    pc_frame(&hub, 1, &mut seq, 1, &jpeg(320, 240, 1, false)).expect("accepted");
+    let got = room.sub.pop().expect("frame");
+    let received = RelayHeader::parse(&got).expect("header").received_ms;
+    let now = u64::try_from(clock.now().timestamp_millis()).unwrap_or(0);
+    assert!(now.abs_diff(received) < 5_000, "{received} is not the clock's {now}");
+}

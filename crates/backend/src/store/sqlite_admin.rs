@@ -379,7 +379,7 @@ impl AdminStore for SqliteStore {
     async fn audit_entries(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         // Each condition is off when its parameter is NULL. The actor is found anywhere in the
         // name, in any case; an action ending in "." is a prefix (`flag.`: every flag action).
-        let actor = f.actor.as_deref().map(|a| format!("%{}%", like_escape(&a.to_lowercase())));
+        let actor = f.actor.as_deref().map(|a| format!("%{}%", like_escape(a)));
         let prefix = f.action.as_deref().filter(|a| a.ends_with('.'));
         let prefix = prefix.map(|a| format!("{}%", like_escape(a)));
         let rows: Vec<AuditEntryRow> = sqlx::query_as(
@@ -387,7 +387,7 @@ impl AdminStore for SqliteStore {
              c.ticket, c.name, a.detail, a.reason FROM audit_log a \
              LEFT JOIN exams e ON e.id = a.exam_id LEFT JOIN candidates c ON c.id = a.candidate_id \
              WHERE ($1 IS NULL OR a.exam_id = $1) \
-             AND ($2 IS NULL OR LOWER(a.actor) LIKE $2 ESCAPE '\\') \
+             AND ($2 IS NULL OR LOWER(a.actor) LIKE LOWER($2) ESCAPE '\\') \
              AND ($3 IS NULL OR c.ticket = $3) \
              AND ($4 IS NULL OR a.action = $4 OR a.action LIKE $7 ESCAPE '\\') \
              AND ($5 IS NULL OR a.id < $5) \
@@ -620,6 +620,9 @@ impl AdminStore for SqliteStore {
     }
 
     async fn move_candidates(&self, moves: &[(CandidateId, RoomId)]) -> StoreResult<()> {
+        if moves.is_empty() {
+            return Ok(()); // no write lock for nothing
+        }
         let mut tx = self.write().await?;
         for (c, r) in moves {
             sqlx::query("UPDATE candidates SET room_id = $1 WHERE id = $2")

@@ -151,6 +151,9 @@ impl CameraStore for SqliteStore {
     }
 
     async fn add_evidence(&self, rows: &[NewEvidence]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(()); // no write lock for nothing
+        }
         let mut tx = self.write().await?;
         for r in rows {
             sqlx::query(

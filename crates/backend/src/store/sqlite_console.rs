@@ -199,6 +199,9 @@ impl ConsoleStore for SqliteStore {
     }
 
     async fn mark_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(()); // no write lock for nothing (a socket's reconnect, usually)
+        }
         let mut tx = self.write().await?;
         for id in ids {
             sqlx::query(

@@ -25,14 +25,18 @@ async fn a_review_is_decided_once(f: Fixture) {
     let store = f.store.clone();
     let decided = together(10, |i| {
         let store = store.clone();
-        let decision = if i % 2 == 0 { ReviewDecision::Approve } else { ReviewDecision::Reject };
+        let decision =
+            if i.is_multiple_of(2) { ReviewDecision::Approve } else { ReviewDecision::Reject };
         async move { store.decide_review(d, decision, "", "admin", at(4)).await.expect("db") }
     })
     .await;
     assert_eq!(decided.iter().filter(|d| **d).count(), 1, "{decided:?}");
     let winner = decided.iter().position(|d| *d).expect("a winner");
-    let want =
-        if winner % 2 == 0 { VerificationStatus::Approved } else { VerificationStatus::Rejected };
+    let want = if winner.is_multiple_of(2) {
+        VerificationStatus::Approved
+    } else {
+        VerificationStatus::Rejected
+    };
     assert_eq!(s.candidate(d).await.expect("db").expect("d").verification, want);
 }
 
@@ -110,6 +114,12 @@ async fn exam_settings_archive_and_staff_list(f: Fixture) {
     assert!(s.save_exam(None, &settings).await.is_err(), "the code is taken");
     assert_eq!(s.exam_summaries().await.expect("db").len(), 2);
     s.set_archived(second, true).await.expect("db");
+    let archived: Vec<_> =
+        s.exam_summaries().await.expect("db").into_iter().map(|e| (e.id, e.archived)).collect();
+    assert!(
+        archived.contains(&(second, true)) && archived.contains(&(f.exam, false)),
+        "{archived:?}"
+    );
     assert!(!s.reject_ends_attempt(f.exam).await.expect("db"));
     s.set_reject_ends_attempt(f.exam, true).await.expect("db");
     assert!(s.reject_ends_attempt(f.exam).await.expect("db"));

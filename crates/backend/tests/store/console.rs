@@ -17,10 +17,12 @@ async fn a_flag_is_closed_once_and_shows_on_the_tile_while_open(f: Fixture) {
     assert_eq!(s.flag_candidate(flag).await.expect("db"), Some(c));
     assert_eq!(s.tile_extras(c).await.expect("db").flags.len(), 1);
     let store = f.store.clone();
+    let how = |i: usize| {
+        if i.is_multiple_of(2) { FlagResolution::Resolved } else { FlagResolution::Dismissed }
+    };
     let closed = together(6, |i| {
         let store = store.clone();
-        let how = if i % 2 == 0 { FlagResolution::Resolved } else { FlagResolution::Dismissed };
-        async move { store.close_flag(flag, how, None, "proctora", at(2)).await.expect("db") }
+        async move { store.close_flag(flag, how(i), None, "proctora", at(2)).await.expect("db") }
     })
     .await;
     assert_eq!(closed.iter().filter(|c| **c).count(), 1, "{closed:?}");
@@ -30,7 +32,8 @@ async fn a_flag_is_closed_once_and_shows_on_the_tile_while_open(f: Fixture) {
         (FlagKind::Material, false, Some(at(2)))
     );
     assert_eq!(record.note.as_deref(), Some("notes on desk"));
-    assert!(record.resolution.is_some());
+    let winner = closed.iter().position(|c| *c).expect("a winner");
+    assert_eq!(record.resolution, Some(how(winner)), "the first closer's resolution stands");
     assert!(s.tile_extras(c).await.expect("db").flags.is_empty());
 }
 

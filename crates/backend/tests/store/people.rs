@@ -95,7 +95,10 @@ async fn exams_rooms_and_candidates_are_found_by_their_keys(f: Fixture) {
     assert_eq!(s.candidate_count(f.exam).await.expect("db"), 2);
     let one = s.candidate(a).await.expect("db").expect("a");
     assert_eq!((one.phase, one.extra_minutes, one.has_photo), (Phase::Rostered, 0, false));
-    assert_eq!(s.access_code(a).await.expect("db"), s.access_code(a).await.expect("db"));
+    let code = s.access_code(a).await.expect("db");
+    assert!(!code.is_empty());
+    assert_eq!(s.access_code(a).await.expect("db"), code, "kept");
+    assert_ne!(s.access_code(b).await.expect("db"), code, "one per candidate");
 }
 
 async fn a_phase_moves_only_from_the_stored_phase_and_is_recorded(f: Fixture) {

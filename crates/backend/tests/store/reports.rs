@@ -2,12 +2,15 @@
 //! connections, the audit log, media keys and their purge; the exam's camera and face settings.
 use crate::contract;
 use crate::harness::{Fixture, at};
+use backend::store::NewCandidate;
 use backend::store::camera::NewEvidence;
+use backend::store::journey::NewFaceAttempt;
 use domain::audit::AuditFilter;
 use domain::camera::EvidenceReason;
 use domain::console::CandidateEvent;
+use domain::face::FaceDecision;
 use domain::flag::FlagKind;
-use domain::{Phase, SubmitKind, View};
+use domain::{Phase, SubmitKind, TicketNumber, View};
 
 async fn the_reports_read_what_happened_in_the_exam(f: Fixture) {
     let s = &f.store;
@@ -97,7 +100,31 @@ async fn the_audit_log_is_searched_newest_first(f: Fixture) {
 
 async fn media_keys_are_listed_then_forgotten_in_one_go(f: Fixture) {
     let s = &f.store;
-    let c = f.candidate("T-0001").await;
+    let c = s
+        .add_candidate(NewCandidate {
+            exam_id: f.exam,
+            room_id: f.room_a,
+            ticket: TicketNumber::parse("T-0001").expect("ticket"),
+            name: "With a photo".into(),
+            id_card: String::new(),
+            photo_key: Some("roster/1.jpg".into()),
+        })
+        .await
+        .expect("candidate");
+    let attempt = NewFaceAttempt {
+        candidate: c,
+        view: View::Pc,
+        photo_key: "face/1.jpg".into(),
+        decision: Some(FaceDecision::Match),
+        error_code: None,
+        distance: Some(0.3),
+        provider: "dlib".into(),
+        model_version: "v1".into(),
+        match_below: 0.5,
+        review_below: 0.6,
+        at: at(1),
+    };
+    s.add_face_attempt(attempt).await.expect("db");
     s.add_identity_photo(c, "identity/1.jpg", at(1)).await.expect("db");
     let frame = NewEvidence {
         candidate: c,
@@ -121,12 +148,20 @@ async fn media_keys_are_listed_then_forgotten_in_one_go(f: Fixture) {
     );
     assert_eq!(keys.recordings, vec![("rec/r1".to_string(), 1)]);
     assert_eq!(
+        (keys.roster.clone(), keys.face.clone()),
+        (vec!["roster/1.jpg".to_string()], vec!["face/1.jpg".to_string()])
+    );
+    assert_eq!(
         s.unpurged_exams().await.expect("db").iter().map(|e| e.id).collect::<Vec<_>>(),
         vec![f.exam]
     );
     s.forget_media(f.exam, at(10)).await.expect("db");
     let keys = s.media_keys(f.exam).await.expect("db");
     assert!(keys.identity.is_empty() && keys.evidence.is_empty() && keys.recordings.is_empty());
+    assert!(keys.roster.is_empty() && keys.face.is_empty(), "{keys:?}");
+    // The attempt and its score stay, without the photo.
+    let attempts = s.face_attempts(c, View::Pc).await.expect("db");
+    assert_eq!((attempts.len(), attempts[0].distance), (1, Some(0.3)));
     assert!(s.unpurged_exams().await.expect("db").is_empty());
 }
 
