@@ -35,3 +35,10 @@ impl Deref for AppState {
         &self.core
     }
 }
+
+/// What the `backend` extractors (`CurrentStaff`, `CurrentCandidate`) borrow.
+impl AsRef<Core> for AppState {
+    fn as_ref(&self) -> &Core {
+        &self.core
+    }
+}

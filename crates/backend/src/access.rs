@@ -251,27 +251,28 @@ impl LiveGuard {
 /// Axum extractors: the same resolution as above for plain routes and socket upgrades.
 mod extract {
     use super::*;
-    use axum::extract::{FromRef, FromRequestParts};
+    use axum::extract::FromRequestParts;
     use http::request::Parts;
 
-    // Any router state that holds a `Core` (the server's `AppState` does).
+    // Any router state that lends its `Core` (the server's `AppState` does), borrowed: a
+    // request does not clone the core's shared parts.
     impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff
     where
-        Core: FromRef<S>,
+        S: AsRef<Core>,
     {
         type Rejection = AppError;
         async fn from_request_parts(p: &mut Parts, s: &S) -> Result<Self, AppError> {
-            staff(&Core::from_ref(s), &p.headers).await?.ok_or(AppError::Unauthenticated)
+            staff(s.as_ref(), &p.headers).await?.ok_or(AppError::Unauthenticated)
         }
     }
 
     impl<S: Send + Sync> FromRequestParts<S> for CurrentCandidate
     where
-        Core: FromRef<S>,
+        S: AsRef<Core>,
     {
         type Rejection = AppError;
         async fn from_request_parts(p: &mut Parts, s: &S) -> Result<Self, AppError> {
-            candidate(&Core::from_ref(s), &p.headers).await?.ok_or(AppError::Unauthenticated)
+            candidate(s.as_ref(), &p.headers).await?.ok_or(AppError::Unauthenticated)
         }
     }
 }
