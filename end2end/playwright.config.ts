@@ -6,6 +6,9 @@ import path from 'node:path';
 // does), serving the release site (split, precompressed WASM) with its hash file.
 export const BASE_URL = 'http://127.0.0.1:3100';
 export const SERVER_BIN = process.env.VIGIL_E2E_BIN || './target/release/vigil';
+// The database: the demo's SQLite file in target/e2e-data, or a fresh PostgreSQL database
+// (VIGIL_E2E_DATABASE=postgres://…, made empty by the caller, as scripts/test.sh does).
+const DATABASE = process.env.VIGIL_E2E_DATABASE ? ` --database '${process.env.VIGIL_E2E_DATABASE}'` : '';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -57,7 +60,8 @@ export default defineConfig({
     command:
       `rm -rf target/e2e-data && ${SERVER_BIN} serve --hash-file target/release/hash.txt` +
       ' --demo --demo-candidates 200 --demo-starts-in -60 --demo-earliest-submit 0 ' +
-      '--demo-face-photo target/face-fixtures/obama2.jpg --data-dir target/e2e-data --addr 127.0.0.1:3100',
+      '--demo-face-photo target/face-fixtures/obama2.jpg --data-dir target/e2e-data --addr 127.0.0.1:3100' +
+      DATABASE,
     cwd: '..',
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,

@@ -49,10 +49,37 @@ cargo test "${packages[@]}" --all-targets --no-run
 step "release build of the site (split, precompressed WASM, CSS): waiting for it"
 scripts/build-site.sh wait
 
-step "unit tests (domain, store, bus, services) and server integration tests (real HTTP and WebSocket clients)"
+# PostgreSQL: the store contract suite, the server integration suite and the end-to-end suite
+# run on it as well, when it is here (this machine kind runs it on 127.0.0.1:5432, trust auth,
+# user postgres). VIGIL_TEST_POSTGRES may name another database; without one the PostgreSQL
+# half is skipped, said loudly here and by each skipped test.
+pg_admin=postgres://postgres@127.0.0.1:5432/postgres
+pg_here() { command -v psql >/dev/null && psql -q "$pg_admin" -c 'SELECT 1' >/dev/null 2>&1; }
+fresh_db() { psql -q -v ON_ERROR_STOP=1 "$pg_admin" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
+if [ -z "${VIGIL_TEST_POSTGRES:-}" ] && pg_here; then
+  fresh_db vigil_test
+  export VIGIL_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/vigil_test
+fi
+if [ -z "${VIGIL_TEST_POSTGRES:-}" ]; then
+  printf '\n\033[1;33m!!! NO POSTGRESQL: the PostgreSQL half of the tests is SKIPPED (store contract, server suite, end-to-end). Run PostgreSQL on 127.0.0.1:5432 or set VIGIL_TEST_POSTGRES=postgres://...\033[0m\n\n'
+fi
+
+step "unit tests (domain, store contract on SQLite${VIGIL_TEST_POSTGRES:+ and PostgreSQL}, bus, services) and server integration tests (real HTTP and WebSocket clients)"
 cargo test "${packages[@]}"
+
+if [ -n "${VIGIL_TEST_POSTGRES:-}" ]; then
+  step "server integration tests again, on PostgreSQL (a schema per test)"
+  VIGIL_TEST_SERVER_DB=postgres cargo test "${packages[@]}" --test api
+fi
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd end2end
 VIGIL_E2E_BIN=./target/debug/vigil npx playwright test
+if pg_here; then
+  step "end-to-end tests again, on PostgreSQL"
+  fresh_db vigil_e2e
+  VIGIL_E2E_DATABASE=postgres://postgres@127.0.0.1:5432/vigil_e2e VIGIL_E2E_BIN=./target/debug/vigil npx playwright test
+else
+  printf '\n\033[1;33m!!! NO POSTGRESQL on 127.0.0.1:5432: the end-to-end suite on PostgreSQL is SKIPPED\033[0m\n\n'
+fi
 step "all green"

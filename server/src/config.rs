@@ -1,6 +1,7 @@
 //! Typed settings for `vigil serve`.
 use crate::face::{FaceConfig, FaceProvider};
 use backend::clock::{Clock, SystemClock};
+use backend::store::DatabaseUrl;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +11,9 @@ pub const DEFAULT_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::fro
 /// How long a request body may stall between two pieces.
 pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// Most connections to PostgreSQL, unless `--database-pool` says otherwise.
+pub const DEFAULT_DATABASE_POOL: u32 = 16;
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -17,8 +21,11 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// Directory for the default database file and blobs.
     pub data_dir: PathBuf,
-    /// SQLite database file; defaults to `<data_dir>/vigil.db`.
-    pub database: Option<PathBuf>,
+    /// The database: a SQLite file (`sqlite://path`, or a plain path) or PostgreSQL
+    /// (`postgres://…`); defaults to the SQLite file `<data_dir>/vigil.db`.
+    pub database: Option<DatabaseUrl>,
+    /// Most connections the PostgreSQL store opens.
+    pub database_pool: u32,
     /// Seed (or refresh) the demo exam at start.
     pub demo: bool,
     /// How the demo exam is seeded.
@@ -46,8 +53,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn database_path(&self) -> PathBuf {
-        self.database.clone().unwrap_or_else(|| self.data_dir.join("vigil.db"))
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database.clone().unwrap_or_else(|| DatabaseUrl::Sqlite(self.data_dir.join("vigil.db")))
     }
 
     pub fn blob_dir(&self) -> PathBuf {
@@ -60,6 +67,7 @@ impl Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir,
             database: None,
+            database_pool: DEFAULT_DATABASE_POOL,
             demo: false,
             demo_options: crate::demo::DemoOptions::default(),
             site_root: PathBuf::from("target/site"),

@@ -1,5 +1,6 @@
 //! `vigil`: the Vigil server binary (`serve`, `admin create`, `simulate`).
 use anyhow::Context;
+use backend::store::DatabaseUrl;
 use clap::{Args, Parser, Subcommand};
 use domain::Role;
 use server::face::{FaceConfig, FaceProvider};
@@ -36,9 +37,15 @@ struct DataArgs {
     /// Directory for the database and blobs.
     #[arg(long, env = "VIGIL_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
-    /// SQLite database file (default: <data-dir>/vigil.db).
+    /// The database: a SQLite file (`sqlite://path` or a path; default <data-dir>/vigil.db) or
+    /// PostgreSQL (`postgres://user:password@host/db`).
+    /// (Read as text and parsed here, so a refused URL is said without its password.)
     #[arg(long, env = "VIGIL_DATABASE", global = true)]
-    database: Option<PathBuf>,
+    database: Option<String>,
+    /// Most connections to PostgreSQL at once.
+    #[arg(long, env = "VIGIL_DATABASE_POOL", global = true,
+          default_value_t = server::config::DEFAULT_DATABASE_POOL)]
+    database_pool: u32,
 }
 
 #[derive(Args, Clone)]
@@ -139,11 +146,20 @@ struct SimArgs {
     face_photo: Option<std::path::PathBuf>,
 }
 
-fn settings(args: ServeArgs) -> Settings {
-    Settings {
+impl DataArgs {
+    /// The database URL, or a one-line error that names it without its password.
+    fn database(&self) -> anyhow::Result<Option<DatabaseUrl>> {
+        self.database.as_deref().map(str::parse).transpose().map_err(anyhow::Error::from)
+    }
+}
+
+fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
+    let database = args.data.database()?;
+    Ok(Settings {
         addr: args.addr,
         data_dir: args.data.data_dir,
-        database: args.data.database,
+        database,
+        database_pool: args.data.database_pool,
         demo: args.demo,
         demo_options: server::demo::DemoOptions {
             candidates: args.demo_candidates,
@@ -167,11 +183,11 @@ fn settings(args: ServeArgs) -> Settings {
         header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
         timers: true,
         clock: std::sync::Arc::new(backend::clock::SystemClock),
-    }
+    })
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let app = Application::build(settings(args)).await?;
+    let app = Application::build(settings(args)?).await?;
     println!("Vigil listening on http://{}", app.local_addr());
     app.run_until_stopped().await.context("server stopped")
 }
@@ -182,11 +198,13 @@ async fn admin_create(
     name: Option<String>,
     data: DataArgs,
 ) -> anyhow::Result<()> {
+    let database = data.database()?;
     let mut s = Settings::in_dir(data.data_dir);
-    s.database = data.database;
+    s.database = database;
+    s.database_pool = data.database_pool;
     let store = startup::open_store(&s).await?;
     let core = backend::Core::new(
-        std::sync::Arc::new(store),
+        store,
         std::sync::Arc::new(backend::bus::LocalBus::default()),
         std::sync::Arc::new(backend::blobs::LocalBlobs::new(s.blob_dir())),
         std::sync::Arc::new(backend::face::NoVerifier),
@@ -195,7 +213,7 @@ async fn admin_create(
     backend::service::auth::create_staff(&core, &username, &display, Role::Admin, &password)
         .await
         .map_err(|e| anyhow::anyhow!("cannot create admin {username}: {e}"))?;
-    println!("Admin {username} created in {}", s.database_path().display());
+    println!("Admin {username} created in {}", s.database_url());
     Ok(())
 }
 

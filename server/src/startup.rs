@@ -18,7 +18,7 @@ use backend::Core;
 use backend::blobs::LocalBlobs;
 use backend::bus::LocalBus;
 use backend::service::{live, sitting};
-use backend::store::SqliteStore;
+use backend::store::{DatabaseUrl, Store};
 use backend::uploads::{DiskGuard, UploadGuard};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
@@ -42,16 +42,21 @@ pub struct Application {
     timers: bool,
 }
 
-/// Opens the SQLite store, with a one-line error naming the file when it cannot be used.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<SqliteStore> {
-    let path = settings.database_path();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+/// Opens the store the settings name (migrated), with a one-line error naming the database
+/// (never its password) when it cannot be used.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let url = settings.database_url();
+    if let DatabaseUrl::Sqlite(path) = &url
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create data directory {}", dir.display()))?;
     }
-    SqliteStore::open(&path)
+    let store = backend::store::open_store(&url, settings.database_pool)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))
+        .map_err(|e| anyhow::anyhow!("cannot open database {url}: {e}"))?;
+    tracing::info!(store = store.engine(), database = %url, "store opened");
+    Ok(store)
 }
 
 /// `hash_file`: the build's hash file when the assets carry content hashes in their names.
@@ -104,7 +109,7 @@ impl Application {
             format!("cannot create data directory {}", settings.data_dir.display())
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
-        let core = Core::new(Arc::new(store), Arc::new(LocalBus::default()), Arc::new(blobs), face)
+        let core = Core::new(store, Arc::new(LocalBus::default()), Arc::new(blobs), face)
             .with_uploads(UploadGuard::new(disk))
             .with_clock(settings.clock.clone());
         let state = AppState::new(

@@ -1,10 +1,17 @@
 //! The time services and timers act on: the system's in a server, one a test moves forward in
 //! tests (so a test of the two-hour limit does not wait for it).
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use std::sync::Mutex;
 
+/// Times are kept to the microsecond: what PostgreSQL stores, so a time read back from either
+/// database equals the one that was written (a deadline, a message's time).
 pub trait Clock: std::fmt::Debug + Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's time to the microsecond.
+fn system_now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 /// The system's clock.
@@ -13,7 +20,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        system_now()
     }
 }
 
@@ -34,13 +41,20 @@ impl AdjustableClock {
 
 impl Clock for AdjustableClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now() + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
+        system_now() + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_kept_to_the_microsecond() {
+        for now in [SystemClock.now(), AdjustableClock::default().now()] {
+            assert_eq!(now.timestamp_subsec_nanos() % 1_000, 0, "{now:?}");
+        }
+    }
 
     #[test]
     fn an_adjustable_clock_moves_forward_when_told_and_with_the_system_clock() {

@@ -22,6 +22,10 @@ impl From<ServerError> for AppError {
     fn from(e: ServerError) -> Self {
         match &e {
             ServerError::Store(StoreError::Duplicate) => return AppError::Conflict,
+            ServerError::Store(StoreError::Unavailable(_)) => {
+                tracing::warn!(error = %e, "database unavailable");
+                return AppError::Unavailable;
+            }
             ServerError::Blob(io) if io.kind() == std::io::ErrorKind::StorageFull => {
                 tracing::error!(error = %e, "storage full");
                 return AppError::StorageFull;

@@ -17,6 +17,8 @@ pub async fn healthz() -> &'static str {
 /// What `/readyz` says, as JSON.
 #[derive(Serialize)]
 struct Ready {
+    /// The database engine: `sqlite` or `postgres`.
+    store: &'static str,
     database: &'static str,
     disk: backend::uploads::DiskStatus,
 }
@@ -27,11 +29,12 @@ struct Ready {
 pub async fn readyz(State(state): State<AppState>) -> Response {
     state.uploads.disk.refresh();
     let disk = state.uploads.disk.status();
+    let store = state.store.engine();
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Ready { database: "ok", disk })).into_response(),
+        Ok(()) => (StatusCode::OK, Json(Ready { store, database: "ok", disk })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            let body = Ready { database: "unavailable", disk };
+            let body = Ready { store, database: "unavailable", disk };
             (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
         }
     }

@@ -2,7 +2,7 @@
 //! rejected-row kind), the all-or-nothing import and re-import, the export; the review queue
 //! (approve, reject, live tiles, the rejection's flag and ending the attempt); and that a
 //! proctor reaches none of it.
-use crate::common::{TestApp, Ws, spawn_app};
+use crate::common::{TestApp, Ws, raw_db, spawn_app};
 use domain::exam_settings::ExamSettings;
 use domain::flag::FlagKind;
 use domain::protocol::ProctorServerMsg;
@@ -104,13 +104,9 @@ async fn roster_count(app: &TestApp) -> i64 {
 
 /// How many audit rows of `action` name the exam (and, for reviews, a candidate and why).
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    use sqlx::Connection;
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(app.dir.path().join("vigil.db"))
-        .busy_timeout(std::time::Duration::from_secs(5));
-    let mut db = sqlx::SqliteConnection::connect_with(&opts).await.expect("db");
+    let mut db = raw_db(app.dir.path()).await;
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor = 'staff:admin' AND exam_id = ? \
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND actor = 'staff:admin' AND exam_id = $2 \
          AND (action = 'roster.import' OR (candidate_id IS NOT NULL \
               AND (action = 'verification.approve' OR reason IS NOT NULL)))",
     )
@@ -504,12 +500,8 @@ async fn a_proctor_cannot_reach_any_admin_function() {
 // Retention
 // ---------------------------------------------------------------------------------------
 
-async fn db(app: &TestApp) -> sqlx::SqliteConnection {
-    use sqlx::Connection;
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(app.dir.path().join("vigil.db"))
-        .busy_timeout(std::time::Duration::from_secs(5));
-    sqlx::SqliteConnection::connect_with(&opts).await.expect("db")
+async fn db(app: &TestApp) -> sqlx::AnyConnection {
+    raw_db(app.dir.path()).await
 }
 
 /// An exam of `code` that started `days` ago, with one room.
@@ -565,27 +557,29 @@ async fn media(
     for k in &keys {
         app.state.blobs.put(k, photo(1)).await.expect("blob");
     }
-    let now = chrono::Utc::now();
+    // A time literal both databases read into their time columns (plain SQL binds no times).
+    let now = format!("'{}'", chrono::Utc::now().to_rfc3339());
     let mut db = db(app).await;
     for (sql, k) in [
         (
-            "INSERT INTO face_attempts (candidate_id, view, photo_key, decision, distance, provider, match_below, review_below, at) VALUES (?, 'pc', ?, 'no_match', 0.7, 'test', 0.5, 0.65, ?)",
+            "INSERT INTO face_attempts (candidate_id, view, photo_key, decision, distance, provider, match_below, review_below, at) VALUES ($1, 'pc', $2, 'no_match', 0.7, 'test', 0.5, 0.65, NOW)",
             key("face"),
         ),
         (
-            "INSERT INTO captures (candidate_id, kind, blob_key, at) VALUES (?, 'identity', ?, ?)",
+            "INSERT INTO captures (candidate_id, kind, blob_key, at) VALUES ($1, 'identity', $2, NOW)",
             key("identity"),
         ),
         (
-            "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at, reason, width, height, bytes, blob_key) VALUES (?, 'pc', 1, ?3, ?3, 'sample', 320, 240, 100, ?2)",
+            "INSERT INTO evidence_frames (candidate_id, view, seq, captured_at, received_at, reason, width, height, bytes, blob_key) VALUES ($1, 'pc', 1, NOW, NOW, 'sample', 320, 240, 100, $2)",
             key("evidence"),
         ),
         (
-            "INSERT INTO recordings (candidate_id, view, recorder, blob_prefix, started_at, updated_at, next_seq, bytes) VALUES (?, 'pc', 'r1', ?, ?3, ?3, 2, 200)",
+            "INSERT INTO recordings (candidate_id, view, recorder, blob_prefix, started_at, updated_at, next_seq, bytes) VALUES ($1, 'pc', 'r1', $2, NOW, NOW, 2, 200)",
             prefix.clone(),
         ),
     ] {
-        sqlx::query(sql).bind(c.0).bind(k).bind(now).execute(&mut db).await.expect(sql);
+        let sql = sql.replace("NOW", &now);
+        sqlx::query(&sql).bind(c.0).bind(k).execute(&mut db).await.expect(&sql);
     }
     keys
 }
@@ -596,10 +590,10 @@ async fn exists(app: &TestApp, key: &str) -> bool {
 
 async fn rows_of(app: &TestApp, exam: domain::ExamId) -> (i64, i64, i64, i64) {
     let sql = "SELECT \
-        (SELECT COUNT(*) FROM face_attempts f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1 AND f.photo_key <> ''), \
-        (SELECT COUNT(*) FROM captures f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1), \
-        (SELECT COUNT(*) FROM evidence_frames f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1), \
-        (SELECT COUNT(*) FROM recordings f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = ?1)";
+        (SELECT COUNT(*) FROM face_attempts f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = $1 AND f.photo_key <> ''), \
+        (SELECT COUNT(*) FROM captures f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = $1), \
+        (SELECT COUNT(*) FROM evidence_frames f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = $1), \
+        (SELECT COUNT(*) FROM recordings f JOIN candidates c ON c.id = f.candidate_id WHERE c.exam_id = $1)";
     sqlx::query_as(sql).bind(exam.0).fetch_one(&mut db(app).await).await.expect("rows")
 }
 
@@ -617,7 +611,7 @@ async fn the_purge_removes_files_and_rows_of_expired_exams_only() {
     let recent_files = media(&app, recent, recent_room, "recent").await;
     let long_files = media(&app, long, long_room, "long").await;
     let upcoming_files = media(&app, app.exam, app.room_a, "upcoming").await;
-    sqlx::query("UPDATE candidates SET extra_minutes = ? WHERE exam_id = ?")
+    sqlx::query("UPDATE candidates SET extra_minutes = $1 WHERE exam_id = $2")
         .bind(41 * 24 * 60)
         .bind(long.0)
         .execute(&mut db(&app).await)
@@ -820,7 +814,9 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
     assert_eq!(rooms(proctor.clone()).await, 1);
 
     // A running exam moved: audited as a reschedule, every candidate's clock gets the new end.
-    let start = chrono::Utc::now() - chrono::Duration::minutes(5);
+    // To the microsecond, as the databases keep times.
+    let start =
+        backend::clock::Clock::now(&backend::clock::SystemClock) - chrono::Duration::minutes(5);
     app.state.store.reschedule_exam(app.exam, start).await.expect("start");
     let cookie = app.candidate_cookie("T-0001").await;
     let mut pc = app.ws("/ws/candidate", Some(&cookie)).await.expect("socket");
@@ -839,7 +835,7 @@ async fn exams_are_created_edited_and_archived_and_a_running_exams_move_reaches_
     assert!(matches!(m, CandidateServerMsg::Times { .. }));
     let mut db = db(&app).await;
     let (detail,): (String,) = sqlx::query_as(
-        "SELECT detail FROM audit_log WHERE action = 'exam.reschedule' AND exam_id = ?",
+        "SELECT detail FROM audit_log WHERE action = 'exam.reschedule' AND exam_id = $1",
     )
     .bind(app.exam.0)
     .fetch_one(&mut db)
@@ -1147,10 +1143,14 @@ async fn the_report_counts_and_the_exports_carry_answers_submissions_and_inciden
         .await
         .expect("db")
         .expect("c");
-    sqlx::query("INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) VALUES (?, 'q1', ?, 1, ?)")
+    let sql = format!(
+        "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
+         VALUES ($1, 'q1', $2, 1, '{}')",
+        chrono::Utc::now().to_rfc3339()
+    );
+    sqlx::query(&sql)
         .bind(sitting.id.0)
         .bind(r#"{"kind":"single_choice","option":"b"}"#)
-        .bind(chrono::Utc::now())
         .execute(&mut db(&app).await)
         .await
         .expect("answer");

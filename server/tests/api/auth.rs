@@ -190,8 +190,10 @@ async fn vigil_admin_create_makes_an_admin_who_can_log_in() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().to_str().expect("utf-8 path");
     let vigil = env!("CARGO_BIN_EXE_vigil");
+    let database = crate::common::database_arg(dir.path()).await;
     let out = std::process::Command::new(vigil)
         .args(["admin", "create", "--username", "chief", "--password", "short", "--data-dir", data])
+        .env("VIGIL_DATABASE", &database)
         .output()
         .expect("runs");
     assert!(!out.status.success(), "a short password is refused");
@@ -199,6 +201,7 @@ async fn vigil_admin_create_makes_an_admin_who_can_log_in() {
     let out = std::process::Command::new(vigil)
         .args(["admin", "create", "--username", "chief", "--password", "long-enough-1"])
         .env("VIGIL_DATA_DIR", data)
+        .env("VIGIL_DATABASE", &database)
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

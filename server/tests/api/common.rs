@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 use app::server::state::AppState;
 use backend::service::auth::create_staff;
-use backend::store::{NewCandidate, NewExam, SessionOwner};
+use backend::store::{DatabaseUrl, NewCandidate, NewExam, SessionOwner};
 use chrono::{Duration, Utc};
 use domain::{ExamCode, ExamId, Role, RoomId, TicketNumber, View};
 use futures::{SinkExt, StreamExt};
@@ -42,9 +42,13 @@ pub async fn start(dir: TempDir, seed: bool) -> TestApp {
     start_with(dir, seed, settings).await
 }
 
-/// Starts the app on `dir` with `settings` (their data directory is set to `dir`).
+/// Starts the app on `dir` with `settings` (their data directory is set to `dir`; the
+/// database is the suite's, see [`database_url`], unless the settings name one).
 pub async fn start_with(dir: TempDir, seed: bool, mut settings: Settings) -> TestApp {
     settings.data_dir = dir.path().to_path_buf();
+    if settings.database.is_none() {
+        settings.database = Some(database_url(dir.path()).await);
+    }
     let app = Application::build(settings).await.expect("app builds");
     let addr = app.local_addr();
     let state = app.state();
@@ -66,6 +70,45 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::in_dir(dir.path().to_path_buf());
     change(&mut settings);
     start_with(dir, true, settings).await
+}
+
+/// The database the suite runs a test on: the SQLite file in the test's directory or, when
+/// `VIGIL_TEST_SERVER_DB=postgres`, a schema of its own (named after the directory, so a
+/// restarted server finds it again) in the database `VIGIL_TEST_POSTGRES` names.
+pub async fn database_url(dir: &std::path::Path) -> DatabaseUrl {
+    if std::env::var("VIGIL_TEST_SERVER_DB").as_deref() != Ok("postgres") {
+        return DatabaseUrl::Sqlite(dir.join("vigil.db"));
+    }
+    let base = std::env::var("VIGIL_TEST_POSTGRES")
+        .expect("VIGIL_TEST_SERVER_DB=postgres needs VIGIL_TEST_POSTGRES (a database URL)");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&dir, &mut hasher);
+    let schema = format!("server_{:016x}", std::hash::Hasher::finish(&hasher));
+    let pool = sqlx::PgPool::connect(&base).await.expect("VIGIL_TEST_POSTGRES connects");
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .execute(&pool)
+        .await
+        .expect("schema");
+    pool.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options[search_path]={schema}").parse().expect("url")
+}
+
+/// A plain connection to the test's database, for what the store does not expose (the audit
+/// log, a submission's frozen answers, extra time). SQL in it uses `$1` placeholders, which
+/// both databases read.
+pub async fn raw_db(dir: &std::path::Path) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(&database_arg(dir).await).await.expect("db")
+}
+
+/// [`database_url`] as `--database` takes it (with its password, if it has one).
+pub async fn database_arg(dir: &std::path::Path) -> String {
+    match database_url(dir).await {
+        DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        DatabaseUrl::Postgres(url) => url,
+    }
 }
 
 /// The fixture's ids in a database seeded earlier (zeros when there is none).

@@ -2,7 +2,7 @@
 //! submission, messages that survive reconnects, extra time moving the auto-submit, flags
 //! with evidence, raised hands, broadcasts, browser events, the audit log and typed
 //! validation errors.
-use crate::common::{TestApp, Ws, spawn_app, spawn_app_with};
+use crate::common::{TestApp, Ws, raw_db, spawn_app, spawn_app_with};
 use backend::clock::{AdjustableClock, Clock};
 use backend::relay::epoch_ms;
 use backend::relay::synthetic::jpeg;
@@ -22,7 +22,6 @@ use domain::{
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 use tokio::time::Instant;
@@ -110,19 +109,11 @@ async fn reschedule(app: &TestApp, starts_at: DateTime<Utc>) {
     app.state.store.reschedule_exam(app.exam, starts_at).await.expect("reschedule");
 }
 
-/// A plain connection to the app's database file (for what the store does not expose).
-async fn db(app: &TestApp) -> sqlx::SqliteConnection {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(app.dir.path().join("vigil.db"))
-        .busy_timeout(StdDuration::from_secs(5));
-    sqlx::SqliteConnection::connect_with(&opts).await.expect("db")
-}
-
 /// Every console audit row (broadcasts included) as (actor, action, candidate), oldest first.
 async fn console_audit(app: &TestApp) -> Vec<(String, String, Option<i64>)> {
     let rows: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT actor, action, candidate_id FROM audit_log ORDER BY id")
-            .fetch_all(&mut db(app).await)
+            .fetch_all(&mut raw_db(app.dir.path()).await)
             .await
             .expect("audit");
     rows.into_iter().filter(|(_, action, _)| ACTIONS.contains(&action.as_str())).collect()

@@ -1,7 +1,7 @@
 //! The candidate journey over HTTP: answers that survive restarts, the deadline's automatic
 //! submission (also across a restart, and with extra time), the earliest-submit rule, answer
 //! save idempotency, phone pairing misuse, face verification and the device report.
-use crate::common::{TestApp, Ws, spawn_app, start, start_with};
+use crate::common::{TestApp, Ws, raw_db, spawn_app, start, start_with};
 use backend::clock::{AdjustableClock, Clock};
 use backend::store::NewCandidate;
 use chrono::{DateTime, Duration, Utc};
@@ -15,7 +15,6 @@ use domain::sitting::{AnswerAck, ExamSheet};
 use domain::{CandidateId, CandidateSelf, Phase, SubmitKind, TicketNumber, VerificationStatus};
 use serde_json::{Value, json};
 use server::Settings;
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 use tempfile::TempDir;
@@ -67,7 +66,12 @@ impl std::ops::Deref for Process {
 }
 
 /// POSTs a JSON body (server functions with `input = Json`); returns (status, body).
-async fn post_json(app: &TestApp, path: &str, body: &Value, cookie: &str) -> (u16, Value) {
+pub(crate) async fn post_json(
+    app: &TestApp,
+    path: &str,
+    body: &Value,
+    cookie: &str,
+) -> (u16, Value) {
     let res = reqwest::Client::new()
         .post(app.url(path))
         .header("cookie", cookie)
@@ -115,7 +119,7 @@ async fn jump(app: &TestApp, id: CandidateId, to: Phase) {
 }
 
 /// Gives the exam its paper and moves its start to `started_ago` before now.
-async fn open_exam(app: &TestApp, started_ago: Duration) {
+pub(crate) async fn open_exam(app: &TestApp, started_ago: Duration) {
     app.state.store.set_exam_paper(app.exam, PAPER).await.expect("paper");
     reschedule(app, Utc::now() - started_ago).await;
 }
@@ -126,7 +130,7 @@ async fn reschedule(app: &TestApp, starts_at: DateTime<Utc>) {
 
 /// Logs `ticket` in, takes it to the instructions, and opens the exam screen over HTTP
 /// (which starts the sitting). The exam must have started.
-async fn enter_exam(app: &TestApp, ticket: &str) -> (CandidateId, String) {
+pub(crate) async fn enter_exam(app: &TestApp, ticket: &str) -> (CandidateId, String) {
     let cookie = app.candidate_cookie(ticket).await;
     let id = candidate_id(app, ticket).await;
     jump(app, id, Phase::InstructionsRead).await;
@@ -148,11 +152,11 @@ async fn sheet(app: &TestApp, cookie: &str) -> ExamSheet {
     parse(&body)
 }
 
-fn save(question: &str, answer: Value, version: u64) -> Value {
+pub(crate) fn save(question: &str, answer: Value, version: u64) -> Value {
     json!({ "question_id": question, "answer": answer, "version": version })
 }
 
-fn choice(option: &str) -> Value {
+pub(crate) fn choice(option: &str) -> Value {
     json!({ "kind": "single_choice", "option": option })
 }
 
@@ -161,13 +165,13 @@ fn essay(text: &str) -> Value {
 }
 
 /// Saves answers; expects 200 and returns the acks.
-async fn save_ok(app: &TestApp, cookie: &str, saves: Vec<Value>) -> Vec<AnswerAck> {
+pub(crate) async fn save_ok(app: &TestApp, cookie: &str, saves: Vec<Value>) -> Vec<AnswerAck> {
     let (status, body) = post_json(app, "/api/exam/save", &json!({ "saves": saves }), cookie).await;
     assert_eq!(status, 200, "{body}");
     parse(&body)
 }
 
-fn ack(question: &str, version: u64) -> AnswerAck {
+pub(crate) fn ack(question: &str, version: u64) -> AnswerAck {
     AnswerAck { question_id: question.into(), stored_version: version }
 }
 
@@ -182,21 +186,12 @@ fn saved(sheet: &ExamSheet) -> Vec<(String, Value, u64)> {
     v
 }
 
-/// A plain connection to the app's database file, for what the store does not expose
-/// (the audit log, a submission's frozen answers, extra time).
-async fn db(dir: &std::path::Path) -> sqlx::SqliteConnection {
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.join("vigil.db"))
-        .busy_timeout(StdDuration::from_secs(5));
-    sqlx::SqliteConnection::connect_with(&opts).await.expect("db")
-}
-
 /// The answers frozen with a submission: question id -> {answer, version}.
 async fn submitted_answers(dir: &std::path::Path, id: CandidateId) -> Value {
     let json: String =
-        sqlx::query_scalar("SELECT answers_json FROM submissions WHERE candidate_id = ?")
+        sqlx::query_scalar("SELECT answers_json FROM submissions WHERE candidate_id = $1")
             .bind(id.0)
-            .fetch_one(&mut db(dir).await)
+            .fetch_one(&mut raw_db(dir).await)
             .await
             .expect("submission row");
     serde_json::from_str(&json).expect("json")
@@ -302,20 +297,20 @@ async fn the_deadline_submits_automatically_even_when_it_passes_while_the_server
     save_ok(&p, &cookie_a, vec![save("q1", choice("c"), 3), save("q14", essay("Done."), 7)]).await;
     save_ok(&p, &cookie_b, vec![save("q2", choice("d"), 1)]).await;
     // B has a minute of extra time (no store method sets it: plain SQL).
-    sqlx::query("UPDATE candidates SET extra_minutes = 1 WHERE id = ?")
+    sqlx::query("UPDATE candidates SET extra_minutes = 1 WHERE id = $1")
         .bind(b.0)
-        .execute(&mut db(p.dir.path()).await)
+        .execute(&mut raw_db(p.dir.path()).await)
         .await
         .expect("extra time");
 
     // The deadline (start + 120 min) is ten minutes away; the server stops before it.
     let duration = Duration::minutes(120);
-    let deadline = Utc::now() + Duration::minutes(10);
+    let deadline = backend::clock::SystemClock.now() + Duration::minutes(10); // to the microsecond, as stored
     reschedule(&p, deadline - duration).await;
     let dir = p.stop();
-    let phase: String = sqlx::query_scalar("SELECT phase FROM candidates WHERE id = ?")
+    let phase: String = sqlx::query_scalar("SELECT phase FROM candidates WHERE id = $1")
         .bind(a.0)
-        .fetch_one(&mut db(dir.path()).await)
+        .fetch_one(&mut raw_db(dir.path()).await)
         .await
         .expect("db");
     assert_eq!(phase, "in_exam", "the stopped server must not have submitted");
@@ -431,10 +426,10 @@ async fn answer_saves_are_idempotent_keep_the_newest_and_refuse_bad_or_late_answ
     let (_, cookie) = enter_exam(&app, "T-0001").await;
     let saved_at = || async {
         let at: String = sqlx::query_scalar(
-            "SELECT saved_at FROM answers WHERE candidate_id = ? AND question_id = 'q1'",
+            "SELECT CAST(saved_at AS TEXT) FROM answers WHERE candidate_id = $1 AND question_id = 'q1'",
         )
         .bind(id.0)
-        .fetch_one(&mut db(app.dir.path()).await)
+        .fetch_one(&mut raw_db(app.dir.path()).await)
         .await
         .expect("row");
         at
@@ -525,7 +520,7 @@ async fn pair(
 /// The audit log's (actor, action) pairs, oldest first.
 async fn audit(app: &TestApp) -> Vec<(String, String)> {
     sqlx::query_as("SELECT actor, action FROM audit_log ORDER BY id")
-        .fetch_all(&mut db(app.dir.path()).await)
+        .fetch_all(&mut raw_db(app.dir.path()).await)
         .await
         .expect("audit")
 }

@@ -10,6 +10,7 @@ mod fast_forms;
 mod journey;
 mod live;
 mod net;
+mod outage;
 mod robustness;
 mod trust_roster;
 mod trust_sessions;

@@ -1,19 +1,22 @@
-//! The `Store` trait: the only API to persistence. Methods are named for use cases; every
-//! SQL string lives in a backend module (`sqlite.rs` now, PostgreSQL later).
+//! The `Store` trait: the only API to persistence. Methods are named for use cases. Every SQL
+//! string lives in `queries/`, written once in the SQL both databases run and compiled into
+//! each store (`sqlite.rs`, the embedded default, and `postgres.rs`); `rows/` holds the rows
+//! they read and their conversion into domain types.
 pub mod admin;
 pub mod camera;
 pub mod console;
 pub mod journey;
+mod open;
+mod postgres;
+mod rows;
 mod sqlite;
-mod sqlite_admin;
-mod sqlite_camera;
-mod sqlite_console;
-mod sqlite_journey;
 
 pub use admin::AdminStore;
 pub use camera::CameraStore;
 pub use console::ConsoleStore;
 pub use journey::JourneyStore;
+pub use open::{DatabaseUrl, DatabaseUrlError, open_store};
+pub use postgres::PgStore;
 pub use sqlite::{Durability, SqliteStore};
 
 use async_trait::async_trait;
@@ -27,9 +30,20 @@ use domain::{
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// The database cannot be reached (refused, dropped or timed-out connections, a pool
+    /// waiting too long): the request may succeed later, the server recovers by itself.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
+    /// The database has a migration this binary does not know: it was upgraded by a newer
+    /// Vigil. Refusing to start is the only safe answer.
+    #[error(
+        "the database's schema is newer than this Vigil knows (it has migration {0}, this \
+         binary knows up to {1}): run the newer Vigil, or point this one at another database"
+    )]
+    NewerSchema(i64, i64),
     #[error("a unique value already exists")]
     Duplicate,
     #[error("stored value is not valid: {0}")]
@@ -37,6 +51,30 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if is_unavailable(&e) { StoreError::Unavailable(e) } else { StoreError::Db(e) }
+    }
+}
+
+/// Whether `e` says the database cannot be reached now, rather than that a query failed.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        // PostgreSQL's connection exceptions (class 08), an administrator's shutdown or
+        // terminated backend (57P01-57P03), too many connections (53300).
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
 
 /// Who a session token belongs to: a staff member, or a candidate on one device (`Pc` from
 /// the sign-in, `Phone` from the QR pairing).
@@ -95,6 +133,8 @@ pub trait Store:
 {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// The database engine: `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
 
     /// Creates a staff account; `Duplicate` when the username is taken.
     async fn create_staff(&self, new: NewStaff) -> StoreResult<StaffId>;

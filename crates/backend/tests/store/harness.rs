@@ -1,6 +1,6 @@
 //! A store with a small fixture: an exam, two rooms, an admin and a proctor assigned to room
 //! A; candidates added on demand.
-use backend::store::{NewCandidate, NewExam, NewStaff, SqliteStore, Store};
+use backend::store::{NewCandidate, NewExam, NewStaff, PgStore, SqliteStore, Store};
 use chrono::{DateTime, Duration, Utc};
 use domain::phase::ALL_PHASES;
 use domain::{CandidateId, ExamCode, ExamId, Phase, Role, RoomId, StaffId, TicketNumber};
@@ -14,7 +14,40 @@ pub struct Fixture {
     pub room_b: RoomId,
     pub admin: StaffId,
     pub proctor: StaffId,
-    _dir: TempDir,
+    _place: Place,
+}
+
+/// Where a fixture's data live, removed when the test ends.
+enum Place {
+    Dir(#[allow(dead_code)] TempDir),
+    /// A schema of its own in the database `VIGIL_TEST_POSTGRES` names.
+    Schema {
+        url: String,
+        name: String,
+    },
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let Place::Schema { url, name } = self else { return };
+        let (url, sql) = (url.clone(), format!("DROP SCHEMA IF EXISTS {name} CASCADE"));
+        // Drop runs inside the test's runtime: the cleanup gets a thread and a runtime of its own.
+        let done = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            rt.expect("runtime").block_on(async move {
+                if let Ok(pool) = sqlx::PgPool::connect(&url).await {
+                    let _ = sqlx::query(&sql).execute(&pool).await;
+                    pool.close().await;
+                }
+            });
+        });
+        let _ = done.join();
+    }
+}
+
+/// The PostgreSQL database the PostgreSQL half of the suite runs on, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("VIGIL_TEST_POSTGRES").ok().filter(|u| !u.is_empty())
 }
 
 /// A fixed time, so stored times compare exactly.
@@ -31,10 +64,29 @@ impl Fixture {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(&dir.path().join("vigil.db")).await.expect("open");
-        Self::seeded(Arc::new(store), dir).await
+        Self::seeded(Arc::new(store), Place::Dir(dir)).await
     }
 
-    async fn seeded(store: Arc<dyn Store>, dir: TempDir) -> Self {
+    /// A fresh schema in the database `VIGIL_TEST_POSTGRES` names (each test its own, so the
+    /// tests run in parallel); `None`, said on the test's output, when it is not set.
+    pub async fn postgres() -> Option<Self> {
+        let Some(url) = postgres_url() else {
+            eprintln!("SKIPPED on PostgreSQL: VIGIL_TEST_POSTGRES is not set");
+            return None;
+        };
+        let name = format!("contract_{}", rand_suffix());
+        let admin = sqlx::PgPool::connect(&url).await.expect("VIGIL_TEST_POSTGRES connects");
+        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&admin).await.expect("schema");
+        admin.close().await;
+        let place = Place::Schema { url: url.clone(), name: name.clone() };
+        let options: sqlx::postgres::PgConnectOptions = url.parse().expect("url");
+        let store = PgStore::connect(options.options([("search_path", name.as_str())]), 8)
+            .await
+            .expect("migrated");
+        Some(Self::seeded(Arc::new(store), place).await)
+    }
+
+    async fn seeded(store: Arc<dyn Store>, place: Place) -> Self {
         let exam = store
             .create_exam(NewExam {
                 code: ExamCode::parse("CONTRACT1").expect("code"),
@@ -57,7 +109,7 @@ impl Fixture {
         let admin = store.create_staff(staff("admin", Role::Admin)).await.expect("admin");
         let proctor = store.create_staff(staff("proctora", Role::Proctor)).await.expect("proctor");
         store.assign_proctor(room_a, proctor).await.expect("assign");
-        Self { store, exam, room_a, room_b, admin, proctor, _dir: dir }
+        Self { store, exam, room_a, room_b, admin, proctor, _place: place }
     }
 
     /// A candidate in room A.
@@ -122,4 +174,14 @@ where
         out.push(t.await.expect("task"));
     }
     out
+}
+
+/// A name part no other test picks: the process, a counter and the time.
+fn rand_suffix() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{}_{n}_{nanos}", std::process::id())
 }

@@ -1,6 +1,7 @@
 //! The store contract suite: story tests of the `Store` methods, written once against
-//! `dyn Store` and run on every implementation (today SQLite, each test on its own database
-//! file, so the tests run in parallel). The compare-and-set rules (phase, review decision,
+//! `dyn Store` and run on both implementations: SQLite (each test on a database file of its
+//! own) and PostgreSQL when `VIGIL_TEST_POSTGRES` names a database (each test in a schema of
+//! its own), so the tests run in parallel. The compare-and-set rules (phase, review decision,
 //! submitting twice, pairing tokens, flags), the answer version rule and the all-or-nothing
 //! roster import are tested here, also under concurrent callers.
 mod admin;
@@ -19,6 +20,16 @@ macro_rules! contract {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $story() {
                     super::$story($crate::harness::Fixture::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $story() {
+                    if let Some(fixture) = $crate::harness::Fixture::postgres().await {
+                        super::$story(fixture).await;
+                    }
                 }
             )*
         }

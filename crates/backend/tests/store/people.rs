@@ -54,6 +54,26 @@ async fn sessions_expire_and_a_new_sign_in_on_a_device_ends_the_old_one(f: Fixtu
     assert_eq!(s.session("phone-1", at(6)).await.expect("db").expect("phone").owner, phone);
 }
 
+async fn concurrent_sign_ins_on_one_device_leave_one_session(f: Fixture) {
+    let c = f.candidate("T-0001").await;
+    let store = f.store.clone();
+    let replaced = together(8, |i| {
+        let store = store.clone();
+        let pc = SessionOwner::Candidate(c, View::Pc);
+        async move { store.create_session(&format!("pc-{i}"), pc, at(0), at(600)).await }
+    })
+    .await;
+    // Each sign-in replaced the one before it: seven were replaced, one is left.
+    let replaced: u64 = replaced.into_iter().map(|r| r.expect("db")).sum();
+    assert_eq!(replaced, 7);
+    let mut live = 0;
+    for i in 0..8 {
+        live +=
+            usize::from(f.store.session(&format!("pc-{i}"), at(1)).await.expect("db").is_some());
+    }
+    assert_eq!(live, 1, "one PC session per candidate");
+}
+
 async fn exams_rooms_and_candidates_are_found_by_their_keys(f: Fixture) {
     let s = &f.store;
     let exam = s.exam(f.exam).await.expect("db").expect("exam");
@@ -178,6 +198,7 @@ async fn submitting_twice_submits_once_with_the_first_callers_kind(f: Fixture) {
 contract!(
     staff_accounts_are_unique_and_disabled_ones_cannot_sign_in,
     sessions_expire_and_a_new_sign_in_on_a_device_ends_the_old_one,
+    concurrent_sign_ins_on_one_device_leave_one_session,
     exams_rooms_and_candidates_are_found_by_their_keys,
     a_phase_moves_only_from_the_stored_phase_and_is_recorded,
     concurrent_phase_moves_have_exactly_one_winner,

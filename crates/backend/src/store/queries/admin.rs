@@ -1,12 +1,14 @@
-//! SQLite implementation of [`AdminStore`].
-use super::CameraStore;
-use super::admin::{
+// The queries of [`AdminStore`](crate::store::AdminStore), written once for both stores:
+// `sqlite.rs` and `postgres.rs` include this file in a module where `DbStore` names their store.
+use crate::store::CameraStore;
+use crate::store::StoreResult;
+use crate::store::admin::{
     AdminStore, AnswerSheet, ImportRow, Incident, MediaKeys, PendingCase, ReportCounts,
     RetentionExam, RosterEntry,
 };
-use super::sqlite::map_unique;
-use super::sqlite::{CANDIDATE_COLS, CandidateRow};
-use super::{SqliteStore, StoreResult};
+use crate::store::rows::admin::*;
+use crate::store::rows::people::CANDIDATE_COLS;
+use crate::store::rows::people::map_unique;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditEntry, AuditFilter};
@@ -16,113 +18,9 @@ use domain::roster::ImportOutcome;
 use domain::signin::SignInMode;
 use domain::staffing::StaffEntry;
 use domain::{Candidate, CandidateId, ExamId, Role, RoomId, StaffId};
-use sqlx::FromRow;
 use std::collections::HashMap;
 
-#[derive(FromRow)]
-struct PendingRow {
-    #[sqlx(flatten)]
-    candidate: CandidateRow,
-    exam_code: String,
-    room: String,
-}
-
-#[derive(FromRow)]
-struct EntryRow {
-    ticket: String,
-    name: String,
-    id_card: String,
-    room: String,
-    phase: String,
-    verification: String,
-    access_code: String,
-}
-
-#[derive(FromRow)]
-struct AuditEntryRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: String,
-    action: String,
-    exam_code: Option<String>,
-    candidate_id: Option<i64>,
-    ticket: Option<String>,
-    name: Option<String>,
-    detail: String,
-    reason: Option<String>,
-}
-
-#[derive(FromRow)]
-struct SettingsRow {
-    code: String,
-    title: String,
-    starts_at: DateTime<Utc>,
-    duration_min: i64,
-    earliest_submit_min: i64,
-    late_entry_min: i64,
-    instructions: String,
-    instructions_zh: String,
-    face_match_below: f64,
-    face_review_below: f64,
-    face_max_attempts: i64,
-    retention_days: i64,
-    reject_ends_attempt: bool,
-    sign_in: String,
-}
-
-#[derive(FromRow)]
-struct SummaryRow {
-    id: i64,
-    code: String,
-    title: String,
-    starts_at: DateTime<Utc>,
-    duration_min: i64,
-    archived: bool,
-}
-
-#[derive(FromRow)]
-struct IncidentRow {
-    ticket: String,
-    name: String,
-    room: String,
-    kind: String,
-    automatic: bool,
-    raised_at: DateTime<Utc>,
-    raised_by: Option<String>,
-    note: Option<String>,
-    cleared_at: Option<DateTime<Utc>>,
-    resolution: Option<String>,
-    resolution_note: Option<String>,
-    resolved_by: Option<String>,
-}
-
-#[derive(FromRow)]
-struct SheetRow {
-    id: i64,
-    ticket: String,
-    name: String,
-    room: String,
-    phase: String,
-    kind: Option<String>,
-    actor: Option<String>,
-    at: Option<DateTime<Utc>>,
-    reason: Option<String>,
-}
-
-#[derive(FromRow)]
-struct RetentionRow {
-    id: i64,
-    code: String,
-    starts_at: DateTime<Utc>,
-    duration_min: i64,
-    max_extra_min: i64,
-    retention_days: i64,
-}
-
-/// The exam's candidates, for media queries.
-const OF_EXAM: &str = "candidate_id IN (SELECT id FROM candidates WHERE exam_id = $1)";
-
-impl SqliteStore {
+impl DbStore {
     async fn counts(&self, sql: &str, exam: ExamId) -> StoreResult<Vec<(String, i64)>> {
         Ok(sqlx::query_as(sql).bind(exam).fetch_all(&self.pool).await?)
     }
@@ -137,7 +35,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl AdminStore for SqliteStore {
+impl AdminStore for DbStore {
     async fn pending_cases(&self) -> StoreResult<Vec<PendingCase>> {
         let cols = CANDIDATE_COLS
             .split(',')
@@ -245,6 +143,10 @@ impl AdminStore for SqliteStore {
 
     async fn import_roster(&self, exam: ExamId, rows: &[ImportRow]) -> StoreResult<ImportOutcome> {
         let mut tx = self.write().await?;
+        // One import of an exam's roster at a time: what is added or updated is counted
+        // against the tickets stored before it.
+        let lock = format!("SELECT id FROM exams WHERE id = $1{}", DbStore::FOR_UPDATE);
+        sqlx::query(&lock).bind(exam).execute(&mut *tx).await?;
         let existing: Vec<String> =
             sqlx::query_scalar("SELECT ticket FROM candidates WHERE exam_id = $1")
                 .bind(exam)
@@ -480,21 +382,22 @@ impl AdminStore for SqliteStore {
             camera,
             retention_days: r.retention_days,
             reject_ends_attempt: r.reject_ends_attempt,
-            sign_in: SignInMode::parse(&r.sign_in).ok_or(super::StoreError::Corrupt(r.sign_in))?,
+            sign_in: SignInMode::parse(&r.sign_in)
+                .ok_or(crate::store::StoreError::Corrupt(r.sign_in))?,
         }))
     }
 
     async fn save_exam(&self, exam: Option<ExamId>, s: &ExamSettings) -> StoreResult<ExamId> {
         let camera = serde_json::to_string(&s.camera)
-            .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
         let sql = match exam {
             None => {
                 "INSERT INTO exams (code, title, starts_at, duration_min, earliest_submit_min, \
                  late_entry_min, instructions, face_match_below, face_review_below, \
-                 face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, id, \
+                 face_max_attempts, camera_json, retention_days, reject_ends_attempt, created_at, \
                  sign_in, instructions_zh) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-                 RETURNING id"
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17 \
+                 WHERE $15 IS NULL RETURNING id"
             }
             Some(_) => {
                 "UPDATE exams SET code = $1, title = $2, starts_at = $3, duration_min = $4, \
@@ -525,7 +428,7 @@ impl AdminStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(map_unique)?;
-        id.map(ExamId).ok_or(super::StoreError::Db(sqlx::Error::RowNotFound))
+        id.map(ExamId).ok_or(crate::store::StoreError::Db(sqlx::Error::RowNotFound))
     }
 
     async fn set_archived(&self, exam: ExamId, archived: bool) -> StoreResult<()> {
@@ -561,8 +464,8 @@ impl AdminStore for SqliteStore {
         staff
             .into_iter()
             .map(|(id, username, display_name, role, disabled)| {
-                let role =
-                    Role::parse(&role).ok_or_else(|| super::StoreError::Corrupt(role.clone()))?;
+                let role = Role::parse(&role)
+                    .ok_or_else(|| crate::store::StoreError::Corrupt(role.clone()))?;
                 let rooms = rooms
                     .iter()
                     .filter(|r| r.0 == id)
@@ -758,9 +661,4 @@ impl AdminStore for SqliteStore {
             })
             .collect())
     }
-}
-
-/// `text` matched literally inside a `LIKE … ESCAPE '\'` pattern.
-fn like_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -1,106 +1,18 @@
-//! SQLite implementation of [`ConsoleStore`].
-use super::console::{AuditRow, ConsoleStore, NewAudit, NewMessage, TileExtras};
-use super::{SqliteStore, StoreError, StoreResult};
+// The queries of [`ConsoleStore`](crate::store::ConsoleStore), written once for both stores:
+// `sqlite.rs` and `postgres.rs` include this file in a module where `DbStore` names their store.
+use crate::store::StoreResult;
+use crate::store::console::{AuditRow, ConsoleStore, NewAudit, NewMessage, TileExtras};
+use crate::store::rows::console::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::console::{
-    Audience, CandidateEvent, CandidateMessage, HandRaise, MessageKind, MessageRecord,
-};
+use domain::console::{CandidateEvent, CandidateMessage, HandRaise, MessageKind, MessageRecord};
 use domain::flag::{FlagKind, FlagRecord, FlagResolution, OpenFlag};
 use domain::timeline::PhaseStep;
 use domain::{CandidateId, ExamId, Phase, RoomId};
-use sqlx::FromRow;
 use std::collections::HashMap;
 
-fn corrupt(s: impl Into<String>) -> StoreError {
-    StoreError::Corrupt(s.into())
-}
-
-fn kind_of(k: &str) -> StoreResult<FlagKind> {
-    FlagKind::parse(k).ok_or_else(|| corrupt(k))
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-#[derive(FromRow)]
-struct FlagRow {
-    id: i64,
-    kind: String,
-    automatic: bool,
-    note: Option<String>,
-    raised_by: Option<String>,
-    raised_at: DateTime<Utc>,
-    cleared_at: Option<DateTime<Utc>>,
-    resolution: Option<String>,
-    resolution_note: Option<String>,
-    resolved_by: Option<String>,
-}
-
-impl TryFrom<FlagRow> for FlagRecord {
-    type Error = StoreError;
-    fn try_from(r: FlagRow) -> StoreResult<Self> {
-        let resolution = match r.resolution {
-            Some(s) => Some(FlagResolution::parse(&s).ok_or_else(|| corrupt(s))?),
-            None => None,
-        };
-        Ok(FlagRecord {
-            id: r.id,
-            kind: kind_of(&r.kind)?,
-            automatic: r.automatic,
-            note: r.note,
-            raised_by: r.raised_by,
-            raised_at: r.raised_at,
-            cleared_at: r.cleared_at,
-            resolution,
-            resolution_note: r.resolution_note,
-            resolved_by: r.resolved_by,
-        })
-    }
-}
-
-#[derive(FromRow)]
-struct MessageRow {
-    id: i64,
-    kind: String,
-    body: String,
-    audience: String,
-    room_id: i64,
-    exam_id: i64,
-    sent_by: String,
-    sent_at: DateTime<Utc>,
-    delivered_at: Option<DateTime<Utc>>,
-    read_at: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<MessageRow> for MessageRecord {
-    type Error = StoreError;
-    fn try_from(r: MessageRow) -> StoreResult<Self> {
-        let audience = match r.audience.as_str() {
-            "candidate" => Audience::Candidate,
-            "room" => Audience::Room(RoomId(r.room_id)),
-            "exam" => Audience::Exam(ExamId(r.exam_id)),
-            other => return Err(corrupt(other)),
-        };
-        Ok(MessageRecord {
-            id: r.id,
-            kind: MessageKind::parse(&r.kind).ok_or_else(|| corrupt(r.kind.clone()))?,
-            body: r.body,
-            audience,
-            sent_by: r.sent_by,
-            sent_at: r.sent_at,
-            delivered_at: r.delivered_at,
-            read_at: r.read_at,
-        })
-    }
-}
-
-const FLAG_COLS: &str = "id, kind, automatic, note, raised_by, raised_at, cleared_at, \
-                         resolution, resolution_note, resolved_by";
-
 #[async_trait]
-impl ConsoleStore for SqliteStore {
+impl ConsoleStore for DbStore {
     async fn add_flag(
         &self,
         c: CandidateId,
@@ -468,7 +380,7 @@ impl ConsoleStore for SqliteStore {
 
 /// Tile extras of the candidates matching `filter` (on `candidates c`, one bound id).
 async fn extras(
-    s: &SqliteStore,
+    s: &DbStore,
     filter: &str,
     id: i64,
 ) -> StoreResult<HashMap<CandidateId, TileExtras>> {

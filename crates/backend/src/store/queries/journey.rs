@@ -1,56 +1,17 @@
-//! SQLite implementation of [`JourneyStore`].
-use super::journey::{IdentityReportKind, JourneyStore, NewFaceAttempt, PairingUse, StoredAnswer};
-use super::{SqliteStore, StoreError, StoreResult};
+// The queries of [`JourneyStore`](crate::store::JourneyStore), written once for both stores:
+// `sqlite.rs` and `postgres.rs` include this file in a module where `DbStore` names their store.
+use crate::store::StoreResult;
+use crate::store::journey::{
+    IdentityReportKind, JourneyStore, NewFaceAttempt, PairingUse, StoredAnswer,
+};
+use crate::store::rows::journey::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::face::FaceDecision;
 use domain::journey::FaceAttempt;
 use domain::{CandidateId, ExamId, Phase, VerificationStatus, View};
-use sqlx::FromRow;
-
-#[derive(FromRow)]
-struct AttemptRow {
-    id: i64,
-    view: String,
-    decision: Option<String>,
-    error_code: Option<String>,
-    distance: Option<f64>,
-    provider: String,
-    model_version: String,
-    match_below: f64,
-    review_below: f64,
-    at: DateTime<Utc>,
-}
-
-impl TryFrom<AttemptRow> for FaceAttempt {
-    type Error = StoreError;
-    fn try_from(r: AttemptRow) -> StoreResult<Self> {
-        let view = match r.view.as_str() {
-            "pc" => View::Pc,
-            "phone" => View::Phone,
-            other => return Err(StoreError::Corrupt(other.to_string())),
-        };
-        let decision = match r.decision {
-            Some(d) => Some(FaceDecision::parse(&d).ok_or(StoreError::Corrupt(d))?),
-            None => None,
-        };
-        Ok(FaceAttempt {
-            id: r.id,
-            view,
-            decision,
-            error_code: r.error_code,
-            distance: r.distance.map(|d| d as f32),
-            provider: r.provider,
-            model_version: r.model_version,
-            match_below: r.match_below as f32,
-            review_below: r.review_below as f32,
-            at: r.at,
-        })
-    }
-}
 
 #[async_trait]
-impl JourneyStore for SqliteStore {
+impl JourneyStore for DbStore {
     async fn exam_paper(&self, exam: ExamId) -> StoreResult<Option<String>> {
         let p: Option<Option<String>> =
             sqlx::query_scalar("SELECT paper_json FROM exams WHERE id = $1")
@@ -90,9 +51,9 @@ impl JourneyStore for SqliteStore {
             "UPDATE exams SET face_match_below = $1, face_review_below = $2, face_max_attempts = $3 \
              WHERE id = $4",
         )
-        .bind(match_below)
-        .bind(review_below)
-        .bind(max_attempts)
+        .bind(f64::from(match_below))
+        .bind(f64::from(review_below))
+        .bind(i64::from(max_attempts))
         .bind(exam)
         .execute(&self.pool)
         .await?;
@@ -329,26 +290,30 @@ impl JourneyStore for SqliteStore {
         version: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        // Only while the sitting is open: a submitted candidate's answers are frozen.
+        // Only while the sitting is open: a submitted candidate's answers are frozen. The
+        // candidate's row is locked (shared) so a submission in progress either waits for this
+        // answer and freezes it, or ends first and this answer is refused.
         let mut tx = self.write().await?;
-        sqlx::query(
+        let sql = format!(
             "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
              SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
-               (SELECT 1 FROM candidates WHERE id = $6 AND phase = $7) \
+               (SELECT 1 FROM candidates WHERE id = $6 AND phase = $7{}) \
              ON CONFLICT (candidate_id, question_id) DO UPDATE SET \
                answer_json = excluded.answer_json, version = excluded.version, \
                saved_at = excluded.saved_at \
              WHERE excluded.version > answers.version",
-        )
-        .bind(c)
-        .bind(question_id)
-        .bind(answer_json)
-        .bind(version)
-        .bind(at)
-        .bind(c)
-        .bind(Phase::InExam.as_str())
-        .execute(&mut *tx)
-        .await?;
+            DbStore::FOR_SHARE
+        );
+        sqlx::query(&sql)
+            .bind(c)
+            .bind(question_id)
+            .bind(answer_json)
+            .bind(version)
+            .bind(at)
+            .bind(c)
+            .bind(Phase::InExam.as_str())
+            .execute(&mut *tx)
+            .await?;
         let stored: Option<i64> = sqlx::query_scalar(
             "SELECT version FROM answers WHERE candidate_id = $1 AND question_id = $2",
         )

@@ -1,66 +1,18 @@
-//! SQLite implementation of [`CameraStore`].
-use super::camera::{CameraStore, NewEvidence, RecordingUsage};
-use super::{SqliteStore, StoreError, StoreResult};
+// The queries of [`CameraStore`](crate::store::CameraStore), written once for both stores:
+// `sqlite.rs` and `postgres.rs` include this file in a module where `DbStore` names their store.
+use crate::store::camera::{CameraStore, NewEvidence, RecordingUsage};
+use crate::store::rows::camera::*;
+use crate::store::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::camera::{CameraSettings, EvidenceFrame, EvidenceReason};
+use domain::camera::{CameraSettings, EvidenceFrame};
 use domain::flag::FlagKind;
 use domain::recording::Recording;
 use domain::{CandidateId, ExamId, RoomId, View};
-use sqlx::FromRow;
 use std::collections::HashMap;
 
-#[derive(FromRow)]
-struct EvidenceRow {
-    id: i64,
-    view: String,
-    seq: i64,
-    captured_at: DateTime<Utc>,
-    received_at: DateTime<Utc>,
-    reason: String,
-    width: i64,
-    height: i64,
-}
-
-impl TryFrom<EvidenceRow> for EvidenceFrame {
-    type Error = StoreError;
-    fn try_from(r: EvidenceRow) -> StoreResult<Self> {
-        let view = view_of(&r.view)?;
-        let reason = match r.reason.as_str() {
-            "sample" => EvidenceReason::Sample,
-            "flag" => EvidenceReason::Flag,
-            other => return Err(StoreError::Corrupt(other.to_string())),
-        };
-        let num = |v: i64| u16::try_from(v).map_err(|_| StoreError::Corrupt(v.to_string()));
-        Ok(EvidenceFrame {
-            id: r.id,
-            view,
-            seq: u32::try_from(r.seq).map_err(|_| StoreError::Corrupt(r.seq.to_string()))?,
-            captured_at: r.captured_at,
-            received_at: r.received_at,
-            reason,
-            width: num(r.width)?,
-            height: num(r.height)?,
-        })
-    }
-}
-
-fn view_of(v: &str) -> StoreResult<View> {
-    match v {
-        "pc" => Ok(View::Pc),
-        "phone" => Ok(View::Phone),
-        other => Err(StoreError::Corrupt(other.to_string())),
-    }
-}
-
-type RecordingRow = (i64, String, DateTime<Utc>, DateTime<Utc>, i64, i64);
-
-fn kinds(rows: Vec<String>) -> StoreResult<Vec<FlagKind>> {
-    rows.into_iter().map(|k| FlagKind::parse(&k).ok_or(StoreError::Corrupt(k))).collect()
-}
-
 #[async_trait]
-impl CameraStore for SqliteStore {
+impl CameraStore for DbStore {
     async fn exam_camera(&self, exam: ExamId) -> StoreResult<CameraSettings> {
         let json: Option<Option<String>> =
             sqlx::query_scalar("SELECT camera_json FROM exams WHERE id = $1")
