@@ -4,7 +4,12 @@
 //! candidate login rate. A 10-candidate reference runs in the same process, so results are
 //! reported as ratios against it as well as in milliseconds.
 //!
+//! Each size runs on SQLite and, when `VIGIL_BENCH_POSTGRES` names a database, on
+//! PostgreSQL (a fresh schema per run), with PostgreSQL's figures as ratios against SQLite's.
+//!
 //! Run with `scripts/bench.sh` (or `cargo bench -p server --bench live -- [N ...]`).
+#[path = "common/pg.rs"]
+mod pg;
 use app::server::state::AppState;
 use backend::service::auth::create_staff;
 use backend::store::{NewCandidate, NewExam};
@@ -33,6 +38,7 @@ const STEPS: [(PhaseCommand, Phase); 6] = [
 ];
 
 struct Run {
+    engine: pg::Engine,
     candidates: usize,
     samples: usize,
     login_per_sec: f64,
@@ -118,9 +124,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-async fn run(n: usize) -> Run {
+async fn run(engine: pg::Engine, n: usize) -> Run {
     let dir = tempfile::tempdir().expect("tmp");
-    let app = Application::build(Settings::in_dir(dir.path().to_path_buf())).await.expect("app");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    settings.database = pg::database(engine, &format!("live{n}")).await;
+    let app = Application::build(settings).await.expect("app");
     let (base, wsbase) =
         (format!("http://{}", app.local_addr()), format!("ws://{}", app.local_addr()));
     let state = app.state();
@@ -194,6 +202,7 @@ async fn run(n: usize) -> Run {
     server.abort();
     latencies.sort();
     Run {
+        engine,
         candidates: n,
         samples,
         login_per_sec,
@@ -215,26 +224,33 @@ async fn main() {
     if sizes.is_empty() {
         sizes = vec![500, 2000];
     }
-    let reference = run(REFERENCE).await;
-    let mut runs = vec![];
-    for n in sizes {
-        runs.push(run(n).await);
+    let mut runs: Vec<Run> = vec![];
+    for engine in pg::engines() {
+        for n in std::iter::once(REFERENCE).chain(sizes.iter().copied()) {
+            runs.push(run(engine, n).await);
+        }
     }
+    let reference = runs[0].p99.as_secs_f64().max(1e-9);
+    let sqlite =
+        |n: usize| runs.iter().find(|r| r.engine == pg::Engine::Sqlite && r.candidates == n);
     println!(
-        "| candidates online | samples | advance→proctor p50 ms | p95 ms | p99 ms | p99 vs reference | logins/s |"
+        "| database | candidates online | samples | advance→proctor p50 ms | p95 ms | p99 ms | p99 vs reference | p99 vs SQLite | logins/s | logins/s vs SQLite |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
-    for r in std::iter::once(&reference).chain(runs.iter()) {
-        let ratio = r.p99.as_secs_f64() / reference.p99.as_secs_f64().max(1e-9);
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &runs {
+        let base = sqlite(r.candidates).unwrap_or(r);
         println!(
-            "| {} | {} | {} | {} | {} | {:.2}× | {:.0} |",
+            "| {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
+            r.engine.name(),
             r.candidates,
             r.samples,
             ms(r.p50),
             ms(r.p95),
             ms(r.p99),
-            ratio,
-            r.login_per_sec
+            r.p99.as_secs_f64() / reference,
+            r.p99.as_secs_f64() / base.p99.as_secs_f64().max(1e-9),
+            r.login_per_sec,
+            r.login_per_sec / base.login_per_sec.max(1e-9)
         );
     }
 }

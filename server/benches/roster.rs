@@ -3,7 +3,12 @@
 //! them) for the check, then imports it. A 100-row reference runs in the same process; the
 //! figures to compare are the per-row ratios against it.
 //!
+//! Each size runs on SQLite and, when `VIGIL_BENCH_POSTGRES` names a database, on
+//! PostgreSQL (a fresh schema), with PostgreSQL's times as ratios against SQLite's.
+//!
 //! Run with `scripts/bench-roster.sh` (or `cargo bench -p server --bench roster -- [N ...]`).
+#[path = "common/pg.rs"]
+mod pg;
 use backend::service::auth::create_staff;
 use backend::store::NewExam;
 use chrono::{Duration as ChronoDuration, Utc};
@@ -83,6 +88,60 @@ async fn measure(base: &str, cookie: &str, exam: i64, run: usize, n: usize) -> R
     Run { rows: n, csv_bytes, zip_bytes, check, import: t1.elapsed() }
 }
 
+/// Every size on one database, in one server: the reference first.
+async fn on(engine: pg::Engine, sizes: &[usize]) -> Vec<Run> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    settings.database = pg::database(engine, "roster").await;
+    let app = Application::build(settings).await.expect("app");
+    let base = format!("http://{}", app.local_addr());
+    let state = app.state();
+    let server = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    create_staff(&state, "admin", "Admin", Role::Admin, PASSWORD).await.expect("admin");
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/staff/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    let cookie = res.headers()["set-cookie"].to_str().expect("ascii");
+    let cookie = cookie.split(';').next().expect("pair").to_string();
+    let mut runs = Vec::new();
+    for (run, &n) in std::iter::once(&REFERENCE).chain(sizes).enumerate() {
+        let exam = state
+            .store
+            .create_exam(NewExam {
+                code: ExamCode::parse(&format!("BENCH{run}")).expect("code"),
+                title: "Bench".into(),
+                starts_at: Utc::now() + ChronoDuration::days(1),
+                duration_min: 120,
+                earliest_submit_min: 30,
+                late_entry_min: 15,
+            })
+            .await
+            .expect("exam");
+        for room in ["A", "B"] {
+            state.store.create_room(exam, room).await.expect("room");
+        }
+        let r = measure(&base, &cookie, exam.0, run, n).await;
+        println!(
+            "{}: {:>6} rows: check {:>7.2} s, import {:>6.2} s, total {:>7.2} s (CSV {} KB, ZIP {} MB)",
+            engine.name(),
+            r.rows,
+            r.check.as_secs_f64(),
+            r.import.as_secs_f64(),
+            (r.check + r.import).as_secs_f64(),
+            r.csv_bytes / 1024,
+            r.zip_bytes / (1024 * 1024)
+        );
+        runs.push(r);
+    }
+    server.abort();
+    runs
+}
+
 fn main() {
     let mut sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {
@@ -90,58 +149,27 @@ fn main() {
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async move {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let app = Application::build(Settings::in_dir(dir.path().to_path_buf())).await.expect("app");
-        let base = format!("http://{}", app.local_addr());
-        let state = app.state();
-        tokio::spawn(async move {
-            let _ = app.run_until_stopped().await;
-        });
-        create_staff(&state, "admin", "Admin", Role::Admin, PASSWORD).await.expect("admin");
-        let res = reqwest::Client::new()
-            .post(format!("{base}/api/staff/login"))
-            .form(&[("username", "admin"), ("password", PASSWORD)])
-            .send()
-            .await
-            .expect("login");
-        let cookie = res.headers()["set-cookie"].to_str().expect("ascii").split(';').next().expect("pair").to_string();
-        let mut runs = Vec::new();
-        for (run, n) in std::iter::once(REFERENCE).chain(sizes).enumerate() {
-            let exam = state
-                .store
-                .create_exam(NewExam {
-                    code: ExamCode::parse(&format!("BENCH{run}")).expect("code"),
-                    title: "Bench".into(),
-                    starts_at: Utc::now() + ChronoDuration::days(1),
-                    duration_min: 120,
-                    earliest_submit_min: 30,
-                    late_entry_min: 15,
-                })
-                .await
-                .expect("exam");
-            for room in ["A", "B"] {
-                state.store.create_room(exam, room).await.expect("room");
+        let mut all = Vec::new();
+        for engine in pg::engines() {
+            for r in on(engine, &sizes).await {
+                all.push((engine, r));
             }
-            let r = measure(&base, &cookie, exam.0, run, n).await;
-            println!(
-                "{:>6} rows: check {:>7.2} s, import {:>6.2} s, total {:>7.2} s (CSV {} KB, ZIP {} MB)",
-                r.rows,
-                r.check.as_secs_f64(),
-                r.import.as_secs_f64(),
-                (r.check + r.import).as_secs_f64(),
-                r.csv_bytes / 1024,
-                r.zip_bytes / (1024 * 1024)
-            );
-            runs.push(r);
         }
         let per_row = |r: &Run| (r.check + r.import).as_secs_f64() / r.rows as f64;
-        let reference = per_row(&runs[0]);
-        println!("\n| rows | CSV KB | ZIP MB | check s | import s | total s | rows/s | per-row vs reference |");
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for r in &runs {
+        let reference = per_row(&all[0].1);
+        let sqlite = |rows: usize| {
+            all.iter().find(|(e, r)| *e == pg::Engine::Sqlite && r.rows == rows).map(|(_, r)| r)
+        };
+        println!(
+            "\n| database | rows | CSV KB | ZIP MB | check s | import s | total s | rows/s | per-row vs reference | total vs SQLite |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (engine, r) in &all {
             let total = (r.check + r.import).as_secs_f64();
+            let base = sqlite(r.rows).unwrap_or(r);
             println!(
-                "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.0} | {:.2}× |",
+                "| {} | {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.0} | {:.2}× | {:.2}× |",
+                engine.name(),
                 r.rows,
                 r.csv_bytes / 1024,
                 r.zip_bytes as f64 / (1024.0 * 1024.0),
@@ -149,7 +177,8 @@ fn main() {
                 r.import.as_secs_f64(),
                 total,
                 r.rows as f64 / total,
-                per_row(r) / reference
+                per_row(r) / reference,
+                total / (base.check + base.import).as_secs_f64().max(1e-9)
             );
         }
     });

@@ -156,3 +156,66 @@ async fn unreadable_server_function_arguments_get_400_with_a_typed_error() {
     let (status, v, _) = app.post_form("/api/proctor/timeline", &[], Some(&admin)).await;
     assert_eq!((status, v["kind"].as_str()), (400, Some("request")));
 }
+
+/// `vigil serve` with a database URL it cannot use: a one-line error naming it, never its
+/// password, and no server.
+#[tokio::test]
+async fn a_bad_database_url_is_refused_in_one_line_without_its_password() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let vigil = env!("CARGO_BIN_EXE_vigil");
+    for (url, says) in [
+        ("mysql://root:hunter2@db.example.edu/vigil", "unknown database kind `mysql`"),
+        ("postgres://vigil:hunter2@db.example.edu:port/vigil", "malformed database URL"),
+    ] {
+        let out = std::process::Command::new(vigil)
+            .args(["serve", "--addr", "127.0.0.1:0", "--database", url])
+            .env("VIGIL_DATA_DIR", dir.path())
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "{url} refused");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("vigil:***@") || err.contains("root:***@"), "names it: {err}");
+        assert!(!err.contains("hunter2"), "no password: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+}
+
+/// A database that does not answer at start: a one-line error naming it without its password.
+#[tokio::test]
+async fn an_unreachable_database_is_named_in_one_line_without_its_password() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    // Port 1 on this machine: nothing listens, the connection is refused.
+    settings.database = Some("postgres://vigil:hunter2@127.0.0.1:1/vigil".parse().expect("url"));
+    let err = Application::build(settings).await.err().expect("must fail");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("cannot open database postgres://vigil:***@127.0.0.1:1/vigil"), "{msg}");
+    assert!(msg.contains("unavailable"), "{msg}");
+    assert!(!msg.contains("hunter2") && !msg.contains('\n'), "{msg}");
+}
+
+/// A database upgraded by a newer Vigil (it has a migration this binary does not know): the
+/// server refuses to start and says so. On the suite's database (SQLite, or PostgreSQL).
+#[tokio::test]
+async fn a_database_with_a_newer_schema_is_refused() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let app_dir = app.dir.path().to_path_buf();
+    let mut db = crate::common::raw_db(&app_dir).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ($1, 'from a newer vigil', TRUE, $2, 0)",
+    )
+    .bind(9_999_i64)
+    .bind(vec![0_u8; 48])
+    .execute(&mut db)
+    .await
+    .expect("a future migration");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    settings.database = Some(crate::common::database_url(&app_dir).await);
+    let err = Application::build(settings).await.err().expect("must refuse");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("newer than this Vigil knows (it has migration 9999"), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+}

@@ -8,6 +8,7 @@ pub mod console;
 pub mod journey;
 mod open;
 mod postgres;
+pub mod reports;
 mod rows;
 mod sqlite;
 
@@ -17,6 +18,7 @@ pub use console::ConsoleStore;
 pub use journey::JourneyStore;
 pub use open::{DatabaseUrl, DatabaseUrlError, open_store};
 pub use postgres::PgStore;
+pub use reports::ReportStore;
 pub use sqlite::{Durability, SqliteStore};
 
 use async_trait::async_trait;
@@ -129,7 +131,7 @@ pub struct NewCandidate {
 /// Persistence for everything Vigil keeps.
 #[async_trait]
 pub trait Store:
-    JourneyStore + CameraStore + ConsoleStore + AdminStore + Send + Sync + 'static
+    JourneyStore + CameraStore + ConsoleStore + AdminStore + ReportStore + Send + Sync + 'static
 {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;

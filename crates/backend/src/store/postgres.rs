@@ -3,8 +3,8 @@
 //! `queries/`, shared with the SQLite store; its schema is `migrations/postgres`, kept in step
 //! with `migrations/sqlite`.
 use super::StoreResult;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool};
 use std::time::Duration;
 
 /// The PostgreSQL store.
@@ -26,6 +26,9 @@ impl PgStore {
     /// Connects with at most `pool_size` connections and migrates the schema (refusing a
     /// database whose schema is newer than this binary knows).
     pub async fn connect(options: PgConnectOptions, pool_size: u32) -> StoreResult<Self> {
+        // One connection first, so a database that cannot be reached says why (refused, no
+        // such host, a wrong password) rather than that the pool waited in vain.
+        options.connect().await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(pool_size.max(1))
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -66,4 +69,8 @@ mod console {
 mod admin {
     use super::PgStore as DbStore;
     include!("queries/admin.rs");
+}
+mod reports {
+    use super::PgStore as DbStore;
+    include!("queries/reports.rs");
 }

@@ -87,6 +87,10 @@ mod admin {
     use super::SqliteStore as DbStore;
     include!("queries/admin.rs");
 }
+mod reports {
+    use super::SqliteStore as DbStore;
+    include!("queries/reports.rs");
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,3 +5,4 @@ pub mod camera;
 pub mod console;
 pub mod journey;
 pub mod people;
+pub mod reports;
