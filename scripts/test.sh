@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs every test: formatting and lints (clippy on every
-# crate, native and wasm32), the WASM leak guard, unit tests, server integration tests, and
-# end-to-end tests in headless Chromium.
+# crate, native and wasm32), the WASM leak guard, unit tests, the store contract suite, server
+# integration tests, and end-to-end tests in headless Chromium; the store contract suite, the
+# server suite and the end-to-end suite on SQLite and, when it is here, on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test

@@ -40,7 +40,7 @@ struct DataArgs {
     /// The database: a SQLite file (`sqlite://path` or a path; default <data-dir>/vigil.db) or
     /// PostgreSQL (`postgres://user:password@host/db`).
     /// (Read as text and parsed here, so a refused URL is said without its password.)
-    #[arg(long, env = "VIGIL_DATABASE", global = true)]
+    #[arg(long, env = "VIGIL_DATABASE", global = true, hide_env_values = true)]
     database: Option<String>,
     /// Most connections to PostgreSQL at once.
     #[arg(long, env = "VIGIL_DATABASE_POOL", global = true,
@@ -90,7 +90,7 @@ struct ServeArgs {
     #[arg(long, env = "VIGIL_PUBLIC_URL")]
     public_url: Option<String>,
     /// Bearer token that opens /metrics (admins' sessions may read it too).
-    #[arg(long, env = "VIGIL_METRICS_TOKEN")]
+    #[arg(long, env = "VIGIL_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
     /// Free disk space kept, in MiB: candidate uploads that would go below are refused.
     #[arg(long, env = "VIGIL_MIN_FREE_DISK_MB", default_value_t = 1024)]
@@ -105,7 +105,7 @@ enum AdminCommand {
     Create {
         #[arg(long, env = "VIGIL_ADMIN_USERNAME")]
         username: String,
-        #[arg(long, env = "VIGIL_ADMIN_PASSWORD")]
+        #[arg(long, env = "VIGIL_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
         #[arg(long, env = "VIGIL_ADMIN_NAME")]
         name: Option<String>,

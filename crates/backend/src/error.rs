@@ -22,6 +22,11 @@ impl From<ServerError> for AppError {
     fn from(e: ServerError) -> Self {
         match &e {
             ServerError::Store(StoreError::Duplicate) => return AppError::Conflict,
+            ServerError::Store(StoreError::BadText(_)) => {
+                return AppError::Request {
+                    message: "text with a character that cannot be stored".into(),
+                };
+            }
             ServerError::Store(StoreError::Unavailable(_)) => {
                 tracing::warn!(error = %e, "database unavailable");
                 return AppError::Unavailable;

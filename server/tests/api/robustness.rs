@@ -219,3 +219,15 @@ async fn a_database_with_a_newer_schema_is_refused() {
     assert!(msg.contains("newer than this Vigil knows (it has migration 9999"), "{msg}");
     assert!(!msg.contains('\n'), "{msg}");
 }
+
+/// Text no database can store (a NUL character, which PostgreSQL refuses) is the request's
+/// fault: a typed 4xx, never a 500.
+#[tokio::test]
+async fn a_nul_character_in_a_sign_in_is_refused_not_an_internal_error() {
+    let app = spawn_app().await;
+    let (status, body, _) = app
+        .post_form("/api/staff/login", &[("username", "ad\0min"), ("password", "x")], None)
+        .await;
+    assert!(status == 400 || status == 401, "{status} {body}");
+    assert_ne!(body["kind"], "internal", "{body}");
+}

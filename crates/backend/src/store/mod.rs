@@ -48,6 +48,10 @@ pub enum StoreError {
     NewerSchema(i64, i64),
     #[error("a unique value already exists")]
     Duplicate,
+    /// Text the database cannot store (PostgreSQL refuses the NUL character): the request's
+    /// fault, never the server's.
+    #[error("the text cannot be stored: {0}")]
+    BadText(sqlx::Error),
     #[error("stored value is not valid: {0}")]
     Corrupt(String),
 }
@@ -56,7 +60,16 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if is_unavailable(&e) { StoreError::Unavailable(e) } else { StoreError::Db(e) }
+        let code = match &e {
+            sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        };
+        match code.as_deref() {
+            // character_not_in_repertoire, untranslatable_character
+            Some("22021" | "22P05") => StoreError::BadText(e),
+            _ if is_unavailable(&e) => StoreError::Unavailable(e),
+            _ => StoreError::Db(e),
+        }
     }
 }
 

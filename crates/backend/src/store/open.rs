@@ -33,19 +33,21 @@ impl FromStr for DatabaseUrl {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let Some((scheme, rest)) = s.split_once("://") else {
-            // A plain path, or `sqlite:path`.
-            let path = s.strip_prefix("sqlite:").unwrap_or(s);
-            return if path.is_empty() {
-                Err(DatabaseUrlError::Malformed { url: s.into(), reason: "no file path".into() })
-            } else {
-                Ok(Self::Sqlite(PathBuf::from(path)))
-            };
+            // A plain path, or `sqlite:path`; another `scheme:` is a mistyped URL, not a file
+            // to create (`postgres:/…` must not become a SQLite file named after it).
+            if let Some(path) = s.strip_prefix("sqlite:") {
+                return sqlite_file(s, path);
+            }
+            if let Some((scheme, _)) = s.split_once(':').filter(|(p, _)| looks_like_scheme(p)) {
+                return Err(DatabaseUrlError::UnknownScheme {
+                    scheme: scheme.into(),
+                    url: redact(s),
+                });
+            }
+            return sqlite_file(s, s);
         };
         match scheme {
-            "sqlite" if rest.is_empty() => {
-                Err(DatabaseUrlError::Malformed { url: s.into(), reason: "no file path".into() })
-            }
-            "sqlite" => Ok(Self::Sqlite(PathBuf::from(rest))),
+            "sqlite" => sqlite_file(s, rest),
             "postgres" | "postgresql" => match PgConnectOptions::from_str(s) {
                 Ok(_) => Ok(Self::Postgres(s.into())),
                 Err(e) => Err(DatabaseUrlError::Malformed {
@@ -56,6 +58,19 @@ impl FromStr for DatabaseUrl {
             other => Err(DatabaseUrlError::UnknownScheme { scheme: other.into(), url: redact(s) }),
         }
     }
+}
+
+fn sqlite_file(url: &str, path: &str) -> Result<DatabaseUrl, DatabaseUrlError> {
+    if path.is_empty() {
+        Err(DatabaseUrlError::Malformed { url: url.into(), reason: "no file path".into() })
+    } else {
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+}
+
+/// `postgres` in `postgres:…`: two or more letters (a file named `a:b` can be given as `./a:b`).
+fn looks_like_scheme(prefix: &str) -> bool {
+    prefix.len() >= 2 && prefix.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// The URL as it may be logged: the password replaced by `***`.
@@ -84,33 +99,50 @@ impl DatabaseUrl {
     }
 }
 
-/// `scheme://user:password@host/…` with the password replaced by `***`.
+/// The URL with its password replaced by `***`: in the user part (everything between the first
+/// `:` and the last `@`, so a password with an unescaped `/`, `?` or `@` is hidden whole) and in
+/// a `password` query parameter.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.into() };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // Not a URL this module reads; it may still hold a password after an `@`.
+        let scheme = url.split(':').next().unwrap_or_default();
+        return if url.contains('@') { format!("{scheme}:(not shown)") } else { url.into() };
+    };
+    let (user, host) = match rest.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.into(),
+            Some((user, _)) => (format!("{user}:***@"), host),
+            None => (format!("{userinfo}@"), host),
         },
-        None => url.into(),
-    }
+        None => (String::new(), rest),
+    };
+    let host = match host.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => host.to_owned(),
+    };
+    format!("{scheme}://{user}{host}")
 }
 
-/// `text` with any appearance of the password in `url` replaced by `***`.
+/// `text` with every password `url` holds (user part, `password` parameter) replaced by `***`.
 fn redact_in(text: &str, url: &str) -> String {
-    let password = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split(['/', '?']).next())
-        .and_then(|authority| authority.rsplit_once('@'))
-        .and_then(|(userinfo, _)| userinfo.split_once(':'))
-        .map(|(_, password)| password)
-        .filter(|p| !p.is_empty());
-    match password {
-        Some(p) => text.replace(p, "***"),
-        None => text.into(),
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (userinfo, host) = rest.rsplit_once('@').map_or((None, rest), |(u, h)| (Some(u), h));
+    let mut secrets: Vec<&str> =
+        userinfo.and_then(|u| u.split_once(':')).map(|p| p.1).into_iter().collect();
+    if let Some((_, query)) = host.split_once('?') {
+        secrets.extend(query.split('&').filter_map(|pair| {
+            pair.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("password")).map(|p| p.1)
+        }));
     }
+    secrets.iter().filter(|p| !p.is_empty()).fold(text.to_owned(), |t, p| t.replace(p, "***"))
 }
 
 /// Opens the store `url` names, migrated; `pool_size` connections at most (PostgreSQL).
@@ -178,5 +210,40 @@ mod tests {
         assert!(!e.to_string().contains("hunter2"), "{e}");
         assert!(e.to_string().contains("postgres://u:***@host:notaport/db"), "{e}");
         assert!("sqlite://".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn every_place_a_password_can_hide_is_redacted() {
+        let shown = |s: &str| match s.parse::<DatabaseUrl>() {
+            Ok(url) => url.to_string(),
+            Err(e) => e.to_string(),
+        };
+        for (url, secret) in [
+            ("postgres://vigil@db.example.edu/vigil?password=hunter2", "hunter2"),
+            ("postgres://vigil@db/vigil?sslmode=require&PASSWORD=hunter2", "hunter2"),
+            ("postgres://u:pa/ss@db.example.edu/vigil", "pa/ss"),
+            ("postgres://u:12/34@h/db", "12/34"),
+            ("postgres://u:p?w@h/db", "p?w"),
+            ("postgres:/u:hunter2@h/db", "hunter2"),
+            ("postgresql:u:hunter2@h/db", "hunter2"),
+        ] {
+            let out = shown(url);
+            assert!(!out.contains(secret), "{url} shown as {out}");
+        }
+        assert_eq!(
+            shown("postgres://vigil@db/vigil?sslmode=require&password=x1"),
+            "postgres://vigil@db/vigil?sslmode=require&password=***"
+        );
+    }
+
+    #[test]
+    fn a_mistyped_url_is_not_taken_for_a_file() {
+        for url in ["postgres:/u:pw@h/db", "postgresql:u:pw@h", "mysql:x"] {
+            assert!(
+                matches!(url.parse::<DatabaseUrl>(), Err(DatabaseUrlError::UnknownScheme { .. })),
+                "{url}"
+            );
+        }
+        assert_eq!("./a:b".parse::<DatabaseUrl>(), Ok(DatabaseUrl::Sqlite("./a:b".into())));
     }
 }

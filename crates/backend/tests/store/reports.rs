@@ -93,6 +93,11 @@ async fn the_audit_log_is_searched_newest_first(f: Fixture) {
     assert!(s.audit_entries(&exact, 10).await.expect("db").is_empty());
     let by_action = AuditFilter { action: Some("flag.".into()), ..Default::default() };
     assert_eq!(s.audit_entries(&by_action, 10).await.expect("db").len(), 1);
+    // An action in any case, exact or as a prefix, on both databases.
+    for action in ["Flag.", "FLAG.RAISE"] {
+        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
+        assert_eq!(s.audit_entries(&filter, 10).await.expect("db").len(), 1, "{action}");
+    }
     let older = AuditFilter { before: Some(all[0].id), ..Default::default() };
     assert_eq!(s.audit_entries(&older, 10).await.expect("db")[0].action, "exam.created");
     assert_eq!(s.audit_entries(&AuditFilter::default(), 1).await.expect("db").len(), 1);

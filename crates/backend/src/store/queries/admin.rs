@@ -28,7 +28,7 @@ impl AdminStore for DbStore {
             "SELECT {cols}, e.code AS exam_code, r.name AS room FROM candidates c \
              JOIN exams e ON e.id = c.exam_id JOIN rooms r ON r.id = c.room_id \
              WHERE c.verification = 'pending_review' \
-             ORDER BY (SELECT MAX(at) FROM face_attempts f WHERE f.candidate_id = c.id), c.id"
+             ORDER BY (SELECT MAX(at) FROM face_attempts f WHERE f.candidate_id = c.id) NULLS FIRST, c.id"
         );
         let rows: Vec<PendingRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
         rows.into_iter()
@@ -393,6 +393,13 @@ impl AdminStore for DbStore {
             return Ok(()); // no write lock for nothing
         }
         let mut tx = self.write().await?;
+        // The exam's row first, as a roster import takes it: the two never lock candidates in
+        // opposite orders (PostgreSQL would end one of them as a deadlock).
+        let lock = format!(
+            "SELECT e.id FROM exams e JOIN candidates c ON c.exam_id = e.id WHERE c.id = $1{}",
+            DbStore::FOR_UPDATE
+        );
+        sqlx::query(&lock).bind(moves[0].0).execute(&mut *tx).await?;
         for (c, r) in moves {
             sqlx::query("UPDATE candidates SET room_id = $1 WHERE id = $2")
                 .bind(r)

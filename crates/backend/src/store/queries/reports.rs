@@ -104,7 +104,9 @@ impl ReportStore for DbStore {
         // Each condition is off when its parameter is NULL. The actor is found anywhere in the
         // name, in any case; an action ending in "." is a prefix (`flag.`: every flag action).
         let actor = f.actor.as_deref().map(|a| format!("%{}%", like_escape(a)));
-        let prefix = f.action.as_deref().filter(|a| a.ends_with('.'));
+        // Actions are lower-case names; SQLite's LIKE ignores case and PostgreSQL's does not.
+        let action = f.action.as_deref().map(str::to_lowercase);
+        let prefix = action.as_deref().filter(|a| a.ends_with('.'));
         let prefix = prefix.map(|a| format!("{}%", like_escape(a)));
         let rows: Vec<AuditEntryRow> = sqlx::query_as(
             "SELECT a.id, a.at, a.actor, a.action, e.code AS exam_code, a.candidate_id, \
@@ -120,7 +122,7 @@ impl ReportStore for DbStore {
         .bind(f.exam)
         .bind(actor)
         .bind(&f.ticket)
-        .bind(&f.action)
+        .bind(&action)
         .bind(f.before)
         .bind(limit)
         .bind(prefix)
