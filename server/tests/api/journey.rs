@@ -818,3 +818,20 @@ async fn the_phone_loads_only_its_own_state_not_the_pc_journey() {
     let (status, body, _) = app.post_form("/api/journey/phone", &[], None).await;
     assert_eq!((status, body["kind"].as_str()), (401, Some("unauthenticated")));
 }
+
+/// The exam screen opened twice at once (two tabs, or a page asking again while the first
+/// answer is on its way): both open it, the sitting starts once, no 409.
+#[tokio::test]
+async fn the_exam_screen_opened_twice_at_once_starts_the_sitting_once() {
+    let app = spawn_app().await;
+    open_exam(&app, Duration::minutes(1)).await;
+    for ticket in ["T-0001", "T-0002", "T-0003"] {
+        let cookie = app.candidate_cookie(ticket).await;
+        let id = candidate_id(&app, ticket).await;
+        jump(&app, id, Phase::InstructionsRead).await;
+        let open = || app.post_form("/api/exam/sheet", &[], Some(&cookie));
+        let (a, b, c) = tokio::join!(open(), open(), open());
+        assert_eq!((a.0, b.0, c.0), (200, 200, 200), "{} {} {}", a.1, b.1, c.1);
+        assert_eq!(stored_phase(&app, id).await, Phase::InExam);
+    }
+}

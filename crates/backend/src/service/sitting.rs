@@ -21,7 +21,14 @@ async fn paper_of(state: &Core, exam: domain::ExamId) -> Result<Paper, AppError>
 pub async fn exam_sheet(state: &Core, id: CandidateId) -> Result<ExamSheet, AppError> {
     let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
     if c.phase == Phase::InstructionsRead {
-        phase::advance(state, id, PhaseCommand::StartExam, "candidate").await?;
+        if let Err(e) = phase::advance(state, id, PhaseCommand::StartExam, "candidate").await {
+            // Opened twice at once (two tabs, a page that asks again): the other one started
+            // the sitting, which is what this one asked for.
+            let now = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
+            if now.phase != Phase::InExam {
+                return Err(e);
+            }
+        }
     } else if c.phase != Phase::InExam {
         return Err(AppError::Transition(TransitionError::OutOfOrder {
             from: c.phase,

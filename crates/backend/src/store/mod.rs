@@ -2,6 +2,37 @@
 //! string lives in `queries/`, written once in the SQL both databases run and compiled into
 //! each store (`sqlite.rs`, the embedded default, and `postgres.rs`); `rows/` holds the rows
 //! they read and their conversion into domain types.
+/// The shared queries in `queries/` compiled for one store: each file is included in a module
+/// of its own where `DbStore` names that store (see `docs/architecture.md`, "The store").
+macro_rules! queries_for {
+    ($store:ident) => {
+        mod people {
+            use super::$store as DbStore;
+            include!("queries/people.rs");
+        }
+        mod journey {
+            use super::$store as DbStore;
+            include!("queries/journey.rs");
+        }
+        mod camera {
+            use super::$store as DbStore;
+            include!("queries/camera.rs");
+        }
+        mod console {
+            use super::$store as DbStore;
+            include!("queries/console.rs");
+        }
+        mod admin {
+            use super::$store as DbStore;
+            include!("queries/admin.rs");
+        }
+        mod reports {
+            use super::$store as DbStore;
+            include!("queries/reports.rs");
+        }
+    };
+}
+
 pub mod admin;
 pub mod camera;
 pub mod console;

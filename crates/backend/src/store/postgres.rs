@@ -49,28 +49,4 @@ impl PgStore {
     }
 }
 
-/// The shared queries, compiled for PostgreSQL: each file sees this store as `DbStore`.
-mod people {
-    use super::PgStore as DbStore;
-    include!("queries/people.rs");
-}
-mod journey {
-    use super::PgStore as DbStore;
-    include!("queries/journey.rs");
-}
-mod camera {
-    use super::PgStore as DbStore;
-    include!("queries/camera.rs");
-}
-mod console {
-    use super::PgStore as DbStore;
-    include!("queries/console.rs");
-}
-mod admin {
-    use super::PgStore as DbStore;
-    include!("queries/admin.rs");
-}
-mod reports {
-    use super::PgStore as DbStore;
-    include!("queries/reports.rs");
-}
+queries_for!(PgStore);

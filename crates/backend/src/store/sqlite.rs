@@ -66,31 +66,7 @@ impl SqliteStore {
     }
 }
 
-/// The shared queries, compiled for SQLite: each file sees this store as `DbStore`.
-mod people {
-    use super::SqliteStore as DbStore;
-    include!("queries/people.rs");
-}
-mod journey {
-    use super::SqliteStore as DbStore;
-    include!("queries/journey.rs");
-}
-mod camera {
-    use super::SqliteStore as DbStore;
-    include!("queries/camera.rs");
-}
-mod console {
-    use super::SqliteStore as DbStore;
-    include!("queries/console.rs");
-}
-mod admin {
-    use super::SqliteStore as DbStore;
-    include!("queries/admin.rs");
-}
-mod reports {
-    use super::SqliteStore as DbStore;
-    include!("queries/reports.rs");
-}
+queries_for!(SqliteStore);
 
 #[cfg(test)]
 mod tests {
