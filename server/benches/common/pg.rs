@@ -29,21 +29,15 @@ pub fn engines() -> Vec<Engine> {
     }
 }
 
-/// The database of a run: `None` (the SQLite file in the data directory) or a fresh schema
-/// `tag` in the PostgreSQL database.
+/// The database of a run: `None` (the SQLite file in the data directory) or a schema of its
+/// own (named after `tag` and the process) in the PostgreSQL database.
 pub async fn database(engine: Engine, tag: &str) -> Option<DatabaseUrl> {
     if engine == Engine::Sqlite {
         return None;
     }
     let base = std::env::var("VIGIL_BENCH_POSTGRES").expect("VIGIL_BENCH_POSTGRES");
     let schema = format!("bench_{tag}_{}", std::process::id());
-    let pool = sqlx::PgPool::connect(&base).await.expect("VIGIL_BENCH_POSTGRES connects");
-    for sql in
-        [format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), format!("CREATE SCHEMA {schema}")]
-    {
-        sqlx::query(&sql).execute(&pool).await.expect("schema");
-    }
-    pool.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    Some(format!("{base}{sep}options[search_path]={schema}").parse().expect("url"))
+    Some(
+        backend::store::postgres_schema(&base, &schema).await.expect("VIGIL_BENCH_POSTGRES schema"),
+    )
 }

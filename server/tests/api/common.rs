@@ -84,14 +84,7 @@ pub async fn database_url(dir: &std::path::Path) -> DatabaseUrl {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&dir, &mut hasher);
     let schema = format!("server_{:016x}", std::hash::Hasher::finish(&hasher));
-    let pool = sqlx::PgPool::connect(&base).await.expect("VIGIL_TEST_POSTGRES connects");
-    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-        .execute(&pool)
-        .await
-        .expect("schema");
-    pool.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options[search_path]={schema}").parse().expect("url")
+    backend::store::postgres_schema(&base, &schema).await.expect("VIGIL_TEST_POSTGRES schema")
 }
 
 /// A plain connection to the test's database, for what the store does not expose (the audit

@@ -47,7 +47,7 @@ pub use admin::AdminStore;
 pub use camera::CameraStore;
 pub use console::ConsoleStore;
 pub use journey::JourneyStore;
-pub use open::{DatabaseUrl, DatabaseUrlError, open_store};
+pub use open::{DatabaseUrl, DatabaseUrlError, open_store, postgres_schema};
 pub use postgres::PgStore;
 pub use reports::ReportStore;
 pub use sqlite::{Durability, SqliteStore};

@@ -119,9 +119,9 @@ fn redact(url: &str) -> String {
         Some((path, query)) => {
             let query: Vec<String> = query
                 .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => pair.to_owned(),
+                .map(|pair| match password_param(pair) {
+                    Some((k, _)) => format!("{k}=***"),
+                    None => pair.to_owned(),
                 })
                 .collect();
             format!("{path}?{}", query.join("&"))
@@ -138,11 +138,14 @@ fn redact_in(text: &str, url: &str) -> String {
     let mut secrets: Vec<&str> =
         userinfo.and_then(|u| u.split_once(':')).map(|p| p.1).into_iter().collect();
     if let Some((_, query)) = host.split_once('?') {
-        secrets.extend(query.split('&').filter_map(|pair| {
-            pair.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("password")).map(|p| p.1)
-        }));
+        secrets.extend(query.split('&').filter_map(password_param).map(|(_, v)| v));
     }
     secrets.iter().filter(|p| !p.is_empty()).fold(text.to_owned(), |t, p| t.replace(p, "***"))
+}
+
+/// `(key, value)` of a query pair that is a password (`password=…`, any case).
+fn password_param(pair: &str) -> Option<(&str, &str)> {
+    pair.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("password"))
 }
 
 /// Opens the store `url` names, migrated; `pool_size` connections at most (PostgreSQL).
@@ -154,6 +157,16 @@ pub async fn open_store(url: &DatabaseUrl, pool_size: u32) -> StoreResult<Arc<dy
             Arc::new(PgStore::connect(options, pool_size).await?)
         }
     })
+}
+
+/// The database `base` names, with its connections in `schema` (created when missing): a
+/// PostgreSQL database shared by several Vigils (tests and benches give each one a schema).
+pub async fn postgres_schema(base: &str, schema: &str) -> StoreResult<DatabaseUrl> {
+    let pool = sqlx::PgPool::connect(base).await?;
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).execute(&pool).await?;
+    pool.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Ok(DatabaseUrl::Postgres(format!("{base}{sep}options[search_path]={schema}")))
 }
 
 /// Runs `migrator`'s migrations; a database with a migration this binary does not know was

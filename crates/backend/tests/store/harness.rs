@@ -1,6 +1,8 @@
 //! A store with a small fixture: an exam, two rooms, an admin and a proctor assigned to room
 //! A; candidates added on demand.
-use backend::store::{NewCandidate, NewExam, NewStaff, PgStore, SqliteStore, Store};
+use backend::store::{
+    NewCandidate, NewExam, NewStaff, SqliteStore, Store, open_store, postgres_schema,
+};
 use chrono::{DateTime, Duration, Utc};
 use domain::phase::ALL_PHASES;
 use domain::{CandidateId, ExamCode, ExamId, Phase, Role, RoomId, StaffId, TicketNumber};
@@ -74,16 +76,11 @@ impl Fixture {
             eprintln!("SKIPPED on PostgreSQL: VIGIL_TEST_POSTGRES is not set");
             return None;
         };
-        let name = format!("contract_{}", rand_suffix());
-        let admin = sqlx::PgPool::connect(&url).await.expect("VIGIL_TEST_POSTGRES connects");
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&admin).await.expect("schema");
-        admin.close().await;
-        let place = Place::Schema { url: url.clone(), name: name.clone() };
-        let options: sqlx::postgres::PgConnectOptions = url.parse().expect("url");
-        let store = PgStore::connect(options.options([("search_path", name.as_str())]), 8)
-            .await
-            .expect("migrated");
-        Some(Self::seeded(Arc::new(store), place).await)
+        let name = format!("contract_{}", backend::auth::short_id());
+        let schema = postgres_schema(&url, &name).await.expect("VIGIL_TEST_POSTGRES schema");
+        let place = Place::Schema { url, name };
+        let store = open_store(&schema, 8).await.expect("migrated");
+        Some(Self::seeded(store, place).await)
     }
 
     async fn seeded(store: Arc<dyn Store>, place: Place) -> Self {
@@ -174,14 +171,4 @@ where
         out.push(t.await.expect("task"));
     }
     out
-}
-
-/// A name part no other test picks: the process, a counter and the time.
-fn rand_suffix() -> String {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!("{}_{n}_{nanos}", std::process::id())
 }

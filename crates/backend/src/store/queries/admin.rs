@@ -4,16 +4,15 @@ use crate::store::CameraStore;
 use crate::store::StoreResult;
 use crate::store::admin::{AdminStore, ImportRow, PendingCase, RosterEntry};
 use crate::store::rows::admin::*;
-use crate::store::rows::people::CANDIDATE_COLS;
 use crate::store::rows::people::map_unique;
+use crate::store::rows::people::{CANDIDATE_COLS, EXAM_COLS};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::exam_settings::{ExamSettings, ExamSummary};
 use domain::review::ReviewDecision;
 use domain::roster::ImportOutcome;
-use domain::signin::SignInMode;
 use domain::staffing::StaffEntry;
-use domain::{Candidate, CandidateId, ExamId, Role, RoomId, StaffId};
+use domain::{Candidate, CandidateId, Exam, ExamId, Role, RoomId, StaffId};
 use std::collections::HashMap;
 
 #[async_trait]
@@ -223,33 +222,29 @@ impl AdminStore for DbStore {
     }
 
     async fn exam_settings(&self, exam: ExamId) -> StoreResult<Option<ExamSettings>> {
-        let row: Option<SettingsRow> = sqlx::query_as(
-            "SELECT code, title, starts_at, duration_min, earliest_submit_min, late_entry_min, \
-             instructions, instructions_zh, face_match_below, face_review_below, face_max_attempts, \
-             retention_days, reject_ends_attempt, sign_in FROM exams WHERE id = $1",
-        )
-        .bind(exam)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT {EXAM_COLS}, retention_days, reject_ends_attempt FROM exams WHERE id = $1"
+        );
+        let row: Option<SettingsRow> =
+            sqlx::query_as(&sql).bind(exam).fetch_optional(&self.pool).await?;
         let Some(r) = row else { return Ok(None) };
-        let camera = self.exam_camera(exam).await?;
+        let e = Exam::try_from(r.exam)?;
         Ok(Some(ExamSettings {
-            code: r.code,
-            title: r.title,
-            starts_at: r.starts_at,
-            duration_min: r.duration_min,
-            earliest_submit_min: r.earliest_submit_min,
-            late_entry_min: r.late_entry_min,
-            instructions: r.instructions,
-            instructions_zh: r.instructions_zh,
-            face_match_below: r.face_match_below as f32,
-            face_review_below: r.face_review_below as f32,
-            face_max_attempts: u32::try_from(r.face_max_attempts).unwrap_or(3),
-            camera,
+            code: e.code.as_str().to_owned(),
+            title: e.title,
+            starts_at: e.starts_at,
+            duration_min: e.duration_min,
+            earliest_submit_min: e.earliest_submit_min,
+            late_entry_min: e.late_entry_min,
+            instructions: e.instructions,
+            instructions_zh: e.instructions_zh,
+            face_match_below: e.face.match_below,
+            face_review_below: e.face.review_below,
+            face_max_attempts: e.face_max_attempts,
+            camera: self.exam_camera(exam).await?,
             retention_days: r.retention_days,
             reject_ends_attempt: r.reject_ends_attempt,
-            sign_in: SignInMode::parse(&r.sign_in)
-                .ok_or(crate::store::StoreError::Corrupt(r.sign_in))?,
+            sign_in: e.sign_in,
         }))
     }
 

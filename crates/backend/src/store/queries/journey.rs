@@ -10,6 +10,20 @@ use chrono::{DateTime, Utc};
 use domain::journey::FaceAttempt;
 use domain::{CandidateId, ExamId, Phase, VerificationStatus, View};
 
+/// An answer's upsert (see `save_answer`), with this store's row lock: made once, not per save.
+static SAVE_ANSWER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
+           (SELECT 1 FROM candidates WHERE id = $6 AND phase = $7{}) \
+         ON CONFLICT (candidate_id, question_id) DO UPDATE SET \
+           answer_json = excluded.answer_json, version = excluded.version, \
+           saved_at = excluded.saved_at \
+         WHERE excluded.version > answers.version",
+        DbStore::FOR_SHARE
+    )
+});
+
 #[async_trait]
 impl JourneyStore for DbStore {
     async fn exam_paper(&self, exam: ExamId) -> StoreResult<Option<String>> {
@@ -294,17 +308,7 @@ impl JourneyStore for DbStore {
         // candidate's row is locked (shared) so a submission in progress either waits for this
         // answer and freezes it, or ends first and this answer is refused.
         let mut tx = self.write().await?;
-        let sql = format!(
-            "INSERT INTO answers (candidate_id, question_id, answer_json, version, saved_at) \
-             SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
-               (SELECT 1 FROM candidates WHERE id = $6 AND phase = $7{}) \
-             ON CONFLICT (candidate_id, question_id) DO UPDATE SET \
-               answer_json = excluded.answer_json, version = excluded.version, \
-               saved_at = excluded.saved_at \
-             WHERE excluded.version > answers.version",
-            DbStore::FOR_SHARE
-        );
-        sqlx::query(&sql)
+        sqlx::query(&SAVE_ANSWER)
             .bind(c)
             .bind(question_id)
             .bind(answer_json)

@@ -13,6 +13,11 @@ use domain::{
     StaffUser, TicketNumber, View,
 };
 
+/// Locks a candidate's row for the rest of a write transaction (a sign-in), made once.
+static LOCK_CANDIDATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("SELECT id FROM candidates WHERE id = $1{}", DbStore::FOR_UPDATE)
+});
+
 #[async_trait]
 impl Store for DbStore {
     async fn ping(&self) -> StoreResult<()> {
@@ -70,9 +75,7 @@ impl Store for DbStore {
         let replaced = match (candidate, device) {
             (Some(c), Some(d)) => {
                 // One session per device: two sign-ins at once replace each other in turn.
-                let lock =
-                    format!("SELECT id FROM candidates WHERE id = $1{}", DbStore::FOR_UPDATE);
-                sqlx::query(&lock).bind(c).execute(&mut *tx).await?;
+                sqlx::query(&LOCK_CANDIDATE).bind(c).execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM sessions WHERE candidate_id = $1 AND device = $2")
                     .bind(c)
                     .bind(d)

@@ -1,5 +1,5 @@
 //! Rows read by the administration queries.
-use crate::store::rows::people::CandidateRow;
+use crate::store::rows::people::{CandidateRow, ExamRow};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 #[derive(FromRow)]
@@ -21,22 +21,13 @@ pub(crate) struct EntryRow {
     pub(crate) access_code: String,
 }
 
+/// An exam's settings: the exam's own columns and the administration's.
 #[derive(FromRow)]
 pub(crate) struct SettingsRow {
-    pub(crate) code: String,
-    pub(crate) title: String,
-    pub(crate) starts_at: DateTime<Utc>,
-    pub(crate) duration_min: i64,
-    pub(crate) earliest_submit_min: i64,
-    pub(crate) late_entry_min: i64,
-    pub(crate) instructions: String,
-    pub(crate) instructions_zh: String,
-    pub(crate) face_match_below: f64,
-    pub(crate) face_review_below: f64,
-    pub(crate) face_max_attempts: i64,
+    #[sqlx(flatten)]
+    pub(crate) exam: ExamRow,
     pub(crate) retention_days: i64,
     pub(crate) reject_ends_attempt: bool,
-    pub(crate) sign_in: String,
 }
 
 #[derive(FromRow)]
