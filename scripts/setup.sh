@@ -79,6 +79,15 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{ print $2 }')" != "$LEPTOS_VE
   echo "$LEPTOS_BUILD" >"$stamp"
 fi
 
+# Garage, the S3-compatible object store the tests put media in (test mode only). A real,
+# distributed S3 server from crates.io (Vigil only talks S3 to it); debug build without its
+# optional SQLite, K2V and metrics parts: about 9 minutes on 2 cores, once.
+GARAGE_VERSION=2.5.0
+if [ "$mode" = test ] && [ "$(garage --version 2>/dev/null | awk '{ print $2 }')" != "cargo:$GARAGE_VERSION" ]; then
+  say "cargo install garage $GARAGE_VERSION (debug build, for the object storage tests)"
+  cargo install --debug --locked garage --version "$GARAGE_VERSION" --no-default-features --features bundled-libs,lmdb
+fi
+
 downloads_code=0
 wait "$downloads_pid" || downloads_code=$?
 cat "$downloads_log"

@@ -2,7 +2,8 @@
 # Installs what the tests need, then runs every test: formatting and lints (clippy on every
 # crate, native and wasm32), the WASM leak guard, unit tests, the store contract suite, server
 # integration tests, and end-to-end tests in headless Chromium; the store contract suite, the
-# server suite and the end-to-end suite on SQLite and, when it is here, on PostgreSQL.
+# server suite and the end-to-end suite on SQLite and, when it is here, on PostgreSQL; the
+# two-instance tests on NATS and the media tests on Garage (S3), when they are here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -63,6 +64,27 @@ if [ -z "${VIGIL_TEST_POSTGRES:-}" ] && pg_here; then
 fi
 if [ -z "${VIGIL_TEST_POSTGRES:-}" ]; then
   printf '\n\033[1;33m!!! NO POSTGRESQL: the PostgreSQL half of the tests is SKIPPED (store contract, server suite, end-to-end). Run PostgreSQL on 127.0.0.1:5432 or set VIGIL_TEST_POSTGRES=postgres://...\033[0m\n\n'
+fi
+
+# NATS (JetStream) on 127.0.0.1:4222 on this machine kind: the two-instance tests run on it
+# (VIGIL_TEST_NATS may name another server); without it they are skipped, said loudly.
+nats_here() { (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; }
+if [ -z "${VIGIL_TEST_NATS:-}" ] && nats_here; then
+  export VIGIL_TEST_NATS=nats://127.0.0.1:4222
+fi
+if [ -z "${VIGIL_TEST_NATS:-}" ]; then
+  printf '\n\033[1;33m!!! NO NATS: the two-instance tests are SKIPPED. Run nats-server on 127.0.0.1:4222 or set VIGIL_TEST_NATS=nats://...\033[0m\n\n'
+fi
+
+# Garage, the S3-compatible object store (installed from crates.io by the setup): media on
+# object storage, shared by two instances. Started here on free ports, stopped at the end.
+if [ -z "${VIGIL_TEST_S3_ENDPOINT:-}" ] && command -v garage >/dev/null; then
+  step "object storage for the tests: Garage on loopback (target/garage/garage.log)"
+  eval "$(scripts/s3-server.sh start target/garage)"
+  trap "'$PWD/scripts/build-site.sh' stop; '$PWD/scripts/s3-server.sh' stop '$PWD/target/garage'" EXIT
+fi
+if [ -z "${VIGIL_TEST_S3_ENDPOINT:-}" ]; then
+  printf '\n\033[1;33m!!! NO OBJECT STORAGE: the S3 tests are SKIPPED. Run scripts/setup.sh test (it installs Garage) or set VIGIL_TEST_S3_ENDPOINT=http://...\033[0m\n\n'
 fi
 
 step "unit tests (domain, store contract on SQLite${VIGIL_TEST_POSTGRES:+ and PostgreSQL}, bus, services) and server integration tests (real HTTP and WebSocket clients)"

@@ -1,5 +1,6 @@
 //! Typed settings for `vigil serve`.
 use crate::face::{FaceConfig, FaceProvider};
+use backend::blobs::{BlobsUrl, S3Options};
 use backend::clock::{Clock, SystemClock};
 use backend::store::DatabaseUrl;
 use std::net::SocketAddr;
@@ -14,6 +15,9 @@ pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Most connections to PostgreSQL, unless `--database-pool` says otherwise.
 pub const DEFAULT_DATABASE_POOL: u32 = 16;
 
+/// The NATS subjects' prefix unless `--bus-prefix` says otherwise.
+pub const DEFAULT_BUS_PREFIX: &str = "vigil";
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -26,6 +30,14 @@ pub struct Settings {
     pub database: Option<DatabaseUrl>,
     /// Most connections the PostgreSQL store opens.
     pub database_pool: u32,
+    /// The event bus between instances (`nats://host:4222`); `None`: this process only.
+    pub bus: Option<String>,
+    /// The NATS subjects' prefix: instances with the same one serve the same exams.
+    pub bus_prefix: String,
+    /// Where photos, evidence and recordings go; `None`: `<data_dir>/blobs`.
+    pub blobs: Option<BlobsUrl>,
+    /// The S3 endpoint, region and keys when `blobs` is a bucket.
+    pub s3: S3Options,
     /// Seed (or refresh) the demo exam at start.
     pub demo: bool,
     /// How the demo exam is seeded.
@@ -61,6 +73,10 @@ impl Settings {
         self.data_dir.join("blobs")
     }
 
+    pub fn blobs_url(&self) -> BlobsUrl {
+        self.blobs.clone().unwrap_or_else(|| BlobsUrl::Directory(self.blob_dir()))
+    }
+
     /// Defaults with everything under `dir` and port 0 (a free port: tests, benches, CLI tools).
     pub fn in_dir(dir: PathBuf) -> Self {
         Self {
@@ -68,6 +84,10 @@ impl Settings {
             data_dir: dir,
             database: None,
             database_pool: DEFAULT_DATABASE_POOL,
+            bus: None,
+            bus_prefix: DEFAULT_BUS_PREFIX.to_string(),
+            blobs: None,
+            s3: S3Options::default(),
             demo: false,
             demo_options: crate::demo::DemoOptions::default(),
             site_root: PathBuf::from("target/site"),

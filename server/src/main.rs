@@ -22,7 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage staff accounts.
     Admin {
         #[command(subcommand)]
@@ -92,6 +92,29 @@ struct ServeArgs {
     /// Bearer token that opens /metrics (admins' sessions may read it too).
     #[arg(long, env = "VIGIL_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// The event bus between instances, e.g. nats://127.0.0.1:4222 (default: this process
+    /// only). Every instance serving the same exams names the same NATS and --bus-prefix.
+    #[arg(long, env = "VIGIL_BUS")]
+    bus: Option<String>,
+    /// The NATS subjects' prefix (instances of one deployment share it).
+    #[arg(long, env = "VIGIL_BUS_PREFIX", default_value = server::config::DEFAULT_BUS_PREFIX)]
+    bus_prefix: String,
+    /// Where photos, evidence and recordings go: a directory (default <data-dir>/blobs) or
+    /// an S3-compatible bucket, s3://bucket[/prefix].
+    #[arg(long, env = "VIGIL_BLOBS")]
+    blobs: Option<String>,
+    /// The S3 endpoint, e.g. http://127.0.0.1:3900 (default: AWS_ENDPOINT or Amazon's).
+    #[arg(long, env = "VIGIL_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    /// The S3 region (default: AWS_REGION / AWS_DEFAULT_REGION).
+    #[arg(long, env = "VIGIL_S3_REGION")]
+    s3_region: Option<String>,
+    /// The S3 access key id (default: AWS_ACCESS_KEY_ID).
+    #[arg(long, env = "VIGIL_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    s3_access_key_id: Option<String>,
+    /// The S3 secret key (default: AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "VIGIL_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    s3_secret_access_key: Option<String>,
     /// Free disk space kept, in MiB: candidate uploads that would go below are refused.
     #[arg(long, env = "VIGIL_MIN_FREE_DISK_MB", default_value_t = 1024)]
     min_free_disk_mb: u64,
@@ -160,6 +183,15 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         data_dir: args.data.data_dir,
         database,
         database_pool: args.data.database_pool,
+        bus: args.bus.filter(|b| !b.is_empty()),
+        bus_prefix: args.bus_prefix,
+        blobs: args.blobs.filter(|b| !b.is_empty()).map(|b| b.parse()).transpose()?,
+        s3: backend::blobs::S3Options {
+            endpoint: args.s3_endpoint,
+            region: args.s3_region,
+            access_key_id: args.s3_access_key_id,
+            secret_access_key: args.s3_secret_access_key,
+        },
         demo: args.demo,
         demo_options: server::demo::DemoOptions {
             candidates: args.demo_candidates,
@@ -228,7 +260,7 @@ async fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Admin {
             command: AdminCommand::Create { username, password, name, data },
         }) => admin_create(username, password, name, data).await,

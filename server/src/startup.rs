@@ -15,9 +15,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use backend::Core;
-use backend::blobs::LocalBlobs;
-use backend::bus::LocalBus;
-use backend::service::{live, sitting};
+use backend::blobs::{BlobStore, BlobsUrl, LocalBlobs, ObjectBlobs};
+use backend::bus::{EventBus, LocalBus, NatsBus, Remote};
+use backend::service::{cluster, live, sitting};
 use backend::store::{DatabaseUrl, Store};
 use backend::uploads::{DiskGuard, UploadGuard};
 use leptos::prelude::*;
@@ -40,6 +40,40 @@ pub struct Application {
     state: AppState,
     header_timeout: Duration,
     timers: bool,
+    /// What the other instances announce (with a NATS bus).
+    hints: Option<tokio::sync::mpsc::Receiver<Remote>>,
+}
+
+/// The blob store the settings name; a bucket is tried once at start, so a wrong endpoint
+/// or key is said at once, not at the first photo.
+pub async fn open_blobs(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
+    let url = settings.blobs_url();
+    let blobs: Arc<dyn BlobStore> = match &url {
+        BlobsUrl::Directory(dir) => Arc::new(LocalBlobs::new(dir.clone())),
+        BlobsUrl::S3 { bucket, prefix } => {
+            let b = ObjectBlobs::new(bucket, prefix, &settings.s3)
+                .map_err(|e| anyhow::anyhow!("cannot use blob store {url}: {e}"))?;
+            b.check().await.map_err(|e| anyhow::anyhow!("cannot use blob store {url}: {e}"))?;
+            Arc::new(b)
+        }
+    };
+    tracing::info!(blobs = blobs.kind(), at = %url, "blob store opened");
+    Ok(blobs)
+}
+
+type Hints = tokio::sync::mpsc::Receiver<Remote>;
+
+/// The bus the settings name: this process only, or NATS between instances.
+async fn open_bus(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn EventBus>, Option<(Arc<NatsBus>, Hints)>)> {
+    match &settings.bus {
+        None => Ok((Arc::new(LocalBus::default()), None)),
+        Some(url) => {
+            let (bus, hints) = NatsBus::connect(url, &settings.bus_prefix).await?;
+            Ok((bus.clone(), Some((bus, hints))))
+        }
+    }
 }
 
 /// Opens the store the settings name (migrated), with a one-line error naming the database
@@ -77,7 +111,8 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let build = assets::hashed_build(settings.hash_file.as_deref())?;
         let store = open_store(&settings).await?;
-        let blobs = LocalBlobs::new(settings.blob_dir());
+        let blobs = open_blobs(&settings).await?;
+        let (bus, nats) = open_bus(&settings).await?;
         let face = crate::face::build_verifier(&settings.face).with_context(|| {
             format!(
                 "cannot start the face verifier (models in {}; run scripts/face-assets.sh)",
@@ -109,9 +144,17 @@ impl Application {
             format!("cannot create data directory {}", settings.data_dir.display())
         })?;
         let disk = DiskGuard::new(settings.data_dir.clone(), settings.min_free_disk_bytes);
-        let core = Core::new(store, Arc::new(LocalBus::default()), Arc::new(blobs), face)
+        let core = Core::new(store, bus, blobs, face)
             .with_uploads(UploadGuard::new(disk))
             .with_clock(settings.clock.clone());
+        let hints = match nats {
+            Some((nats, hints)) => {
+                backend::bus::frames::NatsFrames::link(&nats, &core.frames).await?;
+                core.presence.share_with(move |fact| nats.share_presence(fact));
+                Some(hints)
+            }
+            None => None,
+        };
         let state = AppState::new(
             leptos_options(&settings, build.as_ref().map(|b| b.hash_file.as_path())),
             core,
@@ -131,7 +174,7 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let (header_timeout, timers) = (settings.header_timeout, settings.timers);
-        Ok(Self { listener, router, state, header_timeout, timers })
+        Ok(Self { listener, router, state, header_timeout, timers, hints })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -143,8 +186,12 @@ impl Application {
     }
 
     /// Serves until the process stops (or the future is dropped).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         // Stopped with the server, also when this future is dropped instead of finishing.
+        let _cluster = self.hints.take().map(|hints| {
+            let core = self.state.core.clone();
+            AbortOnDrop(tokio::spawn(cluster::follow(core, hints)))
+        });
         let _timers = self.timers.then(|| {
             [
                 AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone()))),

@@ -1,11 +1,29 @@
 //! `PresenceBook`: in-memory presence of every connected candidate view. Presence is
 //! ephemeral by nature (it is re-established by the next heartbeat after a restart), so it
 //! is not persisted; the rules are the domain's.
-use chrono::{DateTime, Utc};
+//!
+//! With several instances, each tells the others about its own sockets ([`PresenceFact`]s
+//! through the bus) and keeps, per view, which other instances hold it and when they last
+//! said so: a view is online while a socket here or a live report from elsewhere holds it,
+//! and an instance that dies stops reporting, so its views go offline after the same
+//! silence as a socket's (`OFFLINE_AFTER_SECS`).
+use chrono::{DateTime, Duration, Utc};
+use domain::presence::OFFLINE_AFTER_SECS;
 use domain::protocol::Beat;
 use domain::{CandidateId, Presence, RoomId, View};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+/// What an instance says about one of its views: it is there (connected or beating), or its
+/// last socket here closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceFact {
+    pub candidate: CandidateId,
+    pub room: RoomId,
+    pub view: View,
+    pub online: bool,
+}
 
 #[derive(Default)]
 struct Entry {
@@ -13,6 +31,9 @@ struct Entry {
     presence: Presence,
     pc_conns: u32,
     phone_conns: u32,
+    /// Other instances holding the view, with when they last said so (our clock).
+    pc_remote: Vec<(u64, DateTime<Utc>)>,
+    phone_remote: Vec<(u64, DateTime<Utc>)>,
 }
 
 impl Entry {
@@ -22,12 +43,28 @@ impl Entry {
             View::Phone => &mut self.phone_conns,
         }
     }
+
+    fn remote(&mut self, view: View) -> &mut Vec<(u64, DateTime<Utc>)> {
+        match view {
+            View::Pc => &mut self.pc_remote,
+            View::Phone => &mut self.phone_remote,
+        }
+    }
+
+    /// Whether anything still holds the view.
+    fn held(&mut self, view: View) -> bool {
+        *self.conns(view) > 0 || !self.remote(view).is_empty()
+    }
 }
+
+type Sink = Box<dyn Fn(PresenceFact) + Send + Sync>;
 
 /// Presence of all candidates, keyed by candidate.
 #[derive(Default)]
 pub struct PresenceBook {
     entries: Mutex<HashMap<CandidateId, Entry>>,
+    /// Where this instance's facts go (the bus between instances), when there are others.
+    sink: OnceLock<Sink>,
 }
 
 impl PresenceBook {
@@ -37,37 +74,86 @@ impl PresenceBook {
         f(&mut guard)
     }
 
+    /// Sends this instance's facts to the other instances from now on (set once).
+    pub fn share_with(&self, sink: impl Fn(PresenceFact) + Send + Sync + 'static) {
+        let _ = self.sink.set(Box::new(sink));
+    }
+
+    fn share(&self, candidate: CandidateId, room: Option<RoomId>, view: View, online: bool) {
+        if let (Some(sink), Some(room)) = (self.sink.get(), room) {
+            sink(PresenceFact { candidate, room, view, online });
+        }
+    }
+
     /// A view connected. Returns true when it came online.
     pub fn connect(&self, id: CandidateId, room: RoomId, view: View, now: DateTime<Utc>) -> bool {
-        self.with(|m| {
+        let changed = self.with(|m| {
             let e = m.entry(id).or_default();
             e.room = Some(room);
             *e.conns(view) += 1;
             e.presence.view_mut(view).beat(now)
-        })
+        });
+        self.share(id, Some(room), view, true);
+        changed
     }
 
     /// A heartbeat arrived. Returns true when the view came back online.
     pub fn beat(&self, id: CandidateId, view: View, now: DateTime<Utc>) -> bool {
-        self.with(|m| m.entry(id).or_default().presence.view_mut(view).beat(now))
+        let (changed, room) = self.with(|m| {
+            let e = m.entry(id).or_default();
+            (e.presence.view_mut(view).beat(now), e.room)
+        });
+        self.share(id, room, view, true);
+        changed
     }
 
     /// A view's connection closed. Returns true when the view went offline.
     pub fn disconnect(&self, id: CandidateId, view: View) -> bool {
-        self.with(|m| {
+        let (changed, last, room) = self.with(|m| {
             let Some(e) = m.get_mut(&id) else {
-                return false;
+                return (false, false, None);
             };
             let c = e.conns(view);
             *c = c.saturating_sub(1);
-            if *c == 0 { e.presence.view_mut(view).drop_connection() } else { false }
+            let last = *c == 0;
+            let changed = !e.held(view) && e.presence.view_mut(view).drop_connection();
+            (changed, last, e.room)
+        });
+        if last {
+            self.share(id, room, view, false);
+        }
+        changed
+    }
+
+    /// What another instance said about a view. Returns true when the view's presence
+    /// changed here.
+    pub fn apply_remote(&self, origin: u64, fact: PresenceFact, now: DateTime<Utc>) -> bool {
+        self.with(|m| {
+            let e = m.entry(fact.candidate).or_default();
+            e.room = Some(fact.room);
+            let remote = e.remote(fact.view);
+            remote.retain(|(o, _)| *o != origin);
+            if fact.online {
+                remote.push((origin, now));
+                e.presence.view_mut(fact.view).beat(now)
+            } else {
+                !e.held(fact.view) && e.presence.view_mut(fact.view).drop_connection()
+            }
         })
     }
 
-    /// Marks silent views offline; returns the candidates whose presence changed.
+    /// Marks silent views offline (and forgets instances that stopped reporting); returns
+    /// the candidates whose presence changed.
     pub fn sweep(&self, now: DateTime<Utc>) -> Vec<CandidateId> {
+        let silent = now - Duration::seconds(OFFLINE_AFTER_SECS);
         self.with(|m| {
-            m.iter_mut().filter_map(|(id, e)| e.presence.expire(now).then_some(*id)).collect()
+            m.iter_mut()
+                .filter_map(|(id, e)| {
+                    e.pc_remote.retain(|(_, at)| *at > silent);
+                    e.phone_remote.retain(|(_, at)| *at > silent);
+                    e.presence.expire(now).then_some(*id)
+                })
+                .collect()
         })
     }
 
@@ -101,6 +187,45 @@ mod tests {
         assert!(book.get(id).pc.online);
         assert!(book.disconnect(id, View::Pc));
         assert!(!book.get(id).pc.online);
+    }
+
+    #[test]
+    fn a_view_held_by_another_instance_stays_online_until_that_instance_falls_silent() {
+        let book = PresenceBook::default();
+        let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
+        let fact = |online| PresenceFact { candidate: id, room, view: View::Phone, online };
+        // The phone on instance 7: online here, in the room's beats.
+        assert!(book.apply_remote(7, fact(true), now));
+        assert!(book.get(id).phone.online);
+        assert_eq!(book.beats_in_room(room).len(), 1);
+        // A tab here closing does not take it offline while 7 still holds it.
+        book.connect(id, room, View::Phone, now);
+        assert!(!book.disconnect(id, View::Phone));
+        assert!(book.get(id).phone.online);
+        // 7 dies without a word: offline after the silence, like a socket.
+        assert!(book.sweep(now + Duration::seconds(OFFLINE_AFTER_SECS - 1)).is_empty());
+        assert_eq!(book.sweep(now + Duration::seconds(OFFLINE_AFTER_SECS)), vec![id]);
+        assert!(!book.get(id).phone.online);
+        // 7 says its socket closed: offline at once.
+        assert!(book.apply_remote(7, fact(true), now));
+        assert!(book.apply_remote(7, fact(false), now));
+        assert!(!book.get(id).phone.online);
+    }
+
+    #[test]
+    fn this_instances_sockets_are_shared_with_the_others() {
+        let book = PresenceBook::default();
+        let heard = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let h = heard.clone();
+        book.share_with(move |f| h.lock().expect("lock").push(f.online));
+        let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
+        book.connect(id, room, View::Pc, now);
+        book.connect(id, room, View::Pc, now);
+        book.beat(id, View::Pc, now);
+        book.disconnect(id, View::Pc);
+        book.disconnect(id, View::Pc);
+        // Two connects and a beat say "here"; only the last socket closing says "gone".
+        assert_eq!(*heard.lock().expect("lock"), vec![true, true, true, false]);
     }
 
     #[test]

@@ -20,6 +20,11 @@ struct Ready {
     /// The database engine: `sqlite` or `postgres`.
     store: &'static str,
     database: &'static str,
+    /// The event bus: `local` (this process) or `nats`, and whether it hears the others.
+    bus: &'static str,
+    bus_connected: bool,
+    /// Where the blobs are: `directory` or `s3`.
+    blobs: &'static str,
     disk: backend::uploads::DiskStatus,
 }
 
@@ -30,11 +35,15 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     state.uploads.disk.refresh();
     let disk = state.uploads.disk.status();
     let store = state.store.engine();
+    let (bus, bus_connected, blobs) = (state.bus.kind(), state.bus.connected(), state.blobs.kind());
+    // A lost NATS does not take the instance out: it serves its own sockets meanwhile and
+    // resynchronises them when NATS is back (reported here and on /metrics).
+    let ready = |database| Ready { store, database, bus, bus_connected, blobs, disk };
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Ready { store, database: "ok", disk })).into_response(),
+        Ok(()) => (StatusCode::OK, Json(ready("ok"))).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            let body = Ready { store, database: "unavailable", disk };
+            let body = ready("unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
         }
     }
@@ -67,6 +76,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
     }
     let disk = state.uploads.disk.status();
     let mut body = state.frames.stats.render();
+    body.push_str(&state.bus.metrics());
     body.push_str(&format!(
         "# HELP vigil_disk_free_bytes Free space on the data directory's disk.\n\
          # TYPE vigil_disk_free_bytes gauge\nvigil_disk_free_bytes {}\n\

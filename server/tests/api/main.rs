@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod camera;
+mod cluster;
 mod common;
 mod console;
 mod fast_assets;
@@ -10,6 +11,7 @@ mod fast_forms;
 mod journey;
 mod live;
 mod net;
+mod objects;
 mod outage;
 mod robustness;
 mod trust_roster;

@@ -1,13 +1,22 @@
 //! `LocalBus`: one bounded `tokio::sync::broadcast` channel per active topic. A subscriber
 //! that lags gets `BusItem::Gap` and keeps going; memory never grows with a slow reader.
+//! `gap_all` tells every subscriber it missed something (the NATS bus, after a lost message
+//! or a reconnection).
 use super::{BusEvent, BusItem, Envelope, EventBus, Subscription, Topic};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use tokio::sync::{Mutex, broadcast};
 
+/// What goes down a topic's channel.
+#[derive(Clone)]
+enum Slot {
+    Event(Envelope),
+    Gap,
+}
+
 struct TopicState {
     seq: u64,
-    sender: Option<broadcast::Sender<Envelope>>,
+    sender: Option<broadcast::Sender<Slot>>,
 }
 
 /// In-process event bus.
@@ -40,6 +49,26 @@ impl LocalBus {
     }
 }
 
+impl LocalBus {
+    /// Every subscriber of every topic gets a gap: it resynchronises from the store.
+    pub async fn gap_all(&self) {
+        let mut topics = self.topics.lock().await;
+        for state in topics.values_mut() {
+            if let Some(sender) = &state.sender
+                && sender.send(Slot::Gap).is_err()
+            {
+                state.sender = None;
+            }
+        }
+    }
+
+    /// Whether anyone here listens on `topic`.
+    pub async fn has_subscribers(&self, topic: Topic) -> bool {
+        let topics = self.topics.lock().await;
+        topics.get(&topic).and_then(|s| s.sender.as_ref()).is_some_and(|s| s.receiver_count() > 0)
+    }
+}
+
 impl Default for LocalBus {
     fn default() -> Self {
         Self::new(1024)
@@ -47,15 +76,15 @@ impl Default for LocalBus {
 }
 
 struct LocalSubscription {
-    rx: broadcast::Receiver<Envelope>,
+    rx: broadcast::Receiver<Slot>,
 }
 
 #[async_trait]
 impl Subscription for LocalSubscription {
     async fn next(&mut self) -> Option<BusItem> {
         match self.rx.recv().await {
-            Ok(env) => Some(BusItem::Event(env)),
-            Err(broadcast::error::RecvError::Lagged(_)) => Some(BusItem::Gap),
+            Ok(Slot::Event(env)) => Some(BusItem::Event(env)),
+            Ok(Slot::Gap) | Err(broadcast::error::RecvError::Lagged(_)) => Some(BusItem::Gap),
             Err(broadcast::error::RecvError::Closed) => None,
         }
     }
@@ -70,7 +99,7 @@ impl EventBus for LocalBus {
         state.seq += 1;
         let seq = state.seq;
         if let Some(sender) = &state.sender
-            && sender.send(Envelope { seq, event }).is_err()
+            && sender.send(Slot::Event(Envelope { seq, event })).is_err()
         {
             // No receivers left: drop the channel, keep the sequence.
             state.sender = None;
@@ -140,5 +169,21 @@ mod tests {
         }
         assert_eq!(sub.next().await, Some(BusItem::Gap));
         assert!(matches!(sub.next().await, Some(BusItem::Event(Envelope { seq: 4, .. }))));
+    }
+
+    #[tokio::test]
+    async fn gap_all_reaches_every_subscriber_and_keeps_the_sequences() {
+        let bus = LocalBus::new(16);
+        let (a, b) = (Topic::Room(RoomId(1)), Topic::Room(RoomId(2)));
+        let (mut sub_a, mut sub_b) = (bus.subscribe(a).await, bus.subscribe(b).await);
+        bus.publish(a, ev()).await;
+        bus.gap_all().await;
+        assert!(matches!(sub_a.next().await, Some(BusItem::Event(Envelope { seq: 1, .. }))));
+        assert_eq!(sub_a.next().await, Some(BusItem::Gap));
+        assert_eq!(sub_b.next().await, Some(BusItem::Gap));
+        assert_eq!(bus.publish(a, ev()).await, 2);
+        assert!(bus.has_subscribers(a).await);
+        drop(sub_b);
+        assert!(!bus.has_subscribers(b).await);
     }
 }

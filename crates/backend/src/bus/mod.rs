@@ -1,9 +1,14 @@
 //! The event bus: announces committed changes to live subscribers. Topics are typed; each
 //! topic has its own gap-free sequence so a subscriber can tell when it missed something.
-//! In-process implementation now (`LocalBus`); a NATS one later behind the same trait.
+//! `LocalBus` in one process; `NatsBus` between instances (each instance keeps a `LocalBus`
+//! for its own sockets and feeds it what the others publish).
+pub mod frames;
 mod local;
+pub mod nats;
+pub mod wire;
 
 pub use local::LocalBus;
+pub use nats::{NatsBus, Remote};
 
 use async_trait::async_trait;
 use domain::ExamTimes;
@@ -11,9 +16,10 @@ use domain::camera::CameraProblem;
 use domain::console::CandidateMessage;
 use domain::protocol::RevokeReason;
 use domain::{CandidateId, CandidateTile, ExamId, Phase, RoomId, StaffId, View};
+use serde::{Deserialize, Serialize};
 
 /// Where an event is published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Topic {
     Exam(ExamId),
     Room(RoomId),
@@ -24,14 +30,14 @@ pub enum Topic {
 }
 
 /// Whose access changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Subject {
     Staff(StaffId),
     Candidate(CandidateId),
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BusEvent {
     /// A candidate's tile changed (phase, verification or presence).
     TileChanged(CandidateTile),
@@ -75,10 +81,27 @@ pub trait Subscription: Send + Sync {
 /// Publish/subscribe by topic.
 #[async_trait]
 pub trait EventBus: Send + Sync + 'static {
-    /// Publishes `event` on `topic` and returns its sequence number.
+    /// Publishes `event` on `topic` and returns its sequence number (this instance's).
     async fn publish(&self, topic: Topic, event: BusEvent) -> u64;
+    /// Publishes to this instance's subscribers only: what another instance announced and
+    /// this one re-read from the store.
+    async fn publish_local(&self, topic: Topic, event: BusEvent) -> u64 {
+        self.publish(topic, event).await
+    }
     /// Subscribes to `topic`: events published after this call are delivered in order.
     async fn subscribe(&self, topic: Topic) -> Box<dyn Subscription>;
     /// The sequence number of the last event published on `topic` (0 if none).
     async fn current_seq(&self, topic: Topic) -> u64;
+    /// `local` (one process) or `nats` (between instances), for `/readyz`.
+    fn kind(&self) -> &'static str {
+        "local"
+    }
+    /// Whether the instances hear each other (always, in one process).
+    fn connected(&self) -> bool {
+        true
+    }
+    /// Prometheus text of the bus's counters (none in one process).
+    fn metrics(&self) -> String {
+        String::new()
+    }
 }

@@ -6,6 +6,7 @@
 //! database through [`evidence`].
 pub mod evidence;
 pub mod queue;
+mod remote;
 mod stats;
 pub mod synthetic;
 
@@ -18,6 +19,7 @@ use domain::camera::{
 use domain::{CandidateId, ExamId, Phase, RoomId, View};
 use evidence::EvidenceJob;
 pub use queue::Subscriber;
+pub use remote::FrameLink;
 pub use stats::FrameStats;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -65,6 +67,9 @@ struct Inner {
     views: HashMap<(CandidateId, View), ViewEntry>,
     focus: HashMap<CandidateId, Focus>,
     rooms: HashMap<RoomId, Arc<[Arc<Subscriber>]>>,
+    /// What the other instances' proctors watch, and the rooms of candidates whose frames
+    /// come from them (see [`remote`]).
+    remote: remote::RemoteWatch,
 }
 
 /// What became of an accepted frame beyond relaying it.
@@ -86,6 +91,8 @@ pub struct FrameHub {
     clock: Arc<dyn Clock>,
     pub stats: FrameStats,
     evidence: OnceLock<mpsc::Sender<EvidenceJob>>,
+    /// The other instances, when there are any.
+    link: OnceLock<Arc<dyn FrameLink>>,
 }
 
 impl Default for FrameHub {
@@ -102,6 +109,7 @@ impl FrameHub {
             clock,
             stats: FrameStats::default(),
             evidence: OnceLock::new(),
+            link: OnceLock::new(),
         }
     }
 
@@ -227,11 +235,15 @@ impl FrameHub {
             None
         };
         let subs = g.rooms.get(&room).cloned();
+        let elsewhere = g.remote.watched(room, c);
         drop(g);
         if let Some(subs) = subs {
             for s in subs.iter().filter(|s| s.wants(c)) {
                 s.push(c, h.view, frame.clone());
             }
+        }
+        if elsewhere && let Some(link) = self.link.get() {
+            link.forward(room, frame.clone());
         }
         if let Some(reason) = reason {
             self.keep(EvidenceJob { candidate: c, exam, reason, frame });
@@ -288,7 +300,8 @@ impl FrameHub {
         list.push(sub.clone());
         g.rooms.insert(room, list.into());
         for ((c, v), e) in &g.views {
-            let in_room = g.candidates.get(c).is_some_and(|ce| ce.room == room);
+            let in_room =
+                g.candidates.get(c).map(|ce| ce.room).or(g.remote.room_of(*c)) == Some(room);
             if in_room
                 && sub.wants(*c)
                 && let Some(f) = &e.latest
@@ -308,6 +321,7 @@ impl FrameHub {
         if let Some(c) = only {
             self.reset_buckets(c);
         }
+        self.tell_watching();
         Subscription { hub: self.clone(), room, sub }
     }
 
@@ -322,22 +336,23 @@ impl FrameHub {
                 g.rooms.insert(room, rest.into());
             }
         }
-        if let Some(c) = sub.only
-            && let Some(f) = g.focus.get_mut(&c)
-        {
-            f.watchers = f.watchers.saturating_sub(1);
-            if f.watchers == 0 {
-                f.unfocused_at = Some(now);
-            }
+        if let Some(c) = sub.only {
+            unwatch(&mut g, c, now);
         }
+        drop(g);
+        self.tell_watching();
     }
 
-    /// Moves candidates whose focus grace has passed back to the grid profile (call every
-    /// second).
+    /// Moves candidates whose focus grace has passed back to the grid profile, forgets other
+    /// instances that stopped saying what they watch, and tells them what this one watches
+    /// (call every second).
     pub fn sweep(&self) {
         let now = self.mono_ms();
         let mut back = Vec::new();
         let mut g = self.lock();
+        for c in g.remote.expire(now) {
+            unwatch(&mut g, c, now);
+        }
         g.focus.retain(|c, f| {
             let over = f.unfocused_at.is_some_and(|t| now.saturating_sub(t) >= FOCUS_GRACE_MS);
             if over {
@@ -354,6 +369,7 @@ impl FrameHub {
         for c in back {
             self.reset_buckets(c);
         }
+        self.tell_watching();
     }
 
     fn reset_buckets(&self, c: CandidateId) {
@@ -363,6 +379,16 @@ impl FrameHub {
             if let Some(b) = g.views.get_mut(&(c, v)).and_then(|e| e.bucket.as_mut()) {
                 b.reset(now);
             }
+        }
+    }
+}
+
+/// One watcher of `c` less (its grace period starts when it was the last).
+fn unwatch(g: &mut Inner, c: CandidateId, now: u64) {
+    if let Some(f) = g.focus.get_mut(&c) {
+        f.watchers = f.watchers.saturating_sub(1);
+        if f.watchers == 0 {
+            f.unfocused_at = Some(now);
         }
     }
 }

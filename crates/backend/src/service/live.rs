@@ -46,8 +46,24 @@ pub fn tile(state: &Core, c: &Candidate, x: TileExtras, exam: Option<&Exam>) -> 
     }
 }
 
-/// Publishes the candidate's current tile to its room.
+/// Publishes the candidate's current tile to its room, on every instance.
 pub async fn announce(state: &Core, id: CandidateId) -> Result<(), AppError> {
+    announce_to(state, id, Reach::Everywhere).await
+}
+
+/// Publishes the candidate's current tile to this instance's sockets only: another
+/// instance announced a change and this one re-read it from the store.
+pub async fn announce_here(state: &Core, id: CandidateId) -> Result<(), AppError> {
+    announce_to(state, id, Reach::Here).await
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Reach {
+    Everywhere,
+    Here,
+}
+
+async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), AppError> {
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
     };
@@ -65,7 +81,11 @@ pub async fn announce(state: &Core, id: CandidateId) -> Result<(), AppError> {
     }
     let exam = state.store.exam(c.exam_id).await?;
     let t = tile(state, &c, extras, exam.as_ref());
-    state.bus.publish(Topic::Room(c.room_id), BusEvent::TileChanged(t)).await;
+    let (topic, event) = (Topic::Room(c.room_id), BusEvent::TileChanged(t));
+    match reach {
+        Reach::Everywhere => state.bus.publish(topic, event).await,
+        Reach::Here => state.bus.publish_local(topic, event).await,
+    };
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use crate::Core;
 use domain::{AppError, Candidate, CandidateId, ExamId, StaffUser};
 pub mod auth;
 pub mod camera;
+pub mod cluster;
 pub mod console;
 pub mod exams;
 pub mod journey;

@@ -20,8 +20,11 @@ pub async fn purge_expired(state: &Core, now: DateTime<Utc>) -> Result<Vec<Purge
             continue;
         }
         let keys = state.store.media_keys(e.id).await?;
-        // The rows first: nothing points at a file that is about to go.
-        state.store.forget_media(e.id, now).await?;
+        // The rows first: nothing points at a file that is about to go. Another instance
+        // that purged it first has the files to delete and the audit line to write.
+        if !state.store.forget_media(e.id, now).await? {
+            continue;
+        }
         let mut report = PurgeReport {
             exam_code: e.code.clone(),
             roster_photos: keys.roster.len(),

@@ -90,6 +90,7 @@ pub trait ReportStore {
     async fn media_keys(&self, exam: ExamId) -> StoreResult<MediaKeys>;
     /// In one transaction: forgets the exam's roster photos, face-attempt photos (the
     /// attempts and their scores stay), identity photos, evidence frames and recordings, and
-    /// marks the exam purged.
-    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// marks the exam purged. `false` (and nothing changed) when it was purged already: with
+    /// several instances, one purges and the others find it done.
+    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<bool>;
 }

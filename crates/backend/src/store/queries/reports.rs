@@ -77,8 +77,19 @@ impl ReportStore for DbStore {
         Ok(MediaKeys { roster, face, identity, evidence, recordings })
     }
 
-    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn forget_media(&self, exam: ExamId, at: DateTime<Utc>) -> StoreResult<bool> {
         let mut tx = self.write().await?;
+        // First, as a compare-and-set: a second purger waits here, then finds it done.
+        let marked =
+            sqlx::query("UPDATE exams SET purged_at = $1 WHERE id = $2 AND purged_at IS NULL")
+                .bind(at)
+                .bind(exam)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if marked == 0 {
+            return Ok(false);
+        }
         sqlx::query("UPDATE candidates SET photo_key = NULL WHERE exam_id = $1")
             .bind(exam)
             .execute(&mut *tx)
@@ -91,13 +102,8 @@ impl ReportStore for DbStore {
         ] {
             sqlx::query(&sql).bind(exam).execute(&mut *tx).await?;
         }
-        sqlx::query("UPDATE exams SET purged_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(exam)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     async fn audit_entries(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEntry>> {

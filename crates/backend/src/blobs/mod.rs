@@ -1,7 +1,22 @@
-//! `BlobStore`: images and other binary objects (roster photos now; camera frames and
-//! evidence later). A local directory by default; object storage later behind the trait.
+//! `BlobStore`: photos, evidence frames and recording chunks. A local directory by default
+//! ([`LocalBlobs`]); S3-compatible object storage between instances ([`ObjectBlobs`]).
+mod object;
+
 use async_trait::async_trait;
+pub use object::{BlobsUrl, BlobsUrlError, ObjectBlobs, S3Options};
 use std::path::PathBuf;
+
+/// Whether `key` is a blob key: a relative path of `[a-z0-9_/.-]` that cannot climb out.
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.contains("..")
+        && !key.starts_with('/')
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_/.-".contains(c))
+}
+
+fn invalid_key() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid blob key")
+}
 
 #[async_trait]
 pub trait BlobStore: Send + Sync + 'static {
@@ -11,6 +26,10 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
     /// Deletes the blob at `key`; `Ok(false)` when it was absent.
     async fn delete(&self, key: &str) -> std::io::Result<bool>;
+    /// Where the blobs are, for the log (`directory` or `s3`).
+    fn kind(&self) -> &'static str {
+        "directory"
+    }
     /// Stores many blobs; one result per item, in order.
     async fn put_many(&self, items: Vec<(String, bytes::Bytes)>) -> Vec<std::io::Result<()>> {
         let mut out = Vec::with_capacity(items.len());
@@ -32,17 +51,7 @@ impl LocalBlobs {
     }
 
     fn path(&self, key: &str) -> std::io::Result<PathBuf> {
-        let ok = !key.is_empty()
-            && !key.contains("..")
-            && !key.starts_with('/')
-            && key
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_/.-".contains(c));
-        if ok {
-            Ok(self.root.join(key))
-        } else {
-            Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid blob key"))
-        }
+        if valid_key(key) { Ok(self.root.join(key)) } else { Err(invalid_key()) }
     }
 }
 
