@@ -221,7 +221,29 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(settings(args)?).await?;
     println!("Vigil listening on http://{}", app.local_addr());
+    let drain = app.state().drain.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        tracing::info!("stop signal: draining (pages reconnect to another instance)");
+        drain.begin();
+    });
     app.run_until_stopped().await.context("server stopped")
+}
+
+/// SIGTERM (an orchestrator, `kill`) or Ctrl-C.
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
 }
 
 async fn admin_create(

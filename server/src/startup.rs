@@ -33,6 +33,9 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted (server function forms and uploads later get their own).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// How long a draining instance waits for its requests and sockets to finish.
+pub const DRAIN_GRACE: Duration = Duration::from_secs(30);
+
 /// A built, bound application, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -199,7 +202,9 @@ impl Application {
                 AbortOnDrop(tokio::spawn(retention_purge(self.state.clone()))),
             ]
         });
-        crate::serve::serve(self.listener, self.router, self.header_timeout).await;
+        let drain = self.state.drain.clone();
+        crate::serve::serve(self.listener, self.router, self.header_timeout, drain, DRAIN_GRACE)
+            .await;
         Ok(())
     }
 }

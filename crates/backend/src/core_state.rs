@@ -3,6 +3,7 @@
 use super::blobs::BlobStore;
 use super::bus::EventBus;
 use super::clock::{Clock, SystemClock};
+use super::drain::Drain;
 use super::face::FaceVerifier;
 use super::presence::PresenceBook;
 use super::relay::FrameHub;
@@ -29,6 +30,8 @@ pub struct Core {
     pub uploads: Arc<UploadGuard>,
     /// The time services and timers act on.
     pub clock: Arc<dyn Clock>,
+    /// Set when the instance is stopping: live sockets close, pages reconnect elsewhere.
+    pub drain: Drain,
 }
 
 impl Core {
@@ -50,6 +53,7 @@ impl Core {
             roster_staging: Arc::default(),
             uploads: Arc::default(),
             clock: Arc::new(SystemClock),
+            drain: Drain::default(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod bus;
 pub mod clock;
 mod core_state;
+pub mod drain;
 pub mod error;
 pub mod face;
 pub mod markdown;

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub const PROTOCOL_VERSION: u32 = 1;
 /// WebSocket close code after `revoked` (4000–4999 are the application's).
 pub const CLOSE_REVOKED: u16 = 4403;
+/// The close code of a socket whose server is stopping (WebSocket's "service restart"): the
+/// page reconnects, and lands on another instance.
+pub const CLOSE_RESTART: u16 = 1012;
 /// Largest text message the server accepts on a socket.
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 16 * 1024;
 

@@ -25,6 +25,8 @@ struct Ready {
     bus_connected: bool,
     /// Where the blobs are: `directory` or `s3`.
     blobs: &'static str,
+    /// The instance is stopping: the load balancer should send no one new here.
+    draining: bool,
     disk: backend::uploads::DiskStatus,
 }
 
@@ -38,8 +40,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     let (bus, bus_connected, blobs) = (state.bus.kind(), state.bus.connected(), state.blobs.kind());
     // A lost NATS does not take the instance out: it serves its own sockets meanwhile and
     // resynchronises them when NATS is back (reported here and on /metrics).
-    let ready = |database| Ready { store, database, bus, bus_connected, blobs, disk };
+    let draining = state.drain.draining();
+    let ready = |database| Ready { store, database, bus, bus_connected, blobs, draining, disk };
     match state.store.ping().await {
+        Ok(()) if draining => (StatusCode::SERVICE_UNAVAILABLE, Json(ready("ok"))).into_response(),
         Ok(()) => (StatusCode::OK, Json(ready("ok"))).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

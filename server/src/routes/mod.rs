@@ -51,6 +51,17 @@ pub async fn close_revoked(tx: &mut Sink) {
     let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;
 }
 
+/// Closes a socket because this instance is stopping, with `CLOSE_RESTART`: the page
+/// reconnects (to another instance behind the load balancer).
+pub async fn close_restart(tx: &mut Sink) {
+    use futures::SinkExt;
+    let frame = axum::extract::ws::CloseFrame {
+        code: domain::protocol::CLOSE_RESTART,
+        reason: "restart".into(),
+    };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(frame)))).await;
+}
+
 /// Largest error body looked at by [`client_errors`] (typed errors are a few hundred bytes).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 

@@ -33,6 +33,7 @@ pub async fn handler(
     let guard = LiveGuard::candidate(&state, &who).await;
     Ok(super::lean(ws).max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
+            let _hold = state.drain.hold();
             let mut conn = Conn::new(&candidate, who.device, guard);
             if let Err(e) = run(socket, &state, &candidate, &mut conn).await {
                 tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
@@ -248,6 +249,10 @@ async fn run(
             }
         };
         tokio::select! {
+            () = state.drain.started() => {
+                super::close_restart(&mut tx).await;
+                break;
+            }
             reason = conn.guard.revoked(state) => {
                 send(&mut tx, &CandidateServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;

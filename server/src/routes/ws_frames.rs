@@ -44,6 +44,7 @@ pub async fn handler(
     let guard = LiveGuard::staff(&state, &who, Some(room)).await;
     Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
+            let _hold = state.drain.hold();
             let hello = FramesServerMsg::Hello {
                 protocol: PROTOCOL_VERSION,
                 settings,
@@ -76,6 +77,10 @@ async fn run(
             send_frame(&mut tx, frame).await?;
         }
         tokio::select! {
+            () = state.drain.started() => {
+                super::close_restart(&mut tx).await;
+                break;
+            }
             reason = guard.revoked(state) => {
                 send_json(&mut tx, &FramesServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;

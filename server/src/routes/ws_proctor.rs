@@ -36,6 +36,7 @@ pub async fn handler(
     let guard = LiveGuard::staff(&state, &who, Some(room)).await;
     Ok(super::lean(ws).max_message_size(MAX_CLIENT_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
+            let _hold = state.drain.hold();
             if let Err(e) = run(socket, state, room, guard).await {
                 tracing::debug!(error = %e, %room, "proctor socket closed");
             }
@@ -77,6 +78,10 @@ async fn run(
     let mut beats = tokio::time::interval(BEATS_EVERY);
     loop {
         tokio::select! {
+            () = state.drain.started() => {
+                super::close_restart(&mut tx).await;
+                break;
+            }
             reason = guard.revoked(&state) => {
                 send(&mut tx, &ProctorServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;

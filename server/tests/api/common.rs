@@ -153,6 +153,11 @@ async fn seed_fixture(state: &AppState) -> (ExamId, RoomId, RoomId) {
 }
 
 impl TestApp {
+    /// Whether the server stopped serving (it drained and returned) within `within`.
+    pub async fn stopped(&mut self, within: std::time::Duration) -> bool {
+        tokio::time::timeout(within, &mut self.server).await.is_ok()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

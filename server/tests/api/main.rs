@@ -6,6 +6,7 @@ mod camera;
 mod cluster;
 mod common;
 mod console;
+mod drain;
 mod fast_assets;
 mod fast_forms;
 mod journey;
