@@ -230,3 +230,84 @@ async fn frames_sent_to_one_instance_reach_the_proctor_on_the_other_who_can_focu
     focus.close().await;
     assert_eq!(profile_on(&mut pc).await, ProfileKind::Grid);
 }
+
+/// A NATS server of the test's own, on a port it can stop and start again.
+struct OwnNats {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnNats {
+    fn start(port: u16) -> Option<Self> {
+        let child = std::process::Command::new("nats-server")
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        Some(Self { port, child: Some(child) })
+    }
+
+    async fn ready(&self) {
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("nats-server did not start");
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for OwnNats {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[tokio::test]
+async fn the_grid_recovers_by_itself_when_nats_restarts_and_nothing_committed_is_lost() {
+    if nats_url().is_none() {
+        return;
+    }
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("a").port();
+    let Some(mut nats) = OwnNats::start(port) else {
+        eprintln!("SKIPPED: no nats-server binary; the NATS restart test did not run");
+        return;
+    };
+    nats.ready().await;
+    let (a, b, _) = two_instances(&format!("nats://127.0.0.1:{port}")).await;
+    let id = crate::common::candidate_id(&a, "T-0002").await;
+    let pb = b.staff_cookie("proctora").await;
+    let mut feed_b =
+        b.ws(&format!("/ws/proctor?room={}", a.room_a), Some(&pb)).await.expect("feed on B");
+    snapshot(&mut feed_b).await;
+
+    // NATS goes away; a candidate signs in on A meanwhile (committed, announced into the void).
+    nats.stop();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _cookie = a.candidate_cookie("T-0002").await;
+    let stored = a.state.store.candidate(id).await.expect("db").expect("candidate");
+    assert_eq!(stored.phase, Phase::LoggedIn);
+
+    // NATS is back on the same address: B's grid catches up by itself.
+    let mut nats = OwnNats::start(port).expect("nats-server again");
+    nats.ready().await;
+    let t0 = Instant::now();
+    // Whatever NATS kept or lost meanwhile, B resynchronises its grid from the store.
+    let msg: ProctorServerMsg =
+        feed_b.recv_until(15, |m| matches!(m, ProctorServerMsg::Snapshot { .. })).await;
+    let ProctorServerMsg::Snapshot { tiles, .. } = msg else { unreachable!() };
+    let tile = tiles.iter().find(|t| t.id == id).expect("the candidate's tile");
+    assert_eq!(tile.phase, Phase::LoggedIn);
+    eprintln!("B's grid resynchronised {:?} after NATS came back", t0.elapsed());
+    nats.stop();
+}
