@@ -246,7 +246,7 @@ async fn auto_submit(state: AppState) {
     }
 }
 
-/// Deletes expired exams' media at start and then every hour.
+/// Deletes expired exams' media (and old sign-in failure windows) at start and then every hour.
 async fn retention_purge(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -254,6 +254,11 @@ async fn retention_purge(state: AppState) {
         if let Err(e) = backend::service::retention::purge_expired(&state, state.clock.now()).await
         {
             tracing::warn!(error = %e, "retention purge failed");
+        }
+        // Sign-in failure windows last minutes; a day-old one is of no use to anyone.
+        let day_ago = state.clock.now() - chrono::Duration::days(1);
+        if let Err(e) = state.store.throttle_prune(day_ago).await {
+            tracing::warn!(error = %e, "pruning sign-in windows failed");
         }
     }
 }

@@ -8,7 +8,7 @@ use super::face::FaceVerifier;
 use super::presence::PresenceBook;
 use super::relay::FrameHub;
 use super::service::live::Announcer;
-use super::service::roster::RosterStaging;
+use super::service::roster_staging::RosterStaging;
 use super::store::Store;
 use super::throttle::LoginThrottle;
 use super::uploads::UploadGuard;
@@ -41,6 +41,7 @@ impl Core {
         blobs: Arc<dyn BlobStore>,
         face: Arc<dyn FaceVerifier>,
     ) -> Self {
+        let throttle = Arc::new(LoginThrottle::new(store.clone()));
         Self {
             store,
             bus,
@@ -48,7 +49,7 @@ impl Core {
             face,
             presence: Arc::default(),
             frames: Arc::default(),
-            throttle: Arc::default(),
+            throttle,
             announcer: Arc::default(),
             roster_staging: Arc::default(),
             uploads: Arc::default(),

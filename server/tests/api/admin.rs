@@ -22,14 +22,14 @@ fn parse<T: DeserializeOwned>(v: &Value) -> T {
 }
 
 /// A valid ID card number for person `n` (born 1 January 2000).
-fn id_card(n: u32) -> String {
+pub(crate) fn id_card(n: u32) -> String {
     let body = format!("110101200001{:05}", 10000 + n % 90000);
     let body = &body[..17];
     format!("{body}{}", id_card_check_char(body).expect("digits"))
 }
 
 /// A ZIP of `(file name, bytes)`.
-fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);
@@ -44,7 +44,7 @@ fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// A roster photo (PNG) for `n`.
-fn photo(n: u64) -> Vec<u8> {
+pub(crate) fn photo(n: u64) -> Vec<u8> {
     server::photos::roster_photo(n)
 }
 
@@ -72,7 +72,7 @@ async fn preview(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn checked(app: &TestApp, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> RosterPreview {
+pub(crate) async fn checked(app: &TestApp, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> RosterPreview {
     let (status, body) = preview(app, Some(cookie), Some(csv), zip).await;
     assert_eq!(status, 200, "{body}");
     parse(&body)
@@ -88,7 +88,7 @@ async fn post_json(app: &TestApp, path: &str, body: &Value, cookie: Option<&str>
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn import(app: &TestApp, cookie: &str, staging: &str) -> (u16, Value) {
+pub(crate) async fn import(app: &TestApp, cookie: &str, staging: &str) -> (u16, Value) {
     let body = json!({ "exam": app.exam.0, "staging": staging });
     post_json(app, "/api/admin/roster-import", &body, Some(cookie)).await
 }

@@ -144,3 +144,51 @@ async fn two_instances_submit_each_sitting_once_at_the_deadline() {
         assert!(b.state.store.submission(id).await.expect("db").is_some());
     }
 }
+
+#[tokio::test]
+async fn wrong_passwords_on_one_instance_count_on_the_other() {
+    let (a, b) = pair(None, true).await;
+    let wrong = [("username", "admin"), ("password", "not-the-password")];
+    for _ in 0..domain::throttle::ADDRESS.max {
+        assert_eq!(a.post_form("/api/staff/login", &wrong, None).await.0, 401);
+    }
+    // The same address on B: over the limit, even with the right password.
+    let right = [("username", "admin"), ("password", crate::common::PASSWORD)];
+    let (status, body, _) = b.post_form("/api/staff/login", &right, None).await;
+    assert_eq!((status, body["kind"].as_str()), (429, Some("rate_limited")), "{body}");
+}
+
+#[tokio::test]
+async fn a_roster_checked_on_one_instance_is_imported_on_the_other_with_its_photos() {
+    use crate::admin::{checked, id_card, import, photo, zip_of};
+    let Some(blobs) = bucket() else { return };
+    let (a, b) = pair(Some(blobs), true).await;
+    let csv = format!(
+        "ticket,name,id_card,room\nT-2001,Li Lei,{},A\nT-2002,Han Meimei,{},B\n",
+        id_card(1),
+        id_card(2)
+    );
+    let zip = zip_of(&[("T-2001.png", photo(1)), ("T-2002.png", photo(2))]);
+    let admin_a = a.staff_cookie("admin").await;
+    let preview = checked(&a, &admin_a, csv.into_bytes(), Some(zip)).await;
+    assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+    let staging = preview.staging.expect("staged");
+
+    // The import lands on B: the staging (rows and ZIP) is in the bucket, not in A's memory.
+    let admin_b = b.staff_cookie("admin").await;
+    let (status, body) = import(&b, &admin_b, &staging).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["added"].as_u64(), body["photos"].as_u64()), (Some(2), Some(2)), "{body}");
+    // Used once, on any instance.
+    assert_eq!(import(&a, &admin_a, &staging).await.0, 404);
+    // The photos are served by either instance.
+    let t = domain::TicketNumber::parse("T-2002").expect("ticket");
+    let c = a.state.store.candidate_by_ticket(a.exam, &t).await.expect("db").expect("imported");
+    let res = reqwest::Client::new()
+        .get(a.url(&format!("/media/candidates/{}/photo", c.id.0)))
+        .header("cookie", &admin_a)
+        .send()
+        .await
+        .expect("photo");
+    assert_eq!(res.status().as_u16(), 200);
+}

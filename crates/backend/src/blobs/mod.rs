@@ -4,6 +4,7 @@ mod object;
 
 use async_trait::async_trait;
 pub use object::{BlobsUrl, BlobsUrlError, ObjectBlobs, S3Options};
+use std::path::Path;
 use std::path::PathBuf;
 
 /// Whether `key` is a blob key: a relative path of `[a-z0-9_/.-]` that cannot climb out.
@@ -26,6 +27,10 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
     /// Deletes the blob at `key`; `Ok(false)` when it was absent.
     async fn delete(&self, key: &str) -> std::io::Result<bool>;
+    /// Stores the file at `path` under `key`, streamed (a large upload never whole in memory).
+    async fn put_file(&self, key: &str, path: &Path) -> std::io::Result<()>;
+    /// Writes the blob at `key` into a new file at `path`, streamed; `Ok(false)` when absent.
+    async fn get_file(&self, key: &str, path: &Path) -> std::io::Result<bool>;
     /// Where the blobs are, for the log (`directory` or `s3`).
     fn kind(&self) -> &'static str {
         "directory"
@@ -90,6 +95,24 @@ impl BlobStore for LocalBlobs {
         match job.await {
             Ok(r) => r,
             Err(e) => (0..n).map(|_| Err(std::io::Error::other(e.to_string()))).collect(),
+        }
+    }
+
+    async fn put_file(&self, key: &str, from: &Path) -> std::io::Result<()> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let tmp = path.with_extension("partial");
+        tokio::fs::copy(from, &tmp).await?;
+        tokio::fs::rename(tmp, path).await
+    }
+
+    async fn get_file(&self, key: &str, to: &Path) -> std::io::Result<bool> {
+        match tokio::fs::copy(self.path(key)?, to).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
 

@@ -5,9 +5,11 @@ use super::{BlobStore, invalid_key, valid_key};
 use async_trait::async_trait;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
-use object_store::{ObjectStoreExt, PutPayload};
+use object_store::{ObjectStoreExt, PutPayload, WriteMultipart};
 use std::io::{Error, ErrorKind};
+use std::path::Path as FilePath;
 use std::str::FromStr;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Where the blobs go: a directory (the default) or a bucket.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,9 @@ pub struct S3Options {
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
 }
+
+/// The part size of streamed uploads (S3 wants at least 5 MiB per part but the last).
+const PART_BYTES: usize = 8 * 1024 * 1024;
 
 pub struct ObjectBlobs {
     store: AmazonS3,
@@ -143,6 +148,38 @@ impl BlobStore for ObjectBlobs {
             Err(e) => return Err(io(e)),
         }
         self.store.delete(&path).await.map(|()| true).map_err(io)
+    }
+
+    /// A multipart upload of 8 MiB parts, read from the file as they go.
+    async fn put_file(&self, key: &str, from: &FilePath) -> std::io::Result<()> {
+        let upload = self.store.put_multipart(&self.path(key)?).await.map_err(io)?;
+        let mut parts = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut file = tokio::fs::File::open(from).await?;
+        let mut buf = vec![0u8; PART_BYTES];
+        loop {
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            parts.wait_for_capacity(2).await.map_err(io)?;
+            parts.write(&buf[..n]);
+        }
+        parts.finish().await.map(|_| ()).map_err(io)
+    }
+
+    async fn get_file(&self, key: &str, to: &FilePath) -> std::io::Result<bool> {
+        use futures::StreamExt;
+        let mut stream = match self.store.get(&self.path(key)?).await {
+            Ok(r) => r.into_stream(),
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(io(e)),
+        };
+        let mut file = tokio::fs::File::create(to).await?;
+        while let Some(chunk) = stream.next().await {
+            file.write_all(&chunk.map_err(io)?).await?;
+        }
+        file.flush().await?;
+        Ok(true)
     }
 
     /// The batch in parallel (a few at a time): each is a request to the bucket.

@@ -56,9 +56,9 @@ pub async fn staff_login(
             code: ValidationCode::Required,
         });
     }
-    let reservation = state.throttle.reserve(vec![ThrottleKey::Address(ip)], now)?;
+    let reservation = state.throttle.reserve(vec![ThrottleKey::Address(ip)], now).await?;
     let user = check_password(state, username, password).await?;
-    state.throttle.succeeded(reservation);
+    state.throttle.succeeded(reservation).await;
     let (token, hash) = new_token();
     let expires = now + super::super::auth::staff_session_length();
     state.store.create_session(&hash, SessionOwner::Staff(user.id), now, expires).await?;
@@ -99,19 +99,19 @@ pub async fn candidate_login(
 ) -> Result<(CandidateSelf, String), AppError> {
     let now = state.clock.now();
     let address = ThrottleKey::Address(ip);
-    state.throttle.check(std::slice::from_ref(&address), now)?;
+    state.throttle.check(std::slice::from_ref(&address), now).await?;
     let code = ExamCode::parse(exam_code)
         .map_err(|code| AppError::Validation { field: Field::ExamCode, code })?;
     let ticket = TicketNumber::parse(ticket)
         .map_err(|code| AppError::Validation { field: Field::Ticket, code })?;
     let Some(exam) = state.store.exam_by_code(&code).await? else {
-        state.throttle.settle(&[address], true, now)?;
+        state.throttle.settle(&[address], true, now).await?;
         return Err(AppError::UnknownExam);
     };
     let keys = [address, ThrottleKey::Ticket(exam.id, ticket.as_str().to_string())];
     let mode = exam.sign_in;
     if mode.needs_secret() && secret.trim().is_empty() {
-        state.throttle.check(&keys, now)?;
+        state.throttle.check(&keys, now).await?;
         return Err(AppError::CredentialRequired { mode });
     }
     let found = state.store.candidate_by_ticket(exam.id, &ticket).await?;
@@ -119,16 +119,16 @@ pub async fn candidate_login(
         Some(c) if secret_ok(state, &c, mode, secret).await? => c,
         // With a second credential, an unknown ticket and a wrong secret look the same.
         _ if mode.needs_secret() => {
-            state.throttle.settle(&keys, true, now)?;
+            state.throttle.settle(&keys, true, now).await?;
             return Err(AppError::CandidateCredentials { mode });
         }
         // The ticket alone: a failure is an unknown ticket, counted against the address.
         _ => {
-            state.throttle.settle(&keys[..1], true, now)?;
+            state.throttle.settle(&keys[..1], true, now).await?;
             return Err(AppError::UnknownTicket);
         }
     };
-    state.throttle.settle(&keys, false, now)?;
+    state.throttle.settle(&keys, false, now).await?;
     phase::advance(state, candidate.id, PhaseCommand::LogIn, "candidate").await?;
     state.store.add_event(candidate.id, &CandidateEvent::Login, now).await?;
     let token = open_candidate_session(state, &candidate, View::Pc).await?;

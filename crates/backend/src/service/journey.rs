@@ -304,14 +304,14 @@ pub async fn pair_phone(
 ) -> Result<(CandidateSelf, String), AppError> {
     let now = state.clock.now();
     let keys = [ThrottleKey::Address(ip)];
-    state.throttle.check(&keys, now)?;
-    let fail = |e: AppError| -> Result<(CandidateSelf, String), AppError> {
-        state.throttle.settle(&keys, true, now)?;
+    state.throttle.check(&keys, now).await?;
+    let fail = async |e: AppError| -> Result<(CandidateSelf, String), AppError> {
+        state.throttle.settle(&keys, true, now).await?;
         Err(e)
     };
     let hash = token_hash(token.trim());
     let Some(id) = state.store.pairing_candidate(&hash).await? else {
-        return fail(AppError::PairingInvalid);
+        return fail(AppError::PairingInvalid).await;
     };
     let c = load(state, id).await?;
     let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
@@ -322,19 +322,19 @@ pub async fn pair_phone(
         return Err(AppError::Validation { field: Field::IdCard, code: ValidationCode::Required });
     }
     if code != exam.code || card != c.id_card.to_ascii_uppercase() {
-        return fail(AppError::IdentityMismatch);
+        return fail(AppError::IdentityMismatch).await;
     }
-    state.throttle.settle(&keys, false, now)?;
+    state.throttle.settle(&keys, false, now).await?;
     let actor = format!("candidate:{}", id.0);
     match state.store.use_pairing(&hash, now).await? {
         PairingUse::Accepted(_) => {}
         PairingUse::AlreadyUsed(_) => {
             state.store.audit(&actor, "pairing_reused", &format!("ip {ip}"), now).await?;
-            return fail(AppError::PairingUsed);
+            return fail(AppError::PairingUsed).await;
         }
         PairingUse::Expired(_) => {
             state.store.audit(&actor, "pairing_expired", &format!("ip {ip}"), now).await?;
-            return fail(AppError::PairingExpired);
+            return fail(AppError::PairingExpired).await;
         }
         PairingUse::Unknown => return Err(AppError::PairingInvalid),
     }

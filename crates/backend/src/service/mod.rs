@@ -16,6 +16,7 @@ pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod roster;
+pub mod roster_staging;
 pub mod sitting;
 pub mod staffing;
 pub mod timeline;

@@ -1,26 +1,25 @@
 //! Roster import and export. An upload (CSV + optional ZIP of photos) is read — UTF-8 with
-//! or without BOM, else GB18030 — and every row validated; a clean upload is staged (the rows
-//! in memory, the ZIP on disk where it was received) and imported by its staging id in one
-//! transaction (all rows or none). The ZIP is never trusted: each photo is read at most to
+//! or without BOM, else GB18030 — and every row validated; a clean upload is staged in the
+//! blob store (`roster_staging`: any instance can import it) and imported by its staging id
+//! in one transaction (all rows or none). The ZIP is never trusted: each photo is read at most to
 //! its size limit whatever its header claims, and the whole unpacks to a bounded total, so
 //! an archive bomb costs a few megabytes. Export writes CSV.
 use super::super::error::ServerError;
 use super::super::store::admin::ImportRow;
 use super::super::uploads::SpoolFile;
+use super::roster_staging::{Staged, StagedPhoto};
 use crate::Core;
 use domain::report::{AdmissionSlip, AdmissionSlips};
 use domain::roster::{
     Column, FileError, ImportOutcome, MAX_ROWS, PhotoCheck, RawRow, RosterContext, RosterPreview,
-    RowPreview, photo_ticket, unused_photos, validate,
+    photo_ticket, unused_photos, validate,
 };
 use domain::signin::format_access_code;
-use domain::{AppError, ExamId, StaffId, StaffUser};
+use domain::{AppError, ExamId, StaffUser};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// A photo file's size limit inside the ZIP.
 const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
@@ -39,11 +38,6 @@ pub fn too_large(limit: u64, photos: bool) -> FileError {
     let max_mb = limit / (1024 * 1024);
     if photos { FileError::PhotosTooLarge { max_mb } } else { FileError::RosterTooLarge { max_mb } }
 }
-/// How long a checked upload waits for "Import".
-const STAGING_TTL: Duration = Duration::from_secs(30 * 60);
-/// At most this many checked uploads are kept (the oldest goes first).
-const MAX_STAGED: usize = 4;
-
 /// A photo of the ZIP: its check, and where it is (entry index, size read) and its
 /// extension when it is an image. Its bytes stay in the archive until the import.
 struct Photo {
@@ -51,44 +45,6 @@ struct Photo {
     entry: usize,
     len: u64,
     ext: &'static str,
-}
-
-struct Staged {
-    exam: ExamId,
-    staff: StaffId,
-    at: Instant,
-    rows: Vec<RowPreview>,
-    photos: HashMap<String, Photo>,
-    /// The uploaded ZIP, deleted with the staging.
-    zip: Option<SpoolFile>,
-}
-
-/// Checked uploads waiting to be imported.
-#[derive(Default)]
-pub struct RosterStaging {
-    inner: Mutex<HashMap<String, Staged>>,
-}
-
-impl RosterStaging {
-    fn put(&self, id: String, staged: Staged) {
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        m.retain(|_, s| s.at.elapsed() < STAGING_TTL);
-        while m.len() >= MAX_STAGED {
-            let Some(oldest) = m.iter().min_by_key(|(_, s)| s.at).map(|(k, _)| k.clone()) else {
-                break;
-            };
-            m.remove(&oldest);
-        }
-        m.insert(id, staged);
-    }
-
-    fn take(&self, id: &str, exam: ExamId, staff: StaffId) -> Option<Staged> {
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let ok = m
-            .get(id)
-            .is_some_and(|s| s.exam == exam && s.staff == staff && s.at.elapsed() < STAGING_TTL);
-        if ok { m.remove(id) } else { None }
-    }
 }
 
 /// The text of a CSV file: UTF-8 (a BOM is dropped), else GB18030.
@@ -291,15 +247,21 @@ pub async fn preview(
     };
     if preview.errors.is_empty() {
         let id = staging_id();
+        let photos = photos
+            .into_iter()
+            .filter(|(_, p)| p.check == PhotoCheck::Image)
+            .map(|(t, p)| (t, StagedPhoto { entry: p.entry, len: p.len, ext: p.ext.to_string() }))
+            .collect();
         let staged = Staged {
             exam,
             staff: user.id,
-            at: Instant::now(),
+            at: state.clock.now(),
             rows: preview.rows.clone(),
             photos,
-            zip,
+            zip: zip.is_some(),
         };
-        state.roster_staging.put(id.clone(), staged);
+        let zip_path = zip.as_ref().map(|z| z.path());
+        state.roster_staging.put(state, &id, &staged, zip_path).await?;
         preview.staging = Some(id);
     }
     Ok(preview)
@@ -314,15 +276,19 @@ pub async fn import(
     exam: ExamId,
     staging: &str,
 ) -> Result<ImportOutcome, AppError> {
-    let mut staged = state.roster_staging.take(staging, exam, user.id).ok_or(AppError::NotFound)?;
+    let (mut staged, zip) = state
+        .roster_staging
+        .take(state, staging, exam, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rooms: HashMap<String, domain::RoomId> =
         state.store.exam_rooms(exam).await?.into_iter().map(|(id, n)| (n, id)).collect();
     let mut rows = Vec::with_capacity(staged.rows.len());
-    let mut wanted: Vec<(usize, Photo)> = Vec::new();
+    let mut wanted: Vec<(usize, StagedPhoto)> = Vec::new();
     for (i, r) in staged.rows.iter().enumerate() {
         // A room removed since the check: the whole import is refused.
         let room = *rooms.get(&r.room).ok_or(AppError::Conflict)?;
-        if let Some(p) = staged.photos.remove(&r.ticket).filter(|p| p.check == PhotoCheck::Image) {
+        if let Some(p) = staged.photos.remove(&r.ticket) {
             wanted.push((i, p));
         }
         rows.push(ImportRow {
@@ -333,7 +299,7 @@ pub async fn import(
             photo_key: None,
         });
     }
-    if let Some(zip) = &staged.zip {
+    if let Some(zip) = &zip {
         store_photos(state, exam, zip.path(), &wanted, &mut rows).await?;
     }
     let out = state.store.import_roster(exam, &rows).await?;
@@ -348,7 +314,7 @@ async fn store_photos(
     state: &Core,
     exam: ExamId,
     path: &Path,
-    wanted: &[(usize, Photo)],
+    wanted: &[(usize, StagedPhoto)],
     rows: &mut [ImportRow],
 ) -> Result<(), AppError> {
     let mut start = 0;

@@ -30,6 +30,10 @@ macro_rules! queries_for {
             use super::$store as DbStore;
             include!("queries/reports.rs");
         }
+        mod throttle {
+            use super::$store as DbStore;
+            include!("queries/throttle.rs");
+        }
     };
 }
 
@@ -42,6 +46,7 @@ mod postgres;
 pub mod reports;
 mod rows;
 mod sqlite;
+pub mod throttle;
 
 pub use admin::AdminStore;
 pub use camera::CameraStore;
@@ -51,6 +56,7 @@ pub use open::{DatabaseUrl, DatabaseUrlError, open_store, postgres_schema};
 pub use postgres::PgStore;
 pub use reports::ReportStore;
 pub use sqlite::{Durability, SqliteStore};
+pub use throttle::ThrottleStore;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -175,7 +181,15 @@ pub struct NewCandidate {
 /// Persistence for everything Vigil keeps.
 #[async_trait]
 pub trait Store:
-    JourneyStore + CameraStore + ConsoleStore + AdminStore + ReportStore + Send + Sync + 'static
+    JourneyStore
+    + CameraStore
+    + ConsoleStore
+    + AdminStore
+    + ReportStore
+    + ThrottleStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Succeeds when the database answers.
     async fn ping(&self) -> StoreResult<()>;

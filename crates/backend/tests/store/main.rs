@@ -10,6 +10,7 @@ mod harness;
 mod journey;
 mod people;
 mod reports;
+mod throttle;
 
 /// Runs each named story (an `async fn(Fixture)` of the calling module) on every store.
 #[macro_export]

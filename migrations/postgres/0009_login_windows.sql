@@ -1,0 +1,6 @@
+-- Sign-in failure windows (per client address and per ticket), shared by every instance.
+CREATE TABLE login_windows (
+    key      TEXT PRIMARY KEY COLLATE "C",
+    started  TIMESTAMPTZ NOT NULL,
+    failures BIGINT NOT NULL
+);
