@@ -72,7 +72,12 @@ async fn preview(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-pub(crate) async fn checked(app: &TestApp, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> RosterPreview {
+pub(crate) async fn checked(
+    app: &TestApp,
+    cookie: &str,
+    csv: Vec<u8>,
+    zip: Option<Vec<u8>>,
+) -> RosterPreview {
     let (status, body) = preview(app, Some(cookie), Some(csv), zip).await;
     assert_eq!(status, 200, "{body}");
     parse(&body)

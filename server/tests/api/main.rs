@@ -7,6 +7,7 @@ mod cluster;
 mod common;
 mod console;
 mod drain;
+mod failover;
 mod fast_assets;
 mod fast_forms;
 mod journey;
