@@ -223,6 +223,22 @@ async fn frames_sent_to_one_instance_reach_the_proctor_on_the_other_who_can_focu
         .expect("latest");
     assert_eq!(latest.status().as_u16(), 200);
 
+    // B's proctor raises a flag: A, which receives the camera, keeps the frames as evidence.
+    let flag = json!({ "candidate": id, "kind": domain::flag::FlagKind::Other, "note": "look" });
+    let (status, out) = post_json(&b, "/api/proctor/flag", &flag, Some(&pb)).await;
+    assert_eq!(status, 200, "{out}");
+    seq += 1;
+    pc.send_bytes(frame(seq)).await;
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let kept = a.state.store.evidence(id).await.expect("db");
+        if kept.iter().any(|e| e.reason == domain::camera::EvidenceReason::Flag) {
+            break;
+        }
+        assert!(Instant::now() < until, "no flag evidence on A: {kept:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // B's proctor opens the candidate: the page on A switches to focus, and back when closed.
     let focus_path = format!("/ws/frames?room={}&candidate={}", a.room_a, id.0);
     let focus = b.ws(&focus_path, Some(&pb)).await.expect("focus on B");

@@ -43,7 +43,7 @@ async fn instance(database: &str, bus: Option<&(String, String)>) -> Instance {
     if let Some((url, prefix)) = bus {
         cmd.args(["--bus", url, "--bus-prefix", prefix]);
     }
-    let child = cmd.spawn().expect("vigil serve");
+    let mut child = cmd.spawn().expect("vigil serve");
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
@@ -51,6 +51,8 @@ async fn instance(database: &str, bus: Option<&(String, String)>) -> Instance {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("vigil serve did not start");
 }
 

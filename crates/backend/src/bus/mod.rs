@@ -51,6 +51,9 @@ pub enum BusEvent {
     TimesChanged(ExamTimes),
     /// The candidate's hand went up or was answered.
     HandChanged(bool),
+    /// A flag was raised on the candidate: every instance that receives one of its views
+    /// keeps the current frames, and the next ones for a while, as evidence.
+    FlagRaised,
     /// A session or an assignment of the topic's subject ended: sockets check their access
     /// again, and close with this reason when it is gone.
     AccessChanged(RevokeReason),

@@ -38,6 +38,8 @@ pub enum Remote {
     Tile { room: RoomId, candidate: CandidateId },
     /// A view connected, beat or closed on instance `origin`.
     Presence { origin: u64, fact: PresenceFact },
+    /// A flag was raised on the candidate elsewhere: keep its frames received here.
+    Evidence(CandidateId),
 }
 
 /// Counters for `/metrics`.
@@ -272,6 +274,7 @@ async fn receive(
                     local.gap_all().await;
                 }
                 match (topic, event) {
+                    (Topic::Candidate(c), BusEvent::FlagRaised) => Remote::Evidence(c),
                     (Topic::Room(room), BusEvent::TileChanged(tile)) => {
                         if !local.has_subscribers(topic).await {
                             continue;

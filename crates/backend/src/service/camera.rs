@@ -26,11 +26,18 @@ pub async fn problem_changed(
         }
     }
     if raised {
-        state.frames.flag_raised(c);
+        keep_evidence(state, c).await;
         tracing::info!(candidate = %c, view = view.as_str(), ?problem, "camera flag raised");
     }
     state.bus.publish(Topic::Candidate(c), BusEvent::CameraProblem { view, problem }).await;
     live::announce(state, c).await
+}
+
+/// A flag was raised on `c`: the frames of its views are kept as evidence, here and on the
+/// instances that receive its other view.
+pub async fn keep_evidence(state: &Core, c: CandidateId) {
+    state.frames.flag_raised(c);
+    state.bus.publish(Topic::Candidate(c), BusEvent::FlagRaised).await;
 }
 
 /// Raises or clears "second view lost" from the candidate's phase and presence, given its
@@ -49,7 +56,7 @@ pub async fn reconcile_phone(
     let now = state.clock.now();
     if lost && !is_open {
         if state.store.raise_auto_flag(c.id, FlagKind::PhoneLost, now).await? {
-            state.frames.flag_raised(c.id);
+            keep_evidence(state, c.id).await;
             tracing::info!(candidate = %c.id, "second view lost");
         }
         Ok(true)

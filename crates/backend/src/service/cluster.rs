@@ -11,6 +11,10 @@ pub async fn follow(core: Core, mut hints: mpsc::Receiver<Remote>) {
     while let Some(hint) = hints.recv().await {
         let candidate = match hint {
             Remote::Tile { candidate, .. } => candidate,
+            Remote::Evidence(candidate) => {
+                core.frames.flag_raised(candidate);
+                continue;
+            }
             Remote::Presence { origin, fact } => {
                 if !core.presence.apply_remote(origin, fact, core.clock.now()) {
                     continue;

@@ -179,7 +179,7 @@ pub async fn raise_flag(
     let note = optional_text(Field::Note, note, MAX_NOTE_CHARS)?;
     let id =
         state.store.add_flag(c, kind, note.as_deref(), &actor(user), state.clock.now()).await?;
-    state.frames.flag_raised(c);
+    super::camera::keep_evidence(state, c).await;
     let detail = format!("flag {id}: {}", kind.as_str());
     audit(state, user, "flag.raise", &cand, &detail, note.as_deref()).await?;
     live::announce(state, c).await?;
