@@ -9,6 +9,18 @@ export const SERVER_BIN = process.env.VIGIL_E2E_BIN || './target/release/vigil';
 // The database: the demo's SQLite file in target/e2e-data, or a fresh PostgreSQL database
 // (VIGIL_E2E_DATABASE=postgres://…, made empty by the caller, as scripts/test.sh does).
 const DATABASE = process.env.VIGIL_E2E_DATABASE ? ` --database '${process.env.VIGIL_E2E_DATABASE}'` : '';
+// NATS (VIGIL_E2E_NATS=nats://…, as scripts/test.sh sets when it runs here): the server joins
+// the bus, and tests/cluster.spec.ts starts a second instance beside it (SECOND_URL).
+export const BUS = process.env.VIGIL_E2E_NATS ? { url: process.env.VIGIL_E2E_NATS, prefix: 'vigil_e2e' } : null;
+const BUS_ARGS = BUS ? ` --bus ${BUS.url} --bus-prefix ${BUS.prefix}` : '';
+export const SECOND_URL = 'http://127.0.0.1:3101';
+/** The arguments of an instance on the same database, data directory and bus. */
+export function instanceArgs(addr: string): string[] {
+  const args = ['serve', '--hash-file', 'target/release/hash.txt', '--data-dir', 'target/e2e-data', '--addr', addr];
+  if (process.env.VIGIL_E2E_DATABASE) args.push('--database', process.env.VIGIL_E2E_DATABASE);
+  if (BUS) args.push('--bus', BUS.url, '--bus-prefix', BUS.prefix);
+  return args;
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -41,13 +53,13 @@ export default defineConfig({
   },
   projects: [
     // Chromium's default fake camera: a test pattern with no face.
-    { name: 'default', testIgnore: /(journey|camera|console|admin|nojs)\.spec\.ts/ },
+    { name: 'default', testIgnore: /(journey|camera|console|admin|cluster|nojs)\.spec\.ts/ },
     // JavaScript off: the sign-in forms work as plain HTML forms.
     { name: 'no-js', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
     // The fake camera shows a real face (made by scripts/face-assets.sh from a packaged photo).
     {
       name: 'face',
-      testMatch: /(journey|camera|console|admin)\.spec\.ts/,
+      testMatch: /(journey|camera|console|admin|cluster)\.spec\.ts/,
       use: {
         launchOptions: {
           executablePath: CHROMIUM,
@@ -61,7 +73,8 @@ export default defineConfig({
       `rm -rf target/e2e-data && ${SERVER_BIN} serve --hash-file target/release/hash.txt` +
       ' --demo --demo-candidates 200 --demo-starts-in -60 --demo-earliest-submit 0 ' +
       '--demo-face-photo target/face-fixtures/obama2.jpg --data-dir target/e2e-data --addr 127.0.0.1:3100' +
-      DATABASE,
+      DATABASE +
+      BUS_ARGS,
     cwd: '..',
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,

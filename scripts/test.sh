@@ -95,8 +95,9 @@ if [ -n "${VIGIL_TEST_POSTGRES:-}" ]; then
   VIGIL_TEST_SERVER_DB=postgres cargo test "${packages[@]}" --test api
 fi
 
-step "end-to-end tests (Playwright, Debian Chromium)"
+step "end-to-end tests (Playwright, Debian Chromium)${VIGIL_TEST_NATS:+, with a second instance on NATS}"
 cd end2end
+export VIGIL_E2E_NATS=${VIGIL_TEST_NATS:-}
 VIGIL_E2E_BIN=./target/debug/vigil npx playwright test
 if pg_here; then
   step "end-to-end tests again, on PostgreSQL"
