@@ -323,7 +323,7 @@ async fn unreadable_files_get_a_file_error() {
 
 /// Signs the candidate in and fails the PC face check three times (the fixture has no roster
 /// photos), then goes on: the verification waits for review.
-async fn fail_verification(app: &TestApp, ticket: &str) -> (CandidateId, String) {
+pub(crate) async fn fail_verification(app: &TestApp, ticket: &str) -> (CandidateId, String) {
     let cookie = app.candidate_cookie(ticket).await;
     let (status, _, _) = app.post_form("/api/journey/confirm", &[], Some(&cookie)).await;
     assert_eq!(status, 200);
@@ -375,7 +375,7 @@ async fn queue_length(app: &TestApp, cookie: &str) -> i64 {
     parse::<domain::report::AdminStatus>(&body).queue
 }
 
-async fn decide(
+pub(crate) async fn decide(
     app: &TestApp,
     cookie: &str,
     id: CandidateId,

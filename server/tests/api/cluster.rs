@@ -327,3 +327,36 @@ async fn the_grid_recovers_by_itself_when_nats_restarts_and_nothing_committed_is
     eprintln!("B's grid resynchronised {:?} after NATS came back", t0.elapsed());
     nats.stop();
 }
+
+#[tokio::test]
+async fn extra_time_and_a_review_decision_made_on_one_instance_reach_the_other() {
+    use domain::VerificationStatus;
+    let Some(url) = nats_url() else { return };
+    let (a, b, _) = two_instances(&url).await;
+    let pa = a.staff_cookie("proctora").await;
+    let mut feed_a =
+        a.ws(&format!("/ws/proctor?room={}", a.room_a), Some(&pa)).await.expect("feed on A");
+    snapshot(&mut feed_a).await;
+
+    // A failed verification waits for review; the admin on B approves it; A's grid shows it.
+    let (one, _) = crate::admin::fail_verification(&a, "T-0001").await;
+    let admin_b = b.staff_cookie("admin").await;
+    let (status, body) = crate::admin::decide(&b, &admin_b, one, "approve", "").await;
+    assert_eq!(status, 200, "{body}");
+    tile_where(&mut feed_a, one, |t| t.verification == VerificationStatus::Approved).await;
+
+    // The proctor on B gives five minutes; the candidate's page on A hears it.
+    let two = crate::common::candidate_id(&a, "T-0002").await;
+    let cookie = a.candidate_cookie("T-0002").await;
+    crate::common::jump(&a, two, Phase::InExam).await;
+    let mut pc = page(&a, &cookie, View::Pc).await;
+    let pb = b.staff_cookie("proctora").await;
+    let body = json!({ "candidate": two, "minutes": 5, "reason": "technical" });
+    let (status, out) = post_json(&b, "/api/proctor/add-time", &body, Some(&pb)).await;
+    assert_eq!(status, 200, "{out}");
+    let exam = a.state.store.exam(a.exam).await.expect("db").expect("exam");
+    let got: CandidateServerMsg =
+        pc.recv_until(10, |m| matches!(m, CandidateServerMsg::Times { .. })).await;
+    assert_eq!(got, CandidateServerMsg::Times { times: exam.times(5) });
+    tile_where(&mut feed_a, two, |t| t.extra_minutes == 5).await;
+}
