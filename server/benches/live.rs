@@ -6,6 +6,9 @@
 //!
 //! Each size runs on SQLite and, when `VIGIL_BENCH_POSTGRES` names a database, on
 //! PostgreSQL (a fresh schema per run), with PostgreSQL's figures as ratios against SQLite's.
+//! When `VIGIL_BENCH_NATS` names a NATS server, each also runs on two instances: the
+//! candidates on one, the proctor on the other, the change crossing NATS (and re-read from
+//! the database by the proctor's instance), as ratios against one instance on that database.
 //!
 //! Run with `scripts/bench.sh` (or `cargo bench -p server --bench live -- [N ...]`).
 #[path = "common/pg.rs"]
@@ -39,6 +42,8 @@ const STEPS: [(PhaseCommand, Phase); 6] = [
 
 struct Run {
     engine: pg::Engine,
+    /// Two instances on NATS (the proctor on the second).
+    two: bool,
     candidates: usize,
     samples: usize,
     login_per_sec: f64,
@@ -124,17 +129,47 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-async fn run(engine: pg::Engine, n: usize) -> Run {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut settings = Settings::in_dir(dir.path().to_path_buf());
-    settings.database = pg::database(engine, &format!("live{n}")).await;
+/// Starts an instance; returns its state, address and server task.
+async fn start(
+    settings: Settings,
+) -> (AppState, std::net::SocketAddr, tokio::task::JoinHandle<()>) {
     let app = Application::build(settings).await.expect("app");
-    let (base, wsbase) =
-        (format!("http://{}", app.local_addr()), format!("ws://{}", app.local_addr()));
-    let state = app.state();
+    let (state, addr) = (app.state(), app.local_addr());
     let server = tokio::spawn(async move {
         let _ = app.run_until_stopped().await;
     });
+    (state, addr, server)
+}
+
+async fn run(engine: pg::Engine, n: usize, nats: Option<&str>) -> Run {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    let tag = format!("live{n}{}", if nats.is_some() { "x2" } else { "" });
+    settings.database = pg::database(engine, &tag).await;
+    let shared = settings
+        .database
+        .clone()
+        .unwrap_or_else(|| backend::store::DatabaseUrl::Sqlite(dir.path().join("vigil.db")));
+    let prefix = format!("bench_{tag}_{}", std::process::id());
+    if let Some(url) = nats {
+        settings.bus = Some(url.to_string());
+        settings.bus_prefix = prefix.clone();
+    }
+    let (state, addr, server) = start(settings).await;
+    let (base, wsbase) = (format!("http://{addr}"), format!("ws://{addr}"));
+    // The second instance, for the proctor.
+    let dir2 = tempfile::tempdir().expect("tmp");
+    let second = match nats {
+        Some(url) => {
+            let mut s = Settings::in_dir(dir2.path().to_path_buf());
+            s.database = Some(shared);
+            s.bus = Some(url.to_string());
+            s.bus_prefix = prefix;
+            Some(start(s).await)
+        }
+        None => None,
+    };
+    let proctor_base = second.as_ref().map_or(wsbase.clone(), |(_, a, _)| format!("ws://{a}"));
     let room = seed(&state, n).await;
     let client = reqwest::Client::new();
     let form = [("username", "benchadmin"), ("password", "bench-password")];
@@ -165,7 +200,7 @@ async fn run(engine: pg::Engine, n: usize) -> Run {
     // Let every candidate say hello and settle into its heartbeat rhythm.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    let mut proctor = ws(&format!("{wsbase}/ws/proctor?room={room}"), &staff).await;
+    let mut proctor = ws(&format!("{proctor_base}/ws/proctor?room={room}"), &staff).await;
     let samples = MAX_SAMPLES.min(n * STEPS.len());
     let mut latencies = Vec::with_capacity(samples);
     for s in 0..samples {
@@ -200,9 +235,13 @@ async fn run(engine: pg::Engine, n: usize) -> Run {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     server.abort();
+    if let Some((_, _, task)) = second {
+        task.abort();
+    }
     latencies.sort();
     Run {
         engine,
+        two: nats.is_some(),
         candidates: n,
         samples,
         login_per_sec,
@@ -224,24 +263,37 @@ async fn main() {
     if sizes.is_empty() {
         sizes = vec![500, 2000];
     }
+    let nats = std::env::var("VIGIL_BENCH_NATS").ok().filter(|u| !u.is_empty());
+    if nats.is_none() {
+        eprintln!("VIGIL_BENCH_NATS is not set: one instance only");
+    }
     let mut runs: Vec<Run> = vec![];
     for engine in pg::engines() {
         for n in std::iter::once(REFERENCE).chain(sizes.iter().copied()) {
-            runs.push(run(engine, n).await);
+            runs.push(run(engine, n, None).await);
+            if let Some(url) = nats.as_deref() {
+                runs.push(run(engine, n, Some(url)).await);
+            }
         }
     }
     let reference = runs[0].p99.as_secs_f64().max(1e-9);
-    let sqlite =
-        |n: usize| runs.iter().find(|r| r.engine == pg::Engine::Sqlite && r.candidates == n);
+    let sqlite = |n: usize| {
+        runs.iter().find(|r| r.engine == pg::Engine::Sqlite && r.candidates == n && !r.two)
+    };
+    let single = |e: pg::Engine, n: usize| {
+        runs.iter().find(|r| r.engine == e && r.candidates == n && !r.two)
+    };
     println!(
-        "| database | candidates online | samples | advance→proctor p50 ms | p95 ms | p99 ms | p99 vs reference | p99 vs SQLite | logins/s | logins/s vs SQLite |"
+        "| database | instances | candidates online | samples | advance→proctor p50 ms | p95 ms | p99 ms | p99 vs reference | p99 vs SQLite | p99 vs one instance | logins/s | logins/s vs SQLite |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &runs {
         let base = sqlite(r.candidates).unwrap_or(r);
+        let one = single(r.engine, r.candidates).unwrap_or(r);
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {:.2}× | {:.0} | {:.2}× |",
             r.engine.name(),
+            if r.two { "2, NATS" } else { "1" },
             r.candidates,
             r.samples,
             ms(r.p50),
@@ -249,6 +301,7 @@ async fn main() {
             ms(r.p99),
             r.p99.as_secs_f64() / reference,
             r.p99.as_secs_f64() / base.p99.as_secs_f64().max(1e-9),
+            r.p99.as_secs_f64() / one.p99.as_secs_f64().max(1e-9),
             r.login_per_sec,
             r.login_per_sec / base.login_per_sec.max(1e-9)
         );
