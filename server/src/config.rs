@@ -57,6 +57,9 @@ pub struct Settings {
     pub min_free_disk_bytes: u64,
     /// A client must send its request headers within this time.
     pub header_timeout: std::time::Duration,
+    /// After a stop signal, how long the instance still answers (`/readyz` saying
+    /// "draining") before it stops accepting connections.
+    pub drain_delay: std::time::Duration,
     /// Run the timers (presence sweep, auto-submit, retention purge); tests that drive time
     /// themselves turn them off.
     pub timers: bool,
@@ -104,6 +107,7 @@ impl Settings {
             metrics_token: None,
             min_free_disk_bytes: 0,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
+            drain_delay: std::time::Duration::ZERO,
             timers: true,
             clock: Arc::new(SystemClock),
         }

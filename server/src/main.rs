@@ -94,8 +94,12 @@ struct ServeArgs {
     metrics_token: Option<String>,
     /// The event bus between instances, e.g. nats://127.0.0.1:4222 (default: this process
     /// only). Every instance serving the same exams names the same NATS and --bus-prefix.
-    #[arg(long, env = "VIGIL_BUS")]
+    #[arg(long, env = "VIGIL_BUS", hide_env_values = true)]
     bus: Option<String>,
+    /// After SIGTERM, seconds the instance still answers (/readyz says "draining", so a load
+    /// balancer stops sending people here) before it stops accepting and drains.
+    #[arg(long, env = "VIGIL_DRAIN_DELAY_SECS", default_value_t = 3)]
+    drain_delay_secs: u64,
     /// The NATS subjects' prefix (instances of one deployment share it).
     #[arg(long, env = "VIGIL_BUS_PREFIX", default_value = server::config::DEFAULT_BUS_PREFIX)]
     bus_prefix: String,
@@ -213,6 +217,7 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         metrics_token: args.metrics_token,
         min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(1024 * 1024),
         header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
+        drain_delay: std::time::Duration::from_secs(args.drain_delay_secs),
         timers: true,
         clock: std::sync::Arc::new(backend::clock::SystemClock),
     })

@@ -16,18 +16,25 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// Serves `router` on `listener` until `drain` begins, then drains (at most `grace`).
+/// Serves `router` on `listener` until `drain` begins; for `delay` more it still answers
+/// (so a load balancer reads "draining" on `/readyz` and sends no one new), each connection
+/// closing after one request; then it stops accepting and drains (at most `grace`).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
     drain: Drain,
-    grace: Duration,
+    (delay, grace): (Duration, Duration),
 ) {
+    let stop = async {
+        drain.started().await;
+        tokio::time::sleep(delay).await;
+    };
+    tokio::pin!(stop);
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            () = drain.started() => break,
+            () = &mut stop => break,
         };
         let (tcp, remote) = match accepted {
             Ok(c) => c,

@@ -42,6 +42,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     header_timeout: Duration,
+    drain_delay: Duration,
     timers: bool,
     /// What the other instances announce (with a NATS bus).
     hints: Option<tokio::sync::mpsc::Receiver<Remote>>,
@@ -177,7 +178,8 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let (header_timeout, timers) = (settings.header_timeout, settings.timers);
-        Ok(Self { listener, router, state, header_timeout, timers, hints })
+        let drain_delay = settings.drain_delay;
+        Ok(Self { listener, router, state, header_timeout, drain_delay, timers, hints })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -203,8 +205,10 @@ impl Application {
             ]
         });
         let drain = self.state.drain.clone();
-        crate::serve::serve(self.listener, self.router, self.header_timeout, drain, DRAIN_GRACE)
-            .await;
+        let times = (self.drain_delay, DRAIN_GRACE);
+        crate::serve::serve(self.listener, self.router, self.header_timeout, drain, times).await;
+        // What the other instances have not heard yet goes out before the process ends.
+        self.state.bus.flush().await;
         Ok(())
     }
 }

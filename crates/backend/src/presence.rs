@@ -79,50 +79,50 @@ impl PresenceBook {
         let _ = self.sink.set(Box::new(sink));
     }
 
-    fn share(&self, candidate: CandidateId, room: Option<RoomId>, view: View, online: bool) {
-        if let (Some(sink), Some(room)) = (self.sink.get(), room) {
-            sink(PresenceFact { candidate, room, view, online });
+    /// Tells the other instances whether this one holds the view now. Called under the
+    /// book's lock (the sink only queues), so two facts about one view leave in the order
+    /// they became true: a reload's new socket is never followed by the old one's "gone".
+    fn share(&self, candidate: CandidateId, e: &mut Entry, view: View) {
+        if let (Some(sink), Some(room)) = (self.sink.get(), e.room) {
+            sink(PresenceFact { candidate, room, view, online: *e.conns(view) > 0 });
         }
     }
 
     /// A view connected. Returns true when it came online.
     pub fn connect(&self, id: CandidateId, room: RoomId, view: View, now: DateTime<Utc>) -> bool {
-        let changed = self.with(|m| {
+        self.with(|m| {
             let e = m.entry(id).or_default();
             e.room = Some(room);
             *e.conns(view) += 1;
+            self.share(id, e, view);
             e.presence.view_mut(view).beat(now)
-        });
-        self.share(id, Some(room), view, true);
-        changed
+        })
     }
 
     /// A heartbeat arrived. Returns true when the view came back online.
     pub fn beat(&self, id: CandidateId, view: View, now: DateTime<Utc>) -> bool {
-        let (changed, room) = self.with(|m| {
+        self.with(|m| {
             let e = m.entry(id).or_default();
-            (e.presence.view_mut(view).beat(now), e.room)
-        });
-        self.share(id, room, view, true);
-        changed
+            if *e.conns(view) > 0 {
+                self.share(id, e, view);
+            }
+            e.presence.view_mut(view).beat(now)
+        })
     }
 
     /// A view's connection closed. Returns true when the view went offline.
     pub fn disconnect(&self, id: CandidateId, view: View) -> bool {
-        let (changed, last, room) = self.with(|m| {
+        self.with(|m| {
             let Some(e) = m.get_mut(&id) else {
-                return (false, false, None);
+                return false;
             };
             let c = e.conns(view);
             *c = c.saturating_sub(1);
-            let last = *c == 0;
-            let changed = !e.held(view) && e.presence.view_mut(view).drop_connection();
-            (changed, last, e.room)
-        });
-        if last {
-            self.share(id, room, view, false);
-        }
-        changed
+            if *c == 0 {
+                self.share(id, e, view);
+            }
+            !e.held(view) && e.presence.view_mut(view).drop_connection()
+        })
     }
 
     /// What another instance said about a view. Returns true when the view's presence

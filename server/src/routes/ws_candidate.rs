@@ -17,7 +17,7 @@ use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
     ProtocolError,
 };
-use domain::{AppError, Candidate, Phase, View};
+use domain::{AppError, Candidate, CandidateId, Phase, View};
 use futures::StreamExt;
 
 /// Largest message on the socket: a frame at the cap plus its header (text messages are
@@ -169,15 +169,41 @@ async fn welcomed(
         send(tx, &CandidateServerMsg::CameraProblem { view: v, problem: Some(problem) }).await?;
     }
     if conn.view == Some(View::Pc) {
-        // Every message not acknowledged yet, again after each reconnect.
-        let unread = state.store.unread_messages(c.id).await?;
-        let ids: Vec<i64> = unread.iter().map(|m| m.id).collect();
-        for message in unread {
-            send(tx, &CandidateServerMsg::Message { message }).await?;
-        }
-        state.store.mark_delivered(&ids, state.clock.now()).await?;
-        let raised = state.store.hands(c.id).await?.iter().any(|h| h.answered_at.is_none());
-        send(tx, &CandidateServerMsg::Hand { raised }).await?;
+        pc_state(tx, state, c).await?;
+    }
+    Ok(())
+}
+
+/// What the PC page shows beyond its phase: every message not acknowledged yet (again after
+/// each reconnect) and whether the hand is up.
+async fn pc_state(tx: &mut super::Sink, state: &AppState, c: &Candidate) -> anyhow::Result<()> {
+    let unread = state.store.unread_messages(c.id).await?;
+    let ids: Vec<i64> = unread.iter().map(|m| m.id).collect();
+    state.store.mark_delivered(&ids, state.clock.now()).await?;
+    for message in unread {
+        send(tx, &CandidateServerMsg::Message { message }).await?;
+    }
+    let raised = state.store.hands(c.id).await?.iter().any(|h| h.answered_at.is_none());
+    send(tx, &CandidateServerMsg::Hand { raised }).await?;
+    Ok(())
+}
+
+/// After missed events (a lagging socket, or another instance's messages lost on the way):
+/// the phase, the times, and on the PC the messages and the hand, from the store.
+async fn resync(
+    tx: &mut super::Sink,
+    state: &AppState,
+    conn: &mut Conn,
+    id: CandidateId,
+) -> anyhow::Result<()> {
+    let Some(me) = state.store.candidate(id).await? else { return Ok(()) };
+    conn.phase = me.phase;
+    send(tx, &CandidateServerMsg::Phase { phase: me.phase }).await?;
+    if let Some(exam) = state.store.exam(me.exam_id).await? {
+        send(tx, &CandidateServerMsg::Times { times: exam.times(me.extra_minutes) }).await?;
+    }
+    if conn.view == Some(View::Pc) {
+        pc_state(tx, state, &me).await?;
     }
     Ok(())
 }
@@ -275,9 +301,10 @@ async fn run(
                         send(&mut tx, &CandidateServerMsg::CameraProblem { view: v, problem }).await?;
                     }
                     BusEvent::Message(message) if conn.view == Some(View::Pc) => {
-                        let id = message.id;
+                        // Marked first: the proctor who sees the page react never reads an
+                        // older "sent" (a message not acknowledged comes again anyway).
+                        state.store.mark_delivered(&[message.id], state.clock.now()).await?;
                         send(&mut tx, &CandidateServerMsg::Message { message }).await?;
-                        state.store.mark_delivered(&[id], state.clock.now()).await?;
                     }
                     BusEvent::TimesChanged(times) => {
                         send(&mut tx, &CandidateServerMsg::Times { times }).await?;
@@ -287,13 +314,7 @@ async fn run(
                     }
                     _ => {}
                 },
-                Some(BusItem::Gap) => {
-                    let me = state.store.candidate(c.id).await?;
-                    if let Some(me) = me {
-                        conn.phase = me.phase;
-                        send(&mut tx, &CandidateServerMsg::Phase { phase: me.phase }).await?;
-                    }
-                }
+                Some(BusItem::Gap) => resync(&mut tx, state, conn, c.id).await?,
                 None => break,
             },
             msg = rx.next() => {

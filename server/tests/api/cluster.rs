@@ -133,6 +133,22 @@ async fn a_candidate_on_one_instance_and_proctors_on_both_see_and_act_on_each_ot
     let got: CandidateServerMsg =
         pc.recv_until(10, |m| matches!(m, CandidateServerMsg::Phase { .. })).await;
     assert_eq!(got, CandidateServerMsg::Phase { phase: Phase::Submitted(SubmitKind::Forced) });
+
+    // Nothing was lost on the way, so no one had to resynchronise (what the relay says every
+    // second about its rooms is not mistaken for a bus message).
+    let admin = b.staff_cookie("admin").await;
+    let metrics = reqwest::Client::new()
+        .get(b.url("/metrics"))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in ["vigil_bus_gaps 0", "vigil_bus_undecodable 0", "vigil_bus_connected 1"] {
+        assert!(metrics.lines().any(|l| l == line), "{line}: {metrics}");
+    }
 }
 
 #[tokio::test]

@@ -103,6 +103,14 @@ pub trait EventBus: Send + Sync + 'static {
     fn connected(&self) -> bool {
         true
     }
+    /// Whether this instance knows every instance's pages (presence) well enough to decide
+    /// from it: not while the instances do not hear each other, nor for one offline period
+    /// after they hear each other again (the others' heartbeats are on their way).
+    fn presence_settled(&self) -> bool {
+        true
+    }
+    /// Sends what is queued for the other instances (before the process ends).
+    async fn flush(&self) {}
     /// Prometheus text of the bus's counters (none in one process).
     fn metrics(&self) -> String {
         String::new()

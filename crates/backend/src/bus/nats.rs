@@ -18,6 +18,7 @@ use super::wire::{self, WIRE_VERSION, WireBody, WireMsg};
 use super::{BusEvent, EventBus, LocalBus, Subscription, Topic};
 use crate::presence::PresenceFact;
 use async_trait::async_trait;
+use domain::presence::OFFLINE_AFTER_SECS;
 use domain::{CandidateId, RoomId};
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -59,6 +60,12 @@ pub struct BusStats {
     pub connected: AtomicBool,
     /// Set while the connection is lost (messages may be missed meanwhile).
     down: AtomicBool,
+    /// When the connection was last (re)made, in seconds since the epoch.
+    since: AtomicU64,
+}
+
+fn epoch_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 impl BusStats {
@@ -109,13 +116,32 @@ pub enum BusError {
 }
 
 enum Outgoing {
-    Event { topic: Topic, event: BusEvent },
+    Event { seq: u64, topic: Topic, event: BusEvent },
     Presence(PresenceFact),
+}
+
+/// `url` with its password (if any) replaced by `***`, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() + 3 => {
+            let creds = &rest[..at - scheme.len() - 3];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{}", &url[at + 1..]),
+                // A token alone is the secret.
+                None => format!("{scheme}://***@{}", &url[at + 1..]),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 pub struct NatsBus {
     local: Arc<LocalBus>,
     outbox: mpsc::Sender<Outgoing>,
+    /// Held across a publish: this instance's sockets and the others get its events in the
+    /// same order, and each event takes its number as it is queued (a message dropped from a
+    /// full queue leaves a hole the receivers see).
+    publishing: tokio::sync::Mutex<u64>,
     origin: u64,
     pub stats: Arc<BusStats>,
     /// For what else crosses NATS (the camera relay's frames: `bus::frames`).
@@ -148,18 +174,29 @@ impl NatsBus {
             .event_callback(events)
             .connect(url)
             .await
-            .map_err(|e| BusError::Connect { url: url.to_string(), detail: e.to_string() })?;
+            .map_err(|e| BusError::Connect { url: redact(url), detail: e.to_string() })?;
         stats.connected.store(true, Ordering::Relaxed);
-        let subject = format!("{prefix}.*");
-        let sub =
-            client.subscribe(subject).await.map_err(|e| BusError::Subscribe(e.to_string()))?;
+        stats.since.store(epoch_secs(), Ordering::Relaxed);
+        // The two subjects of the bus, not a wildcard: the relay's subjects share the prefix.
+        let mut subs = Vec::new();
+        for subject in [format!("{prefix}.events"), format!("{prefix}.presence")] {
+            subs.push(
+                client.subscribe(subject).await.map_err(|e| BusError::Subscribe(e.to_string()))?,
+            );
+        }
         let (in_tx, in_rx) = mpsc::channel(INBOX);
-        tokio::spawn(receive(sub, local.clone(), stats.clone(), origin, in_tx));
+        let incoming = futures::stream::select_all(subs);
+        tokio::spawn(receive(incoming, local.clone(), stats.clone(), origin, in_tx));
         let (out_tx, out_rx) = mpsc::channel(OUTBOX);
         tokio::spawn(send(client.clone(), prefix.to_string(), out_rx, stats.clone(), origin));
-        tracing::info!(url, prefix, origin = format!("{origin:016x}"), "event bus on NATS");
+        let shown = redact(url);
+        tracing::info!(url = %shown, prefix, origin = format!("{origin:016x}"), "event bus on NATS");
         let prefix = prefix.to_string();
-        Ok((Arc::new(Self { local, outbox: out_tx, origin, stats, client, prefix }), in_rx))
+        let publishing = tokio::sync::Mutex::new(0);
+        Ok((
+            Arc::new(Self { local, outbox: out_tx, publishing, origin, stats, client, prefix }),
+            in_rx,
+        ))
     }
 
     /// This instance's name on the bus.
@@ -185,6 +222,7 @@ async fn on_connection_event(event: async_nats::Event, local: &LocalBus, stats: 
     match event {
         async_nats::Event::Connected => {
             stats.connected.store(true, Ordering::Relaxed);
+            stats.since.store(epoch_secs(), Ordering::Relaxed);
             if stats.down.swap(false, Ordering::Relaxed) {
                 stats.reconnects.fetch_add(1, Ordering::Relaxed);
                 stats.gaps.fetch_add(1, Ordering::Relaxed);
@@ -215,11 +253,9 @@ async fn send(
     origin: u64,
 ) {
     let (events, presence) = (format!("{prefix}.events"), format!("{prefix}.presence"));
-    let mut seq = 0u64;
     while let Some(out) = rx.recv().await {
         let (subject, body) = match out {
-            Outgoing::Event { topic, event } => {
-                seq += 1;
+            Outgoing::Event { seq, topic, event } => {
                 (&events, WireBody::Event { seq, topic, event })
             }
             Outgoing::Presence(fact) => (&presence, WireBody::Presence { fact }),
@@ -237,7 +273,7 @@ async fn send(
 
 /// Feeds what the other instances publish into this one.
 async fn receive(
-    mut sub: async_nats::Subscriber,
+    mut sub: impl futures::Stream<Item = async_nats::Message> + Unpin,
     local: Arc<LocalBus>,
     stats: Arc<BusStats>,
     origin: u64,
@@ -301,8 +337,10 @@ async fn receive(
 #[async_trait]
 impl EventBus for NatsBus {
     async fn publish(&self, topic: Topic, event: BusEvent) -> u64 {
+        let mut numbered = self.publishing.lock().await;
         let seq = self.local.publish(topic, event.clone()).await;
-        self.enqueue(Outgoing::Event { topic, event });
+        *numbered += 1;
+        self.enqueue(Outgoing::Event { seq: *numbered, topic, event });
         seq
     }
 
@@ -326,7 +364,37 @@ impl EventBus for NatsBus {
         self.stats.connected.load(Ordering::Relaxed)
     }
 
+    async fn flush(&self) {
+        let waited = tokio::time::timeout(Duration::from_secs(5), async {
+            while self.outbox.capacity() < self.outbox.max_capacity() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let _ = self.client.flush().await;
+        });
+        if waited.await.is_err() {
+            tracing::warn!("stopping with messages for the other instances still queued");
+        }
+    }
+
+    fn presence_settled(&self) -> bool {
+        let since = self.stats.since.load(Ordering::Relaxed);
+        self.connected() && epoch_secs().saturating_sub(since) > OFFLINE_AFTER_SECS as u64
+    }
+
     fn metrics(&self) -> String {
         self.stats.render()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bus_url_is_shown_without_its_password() {
+        assert_eq!(
+            super::redact("nats://vigil:s3cret@nats.example.edu:4222"),
+            "nats://vigil:***@nats.example.edu:4222"
+        );
+        assert_eq!(super::redact("nats://t0ken@nats:4222"), "nats://***@nats:4222");
+        assert_eq!(super::redact("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
     }
 }

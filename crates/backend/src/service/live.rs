@@ -76,7 +76,13 @@ async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), 
     let mut extras = state.store.tile_extras(id).await?;
     let kinds: Vec<FlagKind> =
         extras.flags.iter().filter(|f| f.automatic).map(|f| f.kind).collect();
-    if super::camera::reconcile_phone(state, &c, &state.presence.get(id), &kinds).await? {
+    // "Second view lost" is decided by an instance that announces a change of its own, and
+    // only while it knows where every page is (with several instances, not while they do
+    // not hear each other): an instance re-reading another's change leaves it to that one.
+    if reach == Reach::Everywhere
+        && state.bus.presence_settled()
+        && super::camera::reconcile_phone(state, &c, &state.presence.get(id), &kinds).await?
+    {
         extras = state.store.tile_extras(id).await?;
     }
     let exam = state.store.exam(c.exam_id).await?;
