@@ -22,9 +22,9 @@ test('two instances serve one exam: the PC page on one, the phone and the procto
   try {
     await expect.poll(async () => (await fetch(`${SECOND_URL}/healthz`).catch(() => null))?.status, { timeout: 30_000 }).toBe(200);
     const errors = watchConsole(page);
-    const pairing = await upToSecondView(page, 'T2026-0009');
+    const pairing = await upToSecondView(page, 'T2026-0010');
     expect(pairing.startsWith(BASE_URL)).toBe(true);
-    await phoneJoins(browser, pairing.replace(BASE_URL, SECOND_URL), 9);
+    await phoneJoins(browser, pairing.replace(BASE_URL, SECOND_URL), 10);
 
     const staff = await browser.newContext({ baseURL: SECOND_URL });
     const proctor = await staff.newPage();
@@ -33,7 +33,7 @@ test('two instances serve one exam: the PC page on one, the phone and the procto
     await expect(proctor).toHaveURL(`${SECOND_URL}/proctor`);
     await proctor.getByRole('link', { name: 'Open' }).click();
     await hydrated(proctor);
-    const tile = proctor.locator('article.tile', { hasText: 'T2026-0009' });
+    const tile = proctor.locator('article.tile', { hasText: 'T2026-0010' });
     await expect(tile).toBeVisible();
     // Both views are live on the second instance's grid: the PC's frames cross from the first.
     const pc = tile.locator('.live-view').nth(0);
@@ -41,6 +41,7 @@ test('two instances serve one exam: the PC page on one, the phone and the procto
     await expect.poll(() => seq(pc), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => seq(ph), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect(pc).toHaveAttribute('data-state', 'live');
+    await proctor.getByPlaceholder('Search name or ticket').fill('T2026-0010');
     await proctor.screenshot({ path: '../target/e2e-cluster-grid.png' });
 
     // The proctor on the second instance writes; the PC page on the first reads it.
