@@ -137,15 +137,7 @@ async fn a_candidate_on_one_instance_and_proctors_on_both_see_and_act_on_each_ot
     // Nothing was lost on the way, so no one had to resynchronise (what the relay says every
     // second about its rooms is not mistaken for a bus message).
     let admin = b.staff_cookie("admin").await;
-    let metrics = reqwest::Client::new()
-        .get(b.url("/metrics"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = b.metrics(&admin).await;
     for line in ["vigil_bus_gaps 0", "vigil_bus_undecodable 0", "vigil_bus_connected 1"] {
         assert!(metrics.lines().any(|l| l == line), "{line}: {metrics}");
     }

@@ -158,6 +158,12 @@ impl TestApp {
         tokio::time::timeout(within, &mut self.server).await.is_ok()
     }
 
+    /// `/metrics` as read by `cookie` (an admin's).
+    pub async fn metrics(&self, cookie: &str) -> String {
+        let res = reqwest::Client::new().get(self.url("/metrics")).header("cookie", cookie);
+        res.send().await.expect("metrics").text().await.expect("text")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

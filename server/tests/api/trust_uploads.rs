@@ -115,15 +115,7 @@ async fn a_nearly_full_disk_refuses_uploads_but_keeps_answers_and_says_so() {
         reqwest::get(app.url("/readyz")).await.expect("get").json().await.expect("json");
     assert_eq!((&ready["database"], &ready["disk"]["low"]), (&json!("ok"), &json!(true)));
     let admin = app.staff_cookie("admin").await;
-    let metrics = reqwest::Client::new()
-        .get(app.url("/metrics"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = app.metrics(&admin).await;
     assert!(metrics.contains("vigil_disk_low 1"), "{metrics}");
     let (_, status, _) = app.post_form("/api/admin/status", &[], Some(&admin)).await;
     assert_eq!(status["disk_low"], true);
