@@ -235,8 +235,10 @@ async fn run(engine: pg::Engine, n: usize, nats: Option<&str>) -> Run {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     server.abort();
-    if let Some((_, _, task)) = second {
+    state.store.close().await;
+    if let Some((state, _, task)) = second {
         task.abort();
+        state.store.close().await;
     }
     latencies.sort();
     Run {

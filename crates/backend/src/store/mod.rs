@@ -195,6 +195,8 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// The database engine: `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
+    /// Closes the connections (waiting for those in use); nothing works on the store after.
+    async fn close(&self);
 
     /// Creates a staff account; `Duplicate` when the username is taken.
     async fn create_staff(&self, new: NewStaff) -> StoreResult<StaffId>;

@@ -29,6 +29,10 @@ impl Store for DbStore {
         DbStore::ENGINE
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn create_staff(&self, new: NewStaff) -> StoreResult<StaffId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff (username, display_name, role, password_hash, created_at) \
