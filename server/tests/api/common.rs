@@ -259,7 +259,16 @@ pub async fn post_json(
     body: &serde_json::Value,
     cookie: Option<&str>,
 ) -> (u16, serde_json::Value) {
-    let mut req = reqwest::Client::new().post(app.url(path)).json(body);
+    post_json_to(app.url(path), body, cookie).await
+}
+
+/// [`post_json`] to a whole URL (a server the test started as a process, a balancer).
+pub async fn post_json_to(
+    url: String,
+    body: &serde_json::Value,
+    cookie: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut req = reqwest::Client::new().post(url).json(body);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
     }
@@ -371,4 +380,70 @@ impl Ws {
     pub async fn close(mut self) {
         let _ = self.0.close(None).await;
     }
+}
+
+/// A free TCP port on loopback (for a server the test starts and may restart on it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
+}
+
+/// A `vigil serve` process of the test's own; killed when dropped.
+pub struct Served {
+    pub child: std::process::Child,
+    pub base: String,
+    pub port: u16,
+    _dir: TempDir,
+}
+
+impl Served {
+    /// Sends SIGTERM (as an orchestrator does) and waits for the process to exit, at most
+    /// `within`; returns how it exited.
+    pub async fn terminate(&mut self, within: std::time::Duration) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let kill = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(kill.expect("kill").success());
+        let t0 = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(t0.elapsed() < within, "still running {within:?} after SIGTERM");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `vigil serve` on `port` with its data in `dir` (face checks off: the http provider at
+/// a closed port; no demo; the database from `args` or the directory's SQLite file) and waits
+/// until `/healthz` answers.
+pub async fn vigil_serve(port: u16, dir: TempDir, args: &[&str]) -> Served {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
+        .args(args)
+        .env_remove("VIGIL_DATABASE")
+        .env_remove("VIGIL_DEMO")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("vigil serve");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            return Served { child, base, port, _dir: dir };
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("vigil serve did not start");
 }

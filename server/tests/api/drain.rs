@@ -1,7 +1,7 @@
 //! Stopping an instance (SIGTERM): it stops taking connections, a request in flight finishes
 //! and is kept, live sockets close with "service restart" (the pages reconnect elsewhere), and
 //! the process exits by itself.
-use crate::common::spawn_app;
+use crate::common::{free_port, spawn_app, vigil_serve};
 use crate::journey::{choice, enter_exam, open_exam, save};
 use chrono::Duration;
 use domain::View;
@@ -56,42 +56,7 @@ async fn a_draining_instance_finishes_the_request_in_flight_and_sends_its_pages_
 
 #[tokio::test]
 async fn vigil_serve_exits_by_itself_on_sigterm() {
-    let port =
-        std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("a").port();
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("VIGIL_DEMO")
-        .env_remove("VIGIL_DATABASE")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("vigil serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let mut up = false;
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
-    assert!(up, "vigil serve started");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let t0 = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(t0.elapsed() < StdDuration::from_secs(10), "still running 10 s after SIGTERM");
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    };
+    let mut served = vigil_serve(free_port(), tempfile::tempdir().expect("tmp"), &[]).await;
+    let status = served.terminate(StdDuration::from_secs(10)).await;
     assert!(status.success(), "{status:?}");
 }

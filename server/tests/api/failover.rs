@@ -2,95 +2,65 @@
 //! database and, when `VIGIL_TEST_NATS` is set, on NATS): every answer and flag it
 //! acknowledged is kept, the candidate carries on on the other instance without signing in
 //! again, and the other instance submits the sitting at the deadline.
-use crate::common::{PASSWORD, database_arg, pair, spawn_app_with};
+use crate::common::{
+    PASSWORD, Served, TestApp, database_arg, free_port, pair, post_json_to, spawn_app_with,
+    vigil_serve,
+};
 use crate::journey::{choice, enter_exam, open_exam, save};
 use domain::flag::FlagKind;
 use domain::protocol::{CandidateClientMsg, CandidateServerMsg, PROTOCOL_VERSION};
-use domain::{Phase, SubmitKind, View};
+use domain::{CandidateId, Phase, SubmitKind, View};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-struct Instance {
-    child: Child,
-    base: String,
-    port: u16,
-    _dir: tempfile::TempDir,
+type Bus = Option<(String, String)>;
+
+/// The suite's NATS (when `VIGIL_TEST_NATS` names one), on a prefix of the test's own.
+fn test_bus(tag: &str) -> Bus {
+    let url = std::env::var("VIGIL_TEST_NATS").ok().filter(|u| !u.is_empty())?;
+    Some((url, format!("vigil_{tag}_{:016x}", rand::random::<u64>())))
 }
 
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// An instance on `database` (and the bus), as its own `vigil serve` process.
+async fn instance_on(port: u16, database: &str, bus: &Bus) -> Served {
+    let mut args =
+        vec!["--database", database, "--min-free-disk-mb", "0", "--drain-delay-secs", "0"];
+    if let Some((url, prefix)) = bus {
+        args.extend(["--bus", url.as_str(), "--bus-prefix", prefix.as_str()]);
     }
+    vigil_serve(port, tempfile::tempdir().expect("tmp"), &args).await
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("a").port()
-}
-
-async fn instance(database: &str, bus: Option<&(String, String)>) -> Instance {
+async fn instance(database: &str, bus: &Bus) -> Served {
     instance_on(free_port(), database, bus).await
 }
 
-async fn instance_on(port: u16, database: &str, bus: Option<&(String, String)>) -> Instance {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
-    cmd.args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database", database])
-        .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
-        .args(["--min-free-disk-mb", "0", "--drain-delay-secs", "0"])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("VIGIL_DEMO")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some((url, prefix)) = bus {
-        cmd.args(["--bus", url, "--bus-prefix", prefix]);
-    }
-    let mut child = cmd.spawn().expect("vigil serve");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            return Instance { child, base, port, _dir: dir };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("vigil serve did not start");
+async fn post(base: &str, path: &str, body: &Value, cookie: &str) -> (u16, Value) {
+    post_json_to(format!("{base}{path}"), body, Some(cookie)).await
 }
 
-async fn post(base: &str, path: &str, body: &Value, cookie: &str) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .header("cookie", cookie)
-        .json(body)
-        .send()
-        .await
-        .expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+/// The fixture's database (its in-process server runs no timers: the instances do the work),
+/// with T-0001 in the exam; returns it, its `--database` and the candidate's id and cookie.
+async fn sitting() -> (TestApp, String, CandidateId, String) {
+    let seed = spawn_app_with(|s| s.timers = false).await;
+    let database = database_arg(seed.dir.path()).await;
+    open_exam(&seed, chrono::Duration::minutes(1)).await;
+    let (id, cookie) = enter_exam(&seed, "T-0001").await;
+    (seed, database, id, cookie)
 }
 
 #[tokio::test]
 async fn an_instance_killed_mid_exam_loses_nothing_and_the_other_carries_on() {
-    // The fixture's database (this in-process server runs no timers: A and B do the work).
-    let seed = spawn_app_with(|s| s.timers = false).await;
-    let database = database_arg(seed.dir.path()).await;
-    let bus = std::env::var("VIGIL_TEST_NATS")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .map(|u| (u, format!("vigil_failover_{:016x}", rand::random::<u64>())));
-    open_exam(&seed, chrono::Duration::minutes(1)).await;
-    let (id, cookie) = enter_exam(&seed, "T-0001").await;
+    let (seed, database, id, cookie) = sitting().await;
+    let bus = test_bus("failover");
     // The deadline is 15 s away.
     let start = chrono::Utc::now() - chrono::Duration::minutes(120) + chrono::Duration::seconds(15);
     seed.state.store.reschedule_exam(seed.exam, start).await.expect("reschedule");
-    let a = instance(&database, bus.as_ref()).await;
-    let b = instance(&database, bus.as_ref()).await;
+    let a = instance(&database, &bus).await;
+    let b = instance(&database, &bus).await;
 
     // Answers and a proctor's flag acknowledged by A.
     for (q, o) in [("q1", "a"), ("q2", "b")] {
@@ -221,33 +191,11 @@ async fn page(base: &str, cookie: &str) -> Page {
     }
 }
 
-/// Stops an instance as an orchestrator does (SIGTERM) and waits for it to exit cleanly.
-async fn stop(mut instance: Instance) {
-    let pid = instance.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let t0 = Instant::now();
-    loop {
-        if let Some(status) = instance.child.try_wait().expect("wait") {
-            assert!(status.success(), "{status:?}");
-            return;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(15), "still running 15 s after SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_rolling_restart_during_the_exam_loses_nothing_and_the_page_comes_back_by_itself() {
-    let seed = spawn_app_with(|s| s.timers = false).await;
-    let database = database_arg(seed.dir.path()).await;
-    let bus = std::env::var("VIGIL_TEST_NATS")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .map(|u| (u, format!("vigil_rolling_{:016x}", rand::random::<u64>())));
-    open_exam(&seed, chrono::Duration::minutes(1)).await;
-    let (id, cookie) = enter_exam(&seed, "T-0001").await;
-    let mut instances =
-        vec![instance(&database, bus.as_ref()).await, instance(&database, bus.as_ref()).await];
+    let (seed, database, id, cookie) = sitting().await;
+    let bus = test_bus("rolling");
+    let mut instances = vec![instance(&database, &bus).await, instance(&database, &bus).await];
     let lb = Balancer::start(instances.iter().map(|i| i.port).collect()).await;
     let base = format!("http://127.0.0.1:{}", lb.port);
     let mut ws = page(&base, &cookie).await;
@@ -257,9 +205,11 @@ async fn a_rolling_restart_during_the_exam_loses_nothing_and_the_page_comes_back
         let body = json!({ "saves": [save(q, choice("a"), 1)] });
         assert_eq!(post(&base, "/api/exam/save", &body, &cookie).await.0, 200);
         saved.push(q);
-        let old = instances.remove(0);
+        let mut old = instances.remove(0);
         let port = old.port;
-        stop(old).await;
+        let status = old.terminate(Duration::from_secs(15)).await;
+        assert!(status.success(), "{status:?}");
+        drop(old);
         // The page's socket, wherever it was, is open or comes back through the balancer
         // without signing in again (a closed one is reopened, as the page does).
         let ping = Message::Text(
@@ -280,7 +230,7 @@ async fn a_rolling_restart_during_the_exam_loses_nothing_and_the_page_comes_back
         if !alive {
             ws = page(&base, &cookie).await;
         }
-        instances.push(instance_on(port, &database, bus.as_ref()).await);
+        instances.push(instance_on(port, &database, &bus).await);
         eprintln!(
             "instance {n} restarted; the page's socket {}",
             if alive { "stayed" } else { "came back" }

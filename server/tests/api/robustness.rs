@@ -195,6 +195,19 @@ async fn an_unreachable_database_is_named_in_one_line_without_its_password() {
     assert!(!msg.contains("hunter2") && !msg.contains('\n'), "{msg}");
 }
 
+/// A bus that does not answer at start: a one-line error naming it without its password.
+#[tokio::test]
+async fn an_unreachable_bus_is_named_in_one_line_without_its_password() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut settings = Settings::in_dir(dir.path().to_path_buf());
+    // Port 1 on this machine: nothing listens, the connection is refused.
+    settings.bus = Some("nats://vigil:hunter2@127.0.0.1:1".into());
+    let err = Application::build(settings).await.err().expect("must fail");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("cannot connect to NATS at nats://vigil:***@127.0.0.1:1"), "{msg}");
+    assert!(!msg.contains("hunter2") && !msg.contains('\n'), "{msg}");
+}
+
 /// A database upgraded by a newer Vigil (it has a migration this binary does not know): the
 /// server refuses to start and says so. On the suite's database (SQLite, or PostgreSQL).
 #[tokio::test]

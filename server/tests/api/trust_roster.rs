@@ -2,46 +2,31 @@
 //! to 512 MiB) and a 300 MB roster field cost the server a few megabytes, not their size.
 //! Measured on a real `vigil serve` process (its peak RSS from /proc), so nothing else in
 //! the test run can blur it.
+use crate::common::{Served, free_port, vigil_serve};
 use app::server::state::AppState;
 use backend::service::auth::create_staff;
 use backend::store::{NewExam, SqliteStore};
 use domain::{ExamCode, Role};
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Peak RSS below which the uploads count as handled in bounded memory.
 const MAX_PEAK_RSS_KB: u64 = 250 * 1024;
 
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn peak_rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("proc status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM")
-    }
+/// The process's peak resident memory.
+fn peak_rss_kb(s: &Served) -> u64 {
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).expect("proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
 }
 
 /// A seeded data directory (exam TEST01, room A, admin `admin`) and the server on it.
-async fn start() -> Server {
+async fn start() -> Served {
     let dir = tempfile::tempdir().expect("dir");
     let store = SqliteStore::open(&dir.path().join("vigil.db")).await.expect("db");
     let state = AppState::new(
@@ -68,34 +53,10 @@ async fn start() -> Server {
     state.store.create_room(exam, "A").await.expect("room");
     create_staff(&state, "admin", "Admin", Role::Admin, "password-123").await.expect("admin");
     drop(state);
-    let port =
-        std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("a").port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .arg("serve")
-        .args(["--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
-        .args(["--min-free-disk-mb", "0"])
-        .env_remove("VIGIL_DATABASE")
-        .env_remove("VIGIL_DEMO")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("vigil serve");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            return Server { child, base, _dir: dir };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("vigil serve did not start");
+    vigil_serve(free_port(), dir, &["--min-free-disk-mb", "0"]).await
 }
 
-async fn admin_cookie(s: &Server) -> String {
+async fn admin_cookie(s: &Served) -> String {
     let url = format!("{}/api/staff/login", s.base);
     server::simulate::post_login(
         &reqwest::Client::new(),
@@ -106,7 +67,7 @@ async fn admin_cookie(s: &Server) -> String {
     .expect("login")
 }
 
-async fn preview(s: &Server, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> Value {
+async fn preview(s: &Served, cookie: &str, csv: Vec<u8>, zip: Option<Vec<u8>>) -> Value {
     let mut form = reqwest::multipart::Form::new()
         .part("roster", reqwest::multipart::Part::bytes(csv).file_name("roster.csv"));
     if let Some(z) = zip {
@@ -159,7 +120,7 @@ async fn an_archive_bomb_and_a_huge_roster_field_cost_bounded_memory() {
         errors.iter().any(|e| e["field"] == "photo" && e["code"] == "photo_not_image"),
         "{out}"
     );
-    let after_bomb = s.peak_rss_kb();
+    let after_bomb = peak_rss_kb(&s);
     assert!(after_bomb < MAX_PEAK_RSS_KB, "peak RSS {after_bomb} kB after the bomb");
 
     // 300 MB in the roster field: refused by size, read to its end without keeping it.
@@ -167,7 +128,7 @@ async fn an_archive_bomb_and_a_huge_roster_field_cost_bounded_memory() {
     huge.resize(300 * 1024 * 1024, b'x');
     let out = preview(&s, &cookie, huge, None).await;
     assert_eq!(out["file_error"], serde_json::json!({ "code": "roster_too_large", "max_mb": 32 }));
-    let after_field = s.peak_rss_kb();
+    let after_field = peak_rss_kb(&s);
     eprintln!("server peak RSS: {after_bomb} kB after the bomb, {after_field} kB after 300 MB");
     assert!(after_field < MAX_PEAK_RSS_KB, "peak RSS {after_field} kB after 300 MB");
 }

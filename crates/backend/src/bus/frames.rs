@@ -15,6 +15,9 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::mpsc;
 
+/// A message for NATS: its subject, its bytes, and whether it is a frame (counted).
+type Out = (String, Bytes, bool);
+
 /// Frames waiting to be sent to the other instances.
 const FRAME_QUEUE: usize = 1_024;
 const WATCH_VERSION: u32 = 1;
@@ -31,7 +34,7 @@ pub struct NatsFrames {
     client: async_nats::Client,
     prefix: String,
     origin: u64,
-    out: mpsc::Sender<(String, Bytes)>,
+    out: mpsc::Sender<Out>,
     stats: Arc<BusStats>,
     hub: Weak<FrameHub>,
     /// This instance's subscription per watched room (dropped: unsubscribed).
@@ -109,7 +112,7 @@ impl NatsFrames {
 
 impl FrameLink for NatsFrames {
     fn forward(&self, room: RoomId, frame: Bytes) {
-        if self.out.try_send((self.subject(room), frame)).is_err() {
+        if self.out.try_send((self.subject(room), frame, true)).is_err() {
             self.stats.frames_dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -118,17 +121,12 @@ impl FrameLink for NatsFrames {
         self.follow_rooms(&rooms);
         let msg = WatchMsg { v: WATCH_VERSION, origin: self.origin, rooms, focus };
         let bytes = serde_json::to_vec(&msg).unwrap_or_default();
-        let _ = self.out.try_send((format!("{}.watch", self.prefix), bytes.into()));
+        let _ = self.out.try_send((format!("{}.watch", self.prefix), bytes.into(), false));
     }
 }
 
-async fn send(
-    client: async_nats::Client,
-    mut rx: mpsc::Receiver<(String, Bytes)>,
-    stats: Arc<BusStats>,
-) {
-    while let Some((subject, payload)) = rx.recv().await {
-        let frame = subject.contains(".frames.");
+async fn send(client: async_nats::Client, mut rx: mpsc::Receiver<Out>, stats: Arc<BusStats>) {
+    while let Some((subject, payload, frame)) = rx.recv().await {
         match client.publish(subject, payload).await {
             Ok(()) if frame => stats.frames_out.fetch_add(1, Ordering::Relaxed),
             Ok(()) => 0,
