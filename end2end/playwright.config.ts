@@ -56,13 +56,13 @@ export default defineConfig({
   },
   projects: [
     // Chromium's default fake camera: a test pattern with no face.
-    { name: 'default', testIgnore: /(journey|camera|console|admin|cluster|nojs)\.spec\.ts/ },
+    { name: 'default', testIgnore: /(journey|camera|console|admin|cluster|watch|nojs)\.spec\.ts/ },
     // JavaScript off: the sign-in forms work as plain HTML forms.
     { name: 'no-js', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
     // The fake camera shows a real face (made by scripts/face-assets.sh from a packaged photo).
     {
       name: 'face',
-      testMatch: BUS ? /(journey|camera|console|admin|cluster)\.spec\.ts/ : /(journey|camera|console|admin)\.spec\.ts/,
+      testMatch: BUS ? /(journey|camera|console|admin|cluster|watch)\.spec\.ts/ : /(journey|camera|console|admin|watch)\.spec\.ts/,
       use: {
         launchOptions: {
           executablePath: CHROMIUM,

@@ -168,6 +168,14 @@ impl Application {
             state.store.clone(),
             state.blobs.clone(),
         ));
+        if state.face.scans_frames() {
+            state.frames.set_face_sink(backend::service::watch::spawn(state.core.clone()));
+        } else {
+            tracing::info!(
+                provider = state.face.provider(),
+                "face checks during the exam are off: the face provider does not scan frames"
+            );
+        }
         if settings.demo {
             crate::demo::seed(&state, &settings.demo_options)
                 .await

@@ -3,6 +3,8 @@
 //! `<workspace>/target/face-fixtures` and `target/face-models`; missing files fail the tests.
 #[path = "face/http.rs"]
 mod http;
+#[path = "face/scan.rs"]
+mod scan;
 #[path = "face/y4m.rs"]
 mod y4m;
 

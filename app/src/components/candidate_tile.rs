@@ -91,6 +91,7 @@ pub fn CandidateTileView(
             tabindex="0"
             aria-label=name
             data-candidate=move || tile.with(|t| t.id.to_string())
+            data-integrity=move || tile.with(|t| t.integrity)
             data-href=href
         >
             <CameraPair tile frames now />
@@ -126,6 +127,11 @@ pub fn CandidateTileView(
                 }
             })}
             <p class="tile-facts">
+                {move || tile.with(|t| t.integrity).lt(&100).then(|| view! {
+                    <span class="tile-integrity" data-score=move || tile.with(|t| t.integrity)>
+                        {t!(i18n, tile_integrity, score = move || tile.with(|t| t.integrity))}
+                    </span>
+                })}
                 <span class="tile-answered">{move || t!(i18n, tile_answered, n = tile.with(|t| t.answered))}</span>
                 {move || time_left().map(|time| view! { <span class="tile-left">{t!(i18n, tile_time_left, time = time.clone())}</span> })}
                 {move || tile.with(|t| t.extra_minutes).gt(&0).then(|| view! {

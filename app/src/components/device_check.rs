@@ -5,7 +5,7 @@
 //! accepts every report this produces.
 mod network;
 #[cfg(feature = "hydrate")]
-mod probe;
+pub(crate) mod probe;
 mod report;
 mod steps;
 pub mod user_agent;

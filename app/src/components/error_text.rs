@@ -31,6 +31,7 @@ fn field_name(i18n: I18nContext<Locale>, field: Field) -> String {
         Field::Attempts => t_string!(i18n, exam_attempts_label).to_string(),
         Field::Camera => t_string!(i18n, exam_camera_label).to_string(),
         Field::Sampling => t_string!(i18n, exam_sampling_label).to_string(),
+        Field::Watch => t_string!(i18n, exam_watch_label).to_string(),
         Field::Retention => t_string!(i18n, exam_retention_label).to_string(),
         Field::Room => t_string!(i18n, roster_col_room).to_string(),
     }

@@ -39,6 +39,7 @@ pub fn flag_text(i18n: I18nContext<Locale>, kind: FlagKind) -> String {
         FlagKind::PhoneLost => t_string!(i18n, flag_phone_lost).to_string(),
         FlagKind::PageLeft => t_string!(i18n, flag_page_left).to_string(),
         FlagKind::VerificationRejected => t_string!(i18n, flag_verification_rejected).to_string(),
+        FlagKind::FaceMismatch => t_string!(i18n, flag_face_mismatch).to_string(),
         FlagKind::FaceAbsent => t_string!(i18n, flag_face_absent).to_string(),
         FlagKind::AnotherPerson => t_string!(i18n, flag_another_person).to_string(),
         FlagKind::Material => t_string!(i18n, flag_material).to_string(),

@@ -10,6 +10,7 @@ pub mod error_text;
 pub mod form;
 pub mod header;
 pub mod hydrated;
+pub mod integrity_view;
 pub mod labels;
 pub mod revoked;
 pub mod timeline_view;

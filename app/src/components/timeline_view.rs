@@ -4,7 +4,7 @@
 use super::labels::{clock_time, flag_text, phase_label, view_text};
 use crate::i18n::*;
 use chrono::{DateTime, Utc};
-use domain::console::{Audience, BrowserEvent, CandidateEvent, Delivery, MessageKind};
+use domain::console::{Audience, BrowserEvent, CandidateEvent, Delivery, MessageKind, Prompt};
 use domain::flag::FlagResolution;
 use domain::timeline::{Entry, Lane, Timeline, strip_percent};
 use leptos::prelude::*;
@@ -61,6 +61,7 @@ fn describe(i18n: I18nContext<Locale>, e: &Entry) -> AnyView {
             CandidateEvent::Browser { what: BrowserEvent::FullscreenEnter } => tr!(i18n, tl_fs_enter).into_any(),
             CandidateEvent::TimeAdded { minutes, .. } => t!(i18n, tl_time_added, n = minutes).into_any(),
             CandidateEvent::SessionReplaced { view } => t!(i18n, tl_session_replaced, view = view_text(i18n, view)).into_any(),
+            CandidateEvent::Prompted { what: Prompt::FaceNotSeen } => tr!(i18n, tl_prompted_face).into_any(),
         },
         Entry::Flag { flag, evidence } => {
             let kind = flag_text(i18n, flag.kind);

@@ -66,6 +66,10 @@ pub struct CandidateSocket {
     pub times: RwSignal<Option<ExamTimes>>,
     /// Whether the candidate's hand is raised.
     pub hand: RwSignal<bool>,
+    /// "We cannot see your face" is shown.
+    pub face_prompt: RwSignal<bool>,
+    /// How long speech must last to be reported, when the exam listens for sound.
+    pub listen: RwSignal<Option<u32>>,
     /// Key of this socket's frame sender in `SINKS` (browser only).
     sink: u64,
 }
@@ -100,6 +104,11 @@ impl CandidateSocket {
     /// Reports the PC page's window leaving or coming back.
     pub fn report(&self, event: BrowserEvent) {
         self.send(&CandidateClientMsg::Browser { event });
+    }
+
+    /// Reports sustained sound in the room (`true`) or its end.
+    pub fn report_sound(&self, speaking: bool) {
+        self.send(&CandidateClientMsg::Sound { speaking });
     }
 
     /// A message from the server: shown unless already on screen or acknowledged here.
@@ -145,6 +154,8 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         inbox: RwSignal::new(Vec::new()),
         times: RwSignal::new(None),
         hand: RwSignal::new(false),
+        face_prompt: RwSignal::new(false),
+        listen: RwSignal::new(None),
         sink: NEXT_ID.with(|n| {
             let id = n.get();
             n.set(id + 1);
@@ -164,6 +175,8 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         CandidateServerMsg::Message { message } => socket.receive(message),
         CandidateServerMsg::Times { times } => socket.times.set(Some(times)),
         CandidateServerMsg::Hand { raised } => socket.hand.set(raised),
+        CandidateServerMsg::FacePrompt { on } => socket.face_prompt.set(on),
+        CandidateServerMsg::Listen { on, secs } => socket.listen.set(on.then_some(secs)),
         // The server closes the socket next (code `CLOSE_REVOKED`): the link stops there.
         CandidateServerMsg::Revoked { reason } => socket.revoked.set(Some(reason)),
         // Refused frames are counted on the server; the page just goes on sending.

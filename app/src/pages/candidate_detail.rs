@@ -9,6 +9,7 @@ use crate::components::candidate_tile::CameraPair;
 use crate::components::console_actions::ConsoleActions;
 use crate::components::device_report::DeviceReportPanel;
 use crate::components::error_text::ErrorText;
+use crate::components::integrity_view::IntegrityView;
 use crate::components::labels::{clock_time, phase_label, view_text};
 use crate::components::revoked::RevokedNotice;
 use crate::components::timeline_view::TimelineView;
@@ -96,7 +97,13 @@ fn Detail(room: RoomId, room_name: String, candidate: CandidateId) -> impl IntoV
                     </div>
                     <Loaded fetch=move || candidate_timeline(candidate) every=TIMELINE_REFRESH_MS
                         trigger=Signal::derive(move || tile.get())
-                        show=|t| view! { <TimelineView timeline=t /> }.into_any() />
+                        show=|mut t| {
+                            let integrity = t.integrity.take();
+                            view! {
+                                {integrity.map(|integrity| view! { <IntegrityView integrity decide=true /> })}
+                                <TimelineView timeline=t />
+                            }.into_any()
+                        } />
                     <Loaded fetch=move || candidate_verification(candidate) every=EVIDENCE_REFRESH_MS
                         trigger=Signal::derive(move || tile.with(|t| t.verification))
                         show=move |v| view! { <VerificationView candidate v /> }.into_any() />

@@ -116,6 +116,7 @@ fn LiveGrid(
                             if let Some(s) = SortBy::parse(&event_target_value(&ev)) { sort_by.set(s) }
                         }>
                             <option value="attention">{tr!(i18n, sort_attention)}</option>
+                            <option value="integrity">{tr!(i18n, sort_integrity)}</option>
                             <option value="ticket">{tr!(i18n, sort_ticket)}</option>
                             <option value="name">{tr!(i18n, sort_name)}</option>
                         </select>

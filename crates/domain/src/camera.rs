@@ -274,6 +274,9 @@ pub struct CameraSettings {
     /// One recording chunk every this many ms.
     #[serde(default = "default_chunk_ms")]
     pub recording_chunk_ms: u32,
+    /// The automatic watch: face checks, sound, the integrity score's weights.
+    #[serde(default)]
+    pub watch: super::watch::WatchSettings,
 }
 
 fn default_recording_kbps() -> u32 {
@@ -306,6 +309,7 @@ impl Default for CameraSettings {
             recording: false,
             recording_kbps: default_recording_kbps(),
             recording_chunk_ms: default_chunk_ms(),
+            watch: super::watch::WatchSettings::default(),
         }
     }
 }

@@ -161,6 +161,13 @@ pub struct CandidateTile {
     /// How often a new sign-in or pairing ended an older session of the candidate.
     #[serde(default)]
     pub sessions_replaced: u32,
+    /// The integrity score, 0–100 (`domain::integrity`), as of the last change.
+    #[serde(default = "full_score")]
+    pub integrity: u8,
+}
+
+fn full_score() -> u8 {
+    100
 }
 
 #[cfg(test)]

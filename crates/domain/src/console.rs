@@ -154,6 +154,18 @@ pub enum CandidateEvent {
     SessionReplaced {
         view: super::presence::View,
     },
+    /// The candidate's page was told something by the automatic watch.
+    Prompted {
+        what: Prompt,
+    },
+}
+
+/// What the automatic watch tells a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prompt {
+    /// "We cannot see your face."
+    FaceNotSeen,
 }
 
 /// A trimmed, non-empty text of at most `max` characters, or a typed error for `field`.

@@ -33,6 +33,7 @@ pub enum Field {
     Attempts,
     Camera,
     Sampling,
+    Watch,
     Retention,
     Room,
 }

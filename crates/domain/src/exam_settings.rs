@@ -129,6 +129,9 @@ pub fn check(s: &ExamSettings) -> Result<ExamSettings, (Field, ValidationCode)> 
     if !(5..=3600).contains(&c.sample_secs) {
         return Err(bad(Field::Sampling, ValidationCode::BadFormat));
     }
+    if !c.watch.validate() {
+        return Err(bad(Field::Watch, ValidationCode::BadFormat));
+    }
     if !(1..=MAX_RETENTION_DAYS).contains(&s.retention_days) {
         return Err(bad(Field::Retention, ValidationCode::BadFormat));
     }
@@ -201,6 +204,9 @@ mod tests {
         let mut s = good();
         s.camera.sample_secs = 1;
         assert_eq!(check(&s).err(), Some((Field::Sampling, BadFormat)));
+        let mut s = good();
+        s.camera.watch.check_secs = 0;
+        assert_eq!(check(&s).err(), Some((Field::Watch, BadFormat)));
     }
 
     #[test]

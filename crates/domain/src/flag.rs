@@ -1,5 +1,6 @@
 //! Flags on a candidate. Automatic ones are raised by the camera checks (a view black,
-//! frozen or lost) and by the PC page (the candidate left the exam page), and cleared when
+//! frozen or lost), the face checks (no face, several faces, a different person), the PC
+//! page (the candidate left the exam page, sound in the room), and cleared when
 //! the cause goes; manual ones are raised by a proctor with a category and a note. Any open
 //! flag can be resolved or dismissed by a proctor with a note.
 use super::camera::CameraProblem;
@@ -20,6 +21,8 @@ pub enum FlagKind {
     PageLeft,
     /// An admin rejected the candidate's verification.
     VerificationRejected,
+    /// The face on the PC camera is not the verified candidate's (the face checks).
+    FaceMismatch,
     // Proctors' categories.
     FaceAbsent,
     AnotherPerson,
@@ -50,7 +53,7 @@ impl Severity {
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 14] = [
+    pub const ALL: [FlagKind; 15] = [
         FlagKind::PcBlack,
         FlagKind::PhoneBlack,
         FlagKind::PcFrozen,
@@ -58,6 +61,7 @@ impl FlagKind {
         FlagKind::PhoneLost,
         FlagKind::PageLeft,
         FlagKind::VerificationRejected,
+        FlagKind::FaceMismatch,
         FlagKind::FaceAbsent,
         FlagKind::AnotherPerson,
         FlagKind::Material,
@@ -68,7 +72,7 @@ impl FlagKind {
     ];
 
     /// The categories a proctor picks from: the last seven of [`FlagKind::ALL`].
-    pub const MANUAL: &'static [FlagKind] = Self::ALL.split_at(7).1;
+    pub const MANUAL: &'static [FlagKind] = Self::ALL.split_at(8).1;
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,6 +83,7 @@ impl FlagKind {
             FlagKind::PhoneLost => "phone_lost",
             FlagKind::PageLeft => "page_left",
             FlagKind::VerificationRejected => "verification_rejected",
+            FlagKind::FaceMismatch => "face_mismatch",
             FlagKind::FaceAbsent => "face_absent",
             FlagKind::AnotherPerson => "another_person",
             FlagKind::Material => "material",
@@ -103,6 +108,7 @@ impl FlagKind {
             FlagKind::AnotherPerson
             | FlagKind::Material
             | FlagKind::FaceAbsent
+            | FlagKind::FaceMismatch
             | FlagKind::VerificationRejected => Severity::High,
             FlagKind::LeftSeat
             | FlagKind::SecondViewWrong

@@ -95,15 +95,19 @@ pub fn counters(tiles: &[&CandidateTile]) -> Vec<(TileFilter, usize)> {
 pub enum SortBy {
     /// Raised hands and flagged first, then offline, pending review, the rest, submitted.
     Attention,
+    /// Lowest integrity score first.
+    Integrity,
     Ticket,
     Name,
 }
 
 impl SortBy {
-    pub const ALL: [SortBy; 3] = [SortBy::Attention, SortBy::Ticket, SortBy::Name];
+    pub const ALL: [SortBy; 4] =
+        [SortBy::Attention, SortBy::Integrity, SortBy::Ticket, SortBy::Name];
     pub fn as_str(self) -> &'static str {
         match self {
             SortBy::Attention => "attention",
+            SortBy::Integrity => "integrity",
             SortBy::Ticket => "ticket",
             SortBy::Name => "name",
         }
@@ -134,6 +138,9 @@ pub fn sort(tiles: &mut [&CandidateTile], by: SortBy) {
     match by {
         SortBy::Attention => tiles
             .sort_by(|a, b| (attention_rank(a), &a.ticket).cmp(&(attention_rank(b), &b.ticket))),
+        SortBy::Integrity => {
+            tiles.sort_by(|a, b| (a.integrity, &a.ticket).cmp(&(b.integrity, &b.ticket)))
+        }
         SortBy::Ticket => tiles.sort_by(|a, b| a.ticket.cmp(&b.ticket)),
         SortBy::Name => tiles.sort_by(|a, b| {
             a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.ticket.cmp(&b.ticket))
@@ -249,6 +256,7 @@ mod tests {
             unread: 0,
             hand_raised: false,
             sessions_replaced: 0,
+            integrity: 100,
         }
     }
 
@@ -299,6 +307,11 @@ mod tests {
         assert_eq!(list[0].ticket, "T0");
         sort(&mut list, SortBy::Name);
         assert_eq!(list[0].name, "Done");
+        person.integrity = 60;
+        let mut list = vec![&quiet, &done, &person];
+        sort(&mut list, SortBy::Integrity);
+        assert_eq!(list[0].name, "Person");
+        assert_eq!(list[1].ticket, "T0");
     }
 
     #[test]

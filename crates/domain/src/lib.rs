@@ -13,6 +13,7 @@ pub mod face;
 pub mod flag;
 pub mod grid;
 pub mod ids;
+pub mod integrity;
 pub mod journey;
 pub mod paper;
 pub mod phase;
@@ -30,6 +31,7 @@ pub mod staffing;
 pub mod throttle;
 pub mod timeline;
 pub mod user;
+pub mod watch;
 
 pub use candidate::{Candidate, CandidateSelf, CandidateTile, TicketNumber, VerificationStatus};
 pub use error::{AppError, Field, Missing, ValidationCode};

@@ -85,6 +85,10 @@ pub enum CandidateClientMsg {
     Browser {
         event: BrowserEvent,
     },
+    /// The PC page heard sustained speech-like sound (`true`), or it ended (`false`).
+    Sound {
+        speaking: bool,
+    },
 }
 
 /// Server → candidate page.
@@ -140,6 +144,16 @@ pub enum CandidateServerMsg {
     /// The session behind this socket ended; the socket closes after this message.
     Revoked {
         reason: RevokeReason,
+    },
+    /// Whether the PC page listens for sound, and how long speech must last to be reported
+    /// (sent to the PC page after `welcome`).
+    Listen {
+        on: bool,
+        secs: u32,
+    },
+    /// Show (or stop showing) "we cannot see your face" (PC page).
+    FacePrompt {
+        on: bool,
     },
 }
 

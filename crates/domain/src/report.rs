@@ -62,6 +62,12 @@ pub struct ExamReport {
     /// Candidates with the PC page connected over time: one point per minute with a change.
     #[serde(default)]
     pub online: Vec<(DateTime<Utc>, i64)>,
+    /// Reviewers' decisions on automatic flags, per kind (kinds never raised left out).
+    #[serde(default)]
+    pub precision: Vec<super::integrity::Precision>,
+    /// The lowest integrity scores: `(ticket, name, score)`, lowest first.
+    #[serde(default)]
+    pub lowest_scores: Vec<(String, String, u8)>,
 }
 
 /// Online PCs over time from connection events `(candidate, at, online)` in time order: the

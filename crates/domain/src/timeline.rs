@@ -87,6 +87,9 @@ pub struct Timeline {
     pub starts_at: DateTime<Utc>,
     pub deadline: DateTime<Utc>,
     pub entries: Vec<Entry>,
+    /// The integrity score and each flag's part in it.
+    #[serde(default)]
+    pub integrity: Option<super::integrity::Integrity>,
 }
 
 /// How far before a flag a kept frame may have been received and still belong to it (the
@@ -137,7 +140,7 @@ pub fn build(p: Parts) -> Timeline {
     let last = entries.last().map(Entry::at).unwrap_or(p.starts_at);
     let from = first.min(p.starts_at);
     let to = p.deadline.max(last).max(from + Duration::minutes(1));
-    Timeline { from, to, starts_at: p.starts_at, deadline: p.deadline, entries }
+    Timeline { from, to, starts_at: p.starts_at, deadline: p.deadline, entries, integrity: None }
 }
 
 /// Where `at` sits on the strip from `from` to `to`, in percent (clamped to 0–100).

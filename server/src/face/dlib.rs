@@ -7,10 +7,10 @@
 //! `Sync`), so the models are loaded once and cloned into a small pool of slots, one per core
 //! (at most 4), each behind a mutex; a semaphore keeps at most that many verifications on the
 //! blocking thread pool at once.
-use backend::face::FaceVerifier;
+use backend::face::{FaceScan, FaceVerifier};
 use dlib_face_recognition::{
     FaceDetector, FaceDetectorTrait, FaceEncoderNetwork, FaceEncoderTrait, ImageMatrix,
-    LandmarkPredictor, LandmarkPredictorTrait,
+    LandmarkPredictor, LandmarkPredictorTrait, Rectangle,
 };
 use domain::face::{FaceError, FaceThresholds, FaceVerdict, PhotoRole};
 use image::imageops::FilterType;
@@ -28,6 +28,8 @@ pub const MODEL_VERSION: &str = "dlib-19.24 hog+sp5+resnet_v1";
 pub const PROVIDER: &str = "dlib";
 /// Photos are scaled down so that their longest side is at most this.
 pub const MAX_SIDE: u32 = 800;
+/// Exam frames are scaled to this longest side before the face checks look for faces.
+pub const SCAN_SIDE: u32 = 640;
 /// Larger inputs are refused as bad images (a 12 MP phone photo is about 4000 px wide).
 const MAX_INPUT_SIDE: u32 = 10_000;
 const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
@@ -82,27 +84,21 @@ impl FaceVerifier for DlibVerifier {
         reference: &[u8],
         thresholds: &FaceThresholds,
     ) -> Result<FaceVerdict, FaceError> {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| FaceError::ProviderUnavailable)?;
-        let slots = Arc::clone(&self.slots);
         let (live, reference) = (live.to_vec(), reference.to_vec());
-        let distance = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let started = Instant::now();
-            let models = free_slot(&slots).ok_or(FaceError::ProviderUnavailable)?;
-            let a = models.embed(PhotoRole::Live, &live)?;
-            let b = models.embed(PhotoRole::Reference, &reference)?;
-            let distance = l2(&a, &b);
-            tracing::debug!(distance, elapsed_ms = started.elapsed().as_millis(), "dlib verify");
-            Ok::<_, FaceError>(distance)
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "dlib verification task failed");
-            FaceError::ProviderUnavailable
-        })??;
+        let distance = self
+            .on_slot(move |models| {
+                let started = Instant::now();
+                let a = models.embed(PhotoRole::Live, &live)?;
+                let b = models.embed(PhotoRole::Reference, &reference)?;
+                let distance = l2(&a, &b);
+                tracing::debug!(
+                    distance,
+                    elapsed_ms = started.elapsed().as_millis(),
+                    "dlib verify"
+                );
+                Ok(distance)
+            })
+            .await?;
         Ok(FaceVerdict {
             decision: thresholds.decide(distance),
             distance,
@@ -114,6 +110,59 @@ impl FaceVerifier for DlibVerifier {
 
     fn provider(&self) -> &str {
         PROVIDER
+    }
+
+    fn scans_frames(&self) -> bool {
+        true
+    }
+
+    async fn scan(&self, frame: &[u8], reference: Option<&[f32]>) -> Result<FaceScan, FaceError> {
+        let reference = reference.map(<[f32]>::to_vec);
+        let frame = frame.to_vec();
+        self.on_slot(move |models| {
+            let rgb = decode_frame(&frame).ok_or(FaceError::BadImage { photo: PhotoRole::Live })?;
+            let matrix = matrix_of(&rgb);
+            let faces = models.detector.face_locations(&matrix);
+            let count = u32::try_from(faces.len()).unwrap_or(u32::MAX);
+            let distance = match (&*faces, reference) {
+                ([face], Some(reference)) => {
+                    let e = models.encoding(&matrix, face)?;
+                    Some(l2(&e, &reference))
+                }
+                _ => None,
+            };
+            Ok(FaceScan { faces: count, distance })
+        })
+        .await
+    }
+
+    async fn embed(&self, photo: &[u8]) -> Result<Vec<f32>, FaceError> {
+        let photo = photo.to_vec();
+        self.on_slot(move |models| models.embed(PhotoRole::Reference, &photo)).await
+    }
+}
+
+impl DlibVerifier {
+    /// Runs `f` with a free set of models on the blocking pool.
+    async fn on_slot<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Models) -> Result<T, FaceError> + Send + 'static,
+    ) -> Result<T, FaceError> {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| FaceError::ProviderUnavailable)?;
+        let slots = Arc::clone(&self.slots);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let models = free_slot(&slots).ok_or(FaceError::ProviderUnavailable)?;
+            f(&models)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "dlib task failed");
+            FaceError::ProviderUnavailable
+        })?
     }
 }
 
@@ -130,12 +179,9 @@ fn free_slot(slots: &[Mutex<Models>]) -> Option<MutexGuard<'_, Models>> {
 
 impl Models {
     /// The 128-d embedding of the single face in `bytes`.
-    fn embed(&self, photo: PhotoRole, bytes: &[u8]) -> Result<Vec<f64>, FaceError> {
+    fn embed(&self, photo: PhotoRole, bytes: &[u8]) -> Result<Vec<f32>, FaceError> {
         let rgb = decode(bytes).ok_or(FaceError::BadImage { photo })?;
-        let (w, h) = (rgb.width() as usize, rgb.height() as usize);
-        // SAFETY: an `RgbImage` buffer holds exactly width * height * 3 bytes, which is what
-        // `ImageMatrix::new` reads.
-        let matrix = unsafe { ImageMatrix::new(w, h, rgb.as_raw().as_ptr()) };
+        let matrix = matrix_of(&rgb);
         let faces = self.detector.face_locations(&matrix);
         let face = match faces.len() {
             0 => return Err(FaceError::NoFace { photo }),
@@ -145,11 +191,38 @@ impl Models {
                 return Err(FaceError::SeveralFaces { photo, count });
             }
         };
-        let landmarks = self.landmarks.face_landmarks(&matrix, face);
-        let encodings = self.encoder.get_face_encodings(&matrix, &[landmarks], 0);
-        let encoding = encodings.first().ok_or(FaceError::ProviderUnavailable)?;
-        Ok(encoding.as_ref().to_vec())
+        self.encoding(&matrix, face)
     }
+
+    /// The embedding of the face at `face` in `matrix`.
+    fn encoding(&self, matrix: &ImageMatrix, face: &Rectangle) -> Result<Vec<f32>, FaceError> {
+        let landmarks = self.landmarks.face_landmarks(matrix, face);
+        let encodings = self.encoder.get_face_encodings(matrix, &[landmarks], 0);
+        let encoding = encodings.first().ok_or(FaceError::ProviderUnavailable)?;
+        Ok(encoding.as_ref().iter().map(|x| *x as f32).collect())
+    }
+}
+
+/// The dlib view of an image; it borrows `rgb`'s pixels.
+fn matrix_of(rgb: &RgbImage) -> ImageMatrix {
+    let (w, h) = (rgb.width() as usize, rgb.height() as usize);
+    // SAFETY: an `RgbImage` buffer holds exactly width * height * 3 bytes, which is what
+    // `ImageMatrix::new` reads; every caller keeps `rgb` alive while it uses the matrix.
+    unsafe { ImageMatrix::new(w, h, rgb.as_raw().as_ptr()) }
+}
+
+/// A camera frame for the face checks: decoded, and scaled so that its longest side is
+/// [`SCAN_SIDE`] (grid frames are 320 px wide; HOG finds faces from about 80 px, so a face
+/// a third of the frame wide needs the frame doubled).
+pub fn decode_frame(bytes: &[u8]) -> Option<RgbImage> {
+    let img = decode(bytes)?;
+    let side = img.width().max(img.height());
+    if side == SCAN_SIDE || side == 0 {
+        return Some(img);
+    }
+    let scale = f64::from(SCAN_SIDE) / f64::from(side);
+    let (w, h) = (f64::from(img.width()) * scale, f64::from(img.height()) * scale);
+    Some(image::imageops::resize(&img, w.round() as u32, h.round() as u32, FilterType::Triangle))
 }
 
 /// Decodes a JPEG or PNG, applies its EXIF orientation and scales it to fit `MAX_SIDE`.
@@ -170,6 +243,6 @@ pub fn decode(bytes: &[u8]) -> Option<RgbImage> {
     Some(img.to_rgb8())
 }
 
-fn l2(a: &[f64], b: &[f64]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt() as f32
+fn l2(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
 }

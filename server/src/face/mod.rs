@@ -8,6 +8,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 pub mod dlib;
 pub mod http;
+pub mod scenes;
 
 use anyhow::Context;
 use backend::face::FaceVerifier;

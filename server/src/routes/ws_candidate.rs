@@ -11,12 +11,14 @@ use axum::response::Response;
 use backend::access::{CurrentCandidate, LiveGuard};
 use backend::bus::{BusEvent, BusItem, Topic};
 use backend::relay::ConnSeq;
-use backend::service::{auth as svc, camera, console, journey, live};
+use backend::service::{auth as svc, camera, console, journey, live, watch};
 use domain::camera::{FrameError, MAX_FRAME_BYTES, UP_HEADER_LEN};
+use domain::flag::FlagKind;
 use domain::protocol::{
     CandidateClientMsg, CandidateServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
     ProtocolError,
 };
+use domain::watch::VoiceGuard;
 use domain::{AppError, Candidate, CandidateId, Phase, View};
 use futures::StreamExt;
 
@@ -57,11 +59,12 @@ fn error(error: ProtocolError) -> CandidateServerMsg {
 async fn handle(
     state: &AppState,
     c: &Candidate,
-    device: View,
-    view: &mut Option<View>,
+    conn: &mut Conn,
     msg: CandidateClientMsg,
 ) -> anyhow::Result<Option<CandidateServerMsg>> {
     let now = state.clock.now();
+    let device = conn.device;
+    let view = &mut conn.view;
     Ok(match (msg, *view) {
         (CandidateClientMsg::Hello { protocol, .. }, _) if protocol != PROTOCOL_VERSION => {
             Some(error(ProtocolError::UnsupportedVersion { supported: PROTOCOL_VERSION }))
@@ -103,6 +106,11 @@ async fn handle(
             None
         }
         (CandidateClientMsg::Browser { .. }, Some(_)) => Some(error(ProtocolError::NotAllowed)),
+        (CandidateClientMsg::Sound { speaking }, Some(View::Pc)) => {
+            watch::sound(state, c.id, c.exam_id, conn.phase, speaking, &mut conn.voice).await?;
+            None
+        }
+        (CandidateClientMsg::Sound { .. }, Some(_)) => Some(error(ProtocolError::NotAllowed)),
         (CandidateClientMsg::Advance { command }, Some(_)) if !command.allowed_for_candidate() => {
             Some(error(ProtocolError::NotAllowed))
         }
@@ -130,6 +138,8 @@ struct Conn {
     profile: Option<tokio::sync::watch::Receiver<domain::camera::ProfileKind>>,
     /// When a "too fast" refusal was last reported (one per second at most).
     last_too_fast: Option<std::time::Instant>,
+    /// Bounds the PC page's sound reports.
+    voice: VoiceGuard,
 }
 
 impl Conn {
@@ -142,6 +152,7 @@ impl Conn {
             seq: ConnSeq::default(),
             profile: None,
             last_too_fast: None,
+            voice: VoiceGuard::default(),
         }
     }
 }
@@ -170,6 +181,11 @@ async fn welcomed(
     }
     if conn.view == Some(View::Pc) {
         pc_state(tx, state, c).await?;
+        let w = settings.watch;
+        send(tx, &CandidateServerMsg::Listen { on: w.voice, secs: w.voice_secs }).await?;
+        if w.prompt && state.store.open_auto_flags(c.id).await?.contains(&FlagKind::FaceAbsent) {
+            send(tx, &CandidateServerMsg::FacePrompt { on: true }).await?;
+        }
     }
     Ok(())
 }
@@ -312,6 +328,9 @@ async fn run(
                     BusEvent::HandChanged(raised) if conn.view == Some(View::Pc) => {
                         send(&mut tx, &CandidateServerMsg::Hand { raised }).await?;
                     }
+                    BusEvent::FacePrompt(on) if conn.view == Some(View::Pc) => {
+                        send(&mut tx, &CandidateServerMsg::FacePrompt { on }).await?;
+                    }
                     _ => {}
                 },
                 Some(BusItem::Gap) => resync(&mut tx, state, conn, c.id).await?,
@@ -325,7 +344,7 @@ async fn run(
                     Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
                         Ok(m) => {
                             let was = conn.view;
-                            let reply = handle(state, c, conn.device, &mut conn.view, m).await?;
+                            let reply = handle(state, c, conn, m).await?;
                             if was.is_none() && conn.view.is_some() {
                                 if let Some(r) = reply {
                                     send(&mut tx, &r).await?;

@@ -359,6 +359,18 @@ impl Ws {
         .expect("expected message in time")
     }
 
+    /// Every text message that has come or comes within `ms` (the socket stays open).
+    pub async fn texts_within(&mut self, ms: u64) -> Vec<String> {
+        let mut texts = Vec::new();
+        let end = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(end, self.0.next()).await {
+            if let Message::Text(t) = msg {
+                texts.push(t.to_string());
+            }
+        }
+        texts
+    }
+
     /// Reads until the server closes the socket (within `secs`): the text messages seen and
     /// the close code.
     pub async fn until_closed(&mut self, secs: u64) -> (Vec<String>, Option<u16>) {

@@ -21,3 +21,4 @@ mod trust_sessions;
 mod trust_signin;
 mod trust_uploads;
 mod trust_web;
+mod watch;

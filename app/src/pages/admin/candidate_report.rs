@@ -6,6 +6,7 @@ use super::AdminNav;
 use crate::api::admin::find_candidate;
 use crate::api::console::{candidate_timeline, candidate_verification};
 use crate::components::device_report::DeviceReportPanel;
+use crate::components::integrity_view::IntegrityView;
 use crate::components::labels::{phase_label, verification_label};
 use crate::components::timeline_view::TimelineView;
 use crate::components::verification_view::VerificationView;
@@ -40,7 +41,13 @@ fn Report(c: Candidate, exam_code: String, room: String) -> impl IntoView {
             </Suspense>
             <DeviceReportPanel candidate=id />
             <Suspense fallback=|| ()>
-                {move || timeline.get().and_then(Result::ok).map(|timeline| view! { <TimelineView timeline /> })}
+                {move || timeline.get().and_then(Result::ok).map(|mut timeline| {
+                    let integrity = timeline.integrity.take();
+                    view! {
+                        {integrity.map(|integrity| view! { <IntegrityView integrity /> })}
+                        <TimelineView timeline />
+                    }
+                })}
             </Suspense>
         </article>
     }

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
 /// A number input bound to one field of the draft.
-fn number<T>(
+pub(super) fn number<T>(
     draft: RwSignal<ExamSettings>,
     id: &'static str,
     label: AnyView,
@@ -150,6 +150,7 @@ fn Form(exam: Option<ExamId>, initial: ExamSettings) -> impl IntoView {
                     on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.camera.recording = on); } />
                 <span>{tr!(i18n, exam_recording_label)}</span>
             </label>
+            <super::exam_form_watch::WatchFields draft />
             <label class="check">
                 <input id="exam-reject-ends" type="checkbox" prop:checked=move || draft.with(|d| d.reject_ends_attempt)
                     on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.reject_ends_attempt = on); } />

@@ -3,9 +3,11 @@
 pub mod audit;
 pub mod candidate_report;
 pub mod exam_form;
+mod exam_form_watch;
 pub mod home;
 pub mod paper;
 pub mod report;
+mod report_integrity;
 pub mod review;
 pub mod roster;
 pub mod slips;

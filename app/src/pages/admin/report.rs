@@ -97,6 +97,8 @@ fn Dashboard(exam: ExamId, r: ExamReport) -> impl IntoView {
             <section class="card"><h2>{tr!(i18n, report_flags)}</h2>
                 {if no_flags { view! { <p class="muted">{tr!(i18n, report_no_flags)}</p> }.into_any() } else { bars("report-flags", flags).into_any() }}
             </section>
+            <super::report_integrity::PrecisionCard precision=r.precision.clone() />
+            <super::report_integrity::LowestScores exam lowest=r.lowest_scores.clone() />
             <section class="card exports"><h2>{tr!(i18n, report_exports)}</h2>
                 <a class="button" id="export-answers-json" href=link("answers.json") download="">{tr!(i18n, report_answers_json)}</a>
                 <a class="button" id="export-answers-csv" href=link("answers.csv") download="">{tr!(i18n, report_answers_csv)}</a>

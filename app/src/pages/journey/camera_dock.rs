@@ -39,3 +39,14 @@ pub fn CameraProblemNotice(socket: CandidateSocket) -> impl IntoView {
         })
     }
 }
+
+/// "We cannot see your face", while the face checks see no face (when the exam prompts).
+#[component]
+pub fn FacePromptNotice(socket: CandidateSocket) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        socket.face_prompt.get().then(|| {
+            view! { <p class="notice bad face-prompt" id="face-prompt" role="alert">{tr!(i18n, face_prompt)}</p> }
+        })
+    }
+}

@@ -9,6 +9,7 @@ mod first_view;
 mod identity;
 mod inbox;
 mod instructions;
+mod listen;
 pub(crate) mod questions;
 mod second_view;
 mod waiting;
@@ -63,6 +64,7 @@ fn Journey() -> impl IntoView {
     let reload = Reload(RwSignal::new(0));
     provide_context(reload);
     inbox::report_browser_events(socket);
+    listen::listen_for_sound(socket);
     provide_context(exam_screen::SheetCache(RwSignal::new(None)));
     // Reload on a real phase change only (a reconnect repeats the phase).
     let phase = Memo::new(move |_| socket.phase.get());
@@ -149,6 +151,7 @@ fn Head(s: JourneyState, connected: Signal<bool>) -> impl IntoView {
             </span>
         </div>
         <camera_dock::CameraProblemNotice socket=expect_context() />
+        <camera_dock::FacePromptNotice socket=expect_context() />
         <inbox::TimeNotice socket=expect_context() />
         <ol class="steps" aria-label=move || t_string!(i18n, steps_label).to_string()>
             {move || labels().into_iter().enumerate().map(|(i, label)| {

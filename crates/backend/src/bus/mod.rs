@@ -51,6 +51,8 @@ pub enum BusEvent {
     TimesChanged(ExamTimes),
     /// The candidate's hand went up or was answered.
     HandChanged(bool),
+    /// "We cannot see your face" is shown (`true`) or taken away on the PC page.
+    FacePrompt(bool),
     /// A flag was raised on the candidate: every instance that receives one of its views
     /// keeps the current frames, and the next ones for a while, as evidence.
     FlagRaised,

@@ -5,6 +5,7 @@
 //! as evidence. In memory, single instance; the evidence goes to the blob store and the
 //! database through [`evidence`].
 pub mod evidence;
+pub mod face;
 mod picture;
 pub mod queue;
 mod remote;
@@ -62,6 +63,8 @@ struct ViewEntry {
     bucket: Option<FrameBucket>,
     health: HealthTracker,
     last_sample: Option<u64>,
+    /// When the last frame was handed to the face checks.
+    last_face_check: Option<u64>,
 }
 
 #[derive(Default)]
@@ -94,6 +97,8 @@ pub struct FrameHub {
     clock: Arc<dyn Clock>,
     pub stats: FrameStats,
     evidence: OnceLock<mpsc::Sender<EvidenceJob>>,
+    /// Where PC frames due for a face check go (when face checks run here).
+    face: OnceLock<mpsc::Sender<face::FaceJob>>,
     /// The other instances, when there are any.
     link: OnceLock<Arc<dyn FrameLink>>,
 }
@@ -112,6 +117,7 @@ impl FrameHub {
             clock,
             stats: FrameStats::default(),
             evidence: OnceLock::new(),
+            face: OnceLock::new(),
             link: OnceLock::new(),
         }
     }
@@ -128,6 +134,11 @@ impl FrameHub {
     /// Where evidence jobs go (set once at start-up).
     pub fn set_evidence_sink(&self, tx: mpsc::Sender<EvidenceJob>) {
         let _ = self.evidence.set(tx);
+    }
+
+    /// Where frames due for a face check go (set once at start-up; without it, no checks).
+    pub fn set_face_sink(&self, tx: mpsc::Sender<face::FaceJob>) {
+        let _ = self.face.set(tx);
     }
 
     /// A candidate page connected: registers the candidate (room, exam settings) and
@@ -237,6 +248,15 @@ impl FrameHub {
         } else {
             None
         };
+        let watch = settings.watch;
+        let face_due = h.view == View::Pc
+            && phase == Phase::InExam
+            && watch.face
+            && self.face.get().is_some()
+            && sample_due(view.last_face_check, now, watch.check_secs);
+        if face_due {
+            view.last_face_check = Some(now);
+        }
         let subs = g.rooms.get(&room).cloned();
         let elsewhere = g.remote.watched(room, c);
         drop(g);
@@ -247,6 +267,15 @@ impl FrameHub {
         }
         if elsewhere && let Some(link) = self.link.get() {
             link.forward(room, frame.clone());
+        }
+        if face_due {
+            self.check_face(face::FaceJob {
+                candidate: c,
+                exam,
+                watch,
+                at_ms: now,
+                frame: frame.clone(),
+            });
         }
         if let Some(reason) = reason {
             self.keep(EvidenceJob { candidate: c, exam, reason, frame });
@@ -260,6 +289,14 @@ impl FrameHub {
         {
             self.stats.evidence_dropped();
             tracing::warn!("evidence queue full: a frame was not kept");
+        }
+    }
+
+    fn check_face(&self, job: face::FaceJob) {
+        if let Some(tx) = self.face.get()
+            && tx.try_send(job).is_err()
+        {
+            self.stats.face_dropped();
         }
     }
 

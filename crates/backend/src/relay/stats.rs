@@ -1,5 +1,5 @@
 //! Counters of the relay: frames and bytes accepted, frames refused by kind, evidence frames
-//! that could not be queued. Exposed at `/metrics` and in the bench.
+//! that could not be queued, face checks (run, dropped, time spent). Exposed at `/metrics` and in the bench.
 use domain::camera::FrameError;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,6 +10,9 @@ pub struct FrameStats {
     accepted_bytes: AtomicU64,
     refused: [AtomicU64; FrameError::ALL.len()],
     evidence_dropped: AtomicU64,
+    face_dropped: AtomicU64,
+    face_checks: AtomicU64,
+    face_check_micros: AtomicU64,
 }
 
 fn index(e: FrameError) -> usize {
@@ -29,6 +32,21 @@ impl FrameStats {
 
     pub fn evidence_dropped(&self) {
         self.evidence_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A frame due for a face check found the checks' queue full.
+    pub fn face_dropped(&self) {
+        self.face_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A face check ran for `micros`.
+    pub fn face_checked(&self, micros: u64) {
+        self.face_checks.fetch_add(1, Ordering::Relaxed);
+        self.face_check_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    pub fn face_checks(&self) -> u64 {
+        self.face_checks.load(Ordering::Relaxed)
     }
 
     pub fn accepted_count(&self) -> u64 {
@@ -61,6 +79,15 @@ impl FrameStats {
             "vigil_evidence_dropped_total {}",
             self.evidence_dropped.load(Ordering::Relaxed)
         );
+        let face = [
+            ("vigil_face_checks_total", self.face_checks()),
+            ("vigil_face_checks_dropped_total", self.face_dropped.load(Ordering::Relaxed)),
+            ("vigil_face_check_micros_total", self.face_check_micros.load(Ordering::Relaxed)),
+        ];
+        for (name, n) in face {
+            let _ = writeln!(s, "# TYPE {name} counter");
+            let _ = writeln!(s, "{name} {n}");
+        }
         s
     }
 }

@@ -4,6 +4,7 @@ use super::super::bus::{BusEvent, Topic};
 use super::super::store::console::TileExtras;
 use crate::Core;
 use domain::flag::FlagKind;
+use domain::integrity::{Weights, score};
 use domain::{AppError, Candidate, CandidateId, CandidateTile, Exam, RoomId, RoomSummary};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,9 +24,17 @@ impl Announcer {
 }
 
 /// The tile of a stored candidate with current presence and what the store adds (open
-/// flags, answered questions, warnings, unread messages, a raised hand).
-pub fn tile(state: &Core, c: &Candidate, x: TileExtras, exam: Option<&Exam>) -> CandidateTile {
+/// flags, answered questions, warnings, unread messages, a raised hand), and its integrity
+/// score with the exam's `weights`.
+pub fn tile(
+    state: &Core,
+    c: &Candidate,
+    x: TileExtras,
+    exam: Option<&Exam>,
+    weights: &Weights,
+) -> CandidateTile {
     let presence = state.presence.get(c.id);
+    let integrity = score(&x.scored, weights, state.clock.now()).score;
     CandidateTile {
         id: c.id,
         name: c.name.clone(),
@@ -43,6 +52,7 @@ pub fn tile(state: &Core, c: &Candidate, x: TileExtras, exam: Option<&Exam>) -> 
         unread: x.unread,
         hand_raised: x.hand_raised,
         sessions_replaced: x.sessions_replaced,
+        integrity,
     }
 }
 
@@ -86,7 +96,8 @@ async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), 
         extras = state.store.tile_extras(id).await?;
     }
     let exam = state.store.exam(c.exam_id).await?;
-    let t = tile(state, &c, extras, exam.as_ref());
+    let weights = state.store.exam_camera(c.exam_id).await?.watch.weights;
+    let t = tile(state, &c, extras, exam.as_ref(), &weights);
     let (topic, event) = (Topic::Room(c.room_id), BusEvent::TileChanged(t));
     match reach {
         Reach::Everywhere => state.bus.publish(topic, event).await,
@@ -104,13 +115,17 @@ pub async fn snapshot(
     let seq = state.bus.current_seq(Topic::Room(room)).await;
     let summary = state.store.room(room).await?.ok_or(AppError::NotFound)?;
     let exam = state.store.exam(summary.exam_id).await?;
+    let weights = state.store.exam_camera(summary.exam_id).await?.watch.weights;
     let mut extras = state.store.tile_extras_in_room(room).await?;
     let tiles = state
         .store
         .candidates_in_room(room)
         .await?
         .iter()
-        .map(|c| tile(state, c, extras.remove(&c.id).unwrap_or_default(), exam.as_ref()))
+        .map(|c| {
+            let x = extras.remove(&c.id).unwrap_or_default();
+            tile(state, c, x, exam.as_ref(), &weights)
+        })
         .collect();
     Ok((seq, summary, tiles))
 }

@@ -20,6 +20,7 @@ pub mod roster_staging;
 pub mod sitting;
 pub mod staffing;
 pub mod timeline;
+pub mod watch;
 
 /// The audit log's actor for a staff member: `staff:<username>`.
 pub fn staff_actor(user: &StaffUser) -> String {

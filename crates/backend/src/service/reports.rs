@@ -1,13 +1,16 @@
-//! An exam's report and exports: counts for the dashboard, the incidents CSV (every flag),
-//! and the answers as JSON and CSV (latest saved answers with how and by whom the sitting
+//! An exam's report and exports: counts for the dashboard with the lowest integrity scores
+//! and the precision of automatic flags, the incidents CSV (every flag), and the answers as
+//! JSON and CSV (with each candidate's integrity score) (latest saved answers with how and by whom the sitting
 //! was submitted). CSV files are UTF-8 with a BOM for spreadsheets.
 use super::super::error::ServerError;
 use crate::Core;
-use domain::flag::FlagKind;
+use domain::flag::{FlagKind, FlagResolution};
+use domain::integrity::{Precision, ScoredFlag, precision, score};
 use domain::phase::ALL_PHASES;
 use domain::report::{ExamReport, in_order, online_series, spreadsheet_safe};
 use domain::{AppError, ExamId, Phase, VerificationStatus};
 use serde::Serialize;
+use std::collections::HashMap;
 
 async fn exists(state: &Core, exam: ExamId) -> Result<(), AppError> {
     state.store.exam(exam).await?.ok_or(AppError::NotFound).map(|_| ())
@@ -24,6 +27,7 @@ pub async fn report(state: &Core, exam: ExamId) -> Result<ExamReport, AppError> 
         .iter()
         .filter_map(|(v, n)| VerificationStatus::parse(v).map(|v| (v, *n)))
         .collect();
+    let Scores { lowest: lowest_scores, precision, .. } = scores(state, exam).await?;
     Ok(ExamReport {
         candidates: phases.iter().map(|(_, n)| n).sum(),
         phases: in_order(&ALL_PHASES, &phases),
@@ -33,7 +37,54 @@ pub async fn report(state: &Core, exam: ExamId) -> Result<ExamReport, AppError> 
         messages: c.messages,
         warnings: c.warnings,
         online: online_series(&state.store.pc_connections(exam).await?),
+        precision,
+        lowest_scores,
     })
+}
+
+/// What the report and the exports carry of the integrity scores.
+struct Scores {
+    /// Ticket → score, for candidates with any flag (the others score 100).
+    by_ticket: HashMap<String, u8>,
+    /// The lowest scores: `(ticket, name, score)`, lowest first, at most [`LOWEST`].
+    lowest: Vec<(String, String, u8)>,
+    /// Reviewers' decisions on automatic flags, per kind.
+    precision: Vec<Precision>,
+}
+
+/// How many of the lowest scores the report lists.
+const LOWEST: usize = 20;
+
+/// The scores and the precision of automatic flags, from every flag of the exam.
+async fn scores(state: &Core, exam: ExamId) -> Result<Scores, AppError> {
+    let weights = state.store.exam_camera(exam).await?.watch.weights;
+    let now = state.clock.now();
+    let mut flags: HashMap<String, (String, Vec<ScoredFlag>)> = HashMap::new();
+    let mut automatic = Vec::new();
+    for i in state.store.incidents(exam).await? {
+        let Some(kind) = FlagKind::parse(&i.kind) else { continue };
+        let resolution = i.resolution.as_deref().and_then(FlagResolution::parse);
+        if i.automatic {
+            automatic.push((kind, resolution));
+        }
+        let f = ScoredFlag {
+            id: 0,
+            kind,
+            automatic: i.automatic,
+            raised_at: i.raised_at,
+            cleared_at: i.cleared_at,
+            resolution,
+        };
+        flags.entry(i.ticket).or_insert_with(|| (i.name, Vec::new())).1.push(f);
+    }
+    let mut lowest: Vec<(String, String, u8)> = flags
+        .into_iter()
+        .map(|(ticket, (name, f))| (ticket, name, score(&f, &weights, now).score))
+        .collect();
+    lowest.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+    let by_ticket = lowest.iter().map(|(t, _, s)| (t.clone(), *s)).collect();
+    lowest.truncate(LOWEST);
+    Ok(Scores { by_ticket, lowest, precision: precision(&automatic) })
 }
 
 /// A CSV file (UTF-8 with a BOM, for spreadsheets) of a header and rows; no cell can run as
@@ -118,11 +169,14 @@ pub struct ExportedSheet {
     pub submission_reason: Option<String>,
     /// Question id → the answer as stored (see docs/paper-format.md).
     pub answers: serde_json::Map<String, serde_json::Value>,
+    /// The integrity score, 0–100 (nothing is decided from it).
+    pub integrity: u8,
 }
 
 /// The answers of every candidate as JSON.
 pub async fn answers_json(state: &Core, exam: ExamId) -> Result<Vec<ExportedSheet>, AppError> {
     exists(state, exam).await?;
+    let scores = scores(state, exam).await?.by_ticket;
     Ok(state
         .store
         .answer_sheets(exam)
@@ -134,6 +188,7 @@ pub async fn answers_json(state: &Core, exam: ExamId) -> Result<Vec<ExportedShee
                 None => (None, None, None, None),
             };
             ExportedSheet {
+                integrity: scores.get(&s.ticket).copied().unwrap_or(100),
                 answers: s
                     .answers
                     .into_iter()
@@ -166,6 +221,7 @@ pub async fn answers_csv(state: &Core, exam: ExamId) -> Result<Vec<u8>, AppError
                 s.submission.clone().unwrap_or_default(),
                 s.submitted_by.clone().unwrap_or_default(),
                 s.submitted_at.clone().unwrap_or_default(),
+                s.integrity.to_string(),
                 q.clone(),
                 a.to_string(),
             ]);
@@ -179,6 +235,7 @@ pub async fn answers_csv(state: &Core, exam: ExamId) -> Result<Vec<u8>, AppError
             "submission",
             "submitted_by",
             "submitted_at",
+            "integrity",
             "question",
             "answer",
         ],

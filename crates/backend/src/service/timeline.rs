@@ -1,5 +1,6 @@
 //! What a proctor reads about one candidate: the timeline and the verification evidence.
 use crate::Core;
+use domain::integrity::{ScoredFlag, score};
 use domain::journey::Verification;
 use domain::timeline::{Parts, Timeline, build};
 use domain::{AppError, Candidate, View};
@@ -8,16 +9,22 @@ use domain::{AppError, Candidate, View};
 pub async fn timeline(state: &Core, c: &Candidate) -> Result<Timeline, AppError> {
     let exam = state.store.exam(c.exam_id).await?.ok_or(AppError::NotFound)?;
     let times = exam.times(c.extra_minutes);
-    Ok(build(Parts {
+    let flags = state.store.flags(c.id).await?;
+    let weights = state.store.exam_camera(c.exam_id).await?.watch.weights;
+    let scored: Vec<ScoredFlag> = flags.iter().map(ScoredFlag::from).collect();
+    let integrity = score(&scored, &weights, state.clock.now());
+    let mut timeline = build(Parts {
         starts_at: times.starts_at,
         deadline: times.deadline,
         phases: state.store.phase_history(c.id).await?,
         events: state.store.events(c.id).await?,
-        flags: state.store.flags(c.id).await?,
+        flags,
         evidence: state.store.evidence(c.id).await?,
         messages: state.store.messages(c.id).await?,
         hands: state.store.hands(c.id).await?,
-    }))
+    });
+    timeline.integrity = Some(integrity);
+    Ok(timeline)
 }
 
 /// The verification evidence: status, roster photo, every face attempt.

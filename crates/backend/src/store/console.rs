@@ -52,6 +52,8 @@ pub struct AuditRow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TileExtras {
     pub flags: Vec<OpenFlag>,
+    /// Every flag, open and closed (for the integrity score).
+    pub scored: Vec<domain::integrity::ScoredFlag>,
     pub answered: u32,
     pub warnings: u32,
     pub unread: u32,

@@ -74,6 +74,9 @@ pub trait JourneyStore: Send + Sync {
     async fn add_face_attempt(&self, a: NewFaceAttempt) -> StoreResult<i64>;
     /// A candidate's attempts for one view, oldest first.
     async fn face_attempts(&self, c: CandidateId, view: View) -> StoreResult<Vec<FaceAttempt>>;
+    /// The photo of the candidate's latest matching attempt on `view` (the face checks'
+    /// reference: same camera, same room as the exam).
+    async fn matched_photo_key(&self, c: CandidateId, view: View) -> StoreResult<Option<String>>;
     async fn set_verification(&self, c: CandidateId, status: VerificationStatus)
     -> StoreResult<()>;
 

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::console::{CandidateEvent, CandidateMessage, HandRaise, MessageKind, MessageRecord};
 use domain::flag::{FlagKind, FlagRecord, FlagResolution, OpenFlag};
+use domain::integrity::ScoredFlag;
 use domain::timeline::PhaseStep;
 use domain::{CandidateId, ExamId, Phase, RoomId};
 use std::collections::HashMap;
@@ -44,8 +45,8 @@ impl ConsoleStore for DbStore {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let n = sqlx::query(
-            "UPDATE flags SET cleared_at = $1, resolution = $2, resolution_note = $3, \
-             resolved_by = $4 WHERE id = $5 AND cleared_at IS NULL",
+            "UPDATE flags SET cleared_at = COALESCE(cleared_at, $1), resolution = $2, \
+             resolution_note = $3, resolved_by = $4 WHERE id = $5 AND resolution IS NULL",
         )
         .bind(at)
         .bind(resolution.as_str())
@@ -385,17 +386,23 @@ async fn extras(
     id: i64,
 ) -> StoreResult<HashMap<CandidateId, TileExtras>> {
     let mut out: HashMap<CandidateId, TileExtras> = HashMap::new();
-    let flags: Vec<(i64, i64, String, bool, DateTime<Utc>)> = sqlx::query_as(&format!(
-        "SELECT f.candidate_id, f.id, f.kind, f.automatic, f.raised_at FROM flags f \
-         JOIN candidates c ON c.id = f.candidate_id \
-         WHERE {filter} AND f.cleared_at IS NULL ORDER BY f.id"
+    type FlagRow = (i64, i64, String, bool, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
+    let flags: Vec<FlagRow> = sqlx::query_as(&format!(
+        "SELECT f.candidate_id, f.id, f.kind, f.automatic, f.raised_at, f.cleared_at, \
+         f.resolution FROM flags f JOIN candidates c ON c.id = f.candidate_id \
+         WHERE {filter} ORDER BY f.id"
     ))
     .bind(id)
     .fetch_all(&s.pool)
     .await?;
-    for (c, fid, kind, automatic, raised_at) in flags {
-        let flag = OpenFlag { id: fid, kind: kind_of(&kind)?, automatic, raised_at };
-        out.entry(CandidateId(c)).or_default().flags.push(flag);
+    for (c, fid, kind, automatic, raised_at, cleared_at, resolution) in flags {
+        let kind = kind_of(&kind)?;
+        let e = out.entry(CandidateId(c)).or_default();
+        if cleared_at.is_none() {
+            e.flags.push(OpenFlag { id: fid, kind, automatic, raised_at });
+        }
+        let resolution = resolution.as_deref().and_then(FlagResolution::parse);
+        e.scored.push(ScoredFlag { id: fid, kind, automatic, raised_at, cleared_at, resolution });
     }
     let counts: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT c.id, \

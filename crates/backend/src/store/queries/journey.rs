@@ -140,6 +140,18 @@ impl JourneyStore for DbStore {
         rows.into_iter().map(FaceAttempt::try_from).collect()
     }
 
+    async fn matched_photo_key(&self, c: CandidateId, view: View) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT photo_key FROM face_attempts \
+             WHERE candidate_id = $1 AND view = $2 AND decision = 'match' \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(c)
+        .bind(view.as_str())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn set_verification(
         &self,
         c: CandidateId,
