@@ -73,6 +73,8 @@ test('the face checks flag a camera without a face on the proctor tile and in th
   await expect(proctor.locator('.timeline-list', { hasText: 'Told “we cannot see your face”' })).toBeVisible();
   await expect(proctor.locator('#integrity-score')).not.toHaveText('100');
   await expect(proctor.locator('.integrity-table tr[data-flag="face_absent"]')).toBeVisible();
+  // The fake microphone's steady tone is not talking: no "noise" flag.
+  await expect(proctor.locator('.integrity-table tr[data-flag="noise"]')).toHaveCount(0);
   await proctor.screenshot({ path: '../target/e2e-watch-detail.png', fullPage: true });
 
   // The proctor confirms it: the decision counts in the report's precision.
@@ -83,6 +85,16 @@ test('the face checks flag a camera without a face on the proctor tile and in th
   const row = admin.locator('#report-precision tr[data-flag="face_absent"]');
   await expect(row.locator('.confirmed')).toHaveText('1');
   await admin.screenshot({ path: '../target/e2e-watch-report.png', fullPage: true });
+
+  // The demo exam's checks back to their defaults.
+  await admin.goto('/admin/exams/1/settings');
+  await hydrated(admin);
+  for (const [id, value] of [['#watch-check', '10'], ['#watch-absent', '20'], ['#watch-several', '10']]) {
+    await admin.locator(id).fill(value);
+    await admin.locator(id).blur();
+  }
+  await admin.locator('#exam-save').click();
+  await expect(admin.locator('#exam-saved')).toBeVisible();
 
   await noFace.close();
   await phone.close();

@@ -12,6 +12,8 @@
 //!   --warmup S       seconds between the last connection and the window (default 10)
 //!   --measure S      seconds measured (default 30)
 //!   --only real|bare measure one of the two
+//!   --face           the real server twice, with dlib and the exam's face checks off, then
+//!                    on, the candidates' grid pictures showing a face (the checks' cost)
 #[path = "camera/bare.rs"]
 mod bare;
 #[path = "camera/load.rs"]
@@ -41,6 +43,7 @@ struct Opts {
     warmup: u64,
     measure: u64,
     only: Option<String>,
+    face: bool,
 }
 
 fn usage() -> ! {
@@ -57,6 +60,7 @@ fn parse_args() -> Opts {
         warmup: 10,
         measure: 30,
         only: None,
+        face: false,
     };
     let mut rooms = None;
     let mut args = std::env::args().skip(1);
@@ -72,6 +76,7 @@ fn parse_args() -> Opts {
             "--focus" => o.shape.focus = num(&mut args),
             "--warmup" => o.warmup = num(&mut args) as u64,
             "--measure" => o.measure = num(&mut args) as u64,
+            "--face" => o.face = true,
             "--only" => {
                 o.only = args.next().filter(|v| v == "real" || v == "bare").or_else(|| usage())
             }
@@ -385,6 +390,21 @@ fn report(o: &Opts, pics: &Pictures, runs: &[Outcome]) {
             println!("- {n}");
         }
     }
+    let named = |n: &str| runs.iter().find(|r| r.name == n);
+    if let (Some(off), Some(on)) =
+        (named("Vigil server, face checks off"), named("Vigil server, face checks on"))
+    {
+        println!();
+        println!(
+            "Face checks: {:.0}% of a core with them, {:.0}% without: they cost {:.0}% of a core \
+             (target ≤ 50%); p99 {:.2} ms with, {:.2} ms without.",
+            on.cpu,
+            off.cpu,
+            on.cpu - off.cpu,
+            on.p99,
+            off.p99
+        );
+    }
     if let Some(real) = real {
         println!();
         println!("Targets (real server):");
@@ -414,7 +434,11 @@ fn report(o: &Opts, pics: &Pictures, runs: &[Outcome]) {
 
 async fn run(o: Opts) -> anyhow::Result<()> {
     let started = Instant::now();
-    let pics = Arc::new(Pictures::generate(&CameraSettings::default()));
+    let pics = if o.face {
+        Arc::new(Pictures::with_faces(&CameraSettings::default()))
+    } else {
+        Arc::new(Pictures::generate(&CameraSettings::default()))
+    };
     eprintln!("pictures: {}", pics.describe());
     let mut runs = Vec::new();
     if o.only.as_deref() != Some("real") {
@@ -422,10 +446,16 @@ async fn run(o: Opts) -> anyhow::Result<()> {
         eprintln!("[bare relay] started as pid {}", t.pid());
         runs.push(drive(t, &o, &pics).await);
     }
-    if o.only.as_deref() != Some("bare") {
-        let t = target::real(o.shape).await?;
+    let faces = if o.face {
+        vec![target::Face::ChecksOff, target::Face::ChecksOn]
+    } else {
+        vec![target::Face::None]
+    };
+    for face in faces.into_iter().filter(|_| o.only.as_deref() != Some("bare")) {
+        let t = target::real(o.shape, face).await?;
         eprintln!(
-            "[Vigil server] seeded and started as pid {} in {:.1} s",
+            "[{}] seeded and started as pid {} in {:.1} s",
+            t.name,
             t.pid(),
             t.setup.as_secs_f64()
         );

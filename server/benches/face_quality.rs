@@ -75,7 +75,13 @@ fn scenes() -> Vec<(String, Truth, bool, Vec<&'static str>, Scene)> {
             let name = format!("candidate {cand} partly out, light {light}");
             out.push((name, Truth::Candidate, false, vec![cand], s));
             let name = format!("candidate {cand} with another person, light {light}");
-            out.push((name, Truth::Two, false, vec![cand, "biden.jpg"], Scene { light, shift: 0.0 }));
+            out.push((
+                name,
+                Truth::Two,
+                false,
+                vec![cand, "biden.jpg"],
+                Scene { light, shift: 0.0 },
+            ));
         }
         for shift in [0.0, -0.15, 0.15] {
             let name = format!("another person, light {light}, shift {shift}");
@@ -83,6 +89,17 @@ fn scenes() -> Vec<(String, Truth, bool, Vec<&'static str>, Scene)> {
         }
     }
     out
+}
+
+/// The median time of 60 scans of `pic`, in ms.
+async fn time(dlib: &DlibVerifier, pic: &[u8], reference: Option<&[f32]>) -> f64 {
+    let mut ms = Vec::new();
+    for _ in 0..60 {
+        let t = Instant::now();
+        let _ = dlib.scan(pic, reference).await;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    median(&mut ms)
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -126,7 +143,9 @@ async fn main() {
         _ => l.truth == Truth::Other,
     };
     let kinds = [FlagKind::FaceAbsent, FlagKind::AnotherPerson, FlagKind::FaceMismatch];
-    println!("\n## Per picture\n\n| flag | precision | recall | TP | FP | FN |\n|---|---:|---:|---:|---:|---:|");
+    println!(
+        "\n## Per picture\n\n| flag | precision | recall | TP | FP | FN |\n|---|---:|---:|---:|---:|---:|"
+    );
     for k in kinds {
         let tp = set.iter().filter(|l| says(l, k) && is(l, k)).count();
         let fp = set.iter().filter(|l| says(l, k) && !is(l, k)).count();
@@ -179,9 +198,13 @@ async fn main() {
         (FlagKind::AnotherPerson, &two, 40_000 / step),
         (FlagKind::FaceMismatch, &other, 180_000 / step),
     ];
-    println!("\n## Sequences (default settings: a check every {} s, no face for {} s, two faces for {} s, identity every {} s, {} mismatches in a row)\n",
-        cfg.check_secs, cfg.absent_secs, cfg.several_secs, cfg.identity_secs, cfg.mismatch_checks);
-    println!("| flag | events | flagged | recall | median time to flag (s) |\n|---|---:|---:|---:|---:|");
+    println!(
+        "\n## Sequences (default settings: a check every {} s, no face for {} s, two faces for {} s, identity every {} s, {} mismatches in a row)\n",
+        cfg.check_secs, cfg.absent_secs, cfg.several_secs, cfg.identity_secs, cfg.mismatch_checks
+    );
+    println!(
+        "| flag | events | flagged | recall | median time to flag (s) |\n|---|---:|---:|---:|---:|"
+    );
     for (kind, pool, len) in events {
         let (mut hit, n) = (0, 300);
         let mut delays = Vec::new();
@@ -226,23 +249,9 @@ async fn main() {
         jpeg(&picture(&[&imgs[0]], 320, 240, Scene::default()), 60)
     };
     let empty = jpeg(&picture(&[], 320, 240, Scene::default()), 60);
-    let mut time = |pic: &[u8], compare: bool| {
-        let pic = pic.to_vec();
-        let reference = reference.clone();
-        async move {
-            let mut ms = Vec::new();
-            for _ in 0..60 {
-                let t = Instant::now();
-                let r = if compare { Some(reference.as_slice()) } else { None };
-                let _ = dlib.scan(&pic, r).await;
-                ms.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            median(&mut ms)
-        }
-    };
-    let scan_face = time(&one, false).await;
-    let scan_empty = time(&empty, false).await;
-    let scan_compare = time(&one, true).await;
+    let scan_face = time(&dlib, &one, None).await;
+    let scan_empty = time(&dlib, &empty, None).await;
+    let scan_compare = time(&dlib, &one, Some(&reference)).await;
     let per_check = scan_face.max(scan_empty);
     let identity_extra = scan_compare - scan_face;
     let candidates = 2000.0;
@@ -251,7 +260,9 @@ async fn main() {
             + candidates / f64::from(cfg.identity_secs) * identity_extra / 1000.0
     };
     println!("\n## Cost on one core (median of 60)\n");
-    println!("| check | ms |\n|---|---:|\n| one face, counted | {scan_face:.1} |\n| empty room | {scan_empty:.1} |\n| one face, compared with the reference | {scan_compare:.1} |");
+    println!(
+        "| check | ms |\n|---|---:|\n| one face, counted | {scan_face:.1} |\n| empty room | {scan_empty:.1} |\n| one face, compared with the reference | {scan_compare:.1} |"
+    );
     println!("\n| check interval (s) | cores for 2,000 candidates |\n|---:|---:|");
     for secs in [5.0, 10.0, 15.0, 20.0, 30.0] {
         println!("| {secs:.0} | {:.2} |", cores(secs));

@@ -56,7 +56,7 @@ pub fn IntegrityView(integrity: Integrity, #[prop(optional)] decide: bool) -> im
             </h2>
             <p class="muted">{tr!(i18n, integrity_hint)}</p>
             {(!empty).then(|| view! {
-                <table class="integrity-table">
+                <table class="data-table integrity-table">
                     <thead><tr>
                         <th>{tr!(i18n, integrity_col_flag)}</th>
                         <th>{tr!(i18n, integrity_col_raised)}</th>

@@ -117,48 +117,56 @@ impl FaceWatch {
     }
 
     /// Takes one sample and returns the flags to raise or clear. A condition raises its flag
-    /// once it has lasted its time (from the first sample that showed it); it clears at the
-    /// first sample without it.
+    /// once it has lasted its time (from the first sample that showed it); an open flag
+    /// clears only at a sample that shows the condition has ended (a watch that restarts with
+    /// a flag open keeps it while the condition goes on).
     pub fn observe(&mut self, s: FaceSample, now: u64, cfg: &WatchSettings) -> Vec<WatchChange> {
         let mut out = Vec::new();
-        let lasted = |since: Option<u64>, secs: u32| {
-            since.is_some_and(|t| now.saturating_sub(t) >= u64::from(secs) * 1000)
-        };
+        let lasted = |since: u64, secs: u32| now.saturating_sub(since) >= u64::from(secs) * 1000;
         // No face.
         if s.faces == 0 {
             let since = *self.absent_since.get_or_insert(now);
-            self.set(FlagKind::FaceAbsent, lasted(Some(since), cfg.absent_secs), &mut out);
+            if lasted(since, cfg.absent_secs) {
+                self.raise(FlagKind::FaceAbsent, &mut out);
+            }
         } else {
             self.absent_since = None;
-            self.set(FlagKind::FaceAbsent, false, &mut out);
+            self.clear(FlagKind::FaceAbsent, &mut out);
         }
         // Several faces.
         if s.faces >= 2 {
             let since = *self.several_since.get_or_insert(now);
-            self.set(FlagKind::AnotherPerson, lasted(Some(since), cfg.several_secs), &mut out);
+            if lasted(since, cfg.several_secs) {
+                self.raise(FlagKind::AnotherPerson, &mut out);
+            }
         } else {
             self.several_since = None;
-            self.set(FlagKind::AnotherPerson, false, &mut out);
+            self.clear(FlagKind::AnotherPerson, &mut out);
         }
         // A different person: only one face, compared.
         if let (1, Some(d)) = (s.faces, s.distance) {
             if d.is_nan() || d >= cfg.mismatch_at {
                 self.mismatches = self.mismatches.saturating_add(1);
+                if self.mismatches >= cfg.mismatch_checks {
+                    self.raise(FlagKind::FaceMismatch, &mut out);
+                }
             } else {
                 self.mismatches = 0;
+                self.clear(FlagKind::FaceMismatch, &mut out);
             }
-            let different = self.mismatches >= cfg.mismatch_checks;
-            self.set(FlagKind::FaceMismatch, different, &mut out);
         }
         out
     }
 
-    fn set(&mut self, kind: FlagKind, on: bool, out: &mut Vec<WatchChange>) {
-        let open = self.is_open(kind);
-        if on && !open {
+    fn raise(&mut self, kind: FlagKind, out: &mut Vec<WatchChange>) {
+        if !self.is_open(kind) {
             self.open.push(kind);
             out.push(WatchChange::Raise(kind));
-        } else if !on && open {
+        }
+    }
+
+    fn clear(&mut self, kind: FlagKind, out: &mut Vec<WatchChange>) {
+        if self.is_open(kind) {
             self.open.retain(|k| *k != kind);
             out.push(WatchChange::Clear(kind));
         }

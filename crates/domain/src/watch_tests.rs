@@ -91,6 +91,23 @@ fn a_watch_restarted_with_an_open_flag_clears_it_when_the_face_is_back() {
 }
 
 #[test]
+fn a_watch_restarted_while_the_condition_goes_on_keeps_the_flag_open() {
+    let mut w = FaceWatch::with_open(&[FlagKind::FaceAbsent, FlagKind::FaceMismatch]);
+    // Still nobody: no clear and no second raise, however long it goes on.
+    for t in 0..5 {
+        assert_eq!(w.observe(faces(0), t * 10_000, &cfg()), vec![]);
+    }
+    // The other person still there (one face, not compared, or compared and different).
+    assert_eq!(w.observe(faces(1), 60_000, &cfg()), vec![WatchChange::Clear(FlagKind::FaceAbsent)]);
+    assert_eq!(w.observe(one_at(0.8), 70_000, &cfg()), vec![]);
+    // Only a matching comparison clears "different person".
+    assert_eq!(
+        w.observe(one_at(0.3), 80_000, &cfg()),
+        vec![WatchChange::Clear(FlagKind::FaceMismatch)]
+    );
+}
+
+#[test]
 fn the_identity_check_is_due_every_identity_interval() {
     let c = cfg();
     assert!(c.identity_due(None, 0));

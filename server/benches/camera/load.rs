@@ -107,6 +107,34 @@ impl Pictures {
         Self { grid: make(&g, 6), focus: make(&f, 4) }
     }
 
+    /// Like [`Pictures::generate`], but the grid pictures show a person (the face photos of
+    /// `target/face-fixtures` in a plain room, as `server::face::scenes` makes them), so the
+    /// face checks find one face, as in a real exam.
+    pub fn with_faces(settings: &CameraSettings) -> Self {
+        use server::face::scenes::{Scene, jpeg, load, picture};
+        let mut p = Self::generate(settings);
+        let g = settings.grid;
+        let q = (g.quality * 100.0).round() as u8;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-fixtures");
+        let people: Vec<_> =
+            ["obama.jpg", "obama3.jpg"].iter().filter_map(|n| load(&dir.join(n))).collect();
+        assert!(!people.is_empty(), "face photos missing: run scripts/face-assets.sh");
+        p.grid = [0.0, -0.1, 0.1]
+            .iter()
+            .flat_map(|&shift| people.iter().map(move |person| (person, shift)))
+            .map(|(person, shift)| {
+                let img = picture(
+                    &[person],
+                    u32::from(g.width),
+                    u32::from(g.height),
+                    Scene { light: 1.0, shift },
+                );
+                (Bytes::from(jpeg(&img, q)), g.width, g.height)
+            })
+            .collect();
+        p
+    }
+
     fn pick(&self, kind: ProfileKind, n: usize) -> &(Bytes, u16, u16) {
         let set = match kind {
             ProfileKind::Grid => &self.grid,

@@ -223,7 +223,16 @@ struct Seeded {
 
 /// Seeds an exam that is running, one proctor per room and the candidates already in the
 /// exam (both views on), straight into the store, before the server starts.
-async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
+/// The face checks in a run: off (the HTTP provider, which does not scan), or dlib with the
+/// exam's checks on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    None,
+    ChecksOff,
+    ChecksOn,
+}
+
+async fn seed(dir: &Path, shape: Shape, face: Face) -> anyhow::Result<Seeded> {
     let store = SqliteStore::open(&dir.join("vigil.db"))
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the bench database: {e}"))?;
@@ -245,6 +254,20 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
             late_entry_min: 240,
         })
         .await?;
+    let photo_key = if face == Face::None {
+        None
+    } else {
+        let mut camera = domain::camera::CameraSettings::default();
+        camera.watch.face = face == Face::ChecksOn;
+        state.store.set_exam_camera(exam, &camera).await?;
+        let roster =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-fixtures/obama2.jpg");
+        let bytes = std::fs::read(&roster).map_err(|e| {
+            anyhow::anyhow!("{}: {e} (run scripts/face-assets.sh)", roster.display())
+        })?;
+        state.blobs.put("roster/bench.jpg", bytes).await?;
+        Some("roster/bench.jpg".to_string())
+    };
     let mut rooms = Vec::new();
     for r in 0..shape.rooms() {
         let room = state.store.create_room(exam, &format!("Room {}", r + 1)).await?;
@@ -267,7 +290,7 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
                 ticket: TicketNumber::parse(&format!("C{i:06}")).map_err(|e| err(&e))?,
                 name: format!("Candidate {i}"),
                 id_card: format!("{i:018}"),
-                photo_key: None,
+                photo_key: photo_key.clone(),
             })
             .await?;
         let moved =
@@ -284,10 +307,20 @@ async fn seed(dir: &Path, shape: Shape) -> anyhow::Result<Seeded> {
 }
 
 /// Seeds a data directory, starts `vigil serve` on it and logs everyone in.
-pub async fn real(shape: Shape) -> anyhow::Result<Target> {
+pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
-    let seeded = seed(dir.path(), shape).await?;
+    let seeded = seed(dir.path(), shape, face).await?;
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-models");
+    let provider: Vec<std::ffi::OsString> = match face {
+        // No dlib models needed: the bench never verifies a face.
+        Face::None => ["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"]
+            .map(Into::into)
+            .to_vec(),
+        Face::ChecksOff | Face::ChecksOn => {
+            vec!["--face-provider".into(), "dlib".into(), "--face-models".into(), models.into()]
+        }
+    };
     let log = dir.path().join("vigil.log");
     let addr = format!("127.0.0.1:{}", free_port());
     let mut child = spawn(
@@ -298,8 +331,7 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
             .arg(dir.path())
             .arg("--site-root")
             .arg(dir.path().join("site"))
-            // No dlib models needed: the bench never verifies a face.
-            .args(["--face-provider", "http", "--face-url", "http://127.0.0.1:9/verify"])
+            .args(&provider)
             .args(["--metrics-token", METRICS_TOKEN, "--min-free-disk-mb", "0"])
             .env_remove("VIGIL_DATABASE")
             .env_remove("VIGIL_DEMO"),
@@ -368,7 +400,11 @@ pub async fn real(shape: Shape) -> anyhow::Result<Target> {
         });
     }
     Ok(Target {
-        name: "Vigil server",
+        name: match face {
+            Face::None => "Vigil server",
+            Face::ChecksOff => "Vigil server, face checks off",
+            Face::ChecksOn => "Vigil server, face checks on",
+        },
         child,
         base,
         log,

@@ -44,6 +44,10 @@ pub async fn handler(
                 && state.presence.disconnect(candidate.id, view)
             {
                 let _ = console::connection(&state, candidate.id, view, false).await;
+                if view == View::Pc {
+                    // No PC page listens any more: an open "noise" flag ends.
+                    let _ = watch::quiet(&state, candidate.id).await;
+                }
                 let _ = live::announce(&state, candidate.id).await;
             }
         },

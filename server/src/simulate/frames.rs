@@ -1,6 +1,6 @@
 //! The simulated cameras: photo-like JPEG pictures (a gradient with a moving block, different
-//! for each view and each picture, so the server never sees a frozen camera), framed with the
-//! header the pages send.
+//! for each view and each picture, so the server never sees a frozen camera; with a face photo,
+//! the PC pictures show that person), framed with the header the pages send.
 use domain::View;
 use domain::camera::FrameHeader;
 use image::codecs::jpeg::JpegEncoder;
@@ -33,9 +33,24 @@ pub struct Pictures {
     phone: Vec<Vec<u8>>,
 }
 
-pub fn pictures() -> anyhow::Result<Pictures> {
+/// The pictures of both views; with `face` (a face photo), the PC pictures show that person
+/// in a room, moving a little from picture to picture, so the face checks see the candidate.
+pub fn pictures(face: Option<&[u8]>) -> anyhow::Result<Pictures> {
     let make = |view| (0..VARIANTS).map(|i| picture(i, view)).collect::<anyhow::Result<Vec<_>>>();
-    Ok(Pictures { pc: make(View::Pc)?, phone: make(View::Phone)? })
+    let person = face.and_then(crate::face::dlib::decode);
+    let pc = match person {
+        Some(person) => (0..VARIANTS)
+            .map(|i| {
+                let shift = (i as f32 - VARIANTS as f32 / 2.0) * 0.02;
+                let scene = crate::face::scenes::Scene { light: 1.0, shift };
+                let img =
+                    crate::face::scenes::picture(&[&person], WIDTH.into(), HEIGHT.into(), scene);
+                crate::face::scenes::jpeg(&img, 70)
+            })
+            .collect(),
+        None => make(View::Pc)?,
+    };
+    Ok(Pictures { pc, phone: make(View::Phone)? })
 }
 
 impl Pictures {

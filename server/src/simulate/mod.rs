@@ -57,7 +57,7 @@ pub async fn run(opts: SimOptions) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot read the face photo {}: {e}", path.display()))?,
         None => frames::picture(0, View::Pc)?,
     });
-    let pictures = Arc::new(frames::pictures()?);
+    let pictures = Arc::new(frames::pictures(opts.face_photo.as_ref().map(|_| photo.as_slice()))?);
     let mut tasks = Vec::new();
     for i in 0..opts.candidates {
         let n = opts.first_ticket + i;

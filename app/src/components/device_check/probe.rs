@@ -106,21 +106,21 @@ impl MicMeter {
         if peak.is_finite() { peak.min(1.0) } else { 0.0 }
     }
 
-    /// The share (0..1) of the sound's energy in the voice band, 300–3400 Hz.
+    /// The share (0..1) of the sound's energy in the voice band, 300–3400 Hz, leaving out the
+    /// strongest tone (its bin and two either side): a beep, a hum or a whistle puts its energy
+    /// in one place, a voice spreads it over its harmonics.
     pub fn voice_band_share(&mut self) -> f32 {
         let bins = self.analyser.frequency_bin_count() as usize;
         let mut db = vec![0.0_f32; bins];
         self.analyser.get_float_frequency_data(&mut db);
         let hz_per_bin = self.ctx.sample_rate() / self.analyser.fft_size() as f32;
-        let (mut band, mut all) = (0.0_f32, 0.0_f32);
-        for (i, d) in db.iter().enumerate() {
-            let power = if d.is_finite() { 10f32.powf(d / 10.0) } else { 0.0 };
-            let hz = i as f32 * hz_per_bin;
-            all += power;
-            if (300.0..=3400.0).contains(&hz) {
-                band += power;
-            }
-        }
+        let power: Vec<f32> =
+            db.iter().map(|d| if d.is_finite() { 10f32.powf(d / 10.0) } else { 0.0 }).collect();
+        let all: f32 = power.iter().sum();
+        let in_band = |i: usize| (300.0..=3400.0).contains(&(i as f32 * hz_per_bin));
+        let peak = (0..bins).max_by(|a, b| power[*a].total_cmp(&power[*b])).unwrap_or(0);
+        let band: f32 =
+            (0..bins).filter(|i| in_band(*i) && i.abs_diff(peak) > 2).map(|i| power[i]).sum();
         if all > 0.0 { band / all } else { 0.0 }
     }
 

@@ -34,7 +34,7 @@ pub fn PrecisionCard(precision: Vec<Precision>) -> impl IntoView {
                 view! { <p class="muted">{tr!(i18n, report_no_auto_flags)}</p> }.into_any()
             } else {
                 view! {
-                    <table class="data">
+                    <table class="data-table">
                         <thead><tr>
                             <th>{tr!(i18n, integrity_col_flag)}</th>
                             <th class="num">{tr!(i18n, report_col_raised)}</th>
@@ -71,7 +71,7 @@ pub fn LowestScores(exam: ExamId, lowest: Vec<(String, String, u8)>) -> impl Int
             .collect_view();
         view! {
             <section class="card" id="report-lowest"><h2>{tr!(i18n, report_lowest_title)}</h2>
-                <table class="data">
+                <table class="data-table">
                     <thead><tr>
                         <th>{tr!(i18n, roster_col_ticket)}</th>
                         <th>{tr!(i18n, roster_col_name)}</th>

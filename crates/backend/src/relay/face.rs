@@ -5,8 +5,9 @@ use bytes::Bytes;
 use domain::watch::WatchSettings;
 use domain::{CandidateId, ExamId};
 
-/// Frames waiting for a check before new ones are dropped.
-pub const QUEUE: usize = 4_096;
+/// Frames waiting for a check before new ones are dropped: a few seconds of checks (a
+/// queued frame holds its bytes after the relay moved on to a newer one).
+pub const QUEUE: usize = 512;
 
 #[derive(Debug, Clone)]
 pub struct FaceJob {

@@ -9,6 +9,7 @@ pub mod face;
 mod picture;
 pub mod queue;
 mod remote;
+mod sinks;
 mod stats;
 pub mod synthetic;
 
@@ -131,16 +132,6 @@ impl FrameHub {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Where evidence jobs go (set once at start-up).
-    pub fn set_evidence_sink(&self, tx: mpsc::Sender<EvidenceJob>) {
-        let _ = self.evidence.set(tx);
-    }
-
-    /// Where frames due for a face check go (set once at start-up; without it, no checks).
-    pub fn set_face_sink(&self, tx: mpsc::Sender<face::FaceJob>) {
-        let _ = self.face.set(tx);
-    }
-
     /// A candidate page connected: registers the candidate (room, exam settings) and
     /// returns its capture profile, which changes while proctors focus on it.
     pub fn attach(
@@ -249,9 +240,11 @@ impl FrameHub {
             None
         };
         let watch = settings.watch;
+        // A black or frozen view has its own flag: no face check on top of it.
         let face_due = h.view == View::Pc
             && phase == Phase::InExam
             && watch.face
+            && view.health.problem().is_none()
             && self.face.get().is_some()
             && sample_due(view.last_face_check, now, watch.check_secs);
         if face_due {
@@ -283,23 +276,6 @@ impl FrameHub {
         Ok(Accepted { problem })
     }
 
-    fn keep(&self, job: EvidenceJob) {
-        if let Some(tx) = self.evidence.get()
-            && tx.try_send(job).is_err()
-        {
-            self.stats.evidence_dropped();
-            tracing::warn!("evidence queue full: a frame was not kept");
-        }
-    }
-
-    fn check_face(&self, job: face::FaceJob) {
-        if let Some(tx) = self.face.get()
-            && tx.try_send(job).is_err()
-        {
-            self.stats.face_dropped();
-        }
-    }
-
     /// The latest frame of a view (relay header + JPEG).
     pub fn latest(&self, c: CandidateId, view: View) -> Option<Bytes> {
         self.lock().views.get(&(c, view)).and_then(|v| v.latest.clone())
@@ -308,26 +284,6 @@ impl FrameHub {
     /// The view's current problem, if any.
     pub fn problem(&self, c: CandidateId, view: View) -> Option<CameraProblem> {
         self.lock().views.get(&(c, view)).and_then(|v| v.health.problem())
-    }
-
-    /// A flag was raised on `c`: keeps the current frames of both views and every frame for
-    /// the next [`FLAG_WINDOW_MS`].
-    pub fn flag_raised(&self, c: CandidateId) {
-        let now = self.mono_ms();
-        let mut g = self.lock();
-        let Some(cand) = g.candidates.get_mut(&c) else {
-            return;
-        };
-        cand.evidence_until = now + FLAG_WINDOW_MS;
-        let exam = cand.exam;
-        let frames: Vec<Bytes> = [View::Pc, View::Phone]
-            .iter()
-            .filter_map(|v| g.views.get(&(c, *v)).and_then(|e| e.latest.clone()))
-            .collect();
-        drop(g);
-        for frame in frames {
-            self.keep(EvidenceJob { candidate: c, exam, reason: EvidenceReason::Flag, frame });
-        }
     }
 
     /// A proctor connection subscribes to `room` (or only to `only` in it). It gets the

@@ -22,6 +22,10 @@ pub async fn advance(
             return Ok(next);
         }
         if state.store.set_phase(id, c.phase, next, actor, now).await? {
+            if next.is_submitted() {
+                // The watch ends with the exam: its open flags close (and are kept).
+                super::watch::end(state, id).await?;
+            }
             live::announce(state, id).await?;
             state.bus.publish(Topic::Candidate(id), BusEvent::PhaseChanged(next)).await;
             return Ok(next);

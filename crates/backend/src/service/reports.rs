@@ -1,7 +1,7 @@
-//! An exam's report and exports: counts for the dashboard with the lowest integrity scores
-//! and the precision of automatic flags, the incidents CSV (every flag), and the answers as
-//! JSON and CSV (with each candidate's integrity score) (latest saved answers with how and by whom the sitting
-//! was submitted). CSV files are UTF-8 with a BOM for spreadsheets.
+//! An exam's report and exports: the dashboard's counts, lowest integrity scores and the
+//! precision of automatic flags; the incidents CSV (every flag); the answers as JSON and CSV,
+//! each candidate with their integrity score and how and by whom the sitting was submitted.
+//! CSV files are UTF-8 with a BOM for spreadsheets.
 use super::super::error::ServerError;
 use crate::Core;
 use domain::flag::{FlagKind, FlagResolution};
@@ -221,9 +221,9 @@ pub async fn answers_csv(state: &Core, exam: ExamId) -> Result<Vec<u8>, AppError
                 s.submission.clone().unwrap_or_default(),
                 s.submitted_by.clone().unwrap_or_default(),
                 s.submitted_at.clone().unwrap_or_default(),
-                s.integrity.to_string(),
                 q.clone(),
                 a.to_string(),
+                s.integrity.to_string(),
             ]);
         }
     }
@@ -235,9 +235,9 @@ pub async fn answers_csv(state: &Core, exam: ExamId) -> Result<Vec<u8>, AppError
             "submission",
             "submitted_by",
             "submitted_at",
-            "integrity",
             "question",
             "answer",
+            "integrity",
         ],
         rows,
     )

@@ -58,6 +58,25 @@ async fn automatic_flags_are_raised_once_while_open(f: Fixture) {
     // Raised again after clearing: a new flag.
     assert!(s.raise_auto_flag(c, FlagKind::PcBlack, at(5)).await.expect("db"));
     assert_eq!(s.flags(c).await.expect("db").len(), 3);
+    // A reviewer decides on the automatic flag that cleared itself, once; it keeps the time
+    // it cleared.
+    let cleared = s.flags(c).await.expect("db")[0].id;
+    assert!(
+        s.close_flag(cleared, FlagResolution::Dismissed, None, "proctora", at(6))
+            .await
+            .expect("db")
+    );
+    assert!(
+        !s.close_flag(cleared, FlagResolution::Resolved, None, "proctora", at(7))
+            .await
+            .expect("db")
+    );
+    let record = &s.flags(c).await.expect("db")[0];
+    assert_eq!(
+        (record.cleared_at, record.resolution),
+        (Some(at(3)), Some(FlagResolution::Dismissed))
+    );
+    assert_eq!(s.open_auto_flags(c).await.expect("db").len(), 2);
 }
 
 async fn messages_are_delivered_and_read_once(f: Fixture) {

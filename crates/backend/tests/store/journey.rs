@@ -113,6 +113,16 @@ async fn face_attempts_reports_photos_and_instructions_are_kept(f: Fixture) {
     assert_eq!((pc[1].decision, pc[1].distance), (Some(FaceDecision::NeedsReview), Some(0.55)));
     assert_eq!(s.face_attempts(c, View::Phone).await.expect("db").len(), 1);
     assert_eq!(s.face_attempt_photo(first).await.expect("db"), Some((c, "face/1.jpg".into())));
+    // The face checks' reference: the latest matching photo of the view.
+    assert_eq!(s.matched_photo_key(c, View::Pc).await.expect("db"), None);
+    assert_eq!(s.matched_photo_key(c, View::Phone).await.expect("db"), Some("face/3.jpg".into()));
+    s.add_face_attempt(attempt(View::Pc, Some(FaceDecision::Match), Some(0.3), 4))
+        .await
+        .expect("db");
+    s.add_face_attempt(attempt(View::Pc, Some(FaceDecision::Match), Some(0.2), 5))
+        .await
+        .expect("db");
+    assert_eq!(s.matched_photo_key(c, View::Pc).await.expect("db"), Some("face/5.jpg".into()));
     s.set_verification(c, VerificationStatus::PendingReview).await.expect("db");
     let stored = s.candidate(c).await.expect("db").expect("candidate");
     assert_eq!(stored.verification, VerificationStatus::PendingReview);

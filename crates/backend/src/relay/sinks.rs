@@ -1,0 +1,59 @@
+//! Where the relay hands frames beyond the proctors: the evidence writer (samples, and every
+//! frame around a flag) and the face checks. Neither is ever waited for: a full queue drops
+//! the frame and counts it.
+use super::evidence::EvidenceJob;
+use super::face::FaceJob;
+use super::{FLAG_WINDOW_MS, FrameHub};
+use bytes::Bytes;
+use domain::camera::EvidenceReason;
+use domain::{CandidateId, View};
+use tokio::sync::mpsc;
+
+impl FrameHub {
+    /// Where evidence jobs go (set once at start-up).
+    pub fn set_evidence_sink(&self, tx: mpsc::Sender<EvidenceJob>) {
+        let _ = self.evidence.set(tx);
+    }
+
+    /// Where frames due for a face check go (set once at start-up; without it, no checks).
+    pub fn set_face_sink(&self, tx: mpsc::Sender<FaceJob>) {
+        let _ = self.face.set(tx);
+    }
+
+    pub(super) fn keep(&self, job: EvidenceJob) {
+        if let Some(tx) = self.evidence.get()
+            && tx.try_send(job).is_err()
+        {
+            self.stats.evidence_dropped();
+            tracing::warn!("evidence queue full: a frame was not kept");
+        }
+    }
+
+    pub(super) fn check_face(&self, job: FaceJob) {
+        if let Some(tx) = self.face.get()
+            && tx.try_send(job).is_err()
+        {
+            self.stats.face_dropped();
+        }
+    }
+
+    /// A flag was raised on `c`: keeps the current frames of both views and every frame for
+    /// the next [`FLAG_WINDOW_MS`].
+    pub fn flag_raised(&self, c: CandidateId) {
+        let now = self.mono_ms();
+        let mut g = self.lock();
+        let Some(cand) = g.candidates.get_mut(&c) else {
+            return;
+        };
+        cand.evidence_until = now + FLAG_WINDOW_MS;
+        let exam = cand.exam;
+        let frames: Vec<Bytes> = [View::Pc, View::Phone]
+            .iter()
+            .filter_map(|v| g.views.get(&(c, *v)).and_then(|e| e.latest.clone()))
+            .collect();
+        drop(g);
+        for frame in frames {
+            self.keep(EvidenceJob { candidate: c, exam, reason: EvidenceReason::Flag, frame });
+        }
+    }
+}
