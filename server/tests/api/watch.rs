@@ -326,3 +326,43 @@ async fn sound_reports_raise_and_clear_noise_within_bounds() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(app.state.store.flags(id2).await.expect("flags").is_empty());
 }
+
+#[tokio::test]
+async fn the_watch_ends_with_the_page_and_with_the_exam() {
+    let app = spawn_app().await;
+    let (id, cookie) = candidate_in_exam(&app, "T-0093", "obama2.jpg").await;
+    let hello = CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view: View::Pc };
+    let mut pc = app.ws("/ws/candidate?view=pc", Some(&cookie)).await.expect("socket");
+    pc.send(&hello).await;
+    let _: CandidateServerMsg =
+        pc.recv_until(5, |m| matches!(m, CandidateServerMsg::Listen { .. })).await;
+    pc.send(&CandidateClientMsg::Sound { speaking: true }).await;
+    until_flags(&app, id, 5, "noise", |f| f.contains(&FlagKind::Noise)).await;
+    // The page goes away while talking is reported: nobody listens, the flag ends.
+    pc.close().await;
+    until_flags(&app, id, 5, "page gone", |f| !f.contains(&FlagKind::Noise)).await;
+
+    // Talking again, then a face flag left open: the force-submit closes both.
+    let mut pc = app.ws("/ws/candidate?view=pc", Some(&cookie)).await.expect("socket");
+    pc.send(&hello).await;
+    let _: CandidateServerMsg =
+        pc.recv_until(5, |m| matches!(m, CandidateServerMsg::Listen { .. })).await;
+    tokio::time::sleep(Duration::from_millis(5200)).await; // the gap after the last flag
+    pc.send(&CandidateClientMsg::Sound { speaking: true }).await;
+    until_flags(&app, id, 5, "noise again", |f| f.contains(&FlagKind::Noise)).await;
+    assert!(
+        app.state.store.raise_auto_flag(id, FlagKind::FaceAbsent, Utc::now()).await.expect("db")
+    );
+    let proctor = app.staff_cookie("proctora").await;
+    let body = json!({ "candidate": id.0, "reason": "end of the test" });
+    let (status, out) = post_json(&app, "/api/proctor/force-submit", &body, Some(&proctor)).await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(app.state.store.open_auto_flags(id).await.expect("flags"), vec![]);
+    let m: CandidateServerMsg =
+        pc.recv_until(5, |m| matches!(m, CandidateServerMsg::FacePrompt { on: false })).await;
+    assert_eq!(m, CandidateServerMsg::FacePrompt { on: false });
+    // Both flags stay in the record, closed.
+    let flags = app.state.store.flags(id).await.expect("flags");
+    assert_eq!(flags.len(), 3);
+    assert!(flags.iter().all(|f| f.cleared_at.is_some()));
+}
