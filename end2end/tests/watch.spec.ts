@@ -89,7 +89,7 @@ test('the face checks flag a camera without a face on the proctor tile and in th
   // The demo exam's checks back to their defaults.
   await admin.goto('/admin/exams/1/settings');
   await hydrated(admin);
-  for (const [id, value] of [['#watch-check', '10'], ['#watch-absent', '20'], ['#watch-several', '10']]) {
+  for (const [id, value] of [['#watch-check', '60'], ['#watch-absent', '20'], ['#watch-several', '10']]) {
     await admin.locator(id).fill(value);
     await admin.locator(id).blur();
   }

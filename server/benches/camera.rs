@@ -229,6 +229,17 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
             if refused.is_empty() { "none".to_string() } else { refused.join(", ") },
             get(&m1, "vigil_evidence_dropped_total")
         ));
+        let delta = |k: &str| get(&m1, k) - get(&m0, k);
+        let checks = delta("vigil_face_checks_total");
+        if get(&m1, "vigil_face_checks_total") > 0.0 {
+            notes.push(format!(
+                "face checks in the window: {checks:.0} ({:.1}/s, {:.1} ms each on average); \
+                 dropped since start: {}",
+                checks / secs,
+                delta("vigil_face_check_micros_total") / checks.max(1.0) / 1000.0,
+                get(&m1, "vigil_face_checks_dropped_total")
+            ));
+        }
     }
     for task in &tasks {
         task.abort();

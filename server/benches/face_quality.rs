@@ -6,18 +6,19 @@
 //!    empty room, a room with dogs, the candidate (two photos other than the roster one), the
 //!    candidate in low light and partly out of the picture, two people, another person.
 //!    Per picture: the faces found and the distance to the roster photo's face.
-//! 2. Per flag kind, precision and recall per picture, then per event over simulated
-//!    sequences (the exam's default settings, a check every `DEFAULT_CHECK_SECS`): clean
-//!    candidate-hours (the candidate present, the light and position varying, now and then
-//!    looking away for one check) give the false flags per candidate-hour; absences of 60 s,
-//!    second persons for 40 s and substitutes for 3 min give the recall.
+//! 2. Per flag kind, precision and recall per picture, then over simulated sequences on the
+//!    relay's schedule (a check every `check_secs`, every `FOLLOW_UP_SECS` while something is
+//!    suspected): clean candidate-hours (the candidate present, light and position varying,
+//!    now and then looking away for one check) give the false flags per candidate-hour and
+//!    the checks made; absences of 90 s, second persons for 60 s and substitutes for 15 min
+//!    give the recall and the time to flag with the default settings.
 //! 3. The cost of one check on one core (median of many) and the check interval that keeps
 //!    2,000 candidates within half a core.
 //!
 //! Run with `cargo bench -p server --bench face_quality` (release build).
 use backend::face::FaceVerifier;
 use domain::flag::FlagKind;
-use domain::watch::{FaceSample, FaceWatch, WatchChange, WatchSettings};
+use domain::watch::{FOLLOW_UP_SECS, FaceSample, FaceWatch, WatchChange, WatchSettings};
 use image::RgbImage;
 use rand::{Rng, SeedableRng};
 use server::face::DlibVerifier;
@@ -155,7 +156,8 @@ async fn main() {
         println!("| {} | {p:.2} | {r:.2} | {tp} | {fp} | {fneg} |", k.as_str());
     }
 
-    // 2b. Sequences with the default settings.
+    // 2b. Sequences: the relay's schedule (a check every `check_secs`, every
+    // FOLLOW_UP_SECS while something is suspected), the exam's persistence times.
     let sample = |l: &Labelled| FaceSample { faces: l.faces, distance: l.distance };
     let pool = |pred: &dyn Fn(&Labelled) -> bool| -> Vec<usize> {
         set.iter().enumerate().filter(|(_, l)| pred(l)).map(|(i, _)| i).collect()
@@ -165,66 +167,103 @@ async fn main() {
     let two = pool(&|l| l.truth == Truth::Two);
     let other = pool(&|l| l.truth == Truth::Other);
     let mut rng = rand::rngs::StdRng::seed_from_u64(17);
-    let step = u64::from(cfg.check_secs) * 1000;
-    let hours = 500u64;
-    let checks_per_hour = 3_600_000 / step;
-    let mut false_flags = 0u64;
-    let mut raised_when_clean: std::collections::BTreeMap<&str, u64> = Default::default();
-    for _ in 0..hours {
-        let mut w = FaceWatch::default();
-        for i in 0..checks_per_hour {
-            // Looks away for one check now and then (a face turned away for a few seconds).
-            let idx = if rng.gen_bool(0.03) {
-                away[rng.gen_range(0..away.len())]
-            } else {
-                clean[rng.gen_range(0..clean.len())]
-            };
-            // The identity is compared every `identity_secs`.
-            let mut s = sample(&set[idx]);
-            if (i * step) % (u64::from(cfg.identity_secs) * 1000) != 0 {
-                s.distance = None;
-            }
-            for c in w.observe(s, i * step, &cfg) {
-                if let WatchChange::Raise(k) = c {
-                    false_flags += 1;
-                    *raised_when_clean.entry(k.as_str()).or_default() += 1;
+    let next = |w: &FaceWatch, cfg: &WatchSettings| {
+        let secs = if w.suspects() { cfg.check_secs.min(FOLLOW_UP_SECS) } else { cfg.check_secs };
+        u64::from(secs) * 1000
+    };
+    // One check of `w` at `t` on a picture from `pool`, the identity compared when due.
+    let one = |rng: &mut rand::rngs::StdRng,
+               w: &mut FaceWatch,
+               last_id: &mut Option<u64>,
+               pool: &[usize],
+               t: u64,
+               cfg: &WatchSettings| {
+        let mut s = sample(&set[pool[rng.gen_range(0..pool.len())]]);
+        if cfg.identity_due(*last_id, t) && s.distance.is_some() {
+            *last_id = Some(t);
+        } else {
+            s.distance = None;
+        }
+        w.observe(s, t, cfg)
+    };
+    println!(
+        "\n## Clean candidate-hours per check interval (the candidate present; now and then looking away for one check, 3 % of checks)\n"
+    );
+    println!(
+        "| check every (s) | candidate-hours | false flags | per candidate-hour | checks per candidate-hour |\n|---:|---:|---:|---:|---:|"
+    );
+    let hours = 300u64;
+    // Per interval: (checks, of which with nobody in the picture) per candidate-hour.
+    let mut checks_per_hour = std::collections::BTreeMap::new();
+    for check_secs in [10u32, 20, 30, 45, 60] {
+        let cfg = WatchSettings {
+            check_secs,
+            absent_secs: check_secs.max(20),
+            ..WatchSettings::default()
+        };
+        let (mut false_flags, mut checks, mut empty) = (0u64, 0u64, 0u64);
+        let mut kinds: std::collections::BTreeMap<&str, u64> = Default::default();
+        for _ in 0..hours {
+            let (mut w, mut last_id, mut t) = (FaceWatch::default(), Some(0), 0u64);
+            while t < 3_600_000 {
+                let looks_away = rng.gen_bool(0.03);
+                empty += u64::from(looks_away);
+                let pool = if looks_away { &away } else { &clean };
+                for c in one(&mut rng, &mut w, &mut last_id, pool, t, &cfg) {
+                    if let WatchChange::Raise(k) = c {
+                        false_flags += 1;
+                        *kinds.entry(k.as_str()).or_default() += 1;
+                    }
                 }
+                checks += 1;
+                t += next(&w, &cfg);
             }
         }
+        checks_per_hour
+            .insert(check_secs, (checks as f64 / hours as f64, empty as f64 / hours as f64));
+        println!(
+            "| {check_secs} | {hours} | {false_flags} {kinds:?} | {:.3} | {:.0} |",
+            false_flags as f64 / hours as f64,
+            checks as f64 / hours as f64
+        );
     }
-    // Events: (kind, pool, length in checks).
+    let cfg = WatchSettings::default();
+    println!(
+        "\n## Events with the default settings (a check every {} s, {} s while suspected; no face for {} s, two faces for {} s, identity every {} s, {} mismatches in a row)\n",
+        cfg.check_secs,
+        FOLLOW_UP_SECS,
+        cfg.absent_secs,
+        cfg.several_secs,
+        cfg.identity_secs,
+        cfg.mismatch_checks
+    );
+    println!(
+        "| flag | event | events | flagged | recall | median time to flag (s) |\n|---|---|---:|---:|---:|---:|"
+    );
     let events = [
-        (FlagKind::FaceAbsent, &away, 60_000 / step),
-        (FlagKind::AnotherPerson, &two, 40_000 / step),
-        (FlagKind::FaceMismatch, &other, 180_000 / step),
+        (FlagKind::FaceAbsent, "nobody for 90 s", &away, 90_000u64),
+        (FlagKind::AnotherPerson, "a second person for 60 s", &two, 60_000),
+        (FlagKind::FaceMismatch, "someone else for 15 min", &other, 900_000),
     ];
-    println!(
-        "\n## Sequences (default settings: a check every {} s, no face for {} s, two faces for {} s, identity every {} s, {} mismatches in a row)\n",
-        cfg.check_secs, cfg.absent_secs, cfg.several_secs, cfg.identity_secs, cfg.mismatch_checks
-    );
-    println!(
-        "| flag | events | flagged | recall | median time to flag (s) |\n|---|---:|---:|---:|---:|"
-    );
-    for (kind, pool, len) in events {
+    for (kind, what, pool, len) in events {
         let (mut hit, n) = (0, 300);
         let mut delays = Vec::new();
         for _ in 0..n {
-            let mut w = FaceWatch::default();
+            let (mut w, mut last_id) = (FaceWatch::default(), Some(0));
+            // The candidate for a random while, then the event, from wherever the schedule is.
             let mut t = 0u64;
-            // Two minutes of the candidate, the event, then the candidate again.
-            for _ in 0..(120_000 / step) {
-                w.observe(sample(&set[clean[rng.gen_range(0..clean.len())]]), t, &cfg);
-                t += step;
+            let start = rng.gen_range(120_000..240_000u64);
+            while t < start {
+                one(&mut rng, &mut w, &mut last_id, &clean, t, &cfg);
+                t += next(&w, &cfg);
             }
-            let start = t;
             let mut flagged = None;
-            for _ in 0..len {
-                let s = sample(&set[pool[rng.gen_range(0..pool.len())]]);
-                let ch = w.observe(s, t, &cfg);
+            while t < start + len {
+                let ch = one(&mut rng, &mut w, &mut last_id, pool, t, &cfg);
                 if flagged.is_none() && ch.contains(&WatchChange::Raise(kind)) {
                     flagged = Some(t - start);
                 }
-                t += step;
+                t += next(&w, &cfg);
             }
             if let Some(d) = flagged {
                 hit += 1;
@@ -232,16 +271,12 @@ async fn main() {
             }
         }
         println!(
-            "| {} | {n} | {hit} | {:.2} | {:.0} |",
+            "| {} | {what} | {n} | {hit} | {:.2} | {:.0} |",
             kind.as_str(),
             hit as f64 / n as f64,
             median(&mut delays)
         );
     }
-    println!(
-        "\nClean sequences: {hours} candidate-hours, {false_flags} false flags = {:.3} per candidate-hour ({raised_when_clean:?}).",
-        false_flags as f64 / hours as f64
-    );
 
     // 3. Cost on one core.
     let one = {
@@ -252,19 +287,25 @@ async fn main() {
     let scan_face = time(&dlib, &one, None).await;
     let scan_empty = time(&dlib, &empty, None).await;
     let scan_compare = time(&dlib, &one, Some(&reference)).await;
-    let per_check = scan_face.max(scan_empty);
     let identity_extra = scan_compare - scan_face;
     let candidates = 2000.0;
-    let cores = |check_secs: f64| {
-        candidates / check_secs * per_check / 1000.0
+    // A check with a face costs `scan_face`, one with nobody `scan_empty` (the second look);
+    // every `identity_secs` a comparison adds `identity_extra`.
+    let cores = |check_secs: u32| {
+        let (all, empty) = checks_per_hour.get(&check_secs).copied().unwrap_or((0.0, 0.0));
+        let ms_per_hour = all * scan_face + empty * (scan_empty - scan_face);
+        candidates * ms_per_hour / 3600.0 / 1000.0
             + candidates / f64::from(cfg.identity_secs) * identity_extra / 1000.0
     };
     println!("\n## Cost on one core (median of 60)\n");
     println!(
         "| check | ms |\n|---|---:|\n| one face, counted | {scan_face:.1} |\n| empty room | {scan_empty:.1} |\n| one face, compared with the reference | {scan_compare:.1} |"
     );
-    println!("\n| check interval (s) | cores for 2,000 candidates |\n|---:|---:|");
-    for secs in [5.0, 10.0, 15.0, 20.0, 30.0] {
-        println!("| {secs:.0} | {:.2} |", cores(secs));
+    println!(
+        "\n| check every (s) | cores for 2,000 candidates (clean hours' checks, identity every {} s) |\n|---:|---:|",
+        cfg.identity_secs
+    );
+    for secs in [10u32, 20, 30, 45, 60] {
+        println!("| {secs} | {:.2} |", cores(secs));
     }
 }

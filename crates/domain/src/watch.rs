@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 pub struct WatchSettings {
     /// Face checks on the PC view during the exam.
     pub face: bool,
-    /// One PC frame per candidate is checked every this many seconds.
+    /// One PC frame per candidate is checked every this many seconds (every
+    /// [`FOLLOW_UP_SECS`] while something is suspected).
     pub check_secs: u32,
-    /// No face for this long raises "face absent".
+    /// No face for this long (from the first check that saw none) raises "face absent".
     pub absent_secs: u32,
     /// Two or more faces for this long raise "another person".
     pub several_secs: u32,
@@ -41,8 +42,8 @@ impl Default for WatchSettings {
             check_secs: DEFAULT_CHECK_SECS,
             absent_secs: 20,
             several_secs: 10,
-            identity_secs: 60,
-            mismatch_at: 0.6,
+            identity_secs: 300,
+            mismatch_at: 0.65,
             mismatch_checks: 2,
             prompt: true,
             voice: true,
@@ -52,17 +53,18 @@ impl Default for WatchSettings {
     }
 }
 
-/// The default check interval: what 2,000 candidates' checks cost within half a core
-/// (BENCHMARKS.md, "Face checks").
-pub const DEFAULT_CHECK_SECS: u32 = 10;
+/// The default check interval: 2,000 candidates' checks (every minute, every 5 s while
+/// something is suspected, the identity every 5 minutes) fit in half a core of this 2-core
+/// machine with dlib (BENCHMARKS.md, "Face checks").
+pub const DEFAULT_CHECK_SECS: u32 = 60;
 
 impl WatchSettings {
     /// Whether the settings are within their ranges.
     pub fn validate(&self) -> bool {
-        (2..=300).contains(&self.check_secs)
-            && (self.check_secs..=3600).contains(&self.absent_secs)
-            && (self.check_secs..=3600).contains(&self.several_secs)
-            && (self.check_secs..=3600).contains(&self.identity_secs)
+        (2..=600).contains(&self.check_secs)
+            && (2..=3600).contains(&self.absent_secs)
+            && (2..=3600).contains(&self.several_secs)
+            && (self.check_secs..=7200).contains(&self.identity_secs)
             && self.mismatch_at > 0.0
             && self.mismatch_at <= 2.0
             && (1..=20).contains(&self.mismatch_checks)
@@ -76,6 +78,10 @@ impl WatchSettings {
         last_ms.is_none_or(|l| now_ms.saturating_sub(l) >= u64::from(self.identity_secs) * 1000)
     }
 }
+
+/// While a candidate is suspected ([`FaceWatch::suspects`]), a check every this many
+/// seconds (or the exam's interval, if shorter).
+pub const FOLLOW_UP_SECS: u32 = 5;
 
 /// What one check of a PC frame found.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -114,6 +120,16 @@ impl FaceWatch {
 
     pub fn is_open(&self, kind: FlagKind) -> bool {
         self.open.contains(&kind)
+    }
+
+    /// Whether a condition is suspected or flagged: the candidate's next check comes after
+    /// [`FOLLOW_UP_SECS`] rather than the exam's interval, so a flag is confirmed (and
+    /// cleared) about as fast as its persistence time allows.
+    pub fn suspects(&self) -> bool {
+        self.absent_since.is_some()
+            || self.several_since.is_some()
+            || self.mismatches > 0
+            || !self.open.is_empty()
     }
 
     /// Takes one sample and returns the flags to raise or clear. A condition raises its flag

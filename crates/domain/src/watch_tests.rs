@@ -27,7 +27,11 @@ fn run(samples: &[FaceSample]) -> Vec<(u64, WatchChange)> {
 fn the_defaults_are_valid_and_a_zero_interval_is_not() {
     assert!(cfg().validate());
     assert!(!WatchSettings { check_secs: 0, ..cfg() }.validate());
-    assert!(!WatchSettings { absent_secs: 5, ..cfg() }.validate());
+    assert!(!WatchSettings { absent_secs: 1, ..cfg() }.validate());
+    assert!(
+        !WatchSettings { identity_secs: 30, ..cfg() }.validate(),
+        "identity under the interval"
+    );
     assert!(!WatchSettings { mismatch_at: f32::NAN, ..cfg() }.validate());
     assert!(!WatchSettings { mismatch_checks: 0, ..cfg() }.validate());
     assert!(!WatchSettings { voice_secs: 1, ..cfg() }.validate());
@@ -111,8 +115,8 @@ fn a_watch_restarted_while_the_condition_goes_on_keeps_the_flag_open() {
 fn the_identity_check_is_due_every_identity_interval() {
     let c = cfg();
     assert!(c.identity_due(None, 0));
-    assert!(!c.identity_due(Some(0), 59_999));
-    assert!(c.identity_due(Some(0), 60_000));
+    assert!(!c.identity_due(Some(0), 299_999));
+    assert!(c.identity_due(Some(0), 300_000));
 }
 
 #[test]
@@ -161,4 +165,18 @@ fn short_or_out_of_band_sounds_are_not_speech() {
         let on = i % 3 == 0;
         assert_eq!(d.measure(if on { 0.3 } else { 0.0 }, 0.9, 8), None);
     }
+}
+
+#[test]
+fn a_suspected_or_flagged_candidate_is_followed_up() {
+    let mut w = FaceWatch::default();
+    w.observe(faces(1), 0, &cfg());
+    assert!(!w.suspects());
+    w.observe(faces(0), 10_000, &cfg());
+    assert!(w.suspects(), "no face once: suspected");
+    w.observe(faces(1), 15_000, &cfg());
+    assert!(!w.suspects());
+    w.observe(one_at(0.9), 20_000, &cfg());
+    assert!(w.suspects(), "one mismatch: suspected");
+    assert!(FaceWatch::with_open(&[FlagKind::AnotherPerson]).suspects(), "a flag to clear");
 }

@@ -29,6 +29,7 @@ pub const PROVIDER: &str = "dlib";
 /// Photos are scaled down so that their longest side is at most this.
 pub const MAX_SIDE: u32 = 800;
 /// Exam frames are scaled to this longest side before the face checks look for faces.
+/// A frame smaller than this in which no face was found is looked at again enlarged to it.
 pub const SCAN_SIDE: u32 = 640;
 /// Larger inputs are refused as bad images (a 12 MP phone photo is about 4000 px wide).
 const MAX_INPUT_SIDE: u32 = 10_000;
@@ -120,9 +121,16 @@ impl FaceVerifier for DlibVerifier {
         let reference = reference.map(<[f32]>::to_vec);
         let frame = frame.to_vec();
         self.on_slot(move |models| {
-            let rgb = decode_frame(&frame).ok_or(FaceError::BadImage { photo: PhotoRole::Live })?;
-            let matrix = matrix_of(&rgb);
-            let faces = models.detector.face_locations(&matrix);
+            let bad = FaceError::BadImage { photo: PhotoRole::Live };
+            let mut rgb = decode_frame(&frame).ok_or(bad)?;
+            let mut matrix = matrix_of(&rgb);
+            let mut faces = models.detector.face_locations(&matrix);
+            // A second look, enlarged, before "nobody": a face smaller than HOG's window.
+            if faces.is_empty() && rgb.width().max(rgb.height()) < SCAN_SIDE {
+                rgb = enlarge(&rgb);
+                matrix = matrix_of(&rgb);
+                faces = models.detector.face_locations(&matrix);
+            }
             let count = u32::try_from(faces.len()).unwrap_or(u32::MAX);
             let distance = match (&*faces, reference) {
                 ([face], Some(reference)) => {
@@ -211,18 +219,58 @@ fn matrix_of(rgb: &RgbImage) -> ImageMatrix {
     unsafe { ImageMatrix::new(w, h, rgb.as_raw().as_ptr()) }
 }
 
-/// A camera frame for the face checks: decoded, and scaled so that its longest side is
-/// [`SCAN_SIDE`] (grid frames are 320 px wide; HOG finds faces from about 80 px, so a face
-/// a third of the frame wide needs the frame doubled).
+/// A camera frame for the face checks: decoded and its brightness stretched (a dim room's
+/// picture uses the whole range, as the face photos HOG learnt from do). Grid frames are
+/// 320 px wide and HOG finds faces from about 80 px: a face a quarter of the picture wide is
+/// found at once; a smaller one only in the second look at the picture enlarged to
+/// [`SCAN_SIDE`] (`scan`), which costs four times as much (BENCHMARKS.md, "Face checks").
 pub fn decode_frame(bytes: &[u8]) -> Option<RgbImage> {
-    let img = decode(bytes)?;
-    let side = img.width().max(img.height());
-    if side == SCAN_SIDE || side == 0 {
-        return Some(img);
-    }
+    let mut img = decode(bytes)?;
+    stretch(&mut img);
+    Some(img)
+}
+
+/// `img` scaled so that its longest side is [`SCAN_SIDE`].
+fn enlarge(img: &RgbImage) -> RgbImage {
+    let side = img.width().max(img.height()).max(1);
     let scale = f64::from(SCAN_SIDE) / f64::from(side);
     let (w, h) = (f64::from(img.width()) * scale, f64::from(img.height()) * scale);
-    Some(image::imageops::resize(&img, w.round() as u32, h.round() as u32, FilterType::Triangle))
+    image::imageops::resize(img, w.round() as u32, h.round() as u32, FilterType::Triangle)
+}
+
+/// Stretches the picture's levels so that its 1st and 99th percentiles of brightness become
+/// black and white (a picture already using most of the range is left alone).
+fn stretch(img: &mut RgbImage) {
+    let mut hist = [0u32; 256];
+    for p in img.pixels() {
+        let [r, g, b] = p.0;
+        let y = (u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29) >> 8;
+        hist[y.min(255) as usize] += 1;
+    }
+    let total: u32 = hist.iter().sum();
+    let cut = total / 100;
+    let level = |from_top: bool| {
+        let mut seen = 0;
+        let order: Vec<usize> =
+            if from_top { (0..256).rev().collect() } else { (0..256).collect() };
+        for i in order {
+            seen += hist[i];
+            if seen > cut {
+                return i as f32;
+            }
+        }
+        if from_top { 255.0 } else { 0.0 }
+    };
+    let (lo, hi) = (level(false), level(true));
+    if hi - lo < 1.0 || hi - lo > 200.0 {
+        return;
+    }
+    let gain = 255.0 / (hi - lo);
+    for p in img.pixels_mut() {
+        for c in p.0.iter_mut() {
+            *c = ((f32::from(*c) - lo) * gain).round().clamp(0.0, 255.0) as u8;
+        }
+    }
 }
 
 /// Decodes a JPEG or PNG, applies its EXIF orientation and scales it to fit `MAX_SIDE`.

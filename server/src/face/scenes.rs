@@ -5,6 +5,10 @@
 use image::imageops::{FilterType, overlay, resize};
 use image::{Rgb, RgbImage};
 
+/// The share of a portrait photo's height a webcam shows (head and shoulders): the face is
+/// then about a third of the picture's height, as at a desk 60 cm from a laptop camera.
+pub const WEBCAM_FRAMING: f32 = 0.6;
+
 /// What a picture shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scene {
@@ -20,24 +24,38 @@ impl Default for Scene {
     }
 }
 
-/// A `w`×`h` picture of a plain room (a wall gradient) with `people` standing side by side,
-/// each scaled to the picture's height.
+/// A `w`×`h` picture of a plain room (a wall gradient) with `people` side by side, as a
+/// webcam frames a person at a desk: the top [`WEBCAM_FRAMING`] of each portrait (head and
+/// shoulders) scaled to the picture's height, or smaller when they would not fit side by side
+/// (at the bottom).
 pub fn picture(people: &[&RgbImage], w: u32, h: u32, scene: Scene) -> RgbImage {
+    let cropped: Vec<RgbImage> = people
+        .iter()
+        .map(|p| {
+            let ch = ((p.height() as f32 * WEBCAM_FRAMING).round() as u32).max(1);
+            image::imageops::crop_imm(*p, 0, 0, p.width(), ch).to_image()
+        })
+        .collect();
+    let people: Vec<&RgbImage> = cropped.iter().collect();
     let mut canvas = RgbImage::from_fn(w, h, |x, y| {
         let v = 150 + (x * 40 / w.max(1)) as u8 - (y * 30 / h.max(1)) as u8;
         Rgb([v, v.saturating_sub(8), v.saturating_sub(20)])
     });
+    let natural: f32 =
+        people.iter().map(|p| p.width() as f32 * h as f32 / p.height().max(1) as f32).sum();
+    let fit = if people.len() > 1 && natural > w as f32 { w as f32 / natural } else { 1.0 };
     let scaled: Vec<RgbImage> = people
         .iter()
         .map(|p| {
-            let pw = (p.width() as f32 * h as f32 / p.height().max(1) as f32).round() as u32;
-            resize(*p, pw.max(1), h, FilterType::Triangle)
+            let ph = (h as f32 * fit).round().max(1.0);
+            let pw = (p.width() as f32 * ph / p.height().max(1) as f32).round() as u32;
+            resize(*p, pw.max(1), ph as u32, FilterType::Triangle)
         })
         .collect();
     let total: u32 = scaled.iter().map(RgbImage::width).sum();
     let mut x = (i64::from(w) - i64::from(total)) / 2 + (scene.shift * w as f32) as i64;
     for p in &scaled {
-        overlay(&mut canvas, p, x, 0);
+        overlay(&mut canvas, p, x, i64::from(h) - i64::from(p.height()));
         x += i64::from(p.width());
     }
     if scene.light != 1.0 {

@@ -198,7 +198,7 @@ async fn the_face_checks_flag_no_face_two_faces_and_another_person_and_clear_the
         page.recv_until(5, |m| matches!(m, CandidateServerMsg::FacePrompt { on: false })).await;
 
     // Two people: "another person"; one again: cleared.
-    camera.show(&["obama.jpg", "biden.jpg"]);
+    camera.show(&["obama3.jpg", "biden.jpg"]);
     until_flags(&app, id, 15, "two faces", |f| f.contains(&FlagKind::AnotherPerson)).await;
     camera.show(&["obama.jpg"]);
     until_flags(&app, id, 15, "one face", |f| !f.contains(&FlagKind::AnotherPerson)).await;

@@ -19,6 +19,7 @@ use domain::camera::{
     CameraProblem, CameraSettings, DOWN_HEADER_LEN, EvidenceReason, FrameBucket, FrameError,
     FrameHeader, HealthTracker, ProfileKind, RelayHeader, maybe_black, sample_due, view_is_on,
 };
+use domain::watch::FOLLOW_UP_SECS;
 use domain::{CandidateId, ExamId, Phase, RoomId, View};
 use evidence::EvidenceJob;
 use picture::hash_of;
@@ -47,6 +48,8 @@ struct CandidateEntry {
     settings: CameraSettings,
     profile: watch::Sender<ProfileKind>,
     evidence_until: u64,
+    /// The face checks suspect something: checked every `FOLLOW_UP_SECS`.
+    face_soon: bool,
 }
 
 /// Proctors who have a candidate open. Kept apart from the attached candidates: a proctor
@@ -64,8 +67,8 @@ struct ViewEntry {
     bucket: Option<FrameBucket>,
     health: HealthTracker,
     last_sample: Option<u64>,
-    /// When the last frame was handed to the face checks.
-    last_face_check: Option<u64>,
+    /// When the next frame goes to the face checks (set at the view's first frame).
+    next_face_check: Option<u64>,
 }
 
 #[derive(Default)]
@@ -150,6 +153,7 @@ impl FrameHub {
             settings,
             profile: watch::channel(kind).0,
             evidence_until: 0,
+            face_soon: false,
         });
         e.room = room;
         e.settings = settings;
@@ -221,6 +225,7 @@ impl FrameHub {
             return Err(FrameError::ViewNotOn);
         };
         let (room, exam, settings) = (cand.room, cand.exam, cand.settings);
+        let face_soon = cand.face_soon;
         let profile = settings.profile(*cand.profile.borrow());
         let flag_window = cand.evidence_until > now;
         let view = g.views.entry((c, h.view)).or_default();
@@ -240,15 +245,22 @@ impl FrameHub {
             None
         };
         let watch = settings.watch;
-        // A black or frozen view has its own flag: no face check on top of it.
+        let every = if face_soon { watch.check_secs.min(FOLLOW_UP_SECS) } else { watch.check_secs };
+        // A view's first check comes at its own point of the interval, so candidates who
+        // connect together (a restart, an exam's start) are not checked all at once.
+        let spread = (u64::from(watch.check_secs) * 1000).max(1);
+        let next = *view
+            .next_face_check
+            .get_or_insert(now + c.0.unsigned_abs().wrapping_mul(7919) % spread);
         let face_due = h.view == View::Pc
             && phase == Phase::InExam
             && watch.face
+            // A black or frozen view has its own flag: no face check on top of it.
             && view.health.problem().is_none()
             && self.face.get().is_some()
-            && sample_due(view.last_face_check, now, watch.check_secs);
+            && now >= next;
         if face_due {
-            view.last_face_check = Some(now);
+            view.next_face_check = Some(now + u64::from(every) * 1000);
         }
         let subs = g.rooms.get(&room).cloned();
         let elsewhere = g.remote.watched(room, c);

@@ -6,6 +6,7 @@ use super::face::FaceJob;
 use super::{FLAG_WINDOW_MS, FrameHub};
 use bytes::Bytes;
 use domain::camera::EvidenceReason;
+use domain::watch::FOLLOW_UP_SECS;
 use domain::{CandidateId, View};
 use tokio::sync::mpsc;
 
@@ -26,6 +27,20 @@ impl FrameHub {
         {
             self.stats.evidence_dropped();
             tracing::warn!("evidence queue full: a frame was not kept");
+        }
+    }
+
+    /// The face checks suspect something on `c` (or no longer): its next checks come after
+    /// `FOLLOW_UP_SECS` (or the exam's interval again).
+    pub fn check_soon(&self, c: CandidateId, soon: bool) {
+        let now = self.mono_ms();
+        let mut g = self.lock();
+        let Some(e) = g.candidates.get_mut(&c) else { return };
+        e.face_soon = soon;
+        let soon_ms = u64::from(e.settings.watch.check_secs.min(FOLLOW_UP_SECS)) * 1000;
+        if soon && let Some(v) = g.views.get_mut(&(c, View::Pc)) {
+            let at = now + soon_ms;
+            v.next_face_check = Some(v.next_face_check.map_or(at, |n| n.min(at)));
         }
     }
 

@@ -126,6 +126,7 @@ async fn check(
         w.last_identity = Some(job.at_ms);
     }
     let changes = w.watch.observe(sample, job.at_ms, &job.watch);
+    core.frames.check_soon(c, w.watch.suspects());
     apply(core, c, &changes, job.watch.prompt).await
 }
 
