@@ -459,3 +459,34 @@ pub async fn vigil_serve(port: u16, dir: TempDir, args: &[&str]) -> Served {
     let _ = child.wait();
     panic!("vigil serve did not start");
 }
+
+/// A face photo of `target/face-fixtures` (scripts/face-assets.sh).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/face-fixtures")
+        .join(name);
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/face-assets.sh", path.display()))
+}
+
+/// Adds a candidate to room A whose roster photo is `photo` (a face fixture).
+pub async fn add_candidate_with_photo(
+    app: &TestApp,
+    ticket: &str,
+    photo: &str,
+) -> domain::CandidateId {
+    let key = format!("roster/test/{}.jpg", ticket.to_ascii_lowercase());
+    app.state.blobs.put(&key, fixture(photo)).await.expect("blob");
+    app.state
+        .store
+        .add_candidate(NewCandidate {
+            exam_id: app.exam,
+            room_id: app.room_a,
+            ticket: TicketNumber::parse(ticket).expect("ticket"),
+            name: format!("Candidate {ticket}"),
+            id_card: "110101199001019999".into(),
+            photo_key: Some(key),
+        })
+        .await
+        .expect("candidate")
+}

@@ -1,9 +1,10 @@
 //! The candidate journey over HTTP: answers that survive restarts, the deadline's automatic
 //! submission (also across a restart, and with extra time), the earliest-submit rule, answer
 //! save idempotency, phone pairing misuse, face verification and the device report.
-use crate::common::{TestApp, Ws, raw_db, spawn_app, start, start_with};
+use crate::common::{
+    TestApp, Ws, add_candidate_with_photo, fixture, raw_db, spawn_app, start, start_with,
+};
 use backend::clock::{AdjustableClock, Clock};
-use backend::store::NewCandidate;
 use chrono::{DateTime, Duration, Utc};
 use domain::device::{
     BrowserCheck, CameraCheck, CheckOutcome, DeviceReport, MicCheck, NetworkCheck, SpeakerCheck,
@@ -208,32 +209,6 @@ async fn wait_for_phase(app: &TestApp, cookie: &str, want: Phase, secs: u64) -> 
         assert!(t0.elapsed() < StdDuration::from_secs(secs), "still {got:?} after {secs} s");
         tokio::time::sleep(StdDuration::from_millis(200)).await;
     }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/face-fixtures")
-        .join(name);
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/face-assets.sh", path.display()))
-}
-
-/// Adds a candidate to room A whose roster photo is `photo` (a face fixture).
-async fn add_candidate_with_photo(app: &TestApp, ticket: &str, photo: &str) -> CandidateId {
-    let key = format!("roster/test/{}.jpg", ticket.to_ascii_lowercase());
-    app.state.blobs.put(&key, fixture(photo)).await.expect("blob");
-    app.state
-        .store
-        .add_candidate(NewCandidate {
-            exam_id: app.exam,
-            room_id: app.room_a,
-            ticket: TicketNumber::parse(ticket).expect("ticket"),
-            name: format!("Candidate {ticket}"),
-            id_card: "110101199001019999".into(),
-            photo_key: Some(key),
-        })
-        .await
-        .expect("candidate")
 }
 
 // ---------------------------------------------------------------------------------------

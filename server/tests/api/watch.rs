@@ -5,9 +5,8 @@
 //! person"; flags reach the room's proctor only; sound reports raise "noise" with a bound;
 //! reviewers' decisions make the report's precision; the score is on the tile and in the
 //! exports.
-use crate::common::{TestApp, Ws, post_json, spawn_app};
+use crate::common::{TestApp, Ws, add_candidate_with_photo, post_json, spawn_app};
 use backend::relay::epoch_ms;
-use backend::store::NewCandidate;
 use chrono::Utc;
 use domain::camera::FrameHeader;
 use domain::console::{CandidateEvent, Prompt};
@@ -17,7 +16,7 @@ use domain::protocol::{
 };
 use domain::report::ExamReport;
 use domain::watch::WatchSettings;
-use domain::{CandidateId, CandidateTile, Phase, TicketNumber, View};
+use domain::{CandidateId, CandidateTile, Phase, View};
 use serde_json::{Value, json};
 use server::face::scenes::{Scene, jpeg, load, picture};
 use std::sync::{Arc, Mutex};
@@ -57,22 +56,7 @@ async fn fast_watch(app: &TestApp) {
 
 /// A candidate of room A whose roster photo is `photo`, in the exam, signed in.
 async fn candidate_in_exam(app: &TestApp, ticket: &str, photo: &str) -> (CandidateId, String) {
-    let key = format!("roster/test/{}.jpg", ticket.to_ascii_lowercase());
-    let bytes = std::fs::read(fixture_path(photo)).expect("photo");
-    app.state.blobs.put(&key, bytes).await.expect("blob");
-    let id = app
-        .state
-        .store
-        .add_candidate(NewCandidate {
-            exam_id: app.exam,
-            room_id: app.room_a,
-            ticket: TicketNumber::parse(ticket).expect("ticket"),
-            name: format!("Candidate {ticket}"),
-            id_card: "110101199001019999".into(),
-            photo_key: Some(key),
-        })
-        .await
-        .expect("candidate");
+    let id = add_candidate_with_photo(app, ticket, photo).await;
     let cookie = app.candidate_cookie(ticket).await;
     let from = app.state.store.candidate(id).await.expect("db").expect("c").phase;
     assert!(

@@ -96,7 +96,13 @@ async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), 
         extras = state.store.tile_extras(id).await?;
     }
     let exam = state.store.exam(c.exam_id).await?;
-    let weights = state.store.exam_camera(c.exam_id).await?.watch.weights;
+    // Without a flag the score is 100 whatever the weights: most announcements (presence,
+    // answers, phases) need not read the exam's watch settings.
+    let weights = if extras.scored.is_empty() {
+        Weights::default()
+    } else {
+        state.store.exam_camera(c.exam_id).await?.watch.weights
+    };
     let t = tile(state, &c, extras, exam.as_ref(), &weights);
     let (topic, event) = (Topic::Room(c.room_id), BusEvent::TileChanged(t));
     match reach {
