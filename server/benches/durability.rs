@@ -54,7 +54,7 @@ async fn seeded(
                 photo_key: None,
             })
             .await?;
-        store.set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now()).await?;
+        store.set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now(), None).await?;
         ids.push(id);
     }
     Ok((dir, Arc::new(store), ids))

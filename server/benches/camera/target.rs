@@ -293,8 +293,10 @@ async fn seed(dir: &Path, shape: Shape, face: Face) -> anyhow::Result<Seeded> {
                 photo_key: photo_key.clone(),
             })
             .await?;
-        let moved =
-            state.store.set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now()).await?;
+        let moved = state
+            .store
+            .set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now(), None)
+            .await?;
         anyhow::ensure!(moved, "candidate {id} was not in phase rostered");
         let (token, hash) = backend::auth::new_token();
         let owner = SessionOwner::Candidate(id, View::Phone);

@@ -22,7 +22,7 @@ async fn candidate_id(app: &TestApp, ticket: &str) -> CandidateId {
 
 async fn jump(app: &TestApp, id: CandidateId, to: Phase) {
     let from = app.state.store.candidate(id).await.expect("db").expect("candidate").phase;
-    assert!(app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db"));
+    assert!(app.state.store.set_phase(id, from, to, "test", Utc::now(), None).await.expect("db"));
 }
 
 /// A fixture candidate moved to `phase` and signed in: its id and cookie.

@@ -286,7 +286,7 @@ pub async fn candidate_id(app: &TestApp, ticket: &str) -> domain::CandidateId {
 /// Moves a candidate straight to `to` (set-up shortcut).
 pub async fn jump(app: &TestApp, id: domain::CandidateId, to: domain::Phase) {
     let from = app.state.store.candidate(id).await.expect("db").expect("candidate").phase;
-    assert!(app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db"));
+    assert!(app.state.store.set_phase(id, from, to, "test", Utc::now(), None).await.expect("db"));
 }
 
 /// A staff account's id.

@@ -91,7 +91,8 @@ async fn stored(app: &TestApp, id: CandidateId) -> domain::Candidate {
 /// Set-up shortcut: moves a candidate straight to `to`.
 async fn jump(app: &TestApp, id: CandidateId, to: Phase) {
     let from = stored(app, id).await.phase;
-    let moved = app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db");
+    let moved =
+        app.state.store.set_phase(id, from, to, "test", Utc::now(), None).await.expect("db");
     assert!(moved, "{from:?} -> {to:?}");
 }
 

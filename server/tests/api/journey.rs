@@ -115,7 +115,8 @@ async fn stored_phase(app: &TestApp, id: CandidateId) -> Phase {
 /// elsewhere; what is under test here goes through HTTP).
 async fn jump(app: &TestApp, id: CandidateId, to: Phase) {
     let from = stored_phase(app, id).await;
-    let moved = app.state.store.set_phase(id, from, to, "test", Utc::now()).await.expect("db");
+    let moved =
+        app.state.store.set_phase(id, from, to, "test", Utc::now(), None).await.expect("db");
     assert!(moved, "{from:?} -> {to:?}");
 }
 

@@ -60,7 +60,11 @@ async fn candidate_in_exam(app: &TestApp, ticket: &str, photo: &str) -> (Candida
     let cookie = app.candidate_cookie(ticket).await;
     let from = app.state.store.candidate(id).await.expect("db").expect("c").phase;
     assert!(
-        app.state.store.set_phase(id, from, Phase::InExam, "test", Utc::now()).await.expect("db")
+        app.state
+            .store
+            .set_phase(id, from, Phase::InExam, "test", Utc::now(), None)
+            .await
+            .expect("db")
     );
     (id, cookie)
 }

@@ -254,9 +254,8 @@ pub async fn force_submit(
     let cand = acting_on(state, user, c).await?;
     let reason = required_text(Field::Reason, reason, MAX_NOTE_CHARS)?;
     let cmd = PhaseCommand::Submit(SubmitKind::Forced);
-    match phase::advance(state, c, cmd, &actor(user)).await {
+    match phase::advance_with(state, c, cmd, &actor(user), Some(&reason)).await {
         Ok(phase) => {
-            state.store.set_submission_reason(c, &reason).await?;
             audit(state, user, "submit.force", &cand, "forced submission", Some(&reason)).await?;
             Ok(ForceOutcome { phase, already: false })
         }

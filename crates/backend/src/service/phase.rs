@@ -12,6 +12,18 @@ pub async fn advance(
     cmd: PhaseCommand,
     actor: &str,
 ) -> Result<Phase, AppError> {
+    advance_with(state, id, cmd, actor, None).await
+}
+
+/// Like [`advance`], keeping `reason` with the submission it makes (a forced submission's):
+/// stored with the phase, so the candidate's page, told of the change, reads it.
+pub async fn advance_with(
+    state: &Core,
+    id: CandidateId,
+    cmd: PhaseCommand,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<Phase, AppError> {
     // A concurrent change makes the compare-and-set fail; re-read and decide again.
     for _ in 0..3 {
         let c = state.store.candidate(id).await?.ok_or(AppError::NotFound)?;
@@ -21,7 +33,7 @@ pub async fn advance(
         if next == c.phase {
             return Ok(next);
         }
-        if state.store.set_phase(id, c.phase, next, actor, now).await? {
+        if state.store.set_phase(id, c.phase, next, actor, now, reason).await? {
             if next.is_submitted() {
                 // The watch ends with the exam: its open flags close (and are kept).
                 super::watch::end(state, id).await?;

@@ -112,8 +112,6 @@ pub trait ConsoleStore: Send + Sync {
 
     /// Adds extra minutes; returns the candidate's total extra minutes.
     async fn add_extra_minutes(&self, c: CandidateId, minutes: i64) -> StoreResult<i64>;
-    /// Records why a sitting was submitted (a forced submission's reason).
-    async fn set_submission_reason(&self, c: CandidateId, reason: &str) -> StoreResult<()>;
     /// The submission's reason, if one was given.
     async fn submission_reason(&self, c: CandidateId) -> StoreResult<Option<String>>;
 

@@ -251,7 +251,9 @@ pub trait Store:
     /// The candidate's access code (upper-case, no dash; made at import).
     async fn access_code(&self, id: CandidateId) -> StoreResult<String>;
     /// Moves a candidate from `from` to `to` and records it in the phase history, only if the
-    /// stored phase is still `from` (compare-and-set). Returns whether it moved.
+    /// stored phase is still `from` (compare-and-set). Returns whether it moved. A move to a
+    /// submitted phase freezes the answers and keeps `reason` (a forced submission's) with the
+    /// submission, in the same transaction.
     async fn set_phase(
         &self,
         id: CandidateId,
@@ -259,6 +261,7 @@ pub trait Store:
         to: Phase,
         actor: &str,
         at: DateTime<Utc>,
+        reason: Option<&str>,
     ) -> StoreResult<bool>;
 
     /// Appends an entry to the audit log.

@@ -161,8 +161,11 @@ async fn events_audit_and_quick_messages_are_kept(f: Fixture) {
     let sitting = f.candidate_at("T-0002", Phase::InExam).await;
     assert_eq!(s.submission_reason(sitting).await.expect("db"), None);
     let forced = Phase::Submitted(SubmitKind::Forced);
-    assert!(s.set_phase(sitting, Phase::InExam, forced, "proctora", at(4)).await.expect("db"));
-    s.set_submission_reason(sitting, "left the room").await.expect("db");
+    assert!(
+        s.set_phase(sitting, Phase::InExam, forced, "proctora", at(4), Some("left the room"))
+            .await
+            .expect("db")
+    );
     assert_eq!(s.submission_reason(sitting).await.expect("db").as_deref(), Some("left the room"));
 }
 

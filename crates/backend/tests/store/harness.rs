@@ -138,7 +138,9 @@ impl Fixture {
             if from == phase {
                 break;
             }
-            assert!(self.store.set_phase(id, from, to, "test", at(i as i64)).await.expect("db"));
+            assert!(
+                self.store.set_phase(id, from, to, "test", at(i as i64), None).await.expect("db")
+            );
         }
         assert_eq!(self.phase(id).await, phase, "not a step before the end of the exam");
         id

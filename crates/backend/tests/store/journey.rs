@@ -27,7 +27,7 @@ async fn an_answer_keeps_its_newest_version_and_freezes_at_submission(f: Fixture
     assert_eq!(got, vec![("q1", choice("d").as_str(), 3), ("q2", choice("a").as_str(), 1)]);
 
     let to = Phase::Submitted(SubmitKind::SelfSubmitted);
-    assert!(s.set_phase(c, Phase::InExam, to, "cand", at(20)).await.expect("db"));
+    assert!(s.set_phase(c, Phase::InExam, to, "cand", at(20), None).await.expect("db"));
     // After submission nothing is saved: the stored version is returned unchanged.
     assert_eq!(s.save_answer(c, "q1", &choice("a"), 9, at(21)).await.expect("db"), 3);
     assert_eq!(s.save_answer(c, "q3", &choice("a"), 1, at(21)).await.expect("db"), 0);
@@ -166,7 +166,7 @@ async fn papers_instructions_and_the_auto_submit_list(f: Fixture) {
     let signed_in = f.candidate_at("T-0003", Phase::LoggedIn).await;
     f.candidate("T-0004").await; // never signed in: nothing to submit
     let to = Phase::Submitted(SubmitKind::SelfSubmitted);
-    assert!(s.set_phase(done, Phase::InExam, to, "cand", at(50)).await.expect("db"));
+    assert!(s.set_phase(done, Phase::InExam, to, "cand", at(50), None).await.expect("db"));
     let mut due = s.unsubmitted_started(f.exam).await.expect("db");
     due.sort_by_key(|c| c.0);
     assert_eq!(due, vec![sitting, signed_in]);

@@ -124,11 +124,15 @@ async fn exams_rooms_and_candidates_are_found_by_their_keys(f: Fixture) {
 async fn a_phase_moves_only_from_the_stored_phase_and_is_recorded(f: Fixture) {
     let s = &f.store;
     let c = f.candidate("T-0001").await;
-    assert!(s.set_phase(c, Phase::Rostered, Phase::LoggedIn, "cand", at(1)).await.expect("db"));
-    // A stale caller (still thinks Rostered) does not move it.
-    assert!(!s.set_phase(c, Phase::Rostered, Phase::LoggedIn, "cand", at(2)).await.expect("db"));
     assert!(
-        !s.set_phase(c, Phase::InExam, Phase::Submitted(SubmitKind::Forced), "p", at(3))
+        s.set_phase(c, Phase::Rostered, Phase::LoggedIn, "cand", at(1), None).await.expect("db")
+    );
+    // A stale caller (still thinks Rostered) does not move it.
+    assert!(
+        !s.set_phase(c, Phase::Rostered, Phase::LoggedIn, "cand", at(2), None).await.expect("db")
+    );
+    assert!(
+        !s.set_phase(c, Phase::InExam, Phase::Submitted(SubmitKind::Forced), "p", at(3), None)
             .await
             .expect("db")
     );
@@ -154,6 +158,7 @@ async fn concurrent_phase_moves_have_exactly_one_winner(f: Fixture) {
                     Phase::LoggedIn,
                     &format!("caller-{i}"),
                     at(i as i64),
+                    None,
                 )
                 .await
                 .expect("db")
@@ -171,10 +176,10 @@ async fn submitting_twice_submits_once_with_the_first_callers_kind(f: Fixture) {
         .await
         .expect("db");
     let forced = Phase::Submitted(SubmitKind::Forced);
-    assert!(s.set_phase(c, Phase::InExam, forced, "proctora", at(200)).await.expect("db"));
-    assert!(!s.set_phase(c, Phase::InExam, forced, "proctora", at(201)).await.expect("db"));
+    assert!(s.set_phase(c, Phase::InExam, forced, "proctora", at(200), None).await.expect("db"));
+    assert!(!s.set_phase(c, Phase::InExam, forced, "proctora", at(201), None).await.expect("db"));
     let auto = Phase::Submitted(SubmitKind::Auto);
-    assert!(!s.set_phase(c, Phase::InExam, auto, "system", at(202)).await.expect("db"));
+    assert!(!s.set_phase(c, Phase::InExam, auto, "system", at(202), None).await.expect("db"));
     let (kind, actor, when) = s.submission(c).await.expect("db").expect("submitted");
     assert_eq!((kind.as_str(), actor.as_str(), when), ("submitted_forced", "proctora", at(200)));
     assert_eq!(f.phase(c).await, forced);
@@ -183,12 +188,15 @@ async fn submitting_twice_submits_once_with_the_first_callers_kind(f: Fixture) {
     let d = f.candidate_at("T-0002", Phase::InExam).await;
     let store = f.store.clone();
     let kinds = [SubmitKind::Forced, SubmitKind::Auto, SubmitKind::SelfSubmitted];
-    let won = together(12, |i| {
-        let store = store.clone();
-        let to = Phase::Submitted(kinds[i % 3]);
-        async move { store.set_phase(d, Phase::InExam, to, "racer", at(300)).await.expect("db") }
-    })
-    .await;
+    let won =
+        together(12, |i| {
+            let store = store.clone();
+            let to = Phase::Submitted(kinds[i % 3]);
+            async move {
+                store.set_phase(d, Phase::InExam, to, "racer", at(300), None).await.expect("db")
+            }
+        })
+        .await;
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
     let winner = won.iter().position(|w| *w).expect("a winner");
     assert_eq!(f.phase(d).await, Phase::Submitted(kinds[winner % 3]));

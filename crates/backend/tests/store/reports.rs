@@ -21,8 +21,11 @@ async fn the_reports_read_what_happened_in_the_exam(f: Fixture) {
         .await
         .expect("db");
     let forced = Phase::Submitted(SubmitKind::Forced);
-    assert!(s.set_phase(a, Phase::InExam, forced, "proctora", at(200)).await.expect("db"));
-    s.set_submission_reason(a, "phone in hand").await.expect("db");
+    assert!(
+        s.set_phase(a, Phase::InExam, forced, "proctora", at(200), Some("phone in hand"))
+            .await
+            .expect("db")
+    );
     s.add_flag(a, FlagKind::Material, None, "proctora", at(150)).await.expect("db");
     assert!(s.raise_auto_flag(b, FlagKind::PcBlack, at(160)).await.expect("db"));
     s.add_event(a, &CandidateEvent::Online { view: View::Pc }, at(10)).await.expect("db");

@@ -266,15 +266,6 @@ impl ConsoleStore for DbStore {
         total.ok_or_else(|| corrupt(format!("no candidate {c}")))
     }
 
-    async fn set_submission_reason(&self, c: CandidateId, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE submissions SET reason = $1 WHERE candidate_id = $2")
-            .bind(reason)
-            .bind(c)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     async fn submission_reason(&self, c: CandidateId) -> StoreResult<Option<String>> {
         let r: Option<Option<String>> =
             sqlx::query_scalar("SELECT reason FROM submissions WHERE candidate_id = $1")

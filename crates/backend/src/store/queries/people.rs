@@ -325,6 +325,7 @@ impl Store for DbStore {
         to: Phase,
         actor: &str,
         at: DateTime<Utc>,
+        reason: Option<&str>,
     ) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         let moved = sqlx::query(
@@ -359,14 +360,15 @@ impl Store for DbStore {
                 .fetch_all(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "INSERT INTO submissions (candidate_id, kind, actor, answers_json, at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO submissions (candidate_id, kind, actor, answers_json, at, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
                 .bind(to.as_str())
                 .bind(actor)
                 .bind(frozen_answers(answers)?)
                 .bind(at)
+                .bind(reason)
                 .execute(&mut *tx)
                 .await?;
             }
