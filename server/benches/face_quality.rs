@@ -1,5 +1,5 @@
 //! The face checks' quality and cost (BENCHMARKS.md, "Face checks"), with the real dlib
-//! provider on pictures made from the face photos the tests use (`target/face-fixtures`,
+//! provider (faces counted by SeetaFace's cascade, the identity by dlib's ResNet) on pictures made from the face photos the tests use (`target/face-fixtures`,
 //! from registry packages: `scripts/face-assets.sh`):
 //!
 //! 1. A labelled set of grid pictures (320×240, JPEG quality 60, as the pages send them): an
@@ -23,6 +23,7 @@ use image::RgbImage;
 use rand::{Rng, SeedableRng};
 use server::face::DlibVerifier;
 use server::face::scenes::{Scene, jpeg, load, picture};
+use server::face::seeta::{FaceCounter, Found};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -58,38 +59,94 @@ fn people(names: &[&str]) -> Vec<RgbImage> {
         .collect()
 }
 
+/// More people: the faces of dlib's example group photo (`bald_guys.jpg`, Debian
+/// libdlib19.1), each cut out as a head-and-shoulders portrait (the face a third of the way
+/// down, as `picture` frames it; the neighbouring tiles of the collage painted over), left out
+/// when the face is too near the photo's edge for that.
+fn crowd(counter: &FaceCounter) -> Vec<RgbImage> {
+    let group = people(&["bald_guys.jpg"]).remove(0);
+    let mut faces = counter.faces(&group);
+    faces.sort_by_key(|f| (f.left, f.top));
+    faces
+        .iter()
+        .filter_map(|f| {
+            let fw = (f.right - f.left) as f32;
+            // The photo is a collage: keep to this face's tile (below the chin of the face
+            // above, above the forehead of the face below).
+            let column = |g: &&Found| {
+                g != &f
+                    && (g.left as f32) < f.right as f32 + fw * 0.3
+                    && (g.right as f32) > f.left as f32 - fw * 0.3
+            };
+            let above = faces.iter().filter(column).filter(|g| g.bottom <= f.top);
+            let below = faces.iter().filter(column).filter(|g| g.top >= f.bottom);
+            let ceiling = above.map(|g| g.bottom as f32 + fw * 0.4).fold(0.0, f32::max);
+            let floor =
+                below.map(|g| g.top as f32 - fw * 0.4).fold(group.height() as f32, f32::min);
+            let y = f.top as f32 - fw * 0.8;
+            let shown = fw * 3.0;
+            let h = (shown / server::face::scenes::WEBCAM_FRAMING) as u32;
+            let x = f.left as f32 - fw * 0.3;
+            let w = (fw * 1.6) as u32;
+            if floor - ceiling < fw * 1.6 {
+                return None;
+            }
+            // Beyond the photo's edges, outside the face's tile and below what `picture`
+            // shows, the wall's grey.
+            let grey = image::Rgb([128, 128, 128]);
+            let mut cut = RgbImage::from_pixel(w, h, grey);
+            image::imageops::overlay(&mut cut, &group, -(x as i64), -(y as i64));
+            for (_, py, px) in cut.enumerate_pixels_mut() {
+                let at = y + py as f32;
+                if at < ceiling || at > floor || py as f32 >= shown {
+                    *px = grey;
+                }
+            }
+            Some(cut)
+        })
+        .collect()
+}
+
 /// The set: (name, truth, clean, people, scene).
-fn scenes() -> Vec<(String, Truth, bool, Vec<&'static str>, Scene)> {
+fn scenes(crowd: &[RgbImage]) -> Vec<(String, Truth, bool, Vec<RgbImage>, Scene)> {
     let mut out = Vec::new();
     let lights = [1.0, 0.7, 0.5, 0.35];
     for &light in &lights {
         let s = Scene { light, shift: 0.0 };
         out.push((format!("empty room, light {light}"), Truth::Nobody, false, vec![], s));
-        out.push((format!("dogs, light {light}"), Truth::Nobody, false, vec!["dogs.jpg"], s));
+        out.push((format!("dogs, light {light}"), Truth::Nobody, false, people(&["dogs.jpg"]), s));
         for cand in ["obama.jpg", "obama3.jpg"] {
             for shift in [0.0, -0.15, 0.15] {
                 let s = Scene { light, shift };
                 let name = format!("candidate {cand}, light {light}, shift {shift}");
-                out.push((name, Truth::Candidate, true, vec![cand], s));
+                out.push((name, Truth::Candidate, true, people(&[cand]), s));
             }
             let s = Scene { light, shift: 0.4 };
             let name = format!("candidate {cand} partly out, light {light}");
-            out.push((name, Truth::Candidate, false, vec![cand], s));
+            out.push((name, Truth::Candidate, false, people(&[cand]), s));
             let name = format!("candidate {cand} with another person, light {light}");
-            out.push((
-                name,
-                Truth::Two,
-                false,
-                vec![cand, "biden.jpg"],
-                Scene { light, shift: 0.0 },
-            ));
+            out.push((name, Truth::Two, false, people(&[cand, "biden.jpg"]), s0(light)));
+            for (k, other) in crowd.iter().enumerate() {
+                let name = format!("candidate {cand} with group face {k}, light {light}");
+                let mut two = people(&[cand]);
+                two.push(other.clone());
+                out.push((name, Truth::Two, false, two, s0(light)));
+            }
         }
         for shift in [0.0, -0.15, 0.15] {
             let name = format!("another person, light {light}, shift {shift}");
-            out.push((name, Truth::Other, false, vec!["biden.jpg"], Scene { light, shift }));
+            out.push((name, Truth::Other, false, people(&["biden.jpg"]), Scene { light, shift }));
+        }
+        for (k, other) in crowd.iter().enumerate() {
+            let name = format!("group face {k} alone, light {light}");
+            out.push((name, Truth::Other, false, vec![other.clone()], s0(light)));
         }
     }
     out
+}
+
+fn s0(light: f32) -> Scene {
+    Scene { light, shift: 0.0 }
 }
 
 /// The median time of 60 scans of `pic`, in ms.
@@ -116,9 +173,16 @@ async fn main() {
     let reference = dlib.embed(&roster).await.expect("reference face");
 
     // 1. The labelled set.
+    let counter = FaceCounter::load(&target("face-models")).expect("face models");
+    let crowd = crowd(&counter);
+    let _ = std::fs::create_dir_all(target("face-quality"));
+    println!("{} faces of the group photo cut out as portraits\n", crowd.len());
+    for (k, face) in crowd.iter().enumerate() {
+        let pic = picture(&[face], 320, 240, Scene::default());
+        let _ = pic.save(target(&format!("face-quality/group-face-{k}.png")));
+    }
     let mut set = Vec::new();
-    for (name, truth, clean, who, scene) in scenes() {
-        let imgs = people(&who);
+    for (name, truth, clean, imgs, scene) in scenes(&crowd) {
         let refs: Vec<&RgbImage> = imgs.iter().collect();
         let pic = jpeg(&picture(&refs, 320, 240, scene), 60);
         let scan = dlib.scan(&pic, Some(&reference)).await.expect("scan");
@@ -243,6 +307,7 @@ async fn main() {
     let events = [
         (FlagKind::FaceAbsent, "nobody for 90 s", &away, 90_000u64),
         (FlagKind::AnotherPerson, "a second person for 60 s", &two, 60_000),
+        (FlagKind::AnotherPerson, "a second person for 2 min", &two, 120_000),
         (FlagKind::FaceMismatch, "someone else for 15 min", &other, 900_000),
     ];
     for (kind, what, pool, len) in events {
@@ -289,7 +354,7 @@ async fn main() {
     let scan_compare = time(&dlib, &one, Some(&reference)).await;
     let identity_extra = scan_compare - scan_face;
     let candidates = 2000.0;
-    // A check with a face costs `scan_face`, one with nobody `scan_empty` (the second look);
+    // A check with a face costs `scan_face`, one with nobody `scan_empty`;
     // every `identity_secs` a comparison adds `identity_extra`.
     let cores = |check_secs: u32| {
         let (all, empty) = checks_per_hour.get(&check_secs).copied().unwrap_or((0.0, 0.0));

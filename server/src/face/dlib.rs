@@ -7,6 +7,7 @@
 //! `Sync`), so the models are loaded once and cloned into a small pool of slots, one per core
 //! (at most 4), each behind a mutex; a semaphore keeps at most that many verifications on the
 //! blocking thread pool at once.
+use super::seeta::FaceCounter;
 use backend::face::{FaceScan, FaceVerifier};
 use dlib_face_recognition::{
     FaceDetector, FaceDetectorTrait, FaceEncoderNetwork, FaceEncoderTrait, ImageMatrix,
@@ -28,9 +29,6 @@ pub const MODEL_VERSION: &str = "dlib-19.24 hog+sp5+resnet_v1";
 pub const PROVIDER: &str = "dlib";
 /// Photos are scaled down so that their longest side is at most this.
 pub const MAX_SIDE: u32 = 800;
-/// Exam frames are scaled to this longest side before the face checks look for faces.
-/// A frame smaller than this in which no face was found is looked at again enlarged to it.
-pub const SCAN_SIDE: u32 = 640;
 /// Larger inputs are refused as bad images (a 12 MP phone photo is about 4000 px wide).
 const MAX_INPUT_SIDE: u32 = 10_000;
 const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
@@ -39,6 +37,7 @@ const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
 #[derive(Clone)]
 struct Models {
     detector: FaceDetector,
+    counter: FaceCounter,
     landmarks: LandmarkPredictor,
     encoder: FaceEncoderNetwork,
 }
@@ -68,6 +67,7 @@ impl DlibVerifier {
         }
         let models = Models {
             detector: FaceDetector::new(),
+            counter: FaceCounter::load(models_dir)?,
             landmarks: LandmarkPredictor::open(&sp).map_err(anyhow::Error::msg)?,
             encoder: FaceEncoderNetwork::open(&nn).map_err(anyhow::Error::msg)?,
         };
@@ -122,19 +122,19 @@ impl FaceVerifier for DlibVerifier {
         let frame = frame.to_vec();
         self.on_slot(move |models| {
             let bad = FaceError::BadImage { photo: PhotoRole::Live };
-            let mut rgb = decode_frame(&frame).ok_or(bad)?;
-            let mut matrix = matrix_of(&rgb);
-            let mut faces = models.detector.face_locations(&matrix);
-            // A second look, enlarged, before "nobody": a face smaller than HOG's window.
-            if faces.is_empty() && rgb.width().max(rgb.height()) < SCAN_SIDE {
-                rgb = enlarge(&rgb);
-                matrix = matrix_of(&rgb);
-                faces = models.detector.face_locations(&matrix);
-            }
+            let rgb = decode_frame(&frame).ok_or(bad)?;
+            // The cascade counts (faces from 20 px); dlib embeds the one face it found.
+            let faces = models.counter.faces(&rgb);
             let count = u32::try_from(faces.len()).unwrap_or(u32::MAX);
             let distance = match (&*faces, reference) {
                 ([face], Some(reference)) => {
-                    let e = models.encoding(&matrix, face)?;
+                    let rect = Rectangle {
+                        left: face.left,
+                        top: face.top,
+                        right: face.right,
+                        bottom: face.bottom,
+                    };
+                    let e = models.encoding(&matrix_of(&rgb), &rect)?;
                     Some(l2(&e, &reference))
                 }
                 _ => None,
@@ -220,22 +220,11 @@ fn matrix_of(rgb: &RgbImage) -> ImageMatrix {
 }
 
 /// A camera frame for the face checks: decoded and its brightness stretched (a dim room's
-/// picture uses the whole range, as the face photos HOG learnt from do). Grid frames are
-/// 320 px wide and HOG finds faces from about 80 px: a face a quarter of the picture wide is
-/// found at once; a smaller one only in the second look at the picture enlarged to
-/// [`SCAN_SIDE`] (`scan`), which costs four times as much (BENCHMARKS.md, "Face checks").
+/// picture uses the whole range, as the face photos the detectors learnt from do).
 pub fn decode_frame(bytes: &[u8]) -> Option<RgbImage> {
     let mut img = decode(bytes)?;
     stretch(&mut img);
     Some(img)
-}
-
-/// `img` scaled so that its longest side is [`SCAN_SIDE`].
-fn enlarge(img: &RgbImage) -> RgbImage {
-    let side = img.width().max(img.height()).max(1);
-    let scale = f64::from(SCAN_SIDE) / f64::from(side);
-    let (w, h) = (f64::from(img.width()) * scale, f64::from(img.height()) * scale);
-    image::imageops::resize(img, w.round() as u32, h.round() as u32, FilterType::Triangle)
 }
 
 /// Stretches the picture's levels so that its 1st and 99th percentiles of brightness become

@@ -9,6 +9,7 @@
 pub mod dlib;
 pub mod http;
 pub mod scenes;
+pub mod seeta;
 
 use anyhow::Context;
 use backend::face::FaceVerifier;
@@ -31,8 +32,9 @@ pub enum FaceProvider {
 #[derive(Debug, Clone)]
 pub struct FaceConfig {
     pub provider: FaceProvider,
-    /// Directory holding `shape_predictor_5_face_landmarks.dat` and
-    /// `dlib_face_recognition_resnet_model_v1.dat` (dlib provider).
+    /// Directory holding `shape_predictor_5_face_landmarks.dat`,
+    /// `dlib_face_recognition_resnet_model_v1.dat` and `seeta_fd_frontal_v1.0.bin` (dlib
+    /// provider).
     pub models_dir: PathBuf,
     /// The verification endpoint (http provider).
     pub http_url: Option<String>,

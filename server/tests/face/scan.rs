@@ -29,6 +29,17 @@ async fn the_scan_counts_faces_in_grid_pictures() {
 }
 
 #[tokio::test]
+async fn two_people_side_by_side_count_two_in_any_light() {
+    // Their faces are about 45 px here: smaller than HOG's 80 px window, which counted only
+    // one of these pairs.
+    for pair in [["obama.jpg", "biden.jpg"], ["obama3.jpg", "biden.jpg"]] {
+        for light in [1.0, 0.5, 0.35] {
+            assert_eq!(faces(&pair, Scene { light, shift: 0.0 }).await, 2, "{pair:?} {light}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_scan_measures_the_distance_to_the_reference() {
     let reference = dlib().embed(&fixture("obama2.jpg")).await.expect("reference");
     let same = dlib()
