@@ -60,6 +60,15 @@ test('an admin imports a roster with photos, approves a failed verification, and
   await admin.locator('#exam-title').fill('End-to-end mock exam');
   await admin.locator('#exam-duration').fill('90');
   await admin.locator('#exam-duration').blur();
+  // A weight the field cannot hold is said under the input and changes nothing.
+  const weight = admin.locator('#weight-other');
+  await weight.fill('300');
+  await weight.blur();
+  await expect(weight).toHaveAttribute('aria-invalid', 'true');
+  await expect(admin.locator('label', { has: weight }).locator('.field-error')).toHaveText('Not a number this field can hold: the value was not changed.');
+  await weight.fill('5');
+  await weight.blur();
+  await expect(admin.locator('.field-error')).toHaveCount(0);
   await admin.locator('#exam-save').click();
   await expect(admin).toHaveURL(/\/admin\/exams\/\d+\/settings$/);
   await expect(admin.locator('#exam-title')).toHaveValue('End-to-end mock exam');

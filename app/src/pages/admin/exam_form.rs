@@ -13,7 +13,9 @@ use leptos_router::hooks::use_params_map;
 
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
-/// A number input bound to one field of the draft.
+/// A number input bound to one field of the draft. What does not read as a number of the
+/// field's kind (a letter, a weight of 300 where the field holds 0–255) leaves the draft as it
+/// was and says so under the input.
 pub(super) fn number<T>(
     draft: RwSignal<ExamSettings>,
     id: &'static str,
@@ -24,14 +26,23 @@ pub(super) fn number<T>(
 where
     T: std::str::FromStr + std::fmt::Display + Default + Send + Sync + 'static,
 {
+    let i18n = use_i18n();
+    let invalid = RwSignal::new(false);
     view! {
         <label>
             <span>{label}</span>
             <input id=id type="number" step="any" prop:value=move || draft.with(|d| get(d).to_string())
+                aria-invalid=move || invalid.get().then_some("true")
                 on:change=move |ev| {
-                    let v = event_target_value(&ev).trim().parse::<T>().unwrap_or_default();
-                    draft.update(|d| set(d, v));
+                    let parsed = event_target_value(&ev).trim().parse::<T>();
+                    invalid.set(parsed.is_err());
+                    if let Ok(v) = parsed {
+                        draft.update(|d| set(d, v));
+                    }
                 } />
+            <Show when=move || invalid.get()>
+                <span class="field-error" role="alert">{tr!(i18n, form_number_invalid)}</span>
+            </Show>
         </label>
     }
 }
