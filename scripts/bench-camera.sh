@@ -2,9 +2,12 @@
 # Camera relay benchmark (see server/benches/camera.rs): 2,000 candidates × 2 views sending
 # JPEG frames, a proctor frames socket per room plus focus sockets, against the real server and
 # a bare relay in the same run. Options after the script name go to the bench, e.g.
-# `scripts/bench-camera.sh --candidates 500 --measure 20`. Results go to BENCHMARKS.md by hand.
+# `scripts/bench-camera.sh --candidates 500 --measure 20`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each side holds one socket per candidate view: raise the open-file limit (children inherit it).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-exec cargo bench -p server --bench camera -- "$@"
+# Three runs by default (--runs N); the summary table (medians, lowest–highest) also goes to
+# target/bench-camera.md (--out FILE to change it).
+mkdir -p target
+exec cargo bench -p server --bench camera -- --out target/bench-camera.md "$@"

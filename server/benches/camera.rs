@@ -8,16 +8,24 @@
 //!   --candidates N   candidates, each with a PC and a phone socket (default 2000)
 //!   --per-room N     candidates per room, one proctor socket per room (default 50)
 //!   --rooms N        alternatively, the number of rooms (sets --per-room)
-//!   --focus N        proctor sockets focused on one candidate, in different rooms (default 10)
+//!   --focus N        proctor sockets focused on one candidate, in different rooms (default 2 %
+//!                    of the candidates)
 //!   --warmup S       seconds between the last connection and the window (default 10)
 //!   --measure S      seconds measured (default 30)
 //!   --only real|bare measure one of the two
 //!   --face           the real server twice, with dlib and the exam's face checks off, then
 //!                    on, the candidates' grid pictures showing a face (the checks' cost)
+//!   --runs N         the whole run N times (default 3), then the summary: per relay the
+//!                    median with the lowest and highest value, and the ratios run by run
+//!   --out FILE       also write the summary table to FILE (Markdown)
 #[path = "camera/bare.rs"]
 mod bare;
 #[path = "camera/load.rs"]
 mod load;
+#[path = "camera/report.rs"]
+mod report;
+#[path = "camera/summary.rs"]
+mod summary;
 #[path = "camera/target.rs"]
 mod target;
 
@@ -44,25 +52,29 @@ struct Opts {
     measure: u64,
     only: Option<String>,
     face: bool,
+    runs: usize,
+    out: Option<std::path::PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: camera [--candidates N] [--per-room N | --rooms N] [--focus N] [--warmup S] \
-         [--measure S] [--only real|bare]"
+         [--measure S] [--only real|bare] [--face] [--runs N] [--out FILE]"
     );
     std::process::exit(2)
 }
 
 fn parse_args() -> Opts {
     let mut o = Opts {
-        shape: Shape { candidates: 2000, per_room: 50, focus: 10 },
+        shape: Shape { candidates: 2000, per_room: 50, focus: 0 },
         warmup: 10,
         measure: 30,
         only: None,
         face: false,
+        runs: 3,
+        out: None,
     };
-    let mut rooms = None;
+    let (mut rooms, mut focus) = (None, None);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let num = |args: &mut dyn Iterator<Item = String>| -> usize {
@@ -73,7 +85,9 @@ fn parse_args() -> Opts {
             "--candidates" => o.shape.candidates = num(&mut args),
             "--per-room" => o.shape.per_room = num(&mut args),
             "--rooms" => rooms = Some(num(&mut args)),
-            "--focus" => o.shape.focus = num(&mut args),
+            "--focus" => focus = Some(num(&mut args)),
+            "--runs" => o.runs = num(&mut args),
+            "--out" => o.out = Some(args.next().unwrap_or_else(|| usage()).into()),
             "--warmup" => o.warmup = num(&mut args) as u64,
             "--measure" => o.measure = num(&mut args) as u64,
             "--face" => o.face = true,
@@ -84,7 +98,8 @@ fn parse_args() -> Opts {
             _ => usage(),
         }
     }
-    if o.shape.candidates == 0 || o.shape.per_room == 0 || o.measure == 0 {
+    o.shape.focus = focus.unwrap_or((o.shape.candidates / 50).max(1));
+    if o.shape.candidates == 0 || o.shape.per_room == 0 || o.measure == 0 || o.runs == 0 {
         usage();
     }
     if let Some(r) = rooms.filter(|&r| r > 0) {
@@ -327,135 +342,13 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
     }
 }
 
-fn ratio(a: f64, b: f64) -> String {
-    if b > 0.0 && a.is_finite() && b.is_finite() { format!("{:.2}×", a / b) } else { "–".into() }
-}
-
-fn report(o: &Opts, pics: &Pictures, runs: &[Outcome]) {
-    let s = o.shape;
-    println!();
-    println!(
-        "Camera relay: {} candidates × 2 views in {} rooms of ≤{}, {} room + {} focus proctor \
-         sockets; grid frames {}; warm-up {} s, window {} s; {} CPU cores shared by server and \
-         load generator.",
-        s.candidates,
-        s.rooms(),
-        s.per_room,
-        s.rooms(),
-        s.focus_seats().len(),
-        pics.describe(),
-        o.warmup,
-        o.measure,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    println!();
-    println!(
-        "| relay | candidate sockets | proctor sockets | frames/s in | frames/s out | MB/s in | \
-         MB/s out | p50 ms | p99 ms | server CPU % of a core | server RSS MB |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in runs {
-        println!(
-            "| {} | {} | {} | {:.0} | {:.0} | {:.1} | {:.1} | {:.2} | {:.2} | {:.0} | {:.0} |",
-            r.name,
-            r.candidate_sockets,
-            r.proctor_sockets,
-            r.fps_in,
-            r.fps_out,
-            r.mbps_in,
-            r.mbps_out,
-            r.p50,
-            r.p99,
-            r.cpu,
-            r.rss
-        );
-    }
-    let real = runs.iter().find(|r| r.name != "bare relay");
-    let bare = runs.iter().find(|r| r.name == "bare relay");
-    if let (Some(real), Some(bare)) = (real, bare) {
-        println!(
-            "| real / bare | | | {} | {} | | | {} | {} | {} | {} |",
-            ratio(real.fps_in, bare.fps_in),
-            ratio(real.fps_out, bare.fps_out),
-            ratio(real.p50, bare.p50),
-            ratio(real.p99, bare.p99),
-            ratio(real.cpu, bare.cpu),
-            ratio(real.rss, bare.rss)
-        );
-    }
-    println!();
-    for r in runs {
-        println!("{}:", r.name);
-        if let Some((p50, p99)) = r.focus {
-            println!("- focus sockets: p50 {p50:.2} ms, p99 {p99:.2} ms");
-        }
-        println!(
-            "- load generator CPU {:.0}% of a core; other processes {:.0}% of a core{}; server \
-             peak RSS (VmHWM) {:.0} MB",
-            r.loadgen_cpu,
-            r.other_cpu,
-            if r.other_cpu > 20.0 { " (WARNING: the machine was not quiet)" } else { "" },
-            r.hwm
-        );
-        for n in &r.notes {
-            println!("- {n}");
-        }
-    }
-    let named = |n: &str| runs.iter().find(|r| r.name == n);
-    if let (Some(off), Some(on)) =
-        (named("Vigil server, face checks off"), named("Vigil server, face checks on"))
-    {
-        println!();
-        println!(
-            "Face checks: {:.0}% of a core with them, {:.0}% without: they cost {:.0}% of a core \
-             (target ≤ 50%); p99 {:.2} ms with, {:.2} ms without.",
-            on.cpu,
-            off.cpu,
-            on.cpu - off.cpu,
-            on.p99,
-            off.p99
-        );
-    }
-    if let Some(real) = real {
-        println!();
-        println!("Targets (real server):");
-        let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
-        println!(
-            "- p99 capture→proctor ≤ {P99_TARGET_MS} ms: {} ({:.2} ms)",
-            verdict(real.p99 <= P99_TARGET_MS && real.fps_out > 0.0),
-            real.p99
-        );
-        println!(
-            "- RSS ≤ {RSS_TARGET_MB} MB: {} ({:.0} MB)",
-            verdict(real.rss <= RSS_TARGET_MB),
-            real.rss
-        );
-        match bare {
-            Some(bare) => println!(
-                "- CPU ≤ {CPU_TARGET_RATIO}× bare relay: {} ({:.0}% vs {:.0}%, {})",
-                verdict(real.cpu <= CPU_TARGET_RATIO * bare.cpu),
-                real.cpu,
-                bare.cpu,
-                ratio(real.cpu, bare.cpu)
-            ),
-            None => println!("- CPU ≤ {CPU_TARGET_RATIO}× bare relay: not measured (--only real)"),
-        }
-    }
-}
-
-async fn run(o: Opts) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let pics = if o.face {
-        Arc::new(Pictures::with_faces(&CameraSettings::default()))
-    } else {
-        Arc::new(Pictures::generate(&CameraSettings::default()))
-    };
-    eprintln!("pictures: {}", pics.describe());
+/// One run: the bare relay, then the real server (twice with `--face`).
+async fn run_once(o: &Opts, pics: &Arc<Pictures>) -> anyhow::Result<Vec<Outcome>> {
     let mut runs = Vec::new();
     if o.only.as_deref() != Some("real") {
         let t = target::bare(o.shape).await?;
         eprintln!("[bare relay] started as pid {}", t.pid());
-        runs.push(drive(t, &o, &pics).await);
+        runs.push(drive(t, o, pics).await);
     }
     let faces = if o.face {
         vec![target::Face::ChecksOff, target::Face::ChecksOn]
@@ -470,9 +363,33 @@ async fn run(o: Opts) -> anyhow::Result<()> {
             t.pid(),
             t.setup.as_secs_f64()
         );
-        runs.push(drive(t, &o, &pics).await);
+        runs.push(drive(t, o, pics).await);
     }
-    report(&o, &pics, &runs);
+    Ok(runs)
+}
+
+async fn run(o: Opts) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let pics = if o.face {
+        Arc::new(Pictures::with_faces(&CameraSettings::default()))
+    } else {
+        Arc::new(Pictures::generate(&CameraSettings::default()))
+    };
+    eprintln!("pictures: {}", pics.describe());
+    let mut all = Vec::new();
+    for i in 1..=o.runs {
+        eprintln!("run {i} of {}", o.runs);
+        let runs = run_once(&o, &pics).await?;
+        println!("\n### Run {i} of {}", o.runs);
+        report::report(&o, &pics, &runs);
+        all.push(runs);
+    }
+    let table = summary::table(&o.shape, &all);
+    println!("\n### Summary\n\n{table}");
+    if let Some(path) = &o.out {
+        std::fs::write(path, &table)?;
+        eprintln!("summary written to {}", path.display());
+    }
     eprintln!("total run time {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }

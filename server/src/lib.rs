@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod face;
+pub mod limits;
 pub mod photos;
 pub mod routes;
 pub mod serve;

@@ -224,6 +224,9 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if let Err(e) = server::limits::raise_file_limit() {
+        tracing::warn!(error = %e, "open files: the limit could not be read or raised");
+    }
     let app = Application::build(settings(args)?).await?;
     println!("Vigil listening on http://{}", app.local_addr());
     let drain = app.state().drain.clone();

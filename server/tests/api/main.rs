@@ -11,6 +11,7 @@ mod failover;
 mod fast_assets;
 mod fast_forms;
 mod journey;
+mod limits;
 mod live;
 mod net;
 mod objects;
