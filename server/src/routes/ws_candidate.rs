@@ -36,8 +36,8 @@ pub async fn handler(
     Ok(super::lean(ws).max_message_size(MAX_SOCKET_MESSAGE_BYTES).on_upgrade(
         move |socket| async move {
             let _hold = state.drain.hold();
-            let mut conn = Conn::new(&candidate, who.device, guard);
-            if let Err(e) = run(socket, &state, &candidate, &mut conn).await {
+            let mut conn = Conn::new(&candidate, who.device);
+            if let Err(e) = run(socket, &state, &candidate, &mut conn, guard).await {
                 tracing::debug!(error = %e, candidate = %candidate.id, "candidate socket closed");
             }
             if let Some(view) = conn.view
@@ -135,7 +135,6 @@ async fn handle(
 struct Conn {
     /// The session's device: the view `hello` must name.
     device: View,
-    guard: LiveGuard,
     view: Option<View>,
     phase: Phase,
     seq: ConnSeq,
@@ -147,10 +146,9 @@ struct Conn {
 }
 
 impl Conn {
-    fn new(c: &Candidate, device: View, guard: LiveGuard) -> Self {
+    fn new(c: &Candidate, device: View) -> Self {
         Conn {
             device,
-            guard,
             view: None,
             phase: c.phase,
             seq: ConnSeq::default(),
@@ -284,9 +282,14 @@ async fn run(
     state: &AppState,
     c: &Candidate,
     conn: &mut Conn,
+    mut guard: LiveGuard,
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
-    let mut sub = state.bus.subscribe(Topic::Candidate(c.id)).await;
+    let sub = backend::bus::into_stream(state.bus.subscribe(Topic::Candidate(c.id)).await);
+    // Made once: the loop turns once per camera frame (see `backend::bus::into_stream`).
+    let drain = state.drain.started();
+    let revoked = guard.revoked(state);
+    tokio::pin!(sub, drain, revoked);
     loop {
         let profile_changed = async {
             match conn.profile.as_mut() {
@@ -295,11 +298,11 @@ async fn run(
             }
         };
         tokio::select! {
-            () = state.drain.started() => {
+            () = &mut drain => {
                 super::close_restart(&mut tx).await;
                 break;
             }
-            reason = conn.guard.revoked(state) => {
+            reason = &mut revoked => {
                 send(&mut tx, &CandidateServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;
                 break;

@@ -72,16 +72,20 @@ async fn run(
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     send_json(&mut tx, &hello).await?;
+    // Made once: the loop turns once per batch of frames.
+    let drain = state.drain.started();
+    let revoked = guard.revoked(state);
+    tokio::pin!(drain, revoked);
     loop {
         while let Some(frame) = s.sub.pop() {
             send_frame(&mut tx, frame).await?;
         }
         tokio::select! {
-            () = state.drain.started() => {
+            () = &mut drain => {
                 super::close_restart(&mut tx).await;
                 break;
             }
-            reason = guard.revoked(state) => {
+            reason = &mut revoked => {
                 send_json(&mut tx, &FramesServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;
                 break;

@@ -73,16 +73,20 @@ async fn run(
 ) -> anyhow::Result<()> {
     let (mut tx, mut rx) = socket.split();
     // Subscribe before the snapshot so nothing published in between is lost.
-    let mut sub = state.bus.subscribe(Topic::Room(room)).await;
+    let sub = backend::bus::into_stream(state.bus.subscribe(Topic::Room(room)).await);
     let mut last = send_snapshot(&mut tx, &state, room).await?;
     let mut beats = tokio::time::interval(BEATS_EVERY);
+    // Made once, as every socket loop does (see `backend::bus::into_stream`).
+    let drain = state.drain.started();
+    let revoked = guard.revoked(&state);
+    tokio::pin!(sub, drain, revoked);
     loop {
         tokio::select! {
-            () = state.drain.started() => {
+            () = &mut drain => {
                 super::close_restart(&mut tx).await;
                 break;
             }
-            reason = guard.revoked(&state) => {
+            reason = &mut revoked => {
                 send(&mut tx, &ProctorServerMsg::Revoked { reason }).await?;
                 super::close_revoked(&mut tx).await;
                 break;

@@ -83,6 +83,13 @@ pub trait Subscription: Send + Sync {
     async fn next(&mut self) -> Option<BusItem>;
 }
 
+/// The subscription as a stream. A socket's loop that waits on it among other things keeps
+/// one wait across its turns (pinned once) instead of a new one per turn: a camera socket
+/// turns once per frame.
+pub fn into_stream(sub: Box<dyn Subscription>) -> impl futures::Stream<Item = BusItem> + Send {
+    futures::stream::unfold(sub, |mut sub| async move { sub.next().await.map(|item| (item, sub)) })
+}
+
 /// Publish/subscribe by topic.
 #[async_trait]
 pub trait EventBus: Send + Sync + 'static {
