@@ -232,9 +232,7 @@ pub fn decode_frame(bytes: &[u8]) -> Option<RgbImage> {
 fn stretch(img: &mut RgbImage) {
     let mut hist = [0u32; 256];
     for p in img.pixels() {
-        let [r, g, b] = p.0;
-        let y = (u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29) >> 8;
-        hist[y.min(255) as usize] += 1;
+        hist[usize::from(super::seeta::luma(p.0))] += 1;
     }
     let total: u32 = hist.iter().sum();
     let cut = total / 100;

@@ -6,7 +6,9 @@
 //! (`dlib::DlibVerifier::scan`).
 use image::RgbImage;
 use rustface::{Detector, Model};
+use std::cell::RefCell;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const SEETA_FILE: &str = "seeta_fd_frontal_v1.0.bin";
 /// The smallest face found, in pixels of the frame as it arrives: the cascade's window (the
@@ -31,11 +33,32 @@ pub struct Found {
     pub score: f64,
 }
 
-/// The cascade's model, loaded once; each count builds its own detector from a copy (the
-/// crate's detector is not `Send`, the model is).
+/// A pixel's brightness (ITU-R BT.601 weights in 8-bit fixed point).
+pub fn luma([r, g, b]: [u8; 3]) -> u8 {
+    ((u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29) >> 8) as u8
+}
+
+/// The cascade's model, loaded once. The crate's detector is not `Send` (the model is), so
+/// each thread that counts keeps a detector of its own, built from a copy of the model the
+/// first time (a copy is 1.2 MB: not once per check).
 #[derive(Clone)]
 pub struct FaceCounter {
     model: Model,
+    /// Tells the detectors of different models apart (clones share it).
+    id: u64,
+}
+
+thread_local! {
+    /// This thread's detector and the id of the counter it was built for.
+    static DETECTOR: RefCell<Option<(u64, Box<dyn Detector>)>> = const { RefCell::new(None) };
+}
+
+fn detector(model: Model) -> Box<dyn Detector> {
+    let mut detector = rustface::create_detector_with_model(model);
+    detector.set_score_thresh(SCORE);
+    detector.set_pyramid_scale_factor(PYRAMID_STEP);
+    detector.set_slide_window_step(WINDOW_STEP, WINDOW_STEP);
+    detector
 }
 
 impl FaceCounter {
@@ -49,7 +72,8 @@ impl FaceCounter {
         let file = std::fs::File::open(&path)?;
         let model = rustface::read_model(std::io::BufReader::new(file))
             .map_err(|e| anyhow::anyhow!("face model {}: {e}", path.display()))?;
-        Ok(Self { model })
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Ok(Self { model, id: NEXT.fetch_add(1, Ordering::Relaxed) })
     }
 
     /// The faces in `rgb`, largest first.
@@ -58,20 +82,17 @@ impl FaceCounter {
         if w < MIN_FACE || h < MIN_FACE {
             return Vec::new();
         }
-        let gray: Vec<u8> = rgb
-            .pixels()
-            .map(|p| {
-                let [r, g, b] = p.0;
-                ((u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29) >> 8) as u8
-            })
-            .collect();
-        let mut detector: Box<dyn Detector> =
-            rustface::create_detector_with_model(self.model.clone());
-        detector.set_score_thresh(SCORE);
-        detector.set_pyramid_scale_factor(PYRAMID_STEP);
-        detector.set_slide_window_step(WINDOW_STEP, WINDOW_STEP);
-        let mut found: Vec<Found> = detector
-            .detect(&rustface::ImageData::new(&gray, w, h))
+        let gray: Vec<u8> = rgb.pixels().map(|p| luma(p.0)).collect();
+        let faces = DETECTOR.with_borrow_mut(|slot| {
+            if slot.as_ref().is_none_or(|(id, _)| *id != self.id) {
+                *slot = Some((self.id, detector(self.model.clone())));
+            }
+            match slot.as_mut() {
+                Some((_, d)) => d.detect(&rustface::ImageData::new(&gray, w, h)),
+                None => Vec::new(),
+            }
+        });
+        let mut found: Vec<Found> = faces
             .into_iter()
             .map(|f| {
                 let b = f.bbox();
