@@ -10,6 +10,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// mimalloc instead of glibc's allocator: with thousands of camera sockets, glibc's per-thread
+/// arenas kept freed frame buffers apart and the process held about 60 MB more at 2,000
+/// candidates (BENCHMARKS.md, "Where the cost goes").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "vigil", version, about = "Vigil: online exam proctoring")]
 struct Cli {

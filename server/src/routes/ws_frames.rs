@@ -11,8 +11,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use backend::access::{self, CurrentStaff, LiveGuard};
 use backend::relay::Subscription;
+use domain::protocol::RevokeReason;
 use domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
 use domain::{AppError, CandidateId, RoomId};
+use futures::stream::{self, BoxStream, SelectAll};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 
@@ -73,21 +75,24 @@ async fn run(
     let (mut tx, mut rx) = socket.split();
     send_json(&mut tx, &hello).await?;
     // Made once: the loop turns once per batch of frames.
-    let drain = state.drain.started();
-    let revoked = guard.revoked(state);
-    tokio::pin!(drain, revoked);
+    // Woken for every frame pushed: the rare ends (drain, revocation) wait in a `SelectAll`,
+    // polled only when one of them woke (see `ws_candidate::run`).
+    let mut ends: SelectAll<BoxStream<'_, Option<RevokeReason>>> = SelectAll::new();
+    ends.push(stream::once(state.drain.started()).map(|()| None).boxed());
+    ends.push(stream::once(guard.revoked(state)).map(Some).boxed());
     loop {
         while let Some(frame) = s.sub.pop() {
             send_frame(&mut tx, frame).await?;
         }
         tokio::select! {
-            () = &mut drain => {
-                super::close_restart(&mut tx).await;
-                break;
-            }
-            reason = &mut revoked => {
-                send_json(&mut tx, &FramesServerMsg::Revoked { reason }).await?;
-                super::close_revoked(&mut tx).await;
+            end = ends.next() => {
+                match end.flatten() {
+                    Some(reason) => {
+                        send_json(&mut tx, &FramesServerMsg::Revoked { reason }).await?;
+                        super::close_revoked(&mut tx).await;
+                    }
+                    None => super::close_restart(&mut tx).await,
+                }
                 break;
             }
             _ = s.sub.ready() => {}
