@@ -14,4 +14,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # Three runs by default (--runs N); the summary table (medians, lowest–highest) also goes to
 # target/bench-camera.md (--out FILE to change it).
 mkdir -p target
+# --instances N runs N servers on one PostgreSQL and NATS: this machine's, unless set.
+export VIGIL_BENCH_POSTGRES="${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+export VIGIL_BENCH_NATS="${VIGIL_BENCH_NATS:-nats://127.0.0.1:4222}"
 exec cargo bench -p server --bench camera -- --out target/bench-camera.md "$@"

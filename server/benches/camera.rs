@@ -18,12 +18,24 @@
 //!   --runs N         the whole run N times (default 3), then the summary: per relay the
 //!                    median with the lowest and highest value, and the ratios run by run
 //!   --out FILE       also write the summary table to FILE (Markdown)
+//!   --instances N    N servers of each kind (default 1): the real ones on one PostgreSQL
+//!                    (`VIGIL_BENCH_POSTGRES`, a fresh schema) and NATS (`VIGIL_BENCH_NATS`);
+//!                    each room whole on one instance, its sockets in one load process per
+//!                    instance (a process holds at most ~20,000 sockets here)
 #[path = "camera/bare.rs"]
 mod bare;
 #[path = "camera/load.rs"]
 mod load;
+#[path = "camera/pictures.rs"]
+mod pictures;
+#[path = "camera/procfs.rs"]
+mod procfs;
 #[path = "camera/report.rs"]
 mod report;
+#[path = "camera/seed.rs"]
+mod seed;
+#[path = "camera/split.rs"]
+mod split;
 #[path = "camera/summary.rs"]
 mod summary;
 #[path = "camera/target.rs"]
@@ -38,9 +50,14 @@ use std::time::Duration;
 use target::{Shape, Target};
 use tokio::time::Instant;
 
+/// The server's allocator, also for the bare relay this binary serves: the two compare like for
+/// like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The targets this bench holds the real server to.
-const P99_TARGET_MS: f64 = 100.0;
-const RSS_TARGET_MB: f64 = 300.0;
+const P99_TARGET_MS: f64 = 50.0;
+const RSS_TARGET_RATIO: f64 = 1.2;
 const CPU_TARGET_RATIO: f64 = 1.5;
 /// Sockets being opened at once.
 const CONNECTS_IN_FLIGHT: usize = 64;
@@ -54,12 +71,13 @@ struct Opts {
     face: bool,
     runs: usize,
     out: Option<std::path::PathBuf>,
+    instances: usize,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: camera [--candidates N] [--per-room N | --rooms N] [--focus N] [--warmup S] \
-         [--measure S] [--only real|bare] [--face] [--runs N] [--out FILE]"
+         [--measure S] [--only real|bare] [--face] [--runs N] [--out FILE] [--instances N]"
     );
     std::process::exit(2)
 }
@@ -73,6 +91,7 @@ fn parse_args() -> Opts {
         face: false,
         runs: 3,
         out: None,
+        instances: 1,
     };
     let (mut rooms, mut focus) = (None, None);
     let mut args = std::env::args().skip(1);
@@ -87,6 +106,7 @@ fn parse_args() -> Opts {
             "--rooms" => rooms = Some(num(&mut args)),
             "--focus" => focus = Some(num(&mut args)),
             "--runs" => o.runs = num(&mut args),
+            "--instances" => o.instances = num(&mut args),
             "--out" => o.out = Some(args.next().unwrap_or_else(|| usage()).into()),
             "--warmup" => o.warmup = num(&mut args) as u64,
             "--measure" => o.measure = num(&mut args) as u64,
@@ -99,7 +119,14 @@ fn parse_args() -> Opts {
         }
     }
     o.shape.focus = focus.unwrap_or((o.shape.candidates / 50).max(1));
-    if o.shape.candidates == 0 || o.shape.per_room == 0 || o.measure == 0 || o.runs == 0 {
+    let face_split = o.face && o.instances > 1; // the face runs are one instance's
+    if o.shape.candidates == 0
+        || o.shape.per_room == 0
+        || o.measure == 0
+        || o.runs == 0
+        || o.instances == 0
+        || face_split
+    {
         usage();
     }
     if let Some(r) = rooms.filter(|&r| r > 0) {
@@ -152,20 +179,24 @@ async fn open_proctors(
     (tasks, failures)
 }
 
-async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
-    let stats = Arc::new(Stats::new(&t.ids, &t.rooms));
-    let mut notes = vec![format!("setup (seed, start, log in): {:.1} s", t.setup.as_secs_f64())];
-    // Room sockets first (frames flow as candidates come), focus sockets once the candidates
-    // are connected (a proctor opens a candidate who is online).
+/// Opens a load's sockets and starts their tasks: room sockets first (frames flow as
+/// candidates come), focus sockets once the candidates are connected (a proctor opens a
+/// candidate who is online), `warmup` capping the pause between the two.
+pub async fn open_load(
+    candidates: Vec<load::CandidateConn>,
+    proctors: Vec<load::ProctorConn>,
+    warmup: u64,
+    pics: &Arc<Pictures>,
+    stats: &Arc<Stats>,
+) -> (Vec<tokio::task::JoinHandle<()>>, split::Opened) {
     let (room_socks, focus_socks): (Vec<_>, Vec<_>) =
-        t.proctor_sockets.iter().cloned().partition(|p| p.focus.is_none());
-    let focus_socks_empty = focus_socks.is_empty();
-    let (mut tasks, mut failures) = open_proctors(room_socks, &stats).await;
-    let total = t.candidate_sockets.len();
+        proctors.into_iter().partition(|p| p.focus.is_none());
+    let (mut tasks, mut failures) = open_proctors(room_socks, stats).await;
+    let total = candidates.len();
     let period = Duration::from_millis(u64::from(CameraSettings::default().grid.interval_ms));
     let started = Instant::now();
     let epoch = started + Duration::from_millis(200);
-    let mut opened = futures::stream::iter(t.candidate_sockets.iter().cloned().enumerate())
+    let mut opened = futures::stream::iter(candidates.into_iter().enumerate())
         .map(|(k, c)| async move {
             let res = load::connect(&c.url, c.cookie.as_deref()).await;
             (k, c, res)
@@ -195,39 +226,79 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
     drop(opened);
     let open_secs = started.elapsed().as_secs_f64();
     // Let every page finish its hello before proctors open candidates.
-    let settle = Duration::from_secs(2.min(o.warmup));
-    tokio::time::sleep(settle).await;
-    let (focus_tasks, focus_failures) = open_proctors(focus_socks, &stats).await;
+    tokio::time::sleep(Duration::from_secs(SETTLE_SECS.min(warmup))).await;
+    let (focus_tasks, focus_failures) = open_proctors(focus_socks, stats).await;
     let proctor_sockets = tasks.len() - candidate_sockets + focus_tasks.len();
     tasks.extend(focus_tasks);
     failures.extend(focus_failures);
+    (tasks, split::Opened { candidate_sockets, proctor_sockets, failures, open_secs })
+}
+
+/// Seconds between the candidates' sockets and the focus sockets.
+const SETTLE_SECS: u64 = 2;
+
+async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> anyhow::Result<Outcome> {
+    let focus_socks_empty = !t.proctor_sockets.iter().any(|p| p.focus.is_some());
+    let stats = Arc::new(Stats::new(&t.ids, &t.rooms));
+    let mut notes = vec![format!("setup (seed, start, log in): {:.1} s", t.setup.as_secs_f64())];
+    if t.parts > 1 {
+        notes.push(format!(
+            "{} instances, each room on one; {} load processes",
+            t.children.len(),
+            t.parts
+        ));
+    }
+    let (tasks, mut loads, opened) = if t.parts > 1 {
+        let mut loads = split::Loads::spawn(&t, o.warmup, o.measure)?;
+        let opened = loads.opened().await?;
+        (Vec::new(), Some(loads), opened)
+    } else {
+        let cands = std::mem::take(&mut t.candidate_sockets);
+        let procs = std::mem::take(&mut t.proctor_sockets);
+        let (tasks, opened) = open_load(cands, procs, o.warmup, pics, &stats).await;
+        (tasks, None, opened)
+    };
+    let split::Opened { candidate_sockets, proctor_sockets, failures, open_secs } = opened;
+    let total: usize = t.ids.len() * 2;
     eprintln!(
-        "[{}] {candidate_sockets}/{total} candidate and {proctor_sockets}/{} proctor sockets open \
+        "[{}] {candidate_sockets}/{total} candidate and {proctor_sockets} proctor sockets open \
          (candidates in {open_secs:.1} s); warming up {} s",
-        t.name,
-        t.proctor_sockets.len(),
-        o.warmup
+        t.name, o.warmup
     );
     notes.push(format!("candidate sockets opened in {open_secs:.1} s"));
     if !failures.is_empty() {
         notes.push(format!("{} sockets failed to open, e.g. {}", failures.len(), failures[0]));
     }
-    tokio::time::sleep(Duration::from_secs(o.warmup) - settle).await;
+    tokio::time::sleep(Duration::from_secs(o.warmup - SETTLE_SECS.min(o.warmup))).await;
 
-    let (pid, me) = (t.pid(), std::process::id());
-    let (c0, cpu0, me0) = (stats.counts(), target::cpu_secs(pid), target::cpu_secs(me));
-    let busy0 = target::machine_busy_secs();
-    let rss0 = target::status_mb(pid, "VmRSS");
+    let pids = t.pids();
+    let mut me = vec![std::process::id()];
+    me.extend(loads.as_ref().map(|l| l.pids()).unwrap_or_default());
+    let (c0, cpu0, me0) = (stats.counts(), procfs::cpu_of(&pids), procfs::cpu_of(&me));
+    let busy0 = procfs::machine_busy_secs();
+    let rss0 = procfs::mb_of(&pids, "VmRSS");
+    let m0 = procfs::metrics_all(&t.bases).await;
     let t0 = Instant::now();
     stats.measuring.store(true, Relaxed);
-    let m0 = target::metrics(&t.base).await;
+    if let Some(loads) = loads.as_mut() {
+        loads.go().await?;
+    }
     tokio::time::sleep(Duration::from_secs(o.measure)).await;
     stats.measuring.store(false, Relaxed);
     let secs = t0.elapsed().as_secs_f64();
-    let (c1, cpu1, me1) = (stats.counts(), target::cpu_secs(pid), target::cpu_secs(me));
-    let busy = target::machine_busy_secs() - busy0;
-    let (rss, hwm) = (target::status_mb(pid, "VmRSS"), target::status_mb(pid, "VmHWM"));
-    if let (Some(m0), Some(m1)) = (m0, target::metrics(&t.base).await) {
+    let (cpu1, me1) = (procfs::cpu_of(&pids), procfs::cpu_of(&me));
+    let busy = procfs::machine_busy_secs() - busy0;
+    let (rss, hwm) = (procfs::mb_of(&pids, "VmRSS"), procfs::mb_of(&pids, "VmHWM"));
+    let m1 = procfs::metrics_all(&t.bases).await;
+    if let Some(loads) = loads.as_mut() {
+        match loads.reports().await {
+            Ok(reports) => reports.into_iter().for_each(|r| stats.absorb(r)),
+            Err(e) => notes.push(format!("PROBLEM: a load process did not report: {e:#}")),
+        }
+    }
+    drop(loads);
+    let c1 = stats.counts();
+    if let (Some(m0), Some(m1)) = (m0, m1) {
         let get =
             |m: &std::collections::BTreeMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
         let accepted =
@@ -322,7 +393,7 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
             lines.into_iter().map(|l| format!("    {}", l.chars().take(300).collect::<String>())),
         );
     }
-    Outcome {
+    Ok(Outcome {
         name: t.name,
         candidate_sockets,
         proctor_sockets,
@@ -339,16 +410,16 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> Outcome {
         rss,
         hwm,
         notes,
-    }
+    })
 }
 
 /// One run: the bare relay, then the real server (twice with `--face`).
 async fn run_once(o: &Opts, pics: &Arc<Pictures>) -> anyhow::Result<Vec<Outcome>> {
     let mut runs = Vec::new();
     if o.only.as_deref() != Some("real") {
-        let t = target::bare(o.shape).await?;
-        eprintln!("[bare relay] started as pid {}", t.pid());
-        runs.push(drive(t, o, pics).await);
+        let t = target::bare(o.shape, o.instances).await?;
+        eprintln!("[bare relay] started as pid {:?}", t.pids());
+        runs.push(drive(t, o, pics).await?);
     }
     let faces = if o.face {
         vec![target::Face::ChecksOff, target::Face::ChecksOn]
@@ -356,14 +427,14 @@ async fn run_once(o: &Opts, pics: &Arc<Pictures>) -> anyhow::Result<Vec<Outcome>
         vec![target::Face::None]
     };
     for face in faces.into_iter().filter(|_| o.only.as_deref() != Some("bare")) {
-        let t = target::real(o.shape, face).await?;
+        let t = target::real(o.shape, face, o.instances).await?;
         eprintln!(
-            "[{}] seeded and started as pid {} in {:.1} s",
+            "[{}] seeded and started as pid {:?} in {:.1} s",
             t.name,
-            t.pid(),
+            t.pids(),
             t.setup.as_secs_f64()
         );
-        runs.push(drive(t, o, pics).await);
+        runs.push(drive(t, o, pics).await?);
     }
     Ok(runs)
 }
@@ -398,6 +469,9 @@ fn main() {
     if std::env::var(target::ROLE_ENV).as_deref() == Ok("bare-relay") {
         let addr = std::env::var(target::ADDR_ENV).ok().and_then(|a| a.parse().ok());
         bare::serve(addr.expect("VIGIL_BENCH_ADDR = host:port"));
+    }
+    if std::env::var(target::ROLE_ENV).as_deref() == Ok("load") {
+        split::child_main();
     }
     let opts = parse_args();
     let rt = tokio::runtime::Runtime::new().expect("runtime");

@@ -1,6 +1,7 @@
 //! The load generator: simulated candidate pages that send camera frames, and proctor frame
 //! sockets that receive them. The same code runs against the real server and the bare relay;
 //! only the URLs and cookies differ.
+pub use crate::pictures::Pictures;
 use domain::View;
 use domain::camera::{
     CameraProfile, CameraSettings, DOWN_HEADER_LEN, FrameHeader, ProfileKind, RelayHeader,
@@ -8,16 +9,14 @@ use domain::camera::{
 };
 use domain::protocol::{CandidateClientMsg, PROTOCOL_VERSION};
 use futures::{SinkExt, StreamExt};
-use image::codecs::jpeg::JpegEncoder;
-use image::{Rgb, RgbImage};
-use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::{Bytes, Message};
 
 pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -25,153 +24,26 @@ pub type Ws =
 /// Send times remembered per view socket (by `seq % SLOTS`), for µs-precise latencies.
 const SLOTS: usize = 32;
 const HEARTBEAT: Duration = Duration::from_secs(2);
-/// Grid pictures: around this many bytes (a 320×240 webcam picture at quality 0.6).
-const GRID_TARGET_BYTES: usize = 13_000;
 
 /// Microseconds since the Unix epoch (the clock `captured_ms` is on).
 pub fn now_us() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
 }
 
-/// A handful of distinct JPEGs per profile, rotated so consecutive frames differ.
-pub struct Pictures {
-    grid: Vec<(Bytes, u16, u16)>,
-    focus: Vec<(Bytes, u16, u16)>,
-}
-
-/// A photo-like scene: a lit wall gradient, a desk, a blurred head-and-shoulders shape, low
-/// frequency shading and sensor noise of amplitude `noise`.
-fn scene(w: u32, h: u32, seed: u64, noise: f32) -> RgbImage {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let (cx, cy) = (w as f32 * rng.gen_range(0.4..0.6), h as f32 * rng.gen_range(0.35..0.5));
-    let (rx, ry) = (w as f32 * 0.16, h as f32 * 0.24);
-    let tint: [f32; 3] = [rng.gen_range(0.9..1.1), 1.0, rng.gen_range(0.8..1.0)];
-    let phase = rng.gen_range(0.0..std::f32::consts::TAU);
-    RgbImage::from_fn(w, h, |x, y| {
-        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
-        let mut v = 150.0 + 60.0 * fx - 40.0 * fy + 12.0 * (fx * 9.0 + phase).sin();
-        if fy > 0.78 {
-            v = 95.0 + 25.0 * (fx * 23.0 + phase).sin(); // the desk
-        }
-        let d = ((x as f32 - cx) / rx).powi(2) + ((y as f32 - cy) / ry).powi(2);
-        let body = y as f32 > cy + ry * 0.8 && (x as f32 - cx).abs() < rx * 2.2;
-        if d < 1.0 {
-            v = v * 0.35 + 100.0 * (1.0 - d) + 30.0; // the face, lit from the front
-        } else if body {
-            v *= 0.45;
-        }
-        let n = (rng.gen_range(-1.0..1.0f32) + rng.gen_range(-1.0..1.0f32)) * noise;
-        let px = |t: f32| (v * t + n).clamp(0.0, 255.0) as u8;
-        Rgb([px(tint[0]), px(tint[1]), px(tint[2])])
-    })
-}
-
-fn encode(img: &RgbImage, quality: u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality).encode_image(img).expect("jpeg encoding");
-    out
-}
-
-impl Pictures {
-    /// Calibrates the noise so a grid picture is about `GRID_TARGET_BYTES`, then encodes six
-    /// grid and four focus pictures. Each is checked against the frame rules.
-    pub fn generate(settings: &CameraSettings) -> Self {
-        let (g, f) = (settings.grid, settings.focus);
-        let q = |p: &CameraProfile| (p.quality * 100.0).round() as u8;
-        let noise = (1..=40)
-            .map(|n| n as f32 * 1.5)
-            .find(|&n| {
-                let img = scene(u32::from(g.width), u32::from(g.height), 0, n);
-                encode(&img, q(&g)).len() >= GRID_TARGET_BYTES
-            })
-            .unwrap_or(60.0);
-        let make = |p: &CameraProfile, count: u64| -> Vec<(Bytes, u16, u16)> {
-            (0..count)
-                .map(|s| {
-                    let img = scene(u32::from(p.width), u32::from(p.height), s, noise);
-                    let jpeg = encode(&img, q(p));
-                    let header = FrameHeader {
-                        view: View::Pc,
-                        seq: 1,
-                        captured_ms: 0,
-                        width: p.width,
-                        height: p.height,
-                    };
-                    let mut msg = header.encode().to_vec();
-                    msg.extend_from_slice(&jpeg);
-                    FrameHeader::parse(&msg).expect("a generated frame passes the frame rules");
-                    (Bytes::from(jpeg), p.width, p.height)
-                })
-                .collect()
-        };
-        Self { grid: make(&g, 6), focus: make(&f, 4) }
-    }
-
-    /// Like [`Pictures::generate`], but the grid pictures show a person (the face photos of
-    /// `target/face-fixtures` in a plain room, as `server::face::scenes` makes them), so the
-    /// face checks find one face, as in a real exam.
-    pub fn with_faces(settings: &CameraSettings) -> Self {
-        use server::face::scenes::{Scene, jpeg, load, picture};
-        let mut p = Self::generate(settings);
-        let g = settings.grid;
-        let q = (g.quality * 100.0).round() as u8;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-fixtures");
-        let people: Vec<_> =
-            ["obama.jpg", "obama3.jpg"].iter().filter_map(|n| load(&dir.join(n))).collect();
-        assert!(!people.is_empty(), "face photos missing: run scripts/face-assets.sh");
-        p.grid = [0.0, -0.1, 0.1]
-            .iter()
-            .flat_map(|&shift| people.iter().map(move |person| (person, shift)))
-            .map(|(person, shift)| {
-                let img = picture(
-                    &[person],
-                    u32::from(g.width),
-                    u32::from(g.height),
-                    Scene { light: 1.0, shift },
-                );
-                (Bytes::from(jpeg(&img, q)), g.width, g.height)
-            })
-            .collect();
-        p
-    }
-
-    fn pick(&self, kind: ProfileKind, n: usize) -> &(Bytes, u16, u16) {
-        let set = match kind {
-            ProfileKind::Grid => &self.grid,
-            ProfileKind::Focus => &self.focus,
-        };
-        &set[n % set.len()]
-    }
-
-    /// "grid 320×240: 12.1–14.0 KB; focus 640×480: …" for the report.
-    pub fn describe(&self) -> String {
-        let range = |set: &[(Bytes, u16, u16)]| {
-            let sizes: Vec<usize> = set.iter().map(|p| p.0.len()).collect();
-            let (lo, hi) = (sizes.iter().min().copied(), sizes.iter().max().copied());
-            format!(
-                "{}×{}: {:.1}–{:.1} KB",
-                set[0].1,
-                set[0].2,
-                lo.unwrap_or(0) as f64 / 1000.0,
-                hi.unwrap_or(0) as f64 / 1000.0
-            )
-        };
-        format!("grid {}, focus {}", range(&self.grid), range(&self.focus))
-    }
-}
-
 /// One candidate socket to open.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct CandidateConn {
     /// Position in the plan (0-based), for the send-time table.
     pub index: usize,
     pub view: View,
     pub url: String,
     pub cookie: Option<String>,
+    /// The load process that opens it (`--instances N`: one per instance; else 0, this one).
+    pub part: usize,
 }
 
 /// One proctor frames socket to open.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ProctorConn {
     /// Room position in the plan (0-based).
     pub room: usize,
@@ -179,6 +51,8 @@ pub struct ProctorConn {
     pub focus: Option<i64>,
     pub url: String,
     pub cookie: Option<String>,
+    /// The load process that opens it (`--instances N`: one per instance; else 0, this one).
+    pub part: usize,
 }
 
 /// Counters shared by every socket task. Counters run all the time; the measurement takes
@@ -217,7 +91,7 @@ pub struct Stats {
 }
 
 /// A snapshot of the running counters.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Counts {
     pub sent: u64,
     pub sent_focus: u64,
@@ -240,6 +114,19 @@ impl Counts {
             recv_bytes: self.recv_bytes - earlier.recv_bytes,
         }
     }
+}
+
+/// What a load process measured (`--instances N`), for the bench process to add up: the
+/// window's counts, the latencies taken in it, and the running totals of everything else.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Report {
+    pub window: Counts,
+    pub totals: [u64; 7],
+    pub to_candidates: BTreeMap<String, u64>,
+    pub to_proctors: BTreeMap<String, u64>,
+    pub events: Vec<String>,
+    pub lat_room: Vec<u32>,
+    pub lat_focus: Vec<u32>,
 }
 
 fn bump(map: &Mutex<BTreeMap<String, u64>>, key: String) {
@@ -287,6 +174,63 @@ impl Stats {
             recv_focus: self.recv_focus.load(Relaxed),
             recv_bytes: self.recv_bytes.load(Relaxed),
         }
+    }
+
+    /// The counters that are totals since the start, in [`Report::totals`]' order.
+    fn totals(&self) -> [&AtomicU64; 7] {
+        [
+            &self.misrouted,
+            &self.corrupt,
+            &self.candidate_closed,
+            &self.proctor_closed,
+            &self.profile_switches,
+            &self.heartbeat_acks,
+            &self.coarse_latencies,
+        ]
+    }
+
+    /// This process's report, `window` being the counts measured in the window.
+    pub fn report(&self, window: Counts) -> Report {
+        let take = |m: &Mutex<Vec<u32>>| std::mem::take(&mut *m.lock().expect("lock"));
+        Report {
+            window,
+            totals: self.totals().map(|a| a.load(Relaxed)),
+            to_candidates: self.to_candidates.lock().expect("lock").clone(),
+            to_proctors: self.to_proctors.lock().expect("lock").clone(),
+            events: self.events.lock().expect("lock").clone(),
+            lat_room: take(&self.lat_room),
+            lat_focus: take(&self.lat_focus),
+        }
+    }
+
+    /// Adds a load process's report (its window's counts go onto the running counters).
+    pub fn absorb(&self, r: Report) {
+        let w = r.window;
+        let window = [
+            (&self.sent, w.sent),
+            (&self.sent_focus, w.sent_focus),
+            (&self.sent_bytes, w.sent_bytes),
+            (&self.skipped, w.skipped),
+            (&self.recv_room, w.recv_room),
+            (&self.recv_focus, w.recv_focus),
+            (&self.recv_bytes, w.recv_bytes),
+        ];
+        for (counter, n) in window.into_iter().chain(self.totals().into_iter().zip(r.totals)) {
+            counter.fetch_add(n, Relaxed);
+        }
+        for (mine, theirs) in
+            [(&self.to_candidates, r.to_candidates), (&self.to_proctors, r.to_proctors)]
+        {
+            let mut m = mine.lock().expect("lock");
+            for (k, n) in theirs {
+                *m.entry(k).or_default() += n;
+            }
+        }
+        for e in r.events {
+            self.event(e);
+        }
+        self.lat_room.lock().expect("lock").extend(r.lat_room);
+        self.lat_focus.lock().expect("lock").extend(r.lat_focus);
     }
 
     pub fn event(&self, what: String) {

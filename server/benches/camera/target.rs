@@ -1,22 +1,21 @@
 //! The servers under test, each in its own process so that its CPU and memory are its own:
-//! the real `vigil serve` on a freshly seeded data directory, and the bare relay (this bench
-//! binary re-executed). Also what the load needs to reach them (URLs, cookies) and the /proc
-//! readings.
+//! the real `vigil serve` (one on a freshly seeded SQLite file, or several on one PostgreSQL
+//! schema and NATS), and the bare relay (this bench binary re-executed, once per instance).
+//! Also what the load needs to reach them (URLs, cookies, which load process).
 use crate::load::{CandidateConn, ProctorConn};
-use backend::service::auth::create_staff;
-use backend::store::{NewCandidate, NewExam, SessionOwner, SqliteStore};
-use chrono::{Duration as ChronoDuration, Utc};
-use domain::{Phase, Role, TicketNumber, View};
+use crate::procfs::METRICS_TOKEN;
+use backend::store::{DatabaseUrl, open_store};
+use chrono::Utc;
+use domain::View;
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const ROLE_ENV: &str = "VIGIL_BENCH_ROLE";
 pub const ADDR_ENV: &str = "VIGIL_BENCH_ADDR";
-const EXAM_CODE: &str = "CAMBENCH";
-const PASSWORD: &str = "bench-password";
+pub const EXAM_CODE: &str = "CAMBENCH";
+pub const PASSWORD: &str = "bench-password";
 
 /// The shape of the load.
 #[derive(Debug, Clone, Copy)]
@@ -56,13 +55,17 @@ impl Drop for Proc {
     }
 }
 
-/// A running server process and how to load it.
+/// The running server processes (one per instance) and how to load them.
 pub struct Target {
     pub name: &'static str,
-    pub child: Proc,
-    /// `http://host:port`.
-    pub base: String,
-    pub log: PathBuf,
+    pub children: Vec<Proc>,
+    /// `http://host:port` of each instance.
+    pub bases: Vec<String>,
+    pub logs: Vec<PathBuf>,
+    /// Load processes: 1 is the bench process itself; with several instances, one child
+    /// process per instance (each holds the sockets of its instance: a process's open-file
+    /// limit caps one process at about 9,700 candidates here).
+    pub parts: usize,
     /// Candidate ids (by plan position) and the room position of each.
     pub ids: Vec<i64>,
     pub rooms: Vec<usize>,
@@ -74,20 +77,23 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn pid(&self) -> u32 {
-        self.child.0.id()
+    pub fn pids(&self) -> Vec<u32> {
+        self.children.iter().map(|c| c.0.id()).collect()
     }
 
-    /// Stops the process (SIGKILL: nothing in it needs a clean shutdown).
+    /// Stops the processes (SIGKILL: nothing in them needs a clean shutdown).
     pub fn stop(&mut self) {
-        let _ = self.child.0.kill();
-        let _ = self.child.0.wait();
+        for child in &mut self.children {
+            let _ = child.0.kill();
+            let _ = child.0.wait();
+        }
     }
 
     /// Warning and error lines of the process's log (ANSI colours stripped), at most `max`,
     /// and how many there were.
     pub fn log_problems(&self, max: usize) -> (usize, Vec<String>) {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let text: String =
+            self.logs.iter().map(|l| std::fs::read_to_string(l).unwrap_or_default()).collect();
         let plain = strip_ansi(&text);
         let bad: Vec<String> = plain
             .lines()
@@ -144,51 +150,75 @@ fn spawn(cmd: &mut Command, log: &Path) -> anyhow::Result<Proc> {
     Ok(Proc(cmd.env("NO_COLOR", "1").stdin(Stdio::null()).stdout(out).stderr(err).spawn()?))
 }
 
-/// Starts the bare relay (this binary again, in its relay role).
-pub async fn bare(shape: Shape) -> anyhow::Result<Target> {
+/// Which instance (and load process) serves room position `r`: rooms are spread over the
+/// instances, each room whole on one (its candidates' frames stay on their instance).
+fn instance_of(room: usize, instances: usize) -> usize {
+    room % instances.max(1)
+}
+
+/// Starts the bare relay (this binary again, in its relay role), once per instance.
+pub async fn bare(shape: Shape, instances: usize) -> anyhow::Result<Target> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
-    let log = dir.path().join("bare-relay.log");
-    let addr = format!("127.0.0.1:{}", free_port());
-    let mut child = spawn(
-        Command::new(std::env::current_exe()?).env(ROLE_ENV, "bare-relay").env(ADDR_ENV, &addr),
-        &log,
-    )?;
-    wait_ready(&mut child, &format!("http://{addr}"), &log).await?;
+    let (mut children, mut logs, mut addrs) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..instances {
+        let log = dir.path().join(format!("bare-relay-{k}.log"));
+        let addr = format!("127.0.0.1:{}", free_port());
+        let mut child = spawn(
+            Command::new(std::env::current_exe()?).env(ROLE_ENV, "bare-relay").env(ADDR_ENV, &addr),
+            &log,
+        )?;
+        wait_ready(&mut child, &format!("http://{addr}"), &log).await?;
+        children.push(child);
+        logs.push(log);
+        addrs.push(addr);
+    }
+    let part = |room: usize| if instances > 1 { instance_of(room, instances) } else { 0 };
     let ids: Vec<i64> = (1..=shape.candidates as i64).collect();
     let rooms: Vec<usize> = (0..shape.candidates).map(|i| i / shape.per_room).collect();
     let candidate_sockets = sockets(&ids, |i, view| CandidateConn {
         index: i,
         view,
         url: format!(
-            "ws://{addr}/ws/candidate?candidate={}&room={}&view={}",
+            "ws://{}/ws/candidate?candidate={}&room={}&view={}",
+            addrs[instance_of(rooms[i], instances)],
             ids[i],
             rooms[i] + 1,
             view_str(view)
         ),
         cookie: None,
+        part: part(rooms[i]),
     });
     let mut proctor_sockets: Vec<ProctorConn> = (0..shape.rooms())
         .map(|r| ProctorConn {
             room: r,
             focus: None,
-            url: format!("ws://{addr}/ws/frames?room={}", r + 1),
+            url: format!("ws://{}/ws/frames?room={}", addrs[instance_of(r, instances)], r + 1),
             cookie: None,
+            part: part(r),
         })
         .collect();
     for seat in shape.focus_seats() {
+        let r = rooms[seat];
         proctor_sockets.push(ProctorConn {
-            room: rooms[seat],
+            room: r,
             focus: Some(ids[seat]),
-            url: format!("ws://{addr}/ws/frames?room={}&candidate={}", rooms[seat] + 1, ids[seat]),
+            url: format!(
+                "ws://{}/ws/frames?room={}&candidate={}",
+                addrs[instance_of(r, instances)],
+                r + 1,
+                ids[seat]
+            ),
             cookie: None,
+            part: part(r),
         });
     }
     Ok(Target {
         name: "bare relay",
-        child,
-        base: format!("http://{addr}"),
-        log,
+        children,
+        bases: addrs.iter().map(|a| format!("http://{a}")).collect(),
+        logs,
+        parts: instances,
         ids,
         rooms,
         candidate_sockets,
@@ -214,15 +244,6 @@ fn sockets(ids: &[i64], make: impl Fn(usize, View) -> CandidateConn) -> Vec<Cand
         .collect()
 }
 
-struct Seeded {
-    rooms: Vec<i64>,
-    ids: Vec<i64>,
-    /// Each candidate's phone session cookie (as the QR pairing makes one).
-    phones: Vec<String>,
-}
-
-/// Seeds an exam that is running, one proctor per room and the candidates already in the
-/// exam (both views on), straight into the store, before the server starts.
 /// The face checks in a run: off (the HTTP provider, which does not scan), or dlib with the
 /// exam's checks on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,87 +253,34 @@ pub enum Face {
     ChecksOn,
 }
 
-async fn seed(dir: &Path, shape: Shape, face: Face) -> anyhow::Result<Seeded> {
-    let store = SqliteStore::open(&dir.join("vigil.db"))
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot open the bench database: {e}"))?;
-    let state = backend::Core::new(
-        Arc::new(store),
-        Arc::new(backend::bus::LocalBus::default()),
-        Arc::new(backend::blobs::LocalBlobs::new(dir.join("blobs"))),
-        Arc::new(backend::face::NoVerifier),
-    );
-    let err = |e: &dyn std::fmt::Debug| anyhow::anyhow!("seeding: {e:?}");
-    let exam = state
-        .store
-        .create_exam(NewExam {
-            code: domain::ExamCode::parse(EXAM_CODE).map_err(|e| err(&e))?,
-            title: "Camera bench".into(),
-            starts_at: Utc::now() - ChronoDuration::minutes(10),
-            duration_min: 240,
-            earliest_submit_min: 30,
-            late_entry_min: 240,
+/// The shared database and bus of a run with several instances: a fresh schema in
+/// `VIGIL_BENCH_POSTGRES` and NATS at `VIGIL_BENCH_NATS`.
+async fn cluster_services() -> anyhow::Result<(DatabaseUrl, String, String)> {
+    let var = |name: &str| {
+        std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
+            anyhow::anyhow!("--instances needs {name} (scripts/bench-camera.sh sets it)")
         })
-        .await?;
-    let photo_key = if face == Face::None {
-        None
-    } else {
-        let mut camera = domain::camera::CameraSettings::default();
-        camera.watch.face = face == Face::ChecksOn;
-        state.store.set_exam_camera(exam, &camera).await?;
-        let roster =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-fixtures/obama2.jpg");
-        let bytes = std::fs::read(&roster).map_err(|e| {
-            anyhow::anyhow!("{}: {e} (run scripts/face-assets.sh)", roster.display())
-        })?;
-        state.blobs.put("roster/bench.jpg", bytes).await?;
-        Some("roster/bench.jpg".to_string())
     };
-    let mut rooms = Vec::new();
-    for r in 0..shape.rooms() {
-        let room = state.store.create_room(exam, &format!("Room {}", r + 1)).await?;
-        let user = format!("proctor{:03}", r + 1);
-        let staff =
-            create_staff(&state, &user, &format!("Proctor {}", r + 1), Role::Proctor, PASSWORD)
-                .await
-                .map_err(|e| err(&e))?;
-        state.store.assign_proctor(room, staff).await?;
-        rooms.push(room);
-    }
-    let mut ids = Vec::with_capacity(shape.candidates);
-    let mut phones = Vec::with_capacity(shape.candidates);
-    for i in 0..shape.candidates {
-        let id = state
-            .store
-            .add_candidate(NewCandidate {
-                exam_id: exam,
-                room_id: rooms[i / shape.per_room],
-                ticket: TicketNumber::parse(&format!("C{i:06}")).map_err(|e| err(&e))?,
-                name: format!("Candidate {i}"),
-                id_card: format!("{i:018}"),
-                photo_key: photo_key.clone(),
-            })
-            .await?;
-        let moved = state
-            .store
-            .set_phase(id, Phase::Rostered, Phase::InExam, "bench", Utc::now(), None)
-            .await?;
-        anyhow::ensure!(moved, "candidate {id} was not in phase rostered");
-        let (token, hash) = backend::auth::new_token();
-        let owner = SessionOwner::Candidate(id, View::Phone);
-        let now = Utc::now();
-        state.store.create_session(&hash, owner, now, now + ChronoDuration::hours(8)).await?;
-        phones.push(format!("vigil_candidate={token}"));
-        ids.push(id.0);
-    }
-    Ok(Seeded { rooms: rooms.into_iter().map(|r| r.0).collect(), ids, phones })
+    let (pg, nats) = (var("VIGIL_BENCH_POSTGRES")?, var("VIGIL_BENCH_NATS")?);
+    let tag = format!("bench_camera_{}_{}", std::process::id(), Utc::now().timestamp_millis());
+    let db = backend::store::postgres_schema(&pg, &tag)
+        .await
+        .map_err(|e| anyhow::anyhow!("VIGIL_BENCH_POSTGRES: {e}"))?;
+    Ok((db, nats, tag))
 }
 
-/// Seeds a data directory, starts `vigil serve` on it and logs everyone in.
-pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
+/// Seeds the database, starts `vigil serve` (`instances` of them on PostgreSQL and NATS
+/// when more than one, else one on a SQLite file) and logs everyone in.
+pub async fn real(shape: Shape, face: Face, instances: usize) -> anyhow::Result<Target> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
-    let seeded = seed(dir.path(), shape, face).await?;
+    let cluster = if instances > 1 { Some(cluster_services().await?) } else { None };
+    let db = match &cluster {
+        Some((db, ..)) => db.clone(),
+        None => DatabaseUrl::Sqlite(dir.path().join("vigil.db")),
+    };
+    let store = open_store(&db, 8).await.map_err(|e| anyhow::anyhow!("bench database: {e}"))?;
+    let seeded = crate::seed::seed(store, dir.path(), shape, face).await?;
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/face-models");
     let provider: Vec<std::ffi::OsString> = match face {
         // No dlib models needed: the bench never verifies a face.
@@ -323,50 +291,52 @@ pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
             vec!["--face-provider".into(), "dlib".into(), "--face-models".into(), models.into()]
         }
     };
-    let log = dir.path().join("vigil.log");
-    let addr = format!("127.0.0.1:{}", free_port());
-    let mut child = spawn(
-        Command::new(env!("CARGO_BIN_EXE_vigil"))
-            .arg("serve")
+    let (mut children, mut logs, mut addrs) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..instances {
+        let data =
+            if cluster.is_some() { dir.path().join(format!("i{k}")) } else { dir.path().into() };
+        let log = dir.path().join(format!("vigil-{k}.log"));
+        let addr = format!("127.0.0.1:{}", free_port());
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        cmd.arg("serve")
             .args(["--addr", &addr])
             .arg("--data-dir")
-            .arg(dir.path())
+            .arg(&data)
             .arg("--site-root")
             .arg(dir.path().join("site"))
             .args(&provider)
             .args(["--metrics-token", METRICS_TOKEN, "--min-free-disk-mb", "0"])
             .env_remove("VIGIL_DATABASE")
-            .env_remove("VIGIL_DEMO"),
-        &log,
-    )?;
-    let base = format!("http://{addr}");
-    wait_ready(&mut child, &base, &log).await?;
+            .env_remove("VIGIL_BUS")
+            .env_remove("VIGIL_DEMO");
+        if let Some((DatabaseUrl::Postgres(url), nats, prefix)) = &cluster {
+            cmd.args(["--database", url, "--bus", nats, "--bus-prefix", prefix]);
+        }
+        let mut child = spawn(&mut cmd, &log)?;
+        wait_ready(&mut child, &format!("http://{addr}"), &log).await?;
+        children.push(child);
+        logs.push(log);
+        addrs.push(addr);
+    }
+    let rooms: Vec<usize> = (0..shape.candidates).map(|i| i / shape.per_room).collect();
+    let at = |room: usize| &addrs[instance_of(room, instances)];
+    let part = |room: usize| if instances > 1 { instance_of(room, instances) } else { 0 };
     let client = reqwest::Client::new();
-    let staff_url = format!("{base}/api/staff/login");
     let mut staff = Vec::new();
     for r in 0..shape.rooms() {
         let user = format!("proctor{:03}", r + 1);
-        staff.push(
-            server::simulate::post_login(
-                &client,
-                &staff_url,
-                &[("username", &user), ("password", PASSWORD)],
-            )
-            .await?,
-        );
+        let url = format!("http://{}/api/staff/login", at(r));
+        let form = [("username", user.as_str()), ("password", PASSWORD)];
+        staff.push(server::simulate::post_login(&client, &url, &form).await?);
     }
-    let cand_url = format!("{base}/api/candidate/login");
     let cookies: Vec<anyhow::Result<String>> = futures::stream::iter(0..shape.candidates)
         .map(|i| {
-            let (client, url) = (client.clone(), cand_url.clone());
+            let client = client.clone();
+            let url = format!("http://{}/api/candidate/login", at(rooms[i]));
             async move {
                 let ticket = format!("C{i:06}");
-                server::simulate::post_login(
-                    &client,
-                    &url,
-                    &[("exam_code", EXAM_CODE), ("ticket", &ticket)],
-                )
-                .await
+                let form = [("exam_code", EXAM_CODE), ("ticket", ticket.as_str())];
+                server::simulate::post_login(&client, &url, &form).await
             }
         })
         .buffered(16)
@@ -374,22 +344,23 @@ pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
         .await;
     let cookies = cookies.into_iter().collect::<anyhow::Result<Vec<String>>>()?;
     let ids = seeded.ids;
-    let rooms: Vec<usize> = (0..shape.candidates).map(|i| i / shape.per_room).collect();
     let candidate_sockets = sockets(&ids, |i, view| CandidateConn {
         index: i,
         view,
-        url: format!("ws://{addr}/ws/candidate?view={}", view_str(view)),
+        url: format!("ws://{}/ws/candidate?view={}", at(rooms[i]), view_str(view)),
         cookie: Some(match view {
             View::Pc => cookies[i].clone(),
             View::Phone => seeded.phones[i].clone(),
         }),
+        part: part(rooms[i]),
     });
     let mut proctor_sockets: Vec<ProctorConn> = (0..shape.rooms())
         .map(|r| ProctorConn {
             room: r,
             focus: None,
-            url: format!("ws://{addr}/ws/frames?room={}", seeded.rooms[r]),
+            url: format!("ws://{}/ws/frames?room={}", at(r), seeded.rooms[r]),
             cookie: Some(staff[r].clone()),
+            part: part(r),
         })
         .collect();
     for seat in shape.focus_seats() {
@@ -397,8 +368,14 @@ pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
         proctor_sockets.push(ProctorConn {
             room: r,
             focus: Some(ids[seat]),
-            url: format!("ws://{addr}/ws/frames?room={}&candidate={}", seeded.rooms[r], ids[seat]),
+            url: format!(
+                "ws://{}/ws/frames?room={}&candidate={}",
+                at(r),
+                seeded.rooms[r],
+                ids[seat]
+            ),
             cookie: Some(staff[r].clone()),
+            part: part(r),
         });
     }
     Ok(Target {
@@ -407,9 +384,10 @@ pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
             Face::ChecksOff => "Vigil server, face checks off",
             Face::ChecksOn => "Vigil server, face checks on",
         },
-        child,
-        base,
-        log,
+        children,
+        bases: addrs.iter().map(|a| format!("http://{a}")).collect(),
+        logs,
+        parts: instances,
         ids,
         rooms,
         candidate_sockets,
@@ -417,68 +395,4 @@ pub async fn real(shape: Shape, face: Face) -> anyhow::Result<Target> {
         setup: started.elapsed(),
         _dir: dir,
     })
-}
-
-fn clk_tck() -> f64 {
-    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-    *TICKS.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(100.0)
-    })
-}
-
-/// Busy time of the whole machine (all cores, everything but idle and iowait), in seconds.
-pub fn machine_busy_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let cpu = stat.lines().next().unwrap_or("");
-    let f: Vec<u64> = cpu.split_whitespace().skip(1).map(|x| x.parse().unwrap_or(0)).collect();
-    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
-    (f.iter().take(8).sum::<u64>() - idle) as f64 / clk_tck()
-}
-
-/// utime + stime of a process, in seconds.
-pub fn cpu_secs(pid: u32) -> f64 {
-    let hz = clk_tck();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<u64> = rest.split_whitespace().skip(1).map(|x| x.parse().unwrap_or(0)).collect();
-    (f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0)) as f64 / hz
-}
-
-/// The token the bench's server opens `/metrics` with.
-const METRICS_TOKEN: &str = "camera-bench-metrics";
-
-/// A `kB` line of /proc/<pid>/status (`VmRSS`, `VmHWM`), in MB.
-pub fn status_mb(pid: u32, key: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// The server's `/metrics` counters (Prometheus text), if it has them.
-pub async fn metrics(base: &str) -> Option<std::collections::BTreeMap<String, f64>> {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().ok()?;
-    let res = client.get(format!("{base}/metrics")).bearer_auth(METRICS_TOKEN).send().await.ok()?;
-    if !res.status().is_success() {
-        return None;
-    }
-    let text = res.text().await.ok()?;
-    let parsed = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| {
-            let (k, v) = l.rsplit_once(' ')?;
-            Some((k.to_string(), v.trim().parse().ok()?))
-        })
-        .collect();
-    Some(parsed)
 }
