@@ -18,6 +18,7 @@
 //!   --runs N         the whole run N times (default 3), then the summary: per relay the
 //!                    median with the lowest and highest value, and the ratios run by run
 //!   --out FILE       also write the summary table to FILE (Markdown)
+//!   --connects N     sockets opened at once per load process (default 64)
 //!   --instances N    N servers of each kind (default 1): the real ones on one PostgreSQL
 //!                    (`VIGIL_BENCH_POSTGRES`, a fresh schema) and NATS (`VIGIL_BENCH_NATS`);
 //!                    each room whole on one instance, its sockets in one load process per
@@ -59,7 +60,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const P99_TARGET_MS: f64 = 50.0;
 const RSS_TARGET_RATIO: f64 = 1.2;
 const CPU_TARGET_RATIO: f64 = 1.5;
-/// Sockets being opened at once.
+/// Sockets being opened at once (per load process), unless `--connects N` says otherwise.
 const CONNECTS_IN_FLIGHT: usize = 64;
 
 #[derive(Debug, Clone)]
@@ -72,12 +73,13 @@ struct Opts {
     runs: usize,
     out: Option<std::path::PathBuf>,
     instances: usize,
+    connects: usize,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: camera [--candidates N] [--per-room N | --rooms N] [--focus N] [--warmup S] \
-         [--measure S] [--only real|bare] [--face] [--runs N] [--out FILE] [--instances N]"
+         [--measure S] [--only real|bare] [--face] [--runs N] [--out FILE] [--instances N] [--connects N]"
     );
     std::process::exit(2)
 }
@@ -92,6 +94,7 @@ fn parse_args() -> Opts {
         runs: 3,
         out: None,
         instances: 1,
+        connects: CONNECTS_IN_FLIGHT,
     };
     let (mut rooms, mut focus) = (None, None);
     let mut args = std::env::args().skip(1);
@@ -107,7 +110,12 @@ fn parse_args() -> Opts {
             "--focus" => focus = Some(num(&mut args)),
             "--runs" => o.runs = num(&mut args),
             "--instances" => o.instances = num(&mut args),
-            "--out" => o.out = Some(args.next().unwrap_or_else(|| usage()).into()),
+            "--connects" => o.connects = num(&mut args).max(1),
+            // Relative to the workspace (cargo runs benches in the package's directory).
+            "--out" => {
+                let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+                o.out = Some(root.join(args.next().unwrap_or_else(|| usage())));
+            }
             "--warmup" => o.warmup = num(&mut args) as u64,
             "--measure" => o.measure = num(&mut args) as u64,
             "--face" => o.face = true,
@@ -186,6 +194,7 @@ pub async fn open_load(
     candidates: Vec<load::CandidateConn>,
     proctors: Vec<load::ProctorConn>,
     warmup: u64,
+    connects: usize,
     pics: &Arc<Pictures>,
     stats: &Arc<Stats>,
 ) -> (Vec<tokio::task::JoinHandle<()>>, split::Opened) {
@@ -201,7 +210,7 @@ pub async fn open_load(
             let res = load::connect(&c.url, c.cookie.as_deref()).await;
             (k, c, res)
         })
-        .buffer_unordered(CONNECTS_IN_FLIGHT);
+        .buffer_unordered(connects);
     let mut candidate_sockets = 0;
     while let Some((k, c, res)) = opened.next().await {
         match res {
@@ -249,13 +258,13 @@ async fn drive(mut t: Target, o: &Opts, pics: &Arc<Pictures>) -> anyhow::Result<
         ));
     }
     let (tasks, mut loads, opened) = if t.parts > 1 {
-        let mut loads = split::Loads::spawn(&t, o.warmup, o.measure)?;
+        let mut loads = split::Loads::spawn(&t, o.warmup, o.measure, o.connects)?;
         let opened = loads.opened().await?;
         (Vec::new(), Some(loads), opened)
     } else {
         let cands = std::mem::take(&mut t.candidate_sockets);
         let procs = std::mem::take(&mut t.proctor_sockets);
-        let (tasks, opened) = open_load(cands, procs, o.warmup, pics, &stats).await;
+        let (tasks, opened) = open_load(cands, procs, o.warmup, o.connects, pics, &stats).await;
         (tasks, None, opened)
     };
     let split::Opened { candidate_sockets, proctor_sockets, failures, open_secs } = opened;

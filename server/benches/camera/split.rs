@@ -26,6 +26,7 @@ struct Plan {
     proctors: Vec<ProctorConn>,
     warmup: u64,
     measure: u64,
+    connects: usize,
 }
 
 /// What a load process says once its sockets are open.
@@ -45,7 +46,7 @@ pub struct Loads {
 
 impl Loads {
     /// Starts one load process per part of `t`'s plan.
-    pub fn spawn(t: &Target, warmup: u64, measure: u64) -> anyhow::Result<Self> {
+    pub fn spawn(t: &Target, warmup: u64, measure: u64, connects: usize) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let mut children = Vec::new();
         for part in 0..t.parts {
@@ -61,6 +62,7 @@ impl Loads {
                 proctors: t.proctor_sockets.iter().filter(|p| p.part == part).cloned().collect(),
                 warmup,
                 measure,
+                connects,
             };
             let path = dir.path().join(format!("plan-{part}.json"));
             std::fs::write(&path, serde_json::to_vec(&plan)?)?;
@@ -137,7 +139,8 @@ async fn run(plan: Plan) -> anyhow::Result<()> {
     let pics = Arc::new(Pictures::generate(&CameraSettings::default()));
     let stats = Arc::new(Stats::new(&plan.ids, &plan.rooms));
     let (tasks, opened) =
-        crate::open_load(plan.candidates, plan.proctors, plan.warmup, &pics, &stats).await;
+        crate::open_load(plan.candidates, plan.proctors, plan.warmup, plan.connects, &pics, &stats)
+            .await;
     let mut out = tokio::io::stdout();
     out.write_all(format!("{}\n", serde_json::to_string(&opened)?).as_bytes()).await?;
     out.flush().await?;
