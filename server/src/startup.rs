@@ -45,7 +45,8 @@ pub struct Application {
     drain_delay: Duration,
     timers: bool,
     /// What the other instances announce (with a NATS bus).
-    hints: Option<tokio::sync::mpsc::Receiver<Remote>>,
+    /// With other instances: the bus to them and what they announce.
+    cluster: Option<(Arc<NatsBus>, tokio::sync::mpsc::Receiver<Remote>)>,
 }
 
 /// The blob store the settings name; a bucket is tried once at start, so a wrong endpoint
@@ -151,14 +152,11 @@ impl Application {
         let core = Core::new(store, bus, blobs, face)
             .with_uploads(UploadGuard::new(disk))
             .with_clock(settings.clock.clone());
-        let hints = match nats {
-            Some((nats, hints)) => {
-                backend::bus::frames::NatsFrames::link(&nats, &core.frames).await?;
-                core.presence.share_with(move |fact| nats.share_presence(fact));
-                Some(hints)
-            }
-            None => None,
-        };
+        if let Some((nats, _)) = &nats {
+            backend::bus::frames::NatsFrames::link(nats, &core.frames).await?;
+            let shared = nats.clone();
+            core.presence.share_with(move |fact| shared.share_presence(fact));
+        }
         let state = AppState::new(
             leptos_options(&settings, build.as_ref().map(|b| b.hash_file.as_path())),
             core,
@@ -187,7 +185,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let (header_timeout, timers) = (settings.header_timeout, settings.timers);
         let drain_delay = settings.drain_delay;
-        Ok(Self { listener, router, state, header_timeout, drain_delay, timers, hints })
+        Ok(Self { listener, router, state, header_timeout, drain_delay, timers, cluster: nats })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -201,9 +199,12 @@ impl Application {
     /// Serves until the process stops (or the future is dropped).
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         // Stopped with the server, also when this future is dropped instead of finishing.
-        let _cluster = self.hints.take().map(|hints| {
+        let _cluster = self.cluster.take().map(|(nats, hints)| {
             let core = self.state.core.clone();
-            AbortOnDrop(tokio::spawn(cluster::follow(core, hints)))
+            [
+                AbortOnDrop(tokio::spawn(cluster::follow(core.clone(), hints))),
+                AbortOnDrop(tokio::spawn(cluster::share_digests(core, nats))),
+            ]
         });
         let _timers = self.timers.then(|| {
             [

@@ -2,11 +2,14 @@
 //! ephemeral by nature (it is re-established by the next heartbeat after a restart), so it
 //! is not persisted; the rules are the domain's.
 //!
-//! With several instances, each tells the others about its own sockets ([`PresenceFact`]s
-//! through the bus) and keeps, per view, which other instances hold it and when they last
-//! said so: a view is online while a socket here or a live report from elsewhere holds it,
-//! and an instance that dies stops reporting, so its views go offline after the same
-//! silence as a socket's (`OFFLINE_AFTER_SECS`).
+//! With several instances, each tells the others about its own sockets through the bus: a
+//! [`PresenceFact`] when a view comes or goes here, and every heartbeat period a digest of
+//! every view it holds ([`PresenceBook::held_here`]), not a message per heartbeat (at 10,000
+//! candidates that would be 10,000 messages a second to each other instance). Each keeps,
+//! per view, which other instances hold it and when they last said so: a view is online
+//! while a socket here or a live report from elsewhere holds it, and an instance that dies
+//! stops reporting, so its views go offline after the same silence as a socket's
+//! (`OFFLINE_AFTER_SECS`). A lost fact is repaired by the next digest.
 use chrono::{DateTime, Duration, Utc};
 use domain::presence::OFFLINE_AFTER_SECS;
 use domain::protocol::Beat;
@@ -15,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-/// What an instance says about one of its views: it is there (connected or beating), or its
-/// last socket here closed.
+/// What an instance says about one of its views: it came (connected, or beat again after a
+/// silence), or its last socket here closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceFact {
     pub candidate: CandidateId,
@@ -25,12 +28,20 @@ pub struct PresenceFact {
     pub online: bool,
 }
 
+/// A view an instance holds, as its digest lists it (a JSON array: three values, no keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldView(pub CandidateId, pub RoomId, pub View);
+
 #[derive(Default)]
 struct Entry {
     room: Option<RoomId>,
     presence: Presence,
     pc_conns: u32,
     phone_conns: u32,
+    /// The last heartbeat (or connection) of a socket here: a view whose sockets here went
+    /// silent is left out of the digest, as it would be offline here.
+    pc_here: Option<DateTime<Utc>>,
+    phone_here: Option<DateTime<Utc>>,
     /// Other instances holding the view, with when they last said so (our clock).
     pc_remote: Vec<(u64, DateTime<Utc>)>,
     phone_remote: Vec<(u64, DateTime<Utc>)>,
@@ -41,6 +52,13 @@ impl Entry {
         match view {
             View::Pc => &mut self.pc_conns,
             View::Phone => &mut self.phone_conns,
+        }
+    }
+
+    fn here(&mut self, view: View) -> &mut Option<DateTime<Utc>> {
+        match view {
+            View::Pc => &mut self.pc_here,
+            View::Phone => &mut self.phone_here,
         }
     }
 
@@ -94,17 +112,23 @@ impl PresenceBook {
             let e = m.entry(id).or_default();
             e.room = Some(room);
             *e.conns(view) += 1;
+            *e.here(view) = Some(now);
             self.share(id, e, view);
             e.presence.view_mut(view).beat(now)
         })
     }
 
-    /// A heartbeat arrived. Returns true when the view came back online.
+    /// A heartbeat arrived. Returns true when the view came back online. The others hear of
+    /// it only when the view was silent here (the digest says the rest).
     pub fn beat(&self, id: CandidateId, view: View, now: DateTime<Utc>) -> bool {
         self.with(|m| {
             let e = m.entry(id).or_default();
             if *e.conns(view) > 0 {
-                self.share(id, e, view);
+                let silent = e.here(view).is_none_or(|at| !fresh(at, now));
+                *e.here(view) = Some(now);
+                if silent {
+                    self.share(id, e, view);
+                }
             }
             e.presence.view_mut(view).beat(now)
         })
@@ -119,6 +143,7 @@ impl PresenceBook {
             let c = e.conns(view);
             *c = c.saturating_sub(1);
             if *c == 0 {
+                *e.here(view) = None;
                 self.share(id, e, view);
             }
             !e.held(view) && e.presence.view_mut(view).drop_connection()
@@ -139,6 +164,52 @@ impl PresenceBook {
             } else {
                 !e.held(fact.view) && e.presence.view_mut(fact.view).drop_connection()
             }
+        })
+    }
+
+    /// Another instance's digest: every view it holds now. Returns the candidates whose
+    /// presence changed here (a view this instance had not heard of, or thought offline),
+    /// with their rooms, each once.
+    pub fn apply_digest(
+        &self,
+        origin: u64,
+        views: &[HeldView],
+        now: DateTime<Utc>,
+    ) -> Vec<(RoomId, CandidateId)> {
+        self.with(|m| {
+            views
+                .iter()
+                .filter_map(|&HeldView(candidate, room, view)| {
+                    let e = m.entry(candidate).or_default();
+                    e.room = Some(room);
+                    let remote = e.remote(view);
+                    match remote.iter_mut().find(|(o, _)| *o == origin) {
+                        Some(held) => held.1 = now,
+                        None => remote.push((origin, now)),
+                    }
+                    e.presence.view_mut(view).beat(now).then_some((room, candidate))
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        })
+    }
+
+    /// The views this instance's sockets hold and keep beating: its digest for the others.
+    pub fn held_here(&self, now: DateTime<Utc>) -> Vec<HeldView> {
+        self.with(|m| {
+            let mut held = Vec::new();
+            for (id, e) in m.iter() {
+                let Some(room) = e.room else { continue };
+                for (view, conns, here) in
+                    [(View::Pc, e.pc_conns, e.pc_here), (View::Phone, e.phone_conns, e.phone_here)]
+                {
+                    if conns > 0 && here.is_some_and(|at| fresh(at, now)) {
+                        held.push(HeldView(*id, room, view));
+                    }
+                }
+            }
+            held
         })
     }
 
@@ -170,6 +241,11 @@ impl PresenceBook {
                 .collect()
         })
     }
+}
+
+/// Whether a heartbeat at `at` still holds a view at `now`.
+fn fresh(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - at < Duration::seconds(OFFLINE_AFTER_SECS)
 }
 
 #[cfg(test)]
@@ -221,11 +297,63 @@ mod tests {
         let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
         book.connect(id, room, View::Pc, now);
         book.connect(id, room, View::Pc, now);
-        book.beat(id, View::Pc, now);
+        for s in 1..=10 {
+            book.beat(id, View::Pc, now + Duration::seconds(s));
+        }
+        // A beat after a silence says "here" again.
+        book.beat(id, View::Pc, now + Duration::seconds(10 + OFFLINE_AFTER_SECS));
         book.disconnect(id, View::Pc);
         book.disconnect(id, View::Pc);
-        // Two connects and a beat say "here"; only the last socket closing says "gone".
+        // Two connects say "here", ten heartbeats nothing; only the last socket closing
+        // says "gone".
         assert_eq!(*heard.lock().expect("lock"), vec![true, true, true, false]);
+    }
+
+    #[test]
+    fn the_digest_lists_the_views_held_and_beating_here() {
+        let book = PresenceBook::default();
+        let (room, now) = (RoomId(1), Utc::now());
+        book.connect(CandidateId(1), room, View::Pc, now);
+        book.connect(CandidateId(1), room, View::Phone, now);
+        book.connect(CandidateId(2), room, View::Pc, now);
+        book.disconnect(CandidateId(2), View::Pc);
+        // Held elsewhere only: not this instance's to list.
+        let fact = PresenceFact { candidate: CandidateId(3), room, view: View::Pc, online: true };
+        book.apply_remote(7, fact, now);
+        let mut held = book.held_here(now + Duration::seconds(1));
+        held.sort_by_key(|h| (h.0, h.2 == View::Phone));
+        assert_eq!(
+            held,
+            vec![
+                HeldView(CandidateId(1), room, View::Pc),
+                HeldView(CandidateId(1), room, View::Phone)
+            ]
+        );
+        // The phone keeps beating, the PC's socket falls silent (still open).
+        let later = now + Duration::seconds(OFFLINE_AFTER_SECS);
+        book.beat(CandidateId(1), View::Phone, later);
+        assert_eq!(book.held_here(later), vec![HeldView(CandidateId(1), room, View::Phone)]);
+    }
+
+    #[test]
+    fn another_instances_digests_keep_its_views_online_and_their_silence_ends_them() {
+        let book = PresenceBook::default();
+        let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
+        let digest = [HeldView(id, room, View::Pc)];
+        assert_eq!(book.apply_digest(7, &digest, now), vec![(room, id)]);
+        // Every heartbeat period, the same digest: online, and no change to announce.
+        for s in (2..=20).step_by(2) {
+            let at = now + Duration::seconds(s);
+            assert!(book.apply_digest(7, &digest, at).is_empty());
+            assert!(book.sweep(at).is_empty());
+            assert!(book.get(id).pc.online);
+        }
+        assert_eq!(book.beats_in_room(room).len(), 1);
+        // The view leaves 7's digest (its "gone" lost on the way): offline after the silence.
+        let last = now + Duration::seconds(20);
+        assert!(book.apply_digest(7, &[], last + Duration::seconds(2)).is_empty());
+        assert_eq!(book.sweep(last + Duration::seconds(OFFLINE_AFTER_SECS)), vec![id]);
+        assert!(!book.get(id).pc.online);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde_json::json;
 use server::Settings;
 use std::time::{Duration, Instant};
 
-fn nats_url() -> Option<String> {
+pub(crate) fn nats_url() -> Option<String> {
     let url = std::env::var("VIGIL_TEST_NATS").ok().filter(|u| !u.is_empty());
     if url.is_none() {
         eprintln!("SKIPPED: VIGIL_TEST_NATS is not set; the two-instance test did not run");
@@ -30,7 +30,7 @@ fn on_bus(s: &mut Settings, url: &str, prefix: &str) {
 }
 
 /// Instance A (seeded) and instance B on A's database and the same bus prefix.
-async fn two_instances(url: &str) -> (TestApp, TestApp, String) {
+pub(crate) async fn two_instances(url: &str) -> (TestApp, TestApp, String) {
     let prefix = format!("vigil_test_{:016x}", rand::random::<u64>());
     let a = spawn_app_with(|s| on_bus(s, url, &prefix)).await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -42,7 +42,7 @@ async fn two_instances(url: &str) -> (TestApp, TestApp, String) {
     (a, b, prefix)
 }
 
-async fn snapshot(ws: &mut crate::common::Ws) -> Vec<CandidateTile> {
+pub(crate) async fn snapshot(ws: &mut crate::common::Ws) -> Vec<CandidateTile> {
     match ws.recv::<ProctorServerMsg>().await {
         ProctorServerMsg::Snapshot { tiles, .. } => tiles,
         other => panic!("expected snapshot, got {other:?}"),
@@ -50,7 +50,7 @@ async fn snapshot(ws: &mut crate::common::Ws) -> Vec<CandidateTile> {
 }
 
 /// The first tile of `id` on the feed that satisfies `want`, within 10 s.
-async fn tile_where(
+pub(crate) async fn tile_where(
     ws: &mut crate::common::Ws,
     id: CandidateId,
     want: impl Fn(&CandidateTile) -> bool,
@@ -71,7 +71,7 @@ async fn tile_where(
     }
 }
 
-async fn page(app: &TestApp, cookie: &str, view: View) -> crate::common::Ws {
+pub(crate) async fn page(app: &TestApp, cookie: &str, view: View) -> crate::common::Ws {
     let mut ws = app.ws("/ws/candidate", Some(cookie)).await.expect("socket");
     ws.send(&CandidateClientMsg::Hello { protocol: PROTOCOL_VERSION, view }).await;
     let first: CandidateServerMsg = ws.recv().await;

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod camera;
 mod cluster;
+mod cluster_presence;
 mod common;
 mod console;
 mod drain;

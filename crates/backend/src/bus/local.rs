@@ -124,6 +124,10 @@ impl EventBus for LocalBus {
     async fn current_seq(&self, topic: Topic) -> u64 {
         self.topics.lock().await.get(&topic).map_or(0, |s| s.seq)
     }
+
+    async fn watched(&self, topic: Topic) -> bool {
+        self.has_subscribers(topic).await
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,9 @@ pub trait EventBus: Send + Sync + 'static {
     async fn subscribe(&self, topic: Topic) -> Box<dyn Subscription>;
     /// The sequence number of the last event published on `topic` (0 if none).
     async fn current_seq(&self, topic: Topic) -> u64;
+    /// Whether a socket of this instance listens on `topic` (an instance re-reads another's
+    /// change only for its own listeners).
+    async fn watched(&self, topic: Topic) -> bool;
     /// `local` (one process) or `nats` (between instances), for `/readyz`.
     fn kind(&self) -> &'static str {
         "local"

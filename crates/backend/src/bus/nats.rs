@@ -16,7 +16,7 @@
 //! and the receivers' next snapshot repairs it (the sequence jump tells them).
 use super::wire::{self, WIRE_VERSION, WireBody, WireMsg};
 use super::{BusEvent, EventBus, LocalBus, Subscription, Topic};
-use crate::presence::PresenceFact;
+use crate::presence::{HeldView, PresenceFact};
 use async_trait::async_trait;
 use domain::presence::OFFLINE_AFTER_SECS;
 use domain::{CandidateId, RoomId};
@@ -37,8 +37,10 @@ const INBOX: usize = 8_192;
 pub enum Remote {
     /// A candidate's tile changed elsewhere: re-read it and publish it to this room's sockets.
     Tile { room: RoomId, candidate: CandidateId },
-    /// A view connected, beat or closed on instance `origin`.
+    /// A view came or went on instance `origin`.
     Presence { origin: u64, fact: PresenceFact },
+    /// Views instance `origin` holds (part of its digest).
+    Digest { origin: u64, views: Vec<HeldView> },
     /// A flag was raised on the candidate elsewhere: keep its frames received here.
     Evidence(CandidateId),
 }
@@ -50,6 +52,8 @@ pub struct BusStats {
     pub publish_failures: AtomicU64,
     pub received: AtomicU64,
     pub gaps: AtomicU64,
+    /// Presence facts and digests not acted on (too many at once): the next digest repairs.
+    pub presence_dropped: AtomicU64,
     pub undecodable: AtomicU64,
     pub reconnects: AtomicU64,
     /// Camera frames sent to and received from the other instances, and dropped on the way
@@ -83,6 +87,11 @@ impl BusStats {
                 "gaps",
                 "Times this instance found it had missed messages and resynchronised.",
                 &self.gaps,
+            ),
+            (
+                "presence_dropped",
+                "Presence reports from the other instances dropped (too many at once; the next digest repairs them).",
+                &self.presence_dropped,
             ),
             ("undecodable", "Messages of an unknown version or shape.", &self.undecodable),
             ("reconnects", "Reconnections to NATS.", &self.reconnects),
@@ -118,6 +127,7 @@ pub enum BusError {
 enum Outgoing {
     Event { seq: u64, topic: Topic, event: BusEvent },
     Presence(PresenceFact),
+    Digest(Vec<HeldView>),
 }
 
 /// `url` with its password (if any) replaced by `***`, for logs and errors.
@@ -210,6 +220,14 @@ impl NatsBus {
         self.enqueue(Outgoing::Presence(fact));
     }
 
+    /// Tells the other instances every view this one holds (every heartbeat period), in
+    /// parts of at most [`wire::DIGEST_PART`] views.
+    pub fn share_digest(&self, views: Vec<HeldView>) {
+        for part in views.chunks(wire::DIGEST_PART) {
+            self.enqueue(Outgoing::Digest(part.to_vec()));
+        }
+    }
+
     fn enqueue(&self, msg: Outgoing) {
         if self.outbox.try_send(msg).is_err() {
             self.stats.publish_failures.fetch_add(1, Ordering::Relaxed);
@@ -259,6 +277,7 @@ async fn send(
                 (&events, WireBody::Event { seq, topic, event })
             }
             Outgoing::Presence(fact) => (&presence, WireBody::Presence { fact }),
+            Outgoing::Digest(views) => (&presence, WireBody::Digest { views }),
         };
         let bytes = wire::encode(&WireMsg { v: WIRE_VERSION, origin, body });
         match client.publish(subject.clone(), bytes.into()).await {
@@ -324,11 +343,28 @@ async fn receive(
                 }
             }
             WireBody::Presence { fact } => Remote::Presence { origin: wire.origin, fact },
+            WireBody::Digest { views } => Remote::Digest { origin: wire.origin, views },
         };
-        if hints.try_send(hint).is_err() {
-            stats.gaps.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!("too many changes from the other instances at once: resynchronising");
-            local.gap_all().await;
+        match hints.try_send(hint) {
+            Ok(()) => {}
+            // Presence is state the next digest repeats: dropping a report costs at most a
+            // heartbeat period, where resynchronising would re-read every socket's state.
+            Err(mpsc::error::TrySendError::Full(
+                Remote::Presence { .. } | Remote::Digest { .. },
+            )) => {
+                if stats.presence_dropped.fetch_add(1, Ordering::Relaxed).is_multiple_of(1_000) {
+                    tracing::warn!(
+                        "too many presence reports from the other instances at once: dropped until the next digest"
+                    );
+                }
+            }
+            Err(_) => {
+                stats.gaps.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    "too many changes from the other instances at once: resynchronising"
+                );
+                local.gap_all().await;
+            }
         }
     }
     tracing::warn!("NATS subscription ended: this instance no longer hears the others");
@@ -354,6 +390,10 @@ impl EventBus for NatsBus {
 
     async fn current_seq(&self, topic: Topic) -> u64 {
         self.local.current_seq(topic).await
+    }
+
+    async fn watched(&self, topic: Topic) -> bool {
+        self.local.has_subscribers(topic).await
     }
 
     fn kind(&self) -> &'static str {

@@ -1,11 +1,12 @@
 //! What crosses NATS between instances: a versioned JSON envelope. An instance that reads a
 //! version it does not know, or bytes it cannot decode, resynchronises instead of guessing.
 use super::{BusEvent, Topic};
-use crate::presence::PresenceFact;
+use crate::presence::{HeldView, PresenceFact};
 use serde::{Deserialize, Serialize};
 
-/// The envelope's version; bumped when its meaning changes.
-pub const WIRE_VERSION: u32 = 1;
+/// The envelope's version; bumped when its meaning changes (2: presence facts only on a
+/// change, and digests; an instance of version 1 would take every view offline).
+pub const WIRE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireMsg {
@@ -21,10 +22,16 @@ pub enum WireBody {
     /// A committed change; `seq` counts the origin's events without gaps, so a receiver
     /// that sees a jump knows it missed one.
     Event { seq: u64, topic: Topic, event: BusEvent },
-    /// A view connected, beat or closed on the origin (state, not history: the next beat
-    /// repairs a lost one).
+    /// A view came or went on the origin (state, not history: the next digest repairs a
+    /// lost one).
     Presence { fact: PresenceFact },
+    /// Views the origin holds, sent every heartbeat period in parts of at most
+    /// [`DIGEST_PART`] views: each keeps its views online on the receivers.
+    Digest { views: Vec<HeldView> },
 }
+
+/// Views per digest message (~20 bytes each in JSON: a part stays far under NATS's 1 MB).
+pub const DIGEST_PART: usize = 2_000;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum WireError {
@@ -79,6 +86,12 @@ mod tests {
                     online: true,
                 },
             },
+            WireBody::Digest {
+                views: vec![
+                    HeldView(CandidateId(3), RoomId(1), View::Pc),
+                    HeldView(CandidateId(4), RoomId(2), View::Phone),
+                ],
+            },
         ] {
             let msg = WireMsg { v: WIRE_VERSION, origin: 42, body };
             assert_eq!(decode(&encode(&msg)), Ok(msg));
@@ -86,9 +99,18 @@ mod tests {
     }
 
     #[test]
+    fn a_digest_is_compact() {
+        let views = vec![HeldView(CandidateId(123_456), RoomId(12), View::Phone); DIGEST_PART];
+        let msg = WireMsg { v: WIRE_VERSION, origin: u64::MAX, body: WireBody::Digest { views } };
+        let bytes = encode(&msg).len();
+        assert!(bytes < 64 * 1024, "{bytes} bytes");
+    }
+
+    #[test]
     fn another_version_or_garbage_is_refused_by_name() {
-        assert_eq!(decode(br#"{"v":2,"origin":1,"body":{}}"#), Err(WireError::Version(2)));
+        assert_eq!(decode(br#"{"v":1,"origin":1,"body":{}}"#), Err(WireError::Version(1)));
+        assert_eq!(decode(br#"{"v":3,"origin":1,"body":{}}"#), Err(WireError::Version(3)));
         assert!(matches!(decode(b"not json"), Err(WireError::Malformed(_))));
-        assert!(matches!(decode(br#"{"v":1,"origin":1}"#), Err(WireError::Malformed(_))));
+        assert!(matches!(decode(br#"{"v":2,"origin":1}"#), Err(WireError::Malformed(_))));
     }
 }
