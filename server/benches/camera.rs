@@ -37,6 +37,8 @@ mod report;
 mod seed;
 #[path = "camera/split.rs"]
 mod split;
+#[path = "camera/stats.rs"]
+mod stats;
 #[path = "camera/summary.rs"]
 mod summary;
 #[path = "camera/target.rs"]
@@ -44,7 +46,8 @@ mod target;
 
 use domain::camera::CameraSettings;
 use futures::StreamExt;
-use load::{Pictures, Stats};
+use pictures::Pictures;
+use stats::Stats;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;

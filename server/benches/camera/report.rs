@@ -1,5 +1,5 @@
 //! The report of one run: the table of the relays, each relay's notes, the targets.
-use super::load::Pictures;
+use super::pictures::Pictures;
 use super::{CPU_TARGET_RATIO, Opts, Outcome, P99_TARGET_MS, RSS_TARGET_RATIO};
 
 fn ratio(a: f64, b: f64) -> String {
@@ -102,22 +102,19 @@ pub fn report(o: &Opts, pics: &Pictures, runs: &[Outcome]) {
         );
         match bare {
             Some(bare) => {
-                println!(
-                    "- CPU ≤ {CPU_TARGET_RATIO}× bare relay: {} ({:.0}% vs {:.0}%, {})",
-                    verdict(real.cpu <= CPU_TARGET_RATIO * bare.cpu),
-                    real.cpu,
-                    bare.cpu,
-                    ratio(real.cpu, bare.cpu)
-                );
-                println!(
-                    "- RSS ≤ {RSS_TARGET_RATIO}× bare relay: {} ({:.0} MB vs {:.0} MB, {})",
-                    verdict(real.rss <= RSS_TARGET_RATIO * bare.rss),
-                    real.rss,
-                    bare.rss,
-                    ratio(real.rss, bare.rss)
-                );
+                verdict_line("CPU", CPU_TARGET_RATIO, (real.cpu, bare.cpu), "%");
+                verdict_line("RSS", RSS_TARGET_RATIO, (real.rss, bare.rss), " MB");
             }
             None => println!("- CPU and RSS against the bare relay: not measured (--only real)"),
         }
     }
+}
+
+/// "- CPU ≤ 1.5× bare relay: PASS (37% vs 23%, 1.60×)": one target against the bare relay.
+fn verdict_line(name: &str, target: f64, (real, bare): (f64, f64), unit: &str) {
+    let verdict = if real <= target * bare { "PASS" } else { "FAIL" };
+    println!(
+        "- {name} ≤ {target}× bare relay: {verdict} ({real:.0}{unit} vs {bare:.0}{unit}, {})",
+        ratio(real, bare)
+    );
 }

@@ -4,7 +4,9 @@
 //! JSON file: it opens its sockets, says so on stdout, waits for `go` on stdin, measures the
 //! window and prints its [`Report`] as one JSON line. The bench process measures the servers
 //! over the same window and adds the reports up.
-use crate::load::{CandidateConn, Pictures, ProctorConn, Report, Stats};
+use crate::load::{CandidateConn, ProctorConn};
+use crate::pictures::Pictures;
+use crate::stats::{Report, Stats};
 use crate::target::{ROLE_ENV, Target};
 use anyhow::Context;
 use domain::camera::CameraSettings;

@@ -84,13 +84,11 @@ impl FaceCounter {
         }
         let gray: Vec<u8> = rgb.pixels().map(|p| luma(p.0)).collect();
         let faces = DETECTOR.with_borrow_mut(|slot| {
-            if slot.as_ref().is_none_or(|(id, _)| *id != self.id) {
-                *slot = Some((self.id, detector(self.model.clone())));
-            }
-            match slot.as_mut() {
-                Some((_, d)) => d.detect(&rustface::ImageData::new(&gray, w, h)),
-                None => Vec::new(),
-            }
+            let (_, d) = match slot.take() {
+                Some(kept) if kept.0 == self.id => slot.insert(kept),
+                _ => slot.insert((self.id, detector(self.model.clone()))),
+            };
+            d.detect(&rustface::ImageData::new(&gray, w, h))
         });
         let mut found: Vec<Found> = faces
             .into_iter()

@@ -69,6 +69,19 @@ fn error(error: ProtocolError) -> CandidateServerMsg {
     CandidateServerMsg::Error { error }
 }
 
+/// A heartbeat of the page's view: presence, and the tile when the view came back.
+async fn heartbeat(
+    state: &AppState,
+    c: &Candidate,
+    view: View,
+) -> anyhow::Result<CandidateServerMsg> {
+    let now = state.clock.now();
+    if state.presence.beat(c.id, view, now) {
+        Box::pin(live::announce(state, c.id)).await?;
+    }
+    Ok(CandidateServerMsg::HeartbeatAck { server_time: now })
+}
+
 /// Handles one parsed message; returns the reply, if any. `device` is the session's: the
 /// only view this socket may be.
 async fn handle(
@@ -102,12 +115,7 @@ async fn handle(
         }
         (CandidateClientMsg::Hello { .. }, Some(_)) => None,
         (_, None) => Some(error(ProtocolError::HelloRequired)),
-        (CandidateClientMsg::Heartbeat, Some(v)) => {
-            if state.presence.beat(c.id, v, now) {
-                live::announce(state, c.id).await?;
-            }
-            Some(CandidateServerMsg::HeartbeatAck { server_time: now })
-        }
+        (CandidateClientMsg::Heartbeat, Some(v)) => Some(heartbeat(state, c, v).await?),
         (CandidateClientMsg::Ack { message }, Some(_)) => {
             console::acknowledge(state, c.id, message).await?;
             None
@@ -370,7 +378,14 @@ async fn run(
                     Some(Ok(Message::Text(text))) => match serde_json::from_str(text.as_str()) {
                         Ok(m) => {
                             let was = conn.view;
-                            let reply = Box::pin(handle(state, c, conn, m)).await?;
+                            // A heartbeat (one per view every two seconds) is not boxed: only
+                            // its rare announcement is.
+                            let reply = match (m, was) {
+                                (CandidateClientMsg::Heartbeat, Some(v)) => {
+                                    Some(heartbeat(state, c, v).await?)
+                                }
+                                (m, _) => Box::pin(handle(state, c, conn, m)).await?,
+                            };
                             if was.is_none() && conn.view.is_some() {
                                 if let Some(r) = reply {
                                     send(&mut tx, &r).await?;
