@@ -5,11 +5,12 @@
 //! With several instances, each tells the others about its own sockets through the bus: a
 //! [`PresenceFact`] when a view comes or goes here, and every heartbeat period a digest of
 //! every view it holds ([`PresenceBook::held_here`]), not a message per heartbeat (at 10,000
-//! candidates that would be 10,000 messages a second to each other instance). Each keeps,
+//! candidates that would be 10,000 messages a second in all). Each keeps,
 //! per view, which other instances hold it and when they last said so: a view is online
 //! while a socket here or a live report from elsewhere holds it, and an instance that dies
 //! stops reporting, so its views go offline after the same silence as a socket's
-//! (`OFFLINE_AFTER_SECS`). A lost fact is repaired by the next digest.
+//! (`OFFLINE_AFTER_SECS`). A lost "came" is repaired by the next digest, a lost "went" by
+//! that silence.
 use chrono::{DateTime, Duration, Utc};
 use domain::presence::OFFLINE_AFTER_SECS;
 use domain::protocol::Beat;
@@ -100,9 +101,9 @@ impl PresenceBook {
     /// Tells the other instances whether this one holds the view now. Called under the
     /// book's lock (the sink only queues), so two facts about one view leave in the order
     /// they became true: a reload's new socket is never followed by the old one's "gone".
-    fn share(&self, candidate: CandidateId, e: &mut Entry, view: View) {
+    fn share(&self, candidate: CandidateId, e: &Entry, view: View, online: bool) {
         if let (Some(sink), Some(room)) = (self.sink.get(), e.room) {
-            sink(PresenceFact { candidate, room, view, online: *e.conns(view) > 0 });
+            sink(PresenceFact { candidate, room, view, online });
         }
     }
 
@@ -113,7 +114,7 @@ impl PresenceBook {
             e.room = Some(room);
             *e.conns(view) += 1;
             *e.here(view) = Some(now);
-            self.share(id, e, view);
+            self.share(id, e, view, true);
             e.presence.view_mut(view).beat(now)
         })
     }
@@ -127,7 +128,7 @@ impl PresenceBook {
                 let silent = e.here(view).is_none_or(|at| !fresh(at, now));
                 *e.here(view) = Some(now);
                 if silent {
-                    self.share(id, e, view);
+                    self.share(id, e, view, true);
                 }
             }
             e.presence.view_mut(view).beat(now)
@@ -144,7 +145,7 @@ impl PresenceBook {
             *c = c.saturating_sub(1);
             if *c == 0 {
                 *e.here(view) = None;
-                self.share(id, e, view);
+                self.share(id, e, view, false);
             }
             !e.held(view) && e.presence.view_mut(view).drop_connection()
         })
@@ -169,13 +170,13 @@ impl PresenceBook {
 
     /// Another instance's digest: every view it holds now. Returns the candidates whose
     /// presence changed here (a view this instance had not heard of, or thought offline),
-    /// with their rooms, each once.
+    /// each once.
     pub fn apply_digest(
         &self,
         origin: u64,
         views: &[HeldView],
         now: DateTime<Utc>,
-    ) -> Vec<(RoomId, CandidateId)> {
+    ) -> Vec<CandidateId> {
         self.with(|m| {
             views
                 .iter()
@@ -187,7 +188,7 @@ impl PresenceBook {
                         Some(held) => held.1 = now,
                         None => remote.push((origin, now)),
                     }
-                    e.presence.view_mut(view).beat(now).then_some((room, candidate))
+                    e.presence.view_mut(view).beat(now).then_some(candidate)
                 })
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
@@ -222,6 +223,14 @@ impl PresenceBook {
                 .filter_map(|(id, e)| {
                     e.pc_remote.retain(|(_, at)| *at > silent);
                     e.phone_remote.retain(|(_, at)| *at > silent);
+                    // A socket here that stopped beating (still open): the others hear it
+                    // went, now, rather than after the silence of its digests.
+                    for view in [View::Pc, View::Phone] {
+                        if e.here(view).is_some_and(|at| !fresh(at, now)) {
+                            *e.here(view) = None;
+                            self.share(*id, e, view, false);
+                        }
+                    }
                     e.presence.expire(now).then_some(*id)
                 })
                 .collect()
@@ -310,6 +319,25 @@ mod tests {
     }
 
     #[test]
+    fn a_socket_here_that_stops_beating_is_shared_as_gone_when_it_falls_silent() {
+        let book = PresenceBook::default();
+        let heard = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let h = heard.clone();
+        book.share_with(move |f| h.lock().expect("lock").push(f.online));
+        let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
+        book.connect(id, room, View::Phone, now);
+        book.sweep(now + Duration::seconds(OFFLINE_AFTER_SECS - 1));
+        // The socket stays open, silent: "gone" with the silence, once.
+        book.sweep(now + Duration::seconds(OFFLINE_AFTER_SECS));
+        book.sweep(now + Duration::seconds(OFFLINE_AFTER_SECS + 1));
+        assert_eq!(*heard.lock().expect("lock"), vec![true, false]);
+        assert!(book.held_here(now + Duration::seconds(OFFLINE_AFTER_SECS)).is_empty());
+        // It beats again: "here" again.
+        book.beat(id, View::Phone, now + Duration::seconds(OFFLINE_AFTER_SECS + 2));
+        assert_eq!(*heard.lock().expect("lock"), vec![true, false, true]);
+    }
+
+    #[test]
     fn the_digest_lists_the_views_held_and_beating_here() {
         let book = PresenceBook::default();
         let (room, now) = (RoomId(1), Utc::now());
@@ -340,7 +368,7 @@ mod tests {
         let book = PresenceBook::default();
         let (id, room, now) = (CandidateId(1), RoomId(1), Utc::now());
         let digest = [HeldView(id, room, View::Pc)];
-        assert_eq!(book.apply_digest(7, &digest, now), vec![(room, id)]);
+        assert_eq!(book.apply_digest(7, &digest, now), vec![id]);
         // Every heartbeat period, the same digest: online, and no change to announce.
         for s in (2..=20).step_by(2) {
             let at = now + Duration::seconds(s);

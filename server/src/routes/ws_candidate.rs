@@ -115,6 +115,7 @@ async fn handle(
         }
         (CandidateClientMsg::Hello { .. }, Some(_)) => None,
         (_, None) => Some(error(ProtocolError::HelloRequired)),
+        // `run` answers heartbeats without coming here; kept so every message has its answer.
         (CandidateClientMsg::Heartbeat, Some(v)) => Some(heartbeat(state, c, v).await?),
         (CandidateClientMsg::Ack { message }, Some(_)) => {
             console::acknowledge(state, c.id, message).await?;

@@ -7,10 +7,10 @@ use backend::bus::wire::{WIRE_VERSION, WireBody, WireMsg, encode};
 use backend::presence::{HeldView, PresenceFact};
 use domain::Phase;
 use domain::View;
-use domain::presence::HEARTBEAT_INTERVAL_SECS;
+use domain::presence::{HEARTBEAT_INTERVAL_SECS, OFFLINE_AFTER_SECS};
 use domain::protocol::{CandidateClientMsg, ProctorServerMsg};
 use futures::StreamExt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The value of a counter line in `/metrics`.
 fn counter(metrics: &str, name: &str) -> u64 {
@@ -115,4 +115,30 @@ async fn a_flood_of_presence_reports_is_dropped_and_repaired_by_a_digest_without
     let metrics = a.metrics(&admin).await;
     assert!(counter(&metrics, "vigil_bus_presence_dropped") > 0, "{metrics}");
     assert_eq!(counter(&metrics, "vigil_bus_gaps"), 0, "{metrics}");
+}
+
+#[tokio::test]
+async fn a_page_on_the_other_instance_that_stops_beating_goes_offline_as_soon_as_on_its_own() {
+    let Some(url) = nats_url() else { return };
+    let (a, b, _) = two_instances(&url).await;
+    let id = crate::common::candidate_id(&a, "T-0003").await;
+    let pb = a.staff_cookie("proctorb").await;
+    let mut feed = a.ws(&format!("/ws/proctor?room={}", a.room_b), Some(&pb)).await.expect("feed");
+    snapshot(&mut feed).await;
+    let cand = a.candidate_cookie("T-0003").await;
+    crate::common::jump(&a, id, Phase::InExam).await;
+    // The phone on B loses its network without closing: one beat, then silence.
+    let phone_cookie = a.phone_cookie(&cand).await;
+    let mut phone = page(&b, &phone_cookie, View::Phone).await;
+    phone.send(&CandidateClientMsg::Heartbeat).await;
+    let last_beat = Instant::now();
+    tile_where(&mut feed, id, |t| t.phone.online).await;
+    tile_where(&mut feed, id, |t| !t.phone.online).await;
+    // B says "gone" when its own sweep finds the silence; A does not wait out B's digests too.
+    let after = last_beat.elapsed();
+    assert!(
+        after < Duration::from_secs(OFFLINE_AFTER_SECS as u64 + 3),
+        "offline on A after {after:?}"
+    );
+    drop(phone);
 }

@@ -1,11 +1,12 @@
 //! What this instance does with the other instances' announcements ([`Remote`]): presence
 //! reports and digests go into this instance's presence book, and a changed tile (a report
 //! that changed presence, or a change committed elsewhere) is re-read from the store and
-//! published to this instance's sockets only — when one of them watches the room.
+//! published to this instance's sockets only — when one of them watches the candidate's room
+//! ([`super::live::announce_here`]).
 use crate::Core;
-use crate::bus::{NatsBus, Remote, Topic};
+use crate::bus::{NatsBus, Remote};
+use domain::CandidateId;
 use domain::presence::HEARTBEAT_INTERVAL_SECS;
-use domain::{CandidateId, RoomId};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -28,8 +29,8 @@ pub async fn share_digests(core: Core, nats: Arc<NatsBus>) {
 /// Runs until the bus stops sending hints.
 pub async fn follow(core: Core, mut hints: mpsc::Receiver<Remote>) {
     while let Some(hint) = hints.recv().await {
-        let changed: Vec<(RoomId, CandidateId)> = match hint {
-            Remote::Tile { room, candidate } => vec![(room, candidate)],
+        let changed: Vec<CandidateId> = match hint {
+            Remote::Tile { candidate, .. } => vec![candidate],
             Remote::Evidence(candidate) => {
                 core.frames.flag_raised(candidate);
                 continue;
@@ -38,17 +39,13 @@ pub async fn follow(core: Core, mut hints: mpsc::Receiver<Remote>) {
                 if !core.presence.apply_remote(origin, fact, core.clock.now()) {
                     continue;
                 }
-                vec![(fact.room, fact.candidate)]
+                vec![fact.candidate]
             }
             Remote::Digest { origin, views } => {
                 core.presence.apply_digest(origin, &views, core.clock.now())
             }
         };
-        for (room, candidate) in changed {
-            // A proctor who opens the room later reads presence in its snapshot.
-            if !core.bus.watched(Topic::Room(room)).await {
-                continue;
-            }
+        for candidate in changed {
             if let Err(e) = super::live::announce_here(&core, candidate).await {
                 tracing::warn!(error = %e, %candidate, "re-announcing another instance's change failed");
             }

@@ -77,6 +77,12 @@ async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), 
     let Some(c) = state.store.candidate(id).await? else {
         return Ok(());
     };
+    // Another instance's change matters here only to this instance's proctors of the room (a
+    // proctor who opens it later reads the change in the snapshot). The stored room: a
+    // candidate may have been moved since the change was announced.
+    if reach == Reach::Here && !state.bus.watched(Topic::Room(c.room_id)).await {
+        return Ok(());
+    }
     let lock = state.announcer.lock_for(c.room_id);
     let _guard = lock.lock().await;
     // Re-read under the lock: the state published is the latest committed one.
