@@ -44,7 +44,6 @@ pub struct Application {
     header_timeout: Duration,
     drain_delay: Duration,
     timers: bool,
-    /// What the other instances announce (with a NATS bus).
     /// With other instances: the bus to them and what they announce.
     cluster: Option<(Arc<NatsBus>, tokio::sync::mpsc::Receiver<Remote>)>,
 }

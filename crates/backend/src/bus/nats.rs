@@ -18,8 +18,8 @@ use super::wire::{self, WIRE_VERSION, WireBody, WireMsg};
 use super::{BusEvent, EventBus, LocalBus, Subscription, Topic};
 use crate::presence::{HeldView, PresenceFact};
 use async_trait::async_trait;
+use domain::CandidateId;
 use domain::presence::OFFLINE_AFTER_SECS;
-use domain::{CandidateId, RoomId};
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,8 +35,8 @@ const INBOX: usize = 8_192;
 /// What another instance announced that this one acts on with the store and its presence.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Remote {
-    /// A candidate's tile changed elsewhere: re-read it and publish it to this room's sockets.
-    Tile { room: RoomId, candidate: CandidateId },
+    /// A candidate's tile changed elsewhere: re-read it and publish it to its room's sockets.
+    Tile { candidate: CandidateId },
     /// A view came or went on instance `origin`.
     Presence { origin: u64, fact: PresenceFact },
     /// Views instance `origin` holds (part of its digest).
@@ -52,7 +52,8 @@ pub struct BusStats {
     pub publish_failures: AtomicU64,
     pub received: AtomicU64,
     pub gaps: AtomicU64,
-    /// Presence facts and digests not acted on (too many at once): the next digest repairs.
+    /// Presence facts and digests not acted on (too many at once): the next digest repairs a
+    /// lost "came", the silence limit a lost "went".
     pub presence_dropped: AtomicU64,
     pub undecodable: AtomicU64,
     pub reconnects: AtomicU64,
@@ -90,7 +91,7 @@ impl BusStats {
             ),
             (
                 "presence_dropped",
-                "Presence reports from the other instances dropped (too many at once; the next digest repairs them).",
+                "Presence reports from the other instances dropped (too many at once; repaired by the next digest, or after 6 s of silence for a page that left).",
                 &self.presence_dropped,
             ),
             ("undecodable", "Messages of an unknown version or shape.", &self.undecodable),
@@ -330,11 +331,11 @@ async fn receive(
                 }
                 match (topic, event) {
                     (Topic::Candidate(c), BusEvent::FlagRaised) => Remote::Evidence(c),
-                    (Topic::Room(room), BusEvent::TileChanged(tile)) => {
+                    (Topic::Room(_), BusEvent::TileChanged(tile)) => {
                         if !local.has_subscribers(topic).await {
                             continue;
                         }
-                        Remote::Tile { room, candidate: tile.id }
+                        Remote::Tile { candidate: tile.id }
                     }
                     (topic, event) => {
                         local.publish(topic, event).await;

@@ -22,8 +22,8 @@ pub enum WireBody {
     /// A committed change; `seq` counts the origin's events without gaps, so a receiver
     /// that sees a jump knows it missed one.
     Event { seq: u64, topic: Topic, event: BusEvent },
-    /// A view came or went on the origin (state, not history: the next digest repairs a
-    /// lost one).
+    /// A view came or went on the origin (state, not history: the next digest repairs a lost
+    /// "came", the silence limit a lost "went").
     Presence { fact: PresenceFact },
     /// Views the origin holds, sent every heartbeat period in parts of at most
     /// [`DIGEST_PART`] views: each keeps its views online on the receivers.
