@@ -63,6 +63,9 @@ pub struct Settings {
     /// Run the timers (presence sweep, auto-submit, retention purge); tests that drive time
     /// themselves turn them off.
     pub timers: bool,
+    /// How often the candidate sessions held by live sockets are checked against the store
+    /// (the backstop for a revocation whose announcement was lost).
+    pub session_recheck: std::time::Duration,
     /// The time the services and timers act on: the system's, or a test's.
     pub clock: Arc<dyn Clock>,
 }
@@ -109,6 +112,7 @@ impl Settings {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             drain_delay: std::time::Duration::ZERO,
             timers: true,
+            session_recheck: backend::access::RECHECK_EVERY,
             clock: Arc::new(SystemClock),
         }
     }

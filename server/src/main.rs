@@ -225,6 +225,7 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         header_timeout: server::config::DEFAULT_HEADER_TIMEOUT,
         drain_delay: std::time::Duration::from_secs(args.drain_delay_secs),
         timers: true,
+        session_recheck: backend::access::RECHECK_EVERY,
         clock: std::sync::Arc::new(backend::clock::SystemClock),
     })
 }

@@ -44,6 +44,7 @@ pub struct Application {
     header_timeout: Duration,
     drain_delay: Duration,
     timers: bool,
+    session_recheck: Duration,
     /// With other instances: the bus to them and what they announce.
     cluster: Option<(Arc<NatsBus>, tokio::sync::mpsc::Receiver<Remote>)>,
 }
@@ -183,8 +184,17 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let (header_timeout, timers) = (settings.header_timeout, settings.timers);
-        let drain_delay = settings.drain_delay;
-        Ok(Self { listener, router, state, header_timeout, drain_delay, timers, cluster: nats })
+        let (drain_delay, session_recheck) = (settings.drain_delay, settings.session_recheck);
+        Ok(Self {
+            listener,
+            router,
+            state,
+            header_timeout,
+            drain_delay,
+            timers,
+            session_recheck,
+            cluster: nats,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -210,6 +220,10 @@ impl Application {
                 AbortOnDrop(tokio::spawn(sweep_presence(self.state.clone()))),
                 AbortOnDrop(tokio::spawn(auto_submit(self.state.clone()))),
                 AbortOnDrop(tokio::spawn(retention_purge(self.state.clone()))),
+                AbortOnDrop(tokio::spawn(backend::recheck::run(
+                    self.state.core.clone(),
+                    self.session_recheck,
+                ))),
             ]
         });
         let drain = self.state.drain.clone();

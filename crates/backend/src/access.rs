@@ -121,8 +121,9 @@ pub async fn changed(state: &Core, subject: Subject, reason: RevokeReason) {
     state.bus.publish(Topic::Access(subject), BusEvent::AccessChanged(reason)).await;
 }
 
-/// How often a live socket checks its access even when nothing was announced (a missed bus
-/// event costs at most this long).
+/// How often a live socket's access is checked even when nothing was announced (a missed bus
+/// event costs at most this long): by the staff socket itself, for candidate sockets by the
+/// instance's batched check (`recheck`, run by the server's timers).
 pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// What a live socket was opened with.
@@ -138,7 +139,12 @@ pub struct LiveGuard {
     session: SessionRef,
     /// `None` once the bus has gone (the timer still checks).
     sub: Option<Box<dyn Subscription>>,
-    tick: tokio::time::Interval,
+    /// A staff socket's own re-check timer (its room assignment is checked too). A candidate
+    /// socket has none: its session is checked with all the others (`recheck`), and a gone
+    /// one is announced on `sub`.
+    tick: Option<tokio::time::Interval>,
+    /// A candidate socket's place in the instance's [`LiveSessions`](crate::recheck).
+    _hold: Option<crate::recheck::SessionHold>,
     /// Fires when the session expires.
     expiry: std::pin::Pin<Box<tokio::time::Sleep>>,
     /// A change heard and not checked yet (its hint).
@@ -150,13 +156,20 @@ impl LiveGuard {
     pub async fn staff(state: &Core, who: &CurrentStaff, room: Option<RoomId>) -> Self {
         let sub = state.bus.subscribe(Topic::Access(Subject::Staff(who.user.id))).await;
         let holder = Holder::Staff { user: who.user.clone(), room };
-        Self::new(holder, who.session.clone(), sub, state.clock.now())
+        let start = tokio::time::Instant::now() + RECHECK_EVERY;
+        let mut tick = tokio::time::interval_at(start, RECHECK_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut guard = Self::new(holder, who.session.clone(), sub, state.clock.now());
+        guard.tick = Some(tick);
+        guard
     }
 
     /// For a candidate socket.
     pub async fn candidate(state: &Core, who: &CurrentCandidate) -> Self {
         let sub = state.bus.subscribe(Topic::Access(Subject::Candidate(who.id))).await;
-        Self::new(Holder::Candidate, who.session.clone(), sub, state.clock.now())
+        let mut guard = Self::new(Holder::Candidate, who.session.clone(), sub, state.clock.now());
+        guard._hold = Some(state.sessions.hold(&who.session.token_hash, who.id));
+        guard
     }
 
     fn new(
@@ -165,12 +178,9 @@ impl LiveGuard {
         sub: Box<dyn Subscription>,
         now: DateTime<Utc>,
     ) -> Self {
-        let start = tokio::time::Instant::now() + RECHECK_EVERY;
-        let mut tick = tokio::time::interval_at(start, RECHECK_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let left = (session.expires_at - now).to_std().unwrap_or_default();
         let expiry = Box::pin(tokio::time::sleep(left));
-        Self { holder, session, sub: Some(sub), tick, expiry, pending: None }
+        Self { holder, session, sub: Some(sub), tick: None, _hold: None, expiry, pending: None }
     }
 
     /// Resolves with the reason once access is gone (never while it holds). Cancel-safe:
@@ -205,7 +215,12 @@ impl LiveGuard {
                     // The bus is gone for good: the timer still checks.
                     None => self.sub = None,
                 },
-                _ = self.tick.tick() => self.pending = Some(RevokeReason::SignedOut),
+                _ = async {
+                    match self.tick.as_mut() {
+                        Some(tick) => tick.tick().await,
+                        None => std::future::pending().await,
+                    }
+                } => self.pending = Some(RevokeReason::SignedOut),
                 _ = self.expiry.as_mut() => return RevokeReason::SessionExpired,
             }
         }

@@ -6,6 +6,7 @@ use super::clock::{Clock, SystemClock};
 use super::drain::Drain;
 use super::face::FaceVerifier;
 use super::presence::PresenceBook;
+use super::recheck::LiveSessions;
 use super::relay::FrameHub;
 use super::service::live::Announcer;
 use super::service::roster_staging::RosterStaging;
@@ -21,6 +22,8 @@ pub struct Core {
     pub blobs: Arc<dyn BlobStore>,
     pub face: Arc<dyn FaceVerifier>,
     pub presence: Arc<PresenceBook>,
+    /// The candidate sessions live sockets hold here, re-checked together.
+    pub sessions: Arc<LiveSessions>,
     pub frames: Arc<FrameHub>,
     pub throttle: Arc<LoginThrottle>,
     pub announcer: Arc<Announcer>,
@@ -48,6 +51,7 @@ impl Core {
             blobs,
             face,
             presence: Arc::default(),
+            sessions: Arc::default(),
             frames: Arc::default(),
             throttle,
             announcer: Arc::default(),

@@ -16,6 +16,7 @@ pub mod face;
 pub mod markdown;
 pub mod presence;
 pub mod qr;
+pub mod recheck;
 pub mod relay;
 pub mod service;
 pub mod store;

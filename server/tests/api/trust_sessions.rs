@@ -221,3 +221,43 @@ async fn a_new_pairing_ends_the_older_phones_session() {
     // The PC's own session was never touched.
     assert_eq!(app.post_form("/api/journey/state", &[], Some(&pc)).await.0, 200);
 }
+
+/// The backstop for an announcement that never came: a session deleted behind the server's
+/// back (no bus event, as when another instance's message is lost) still closes the sockets
+/// that hold it, at the instance's next batched re-check, and only those.
+#[tokio::test]
+async fn a_session_ended_without_an_announcement_closes_at_the_next_batched_recheck() {
+    let app =
+        crate::common::spawn_app_with(|s| s.session_recheck = Duration::from_millis(500)).await;
+    let me = app.candidate_cookie("T-0001").await;
+    let other = app.candidate_cookie("T-0002").await;
+    let mut page = candidate_page(&app, &me, View::Pc).await;
+    let mut phone = candidate_page(&app, &app.phone_cookie(&me).await, View::Phone).await;
+    let mut bystander = candidate_page(&app, &other, View::Pc).await;
+    assert_eq!(app.state.sessions.len(), 3, "each socket's session is held for the re-check");
+    let token = me.split_once('=').map_or(me.as_str(), |(_, v)| v);
+    let hash = backend::auth::token_hash(token);
+    let mut db = crate::common::raw_db(app.dir.path()).await;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&hash)
+        .execute(&mut db)
+        .await
+        .expect("delete");
+    let (texts, code) = page.until_closed(5).await;
+    let last: serde_json::Value =
+        serde_json::from_str(texts.last().expect("a message")).expect("json");
+    assert_eq!(last, json!({ "type": "revoked", "reason": "signed_out" }), "{texts:?}");
+    assert_eq!(code, Some(CLOSE_REVOKED));
+    // The phone's own session (made by pairing) is still in force: it stays, as the other
+    // candidate's page does, and both still answer.
+    for ws in [&mut phone, &mut bystander] {
+        ws.send(&CandidateClientMsg::Heartbeat).await;
+        let _: CandidateServerMsg =
+            ws.recv_until(5, |m| matches!(m, CandidateServerMsg::HeartbeatAck { .. })).await;
+    }
+    let t0 = Instant::now();
+    while app.state.sessions.len() != 2 && t0.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.state.sessions.len(), 2, "the closed socket let go of its session");
+}

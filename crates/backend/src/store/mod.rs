@@ -220,6 +220,13 @@ pub trait Store:
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>>;
+    /// Which of `token_hashes` are sessions [`Store::session`] would still find: the live
+    /// sockets' periodic check, many sessions per query.
+    async fn live_sessions(
+        &self,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<std::collections::HashSet<String>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends every session of a staff member but `keep` (a token hash); returns how many.
     async fn delete_staff_sessions(&self, staff: StaffId, keep: Option<&str>) -> StoreResult<u64>;

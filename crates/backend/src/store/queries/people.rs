@@ -139,6 +139,30 @@ impl Store for DbStore {
         })
     }
 
+    async fn live_sessions(
+        &self,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        let mut live = std::collections::HashSet::new();
+        for batch in token_hashes.chunks(crate::recheck::BATCH) {
+            // `$2, $3, …`: one placeholder per hash, which both databases read.
+            let list: Vec<String> = (2..batch.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT s.token_hash FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id \
+                 WHERE s.expires_at > $1 AND (s.staff_id IS NULL OR st.disabled = FALSE) \
+                 AND s.token_hash IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(now);
+            for h in batch {
+                q = q.bind(h);
+            }
+            live.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(live)
+    }
+
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
