@@ -15,8 +15,8 @@ use chrono::{DateTime, Duration, Utc};
 use domain::presence::OFFLINE_AFTER_SECS;
 use domain::protocol::Beat;
 use domain::{CandidateId, Presence, RoomId, View};
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// What an instance says about one of its views: it came (connected, or beat again after a

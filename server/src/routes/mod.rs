@@ -6,6 +6,7 @@ pub mod health;
 pub mod media;
 pub mod net;
 pub mod upload;
+pub mod wakes;
 pub mod ws_candidate;
 pub mod ws_frames;
 pub mod ws_proctor;

@@ -14,7 +14,7 @@ use backend::relay::Subscription;
 use domain::protocol::RevokeReason;
 use domain::protocol::{FramesServerMsg, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION};
 use domain::{AppError, CandidateId, RoomId};
-use futures::stream::{self, BoxStream, SelectAll};
+use futures::stream;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 
@@ -75,9 +75,9 @@ async fn run(
     let (mut tx, mut rx) = socket.split();
     send_json(&mut tx, &hello).await?;
     // Made once: the loop turns once per batch of frames.
-    // Woken for every frame pushed: the rare ends (drain, revocation) wait in a `SelectAll`,
-    // polled only when one of them woke (see `ws_candidate::run`).
-    let mut ends: SelectAll<BoxStream<'_, Option<RevokeReason>>> = SelectAll::new();
+    // Woken for every frame pushed: the rare ends (drain, revocation) wait in a `Wakes`,
+    // looked at only when one of them woke (see `ws_candidate::run`).
+    let mut ends: super::wakes::Wakes<'_, Option<RevokeReason>> = Default::default();
     ends.push(stream::once(state.drain.started()).map(|()| None).boxed());
     ends.push(stream::once(guard.revoked(state)).map(Some).boxed());
     loop {

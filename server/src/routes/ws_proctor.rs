@@ -95,7 +95,7 @@ async fn run(
                 Some(BusItem::Event(env)) if env.seq > last => {
                     last = env.seq;
                     if let BusEvent::TileChanged(tile) = env.event {
-                        send(&mut tx, &ProctorServerMsg::Delta { seq: env.seq, tile }).await?;
+                        send(&mut tx, &ProctorServerMsg::Delta { seq: env.seq, tile: *tile }).await?;
                     }
                 }
                 Some(BusItem::Event(_)) => {}

@@ -40,7 +40,9 @@ pub enum Subject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BusEvent {
     /// A candidate's tile changed (phase, verification or presence).
-    TileChanged(CandidateTile),
+    /// Boxed: every topic's channel slot is as large as the largest event, and a candidate's
+    /// own channel (16 slots, one per connected candidate) carries no tiles.
+    TileChanged(Box<CandidateTile>),
     /// A candidate's phase changed (for the candidate's own open pages).
     PhaseChanged(Phase),
     /// A view's picture went black or frozen, or recovered (for the candidate's pages).
@@ -126,5 +128,16 @@ pub trait EventBus: Send + Sync + 'static {
     /// Prometheus text of the bus's counters (none in one process).
     fn metrics(&self) -> String {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A channel slot holds the largest event: one connected candidate's own topic has 16,
+    /// so a large variant inline (a tile was ~250 bytes) costs kilobytes per candidate.
+    #[test]
+    fn events_stay_small_enough_for_per_candidate_channels() {
+        let size = std::mem::size_of::<super::Envelope>();
+        assert!(size <= 96, "an event is {size} bytes: box its large variant");
     }
 }

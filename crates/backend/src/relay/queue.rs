@@ -4,7 +4,8 @@
 //! frames (counted).
 use bytes::Bytes;
 use domain::{CandidateId, View};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::Notify;

@@ -9,7 +9,7 @@ use super::{FrameHub, Inner, set_profile, unwatch};
 use bytes::Bytes;
 use domain::camera::{ProfileKind, RelayHeader};
 use domain::{CandidateId, RoomId};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// How long another instance's word on what it watches holds without being repeated.

@@ -110,7 +110,7 @@ async fn announce_to(state: &Core, id: CandidateId, reach: Reach) -> Result<(), 
         state.store.exam_camera(c.exam_id).await?.watch.weights
     };
     let t = tile(state, &c, extras, exam.as_ref(), &weights);
-    let (topic, event) = (Topic::Room(c.room_id), BusEvent::TileChanged(t));
+    let (topic, event) = (Topic::Room(c.room_id), BusEvent::TileChanged(Box::new(t)));
     match reach {
         Reach::Everywhere => state.bus.publish(topic, event).await,
         Reach::Here => state.bus.publish_local(topic, event).await,
