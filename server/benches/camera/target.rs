@@ -297,7 +297,11 @@ pub async fn real(shape: Shape, face: Face, instances: usize) -> anyhow::Result<
             if cluster.is_some() { dir.path().join(format!("i{k}")) } else { dir.path().into() };
         let log = dir.path().join(format!("vigil-{k}.log"));
         let addr = format!("127.0.0.1:{}", free_port());
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        // `VIGIL_BENCH_SERVER`: another build of the server (a copy kept from an earlier commit),
+        // to compare two builds against the same bare relay.
+        let bin = std::env::var_os("VIGIL_BENCH_SERVER")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_vigil").into());
+        let mut cmd = Command::new(bin);
         cmd.arg("serve")
             .args(["--addr", &addr])
             .arg("--data-dir")
