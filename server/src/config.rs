@@ -60,8 +60,8 @@ pub struct Settings {
     /// After a stop signal, how long the instance still answers (`/readyz` saying
     /// "draining") before it stops accepting connections.
     pub drain_delay: std::time::Duration,
-    /// Run the timers (presence sweep, auto-submit, retention purge); tests that drive time
-    /// themselves turn them off.
+    /// Run the timers (presence sweep, auto-submit, retention purge, the candidate sessions'
+    /// re-check); tests that drive time themselves turn them off.
     pub timers: bool,
     /// How often the candidate sessions held by live sockets are checked against the store
     /// (the backstop for a revocation whose announcement was lost).

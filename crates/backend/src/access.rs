@@ -137,7 +137,8 @@ enum Holder {
 pub struct LiveGuard {
     holder: Holder,
     session: SessionRef,
-    /// `None` once the bus has gone (the timer still checks).
+    /// `None` once the bus has gone (a staff socket's timer still checks; a candidate
+    /// socket's expiry still ends it, and the socket itself closes with its bus topic).
     sub: Option<Box<dyn Subscription>>,
     /// A staff socket's own re-check timer (its room assignment is checked too). A candidate
     /// socket has none: its session is checked with all the others (`recheck`), and a gone

@@ -4,9 +4,9 @@
 //! instance's message lost, a session deleted by hand). One query per [`BATCH`] sessions
 //! every period instead of one per socket: at 5,000 candidates (10,000 camera sockets) that is
 //! 20 queries every 30 s instead of 333 a second. A session found gone is announced as ended
-//! (`SignedOut`) to its candidate's sockets, which check for themselves and close.
+//! (`SignedOut`) to its candidate's sockets here, which check for themselves and close.
 use crate::Core;
-use crate::bus::Subject;
+use crate::bus::{BusEvent, Subject, Topic};
 use domain::CandidateId;
 use domain::protocol::RevokeReason;
 use std::collections::HashMap;
@@ -93,14 +93,20 @@ pub async fn check_once(core: &Core) -> Vec<CandidateId> {
     }
     gone.sort_unstable();
     gone.dedup();
+    // Only this instance's sockets hold these sessions (each instance checks its own).
     for c in &gone {
-        crate::access::changed(core, Subject::Candidate(*c), RevokeReason::SignedOut).await;
+        let (topic, event) = (
+            Topic::Access(Subject::Candidate(*c)),
+            BusEvent::AccessChanged(RevokeReason::SignedOut),
+        );
+        core.bus.publish_local(topic, event).await;
     }
     gone
 }
 
 /// Runs [`check_once`] every `every` (the first after one period).
 pub async fn run(core: Core, every: std::time::Duration) {
+    let every = every.max(std::time::Duration::from_millis(10));
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -162,12 +162,14 @@ pub async fn open_candidate_session(
     let owner = SessionOwner::Candidate(c.id, device);
     let replaced = state.store.create_session(&hash, owner, now, expires).await?;
     if replaced > 0 {
+        // Told first: the old page learns why before anything else can end it (the batched
+        // re-check would say only "signed out"), and even if a record below fails.
+        access::changed(state, Subject::Candidate(c.id), RevokeReason::SignedInElsewhere).await;
         let event = CandidateEvent::SessionReplaced { view: device };
         state.store.add_event(c.id, &event, now).await?;
         let actor = format!("candidate:{}", c.id.0);
         let detail = format!("{} session replaced", device.as_str());
         state.store.audit(&actor, "session_replaced", &detail, now).await?;
-        access::changed(state, Subject::Candidate(c.id), RevokeReason::SignedInElsewhere).await;
         live::announce(state, c.id).await?;
     }
     Ok(token)
