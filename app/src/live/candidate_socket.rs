@@ -56,6 +56,8 @@ pub struct CandidateSocket {
     pub phase: RwSignal<Option<Phase>>,
     /// The capture profile the server asks for (none until welcomed).
     pub profile: RwSignal<Option<CameraProfile>>,
+    /// Counts the server's asks for a frame at once (`snap`).
+    pub snap: RwSignal<u32>,
     /// The view's camera problem, as the server sees the pictures.
     pub problem: RwSignal<Option<CameraProblem>>,
     /// `(kbit/s, chunk ms)` when the exam records video.
@@ -149,6 +151,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         revoked: RwSignal::new(None),
         phase: RwSignal::new(None),
         profile: RwSignal::new(None),
+        snap: RwSignal::new(0),
         problem: RwSignal::new(None),
         recording: RwSignal::new(None),
         inbox: RwSignal::new(Vec::new()),
@@ -166,6 +169,7 @@ pub fn use_candidate_socket(view: View) -> CandidateSocket {
         CandidateServerMsg::Welcome { candidate, .. } => socket.phase.set(Some(candidate.phase)),
         CandidateServerMsg::Phase { phase: p } => socket.phase.set(Some(p)),
         CandidateServerMsg::Profile { profile } => socket.profile.set(Some(profile)),
+        CandidateServerMsg::Snap => socket.snap.update(|n| *n = n.wrapping_add(1)),
         CandidateServerMsg::CameraProblem { view: v, problem } if v == view => {
             socket.problem.set(problem)
         }

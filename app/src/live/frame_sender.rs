@@ -1,7 +1,8 @@
 //! Sends a camera's frames on the candidate socket at the profile the server asks for:
 //! camera → canvas → JPEG (quality given explicitly) → binary message with a small header.
 //! A frame is taken only when the previous one has left the socket, so a slow uplink lowers
-//! the rate instead of queueing; a profile change takes effect within 100 ms.
+//! the rate instead of queueing; a profile change, or the server's ask for a frame now
+//! (`snap`), takes effect within 100 ms.
 use super::candidate_socket::CandidateSocket;
 use crate::components::camera::CameraHandle;
 use leptos::prelude::*;
@@ -42,6 +43,8 @@ async fn run(
             continue;
         };
         let started = now_ms();
+        // An ask that comes while this frame is taken is answered by the next one.
+        let snap = socket.snap.try_get_untracked();
         let video = camera.video.try_get_untracked().flatten();
         if let Some(video) = video.filter(|_| camera.ready.try_get_untracked().unwrap_or(false)) {
             let (w, h, q) =
@@ -65,7 +68,9 @@ async fn run(
         // Wait out the interval in short steps, so a new profile applies at once.
         let due = started + i64::from(profile.interval_ms);
         while is_alive() && now_ms() < due {
-            if socket.profile.try_get_untracked().flatten() != Some(profile) {
+            if socket.profile.try_get_untracked().flatten() != Some(profile)
+                || socket.snap.try_get_untracked() != snap
+            {
                 break;
             }
             sleep_ms((due - now_ms()).clamp(10, 100) as i32).await;

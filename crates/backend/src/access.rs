@@ -132,6 +132,15 @@ enum Holder {
     Candidate,
 }
 
+/// How a socket's session is re-checked besides the bus.
+enum Kept {
+    /// A staff socket's own timer (its room assignment is checked too).
+    Tick(tokio::time::Interval),
+    /// A candidate socket's place in the instance's [`LiveSessions`](crate::recheck): its
+    /// session is checked with all the others, and a gone one is announced on `sub`.
+    Hold { _hold: crate::recheck::SessionHold },
+}
+
 /// Watches one socket's access: [`LiveGuard::revoked`] resolves when the session ends, the
 /// account is disabled, the room is taken away or the session expires.
 pub struct LiveGuard {
@@ -140,12 +149,8 @@ pub struct LiveGuard {
     /// `None` once the bus has gone (a staff socket's timer still checks; a candidate
     /// socket's expiry still ends it, and the socket itself closes with its bus topic).
     sub: Option<Box<dyn Subscription>>,
-    /// A staff socket's own re-check timer (its room assignment is checked too). A candidate
-    /// socket has none: its session is checked with all the others (`recheck`), and a gone
-    /// one is announced on `sub`.
-    tick: Option<tokio::time::Interval>,
-    /// A candidate socket's place in the instance's [`LiveSessions`](crate::recheck).
-    _hold: Option<crate::recheck::SessionHold>,
+    /// How the session is re-checked besides the bus.
+    kept: Kept,
     /// Fires when the session expires.
     expiry: std::pin::Pin<Box<tokio::time::Sleep>>,
     /// A change heard and not checked yet (its hint).
@@ -160,17 +165,20 @@ impl LiveGuard {
         let start = tokio::time::Instant::now() + RECHECK_EVERY;
         let mut tick = tokio::time::interval_at(start, RECHECK_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut guard = Self::new(holder, who.session.clone(), sub, state.clock.now());
-        guard.tick = Some(tick);
-        guard
+        Self::new(holder, who.session.clone(), sub, state.clock.now(), Kept::Tick(tick))
     }
 
     /// For a candidate socket.
     pub async fn candidate(state: &Core, who: &CurrentCandidate) -> Self {
         let sub = state.bus.subscribe(Topic::Access(Subject::Candidate(who.id))).await;
-        let mut guard = Self::new(Holder::Candidate, who.session.clone(), sub, state.clock.now());
-        guard._hold = Some(state.sessions.hold(&who.session.token_hash, who.id));
-        guard
+        let hold = state.sessions.hold(&who.session.token_hash, who.id);
+        Self::new(
+            Holder::Candidate,
+            who.session.clone(),
+            sub,
+            state.clock.now(),
+            Kept::Hold { _hold: hold },
+        )
     }
 
     fn new(
@@ -178,10 +186,11 @@ impl LiveGuard {
         session: SessionRef,
         sub: Box<dyn Subscription>,
         now: DateTime<Utc>,
+        kept: Kept,
     ) -> Self {
         let left = (session.expires_at - now).to_std().unwrap_or_default();
         let expiry = Box::pin(tokio::time::sleep(left));
-        Self { holder, session, sub: Some(sub), tick: None, _hold: None, expiry, pending: None }
+        Self { holder, session, sub: Some(sub), kept, expiry, pending: None }
     }
 
     /// Resolves with the reason once access is gone (never while it holds). Cancel-safe:
@@ -217,9 +226,9 @@ impl LiveGuard {
                     None => self.sub = None,
                 },
                 _ = async {
-                    match self.tick.as_mut() {
-                        Some(tick) => tick.tick().await,
-                        None => std::future::pending().await,
+                    match &mut self.kept {
+                        Kept::Tick(tick) => tick.tick().await,
+                        Kept::Hold { .. } => std::future::pending().await,
                     }
                 } => self.pending = Some(RevokeReason::SignedOut),
                 _ = self.expiry.as_mut() => return RevokeReason::SessionExpired,

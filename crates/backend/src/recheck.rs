@@ -47,8 +47,9 @@ impl LiveSessions {
         self.len() == 0
     }
 
-    fn snapshot(&self) -> Vec<(String, CandidateId)> {
-        self.lock().iter().map(|(h, e)| (h.clone(), e.candidate)).collect()
+    /// The held sessions' token hashes, and their candidates in the same order.
+    fn snapshot(&self) -> (Vec<String>, Vec<CandidateId>) {
+        self.lock().iter().map(|(h, e)| (h.clone(), e.candidate)).unzip()
     }
 }
 
@@ -70,27 +71,25 @@ impl Drop for SessionHold {
     }
 }
 
-/// Checks every held session against the store once; returns the candidates whose session
-/// was found gone (each told on the bus). A store that does not answer skips the batch: the
-/// next period tries again, and the sockets keep serving meanwhile.
+/// Checks every held session against the store once (the store asks [`BATCH`] at a time);
+/// returns the candidates whose session was found gone (each told on the bus). A store that
+/// does not answer skips this check: the next period tries again, and the sockets keep
+/// serving meanwhile.
 pub async fn check_once(core: &Core) -> Vec<CandidateId> {
-    let held = core.sessions.snapshot();
-    let mut gone = Vec::new();
-    for batch in held.chunks(BATCH) {
-        let hashes: Vec<String> = batch.iter().map(|(h, _)| h.clone()).collect();
-        let live = match core.store.live_sessions(&hashes, core.clock.now()).await {
-            Ok(live) => live,
-            Err(e) => {
-                tracing::warn!(error = %e, "session re-check failed");
-                continue;
-            }
-        };
-        for (hash, candidate) in batch {
-            if !live.contains(hash) {
-                gone.push(*candidate);
-            }
+    let (hashes, candidates) = core.sessions.snapshot();
+    let live = match core.store.live_sessions(&hashes, core.clock.now()).await {
+        Ok(live) => live,
+        Err(e) => {
+            tracing::warn!(error = %e, "session re-check failed");
+            return Vec::new();
         }
-    }
+    };
+    let mut gone: Vec<CandidateId> = hashes
+        .iter()
+        .zip(candidates)
+        .filter(|(hash, _)| !live.contains(*hash))
+        .map(|(_, c)| c)
+        .collect();
     gone.sort_unstable();
     gone.dedup();
     // Only this instance's sockets hold these sessions (each instance checks its own).
@@ -132,7 +131,7 @@ mod tests {
         drop(pc);
         assert_eq!(book.len(), 2, "the second socket of the session still holds it");
         drop(again);
-        assert_eq!(book.snapshot(), vec![("b".to_owned(), CandidateId(1))]);
+        assert_eq!(book.snapshot(), (vec!["b".to_owned()], vec![CandidateId(1)]));
         drop(phone);
         assert!(book.is_empty());
     }

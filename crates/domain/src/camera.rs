@@ -364,6 +364,11 @@ impl FrameBucket {
     pub fn reset(&mut self, now_ms: u64) {
         *self = Self::new(now_ms);
     }
+
+    /// One more frame's token (up to the depth): the server asked for a frame at once.
+    pub fn grant(&mut self) {
+        self.tokens = (self.tokens + 1.0).min(BUCKET_DEPTH);
+    }
 }
 
 /// What is wrong with a view's picture.

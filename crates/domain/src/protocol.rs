@@ -113,6 +113,10 @@ pub enum CandidateServerMsg {
     Profile {
         profile: CameraProfile,
     },
+    /// Send a camera frame now: a proctor opened the candidate's room, a flag wants the
+    /// picture of its moment, or the self-view asks for the phone's picture. The relay keeps
+    /// no picture in memory for such moments; the page's capture interval restarts from it.
+    Snap,
     /// Whether this exam records video, and how (sent after `welcome`).
     Recording {
         on: bool,

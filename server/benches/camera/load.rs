@@ -77,9 +77,17 @@ fn text(m: &CandidateClientMsg) -> Message {
     Message::Text(serde_json::to_string(m).expect("json").into())
 }
 
-/// What a candidate page does with a server text message; returns the new profile if the
-/// server switched it.
-fn on_text(stats: &Stats, body: &str, current: &CameraProfile) -> Option<CameraProfile> {
+/// What a server text message asks of a candidate page.
+enum Ask {
+    /// A new capture profile.
+    Profile(CameraProfile),
+    /// A frame at once.
+    Snap,
+}
+
+/// What a candidate page does with a server text message: counts it, and returns a new
+/// profile if the server switched it, or its ask for a frame now.
+fn on_text(stats: &Stats, body: &str, current: &CameraProfile) -> Option<Ask> {
     let v: serde_json::Value = match serde_json::from_str(body) {
         Ok(v) => v,
         Err(_) => {
@@ -116,6 +124,11 @@ fn on_text(stats: &Stats, body: &str, current: &CameraProfile) -> Option<CameraP
             let named = v["profile"]["kind"].as_str().unwrap_or("?");
             bump(&stats.to_candidates, format!("profile:{named}"));
             new.filter(|p| p.kind != current.kind || p.interval_ms != current.interval_ms)
+                .map(Ask::Profile)
+        }
+        "snap" => {
+            bump(&stats.to_candidates, "snap".into());
+            Some(Ask::Snap)
         }
         other => {
             bump(&stats.to_candidates, other.to_string());
@@ -182,15 +195,18 @@ pub async fn candidate(
                 }
             }
             msg = rx.next() => match msg {
-                Some(Ok(Message::Text(body))) => {
-                    if let Some(p) = on_text(&stats, body.as_str(), &profile) {
+                Some(Ok(Message::Text(body))) => match on_text(&stats, body.as_str(), &profile) {
+                    Some(Ask::Profile(p)) => {
                         stats.profile_switches.fetch_add(1, Relaxed);
                         // The page switches at once: the next frame comes within one new period.
                         let every = Duration::from_millis(u64::from(p.interval_ms));
                         next = Instant::now() + every.min(next.saturating_duration_since(Instant::now()));
                         profile = p;
                     }
-                }
+                    // As the page does: the next frame goes now, the interval restarts from it.
+                    Some(Ask::Snap) => next = Instant::now(),
+                    None => {}
+                },
                 Some(Ok(Message::Close(frame))) => return closed(&stats, format!("closed by server: {frame:?}")),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return closed(&stats, format!("read: {e}")),

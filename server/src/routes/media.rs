@@ -69,6 +69,10 @@ pub async fn roster_photo(
         .into_response())
 }
 
+/// How long a read of a view's latest frame waits for one (a page connected to this instance
+/// answers the relay's ask within a round trip).
+const LATEST_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The content type of a stored photo, from its first bytes.
 fn image_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { "image/jpeg" } else { "image/png" }
@@ -76,7 +80,9 @@ fn image_type(bytes: &[u8]) -> &'static str {
 
 /// `GET /media/candidates/{id}/latest/{view}`: the view's latest camera frame from the
 /// relay, for the candidate (the PC page's self-view shows the phone's) and the staff who may
-/// watch the candidate's room. 204 while there is none (the page keeps asking).
+/// watch the candidate's room. The relay keeps a view's frames only while they are read: the
+/// first read asks the pages for one and waits up to `LATEST_WAIT` for it. 204 while there
+/// is none (the page keeps asking).
 pub async fn latest_frame(
     State(state): State<AppState>,
     Path((id, view)): Path<(i64, String)>,
@@ -89,7 +95,7 @@ pub async fn latest_frame(
         _ => return Err(AppError::NotFound),
     };
     may_see(&state, &headers, id).await?;
-    let Some(frame) = state.frames.latest(id, view) else {
+    let Some(frame) = state.frames.latest(id, view, LATEST_WAIT).await else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let jpeg = frame.slice(DOWN_HEADER_LEN..);

@@ -10,6 +10,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use backend::access::{CurrentCandidate, LiveGuard};
 use backend::bus::{BusEvent, BusItem, Topic};
+use backend::relay::CaptureAsk;
 use backend::relay::ConnSeq;
 use backend::service::{auth as svc, camera, console, journey, live, watch};
 use domain::camera::ProfileKind;
@@ -24,7 +25,7 @@ use domain::watch::VoiceGuard;
 use domain::{AppError, Candidate, CandidateId, Phase, View};
 use futures::StreamExt;
 use futures::stream::{self, BoxStream};
-use tokio::sync::watch::Receiver as ProfileRx;
+use tokio::sync::watch::Receiver as AskRx;
 
 /// Largest message on the socket: a frame at the cap plus its header (text messages are
 /// held to `MAX_CLIENT_MESSAGE_BYTES` separately, with a typed error).
@@ -185,10 +186,10 @@ async fn welcomed(
     state: &AppState,
     c: &Candidate,
     conn: &mut Conn,
-) -> anyhow::Result<ProfileRx<ProfileKind>> {
+) -> anyhow::Result<AskRx<CaptureAsk>> {
     let settings = state.store.exam_camera(c.exam_id).await?;
     let mut profile = state.frames.attach(c.id, c.room_id, c.exam_id, settings);
-    let kind = *profile.borrow_and_update();
+    let kind = profile.borrow_and_update().kind;
     send_profile(tx, state, c, kind).await?;
     let rec = CandidateServerMsg::Recording {
         on: settings.recording,
@@ -263,16 +264,20 @@ enum Wake {
     Drain,
     Revoked(RevokeReason),
     Profile(ProfileKind),
+    Snap,
     Bus(BusItem),
     BusEnded,
 }
 
-/// The capture profile's changes, as wakes (ends when the relay forgets the candidate).
-fn profile_changes<'a>(rx: ProfileRx<ProfileKind>) -> BoxStream<'a, Wake> {
-    stream::unfold(rx, |mut rx| async move {
+/// What the relay asks of the page, as wakes: a new capture profile (which also makes the
+/// page capture at once), or a frame now (ends when the relay forgets the candidate).
+fn profile_changes<'a>(rx: AskRx<CaptureAsk>) -> BoxStream<'a, Wake> {
+    let last = *rx.borrow();
+    stream::unfold((rx, last), |(mut rx, last)| async move {
         rx.changed().await.ok()?;
-        let kind = *rx.borrow_and_update();
-        Some((Wake::Profile(kind), rx))
+        let ask = *rx.borrow_and_update();
+        let wake = if ask.kind == last.kind { Wake::Snap } else { Wake::Profile(ask.kind) };
+        Some((wake, (rx, ask)))
     })
     .boxed()
 }
@@ -347,6 +352,7 @@ async fn run(
                     break;
                 }
                 Some(Wake::Profile(kind)) => send_profile(&mut tx, state, c, kind).await?,
+                Some(Wake::Snap) => send(&mut tx, &CandidateServerMsg::Snap).await?,
                 Some(Wake::Bus(BusItem::Event(env))) => match env.event {
                     BusEvent::PhaseChanged(phase) => {
                         conn.phase = phase;

@@ -124,11 +124,18 @@ async fn frames_reach_the_rooms_proctors_only_and_the_latest_is_readable() {
     assert_eq!(&got[36..], &pic[..]);
     assert!(room_b.recv_binary(1000).await.is_none(), "room B's proctor never receives it");
 
-    // A proctor who connects later gets the latest frame at once.
+    // A proctor who connects later: the relay kept no picture, it asks the room's pages for
+    // one at once and relays the answer.
     let mut late = frames_socket(&app, &a, &format!("room={}", app.room_a)).await;
-    assert!(late.recv_binary(2000).await.is_some());
+    assert!(late.recv_binary(300).await.is_none(), "nothing kept in memory");
+    let _: CandidateServerMsg =
+        phone.recv_until(5, |m| matches!(m, CandidateServerMsg::Snap)).await;
+    phone.send_bytes(frame(View::Phone, 2, &pic, 320, 240)).await;
+    let got = late.recv_binary(2000).await.expect("the page's answer");
+    assert_eq!(RelayHeader::parse(&got).map(|h| h.seq), Some(2));
 
-    // The latest picture over HTTP: the candidate and the room's proctors only.
+    // The latest picture over HTTP (kept since the first read asked for it): the candidate
+    // and the room's proctors only.
     assert_eq!(get(&app, &latest, &me).await, (200, pic.clone()));
     // JPEG is compressed already: sent as it is even to a client that takes brotli.
     let res = reqwest::Client::new()

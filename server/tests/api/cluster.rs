@@ -222,14 +222,19 @@ async fn frames_sent_to_one_instance_reach_the_proctor_on_the_other_who_can_focu
     };
     let head = RelayHeader::parse(&got).expect("relay header");
     assert_eq!((head.candidate, head.view), (id, View::Pc));
-    // B shows the latest picture too.
-    let latest = reqwest::Client::new()
+    // B shows the latest picture too: nothing is kept until it is read, the read waits for
+    // the next frame that crosses.
+    let read = reqwest::Client::new()
         .get(b.url(&format!("/media/candidates/{}/latest/pc", id.0)))
         .header("cookie", &pb)
-        .send()
-        .await
-        .expect("latest");
-    assert_eq!(latest.status().as_u16(), 200);
+        .send();
+    seq += 1;
+    let next = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        pc.send_bytes(frame(seq)).await;
+    };
+    let (latest, ()) = tokio::join!(read, next);
+    assert_eq!(latest.expect("latest").status().as_u16(), 200);
 
     // B's proctor raises a flag: A, which receives the camera, keeps the frames as evidence.
     let flag = json!({ "candidate": id, "kind": domain::flag::FlagKind::Other, "note": "look" });

@@ -32,10 +32,12 @@ impl LocalBus {
     }
 }
 
-/// A candidate's own topic carries a few events an hour (phase changes, camera problems):
-/// a small buffer, since one channel per connected candidate is allocated up front (at the
-/// room topics' 1,024 slots, 2,000 candidates would hold ~0.5 GB). A lag still gives a gap.
-const CANDIDATE_TOPIC_CAPACITY: usize = 16;
+/// A candidate's own topic carries a few events an hour (phase changes, camera problems,
+/// messages), read at once by sockets that wake on every frame: a small buffer, since one
+/// channel per connected candidate is allocated up front (at the room topics' 1,024 slots,
+/// 2,000 candidates would hold ~0.5 GB; at 16 slots, ~1 KB per candidate more than at 8). A
+/// lag still gives a gap, and the socket resynchronises from the store.
+const CANDIDATE_TOPIC_CAPACITY: usize = 8;
 /// Access changes are rare and a lag only means "check again": the smallest buffer.
 const ACCESS_TOPIC_CAPACITY: usize = 2;
 

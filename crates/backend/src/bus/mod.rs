@@ -41,7 +41,7 @@ pub enum Subject {
 pub enum BusEvent {
     /// A candidate's tile changed (phase, verification or presence).
     /// Boxed: every topic's channel slot is as large as the largest event, and a candidate's
-    /// own channel (16 slots, one per connected candidate) carries no tiles.
+    /// own channel (8 slots, one per connected candidate) carries no tiles.
     TileChanged(Box<CandidateTile>),
     /// A candidate's phase changed (for the candidate's own open pages).
     PhaseChanged(Phase),
@@ -133,7 +133,7 @@ pub trait EventBus: Send + Sync + 'static {
 
 #[cfg(test)]
 mod tests {
-    /// A channel slot holds the largest event: one connected candidate's own topic has 16,
+    /// A channel slot holds the largest event: one connected candidate's own topic has 8,
     /// so a large variant inline (a tile was ~250 bytes) costs kilobytes per candidate.
     #[test]
     fn events_stay_small_enough_for_per_candidate_channels() {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// Frames waiting to be written before new ones are dropped (and counted). A queued frame
-/// shares its bytes with the relay's latest frame, so a full queue costs little extra memory.
+/// shares its bytes with the frame the relay pushed to the proctors (16,384 × ~14 KB at most).
 pub const QUEUE: usize = 16_384;
 /// Frames written and indexed per batch at most.
 const BATCH: usize = 512;

@@ -1,9 +1,15 @@
-//! The camera relay: checks each frame a candidate page sends, keeps only the latest frame
-//! per candidate and view in memory, pushes it to the proctors watching the candidate's room
-//! (latest wins per proctor connection), sets each candidate's capture profile (focus while
-//! a proctor has the candidate open), tracks each view's health and picks the frames kept
-//! as evidence. In memory, single instance; the evidence goes to the blob store and the
-//! database through [`evidence`].
+//! The camera relay: checks each frame a candidate page sends, pushes it to the proctors
+//! watching the candidate's room (latest wins per proctor connection), sets each candidate's
+//! capture profile (focus while a proctor has the candidate open), tracks each view's health
+//! and picks the frames kept as evidence. In memory, single instance; the evidence goes to
+//! the blob store and the database through [`evidence`].
+//!
+//! No picture stays in memory once relayed, except a view someone reads over HTTP (the
+//! self-view, for [`WANTED_MS`] after each read): at 10,000 views the latest frames were a
+//! third of the memory the relay needs beyond its sockets. Where a picture is wanted at once
+//! (a proctor opens a room, a flag is raised, the first read of a view) the relay asks the
+//! pages for one ([`CaptureAsk::snap`]), which comes within a round trip.
+mod ask;
 pub mod evidence;
 pub mod face;
 mod picture;
@@ -14,6 +20,8 @@ mod stats;
 pub mod synthetic;
 
 use crate::clock::{Clock, SystemClock};
+pub use ask::{CaptureAsk, WANTED_MS};
+use ask::{set_profile, snap_room};
 use bytes::{Bytes, BytesMut};
 use domain::camera::{
     CameraProblem, CameraSettings, DOWN_HEADER_LEN, EvidenceReason, FrameBucket, FrameError,
@@ -46,7 +54,7 @@ struct CandidateEntry {
     room: RoomId,
     exam: ExamId,
     settings: CameraSettings,
-    profile: watch::Sender<ProfileKind>,
+    profile: watch::Sender<CaptureAsk>,
     evidence_until: u64,
     /// The face checks suspect something: checked every `FOLLOW_UP_SECS`.
     face_soon: bool,
@@ -63,7 +71,9 @@ struct Focus {
 
 #[derive(Default)]
 struct ViewEntry {
+    /// The latest frame, kept only while someone reads it (until `wanted_until`).
     latest: Option<Bytes>,
+    wanted_until: u64,
     bucket: Option<FrameBucket>,
     health: HealthTracker,
     last_sample: Option<u64>,
@@ -136,14 +146,15 @@ impl FrameHub {
     }
 
     /// A candidate page connected: registers the candidate (room, exam settings) and
-    /// returns its capture profile, which changes while proctors focus on it.
+    /// returns what the relay asks of its pages: the capture profile, which changes while
+    /// proctors focus on it, and a frame at once when one is wanted.
     pub fn attach(
         &self,
         c: CandidateId,
         room: RoomId,
         exam: ExamId,
         settings: CameraSettings,
-    ) -> watch::Receiver<ProfileKind> {
+    ) -> watch::Receiver<CaptureAsk> {
         let mut g = self.lock();
         let focused = g.focus.contains_key(&c);
         let kind = if focused { ProfileKind::Focus } else { ProfileKind::Grid };
@@ -151,7 +162,7 @@ impl FrameHub {
             room,
             exam,
             settings,
-            profile: watch::channel(kind).0,
+            profile: watch::channel(CaptureAsk { kind, snap: 0 }).0,
             evidence_until: 0,
             face_soon: false,
         });
@@ -226,7 +237,7 @@ impl FrameHub {
         };
         let (room, exam, settings) = (cand.room, cand.exam, cand.settings);
         let face_soon = cand.face_soon;
-        let profile = settings.profile(*cand.profile.borrow());
+        let profile = settings.profile(cand.profile.borrow().kind);
         let flag_window = cand.evidence_until > now;
         let view = g.views.entry((c, h.view)).or_default();
         let bucket = view.bucket.get_or_insert_with(|| FrameBucket::new(now));
@@ -234,7 +245,7 @@ impl FrameHub {
             return Err(FrameError::TooFast);
         }
         seq.0 = Some(h.seq);
-        view.latest = Some(frame.clone());
+        view.latest = (view.wanted_until > now).then(|| frame.clone());
         let problem = view.health.observe(hash, black, now, settings.frozen_secs);
         let reason = if flag_window {
             Some(EvidenceReason::Flag)
@@ -288,18 +299,14 @@ impl FrameHub {
         Ok(Accepted { problem })
     }
 
-    /// The latest frame of a view (relay header + JPEG).
-    pub fn latest(&self, c: CandidateId, view: View) -> Option<Bytes> {
-        self.lock().views.get(&(c, view)).and_then(|v| v.latest.clone())
-    }
-
     /// The view's current problem, if any.
     pub fn problem(&self, c: CandidateId, view: View) -> Option<CameraProblem> {
         self.lock().views.get(&(c, view)).and_then(|v| v.health.problem())
     }
 
-    /// A proctor connection subscribes to `room` (or only to `only` in it). It gets the
-    /// latest frames at once; a candidate subscription also switches it to focus.
+    /// A proctor connection subscribes to `room` (or only to `only` in it). The room's pages
+    /// are asked for a frame at once (a candidate subscription switches the candidate to
+    /// focus, which does the same); the other instances ask theirs when they hear of it.
     pub fn subscribe(self: &Arc<Self>, room: RoomId, only: Option<CandidateId>) -> Subscription {
         let sub = Arc::new(Subscriber::new(only));
         let mut g = self.lock();
@@ -307,15 +314,8 @@ impl FrameHub {
             g.rooms.get(&room).map(|l| l.to_vec()).unwrap_or_default();
         list.push(sub.clone());
         g.rooms.insert(room, list.into());
-        for ((c, v), e) in &g.views {
-            let in_room =
-                g.candidates.get(c).map(|ce| ce.room).or(g.remote.room_of(*c)) == Some(room);
-            if in_room
-                && sub.wants(*c)
-                && let Some(f) = &e.latest
-            {
-                sub.push(*c, *v, f.clone());
-            }
+        if only.is_none() {
+            snap_room(&mut g, room);
         }
         if let Some(c) = only {
             let f = g.focus.entry(c).or_default();
@@ -399,14 +399,6 @@ fn unwatch(g: &mut Inner, c: CandidateId, now: u64) {
             f.unfocused_at = Some(now);
         }
     }
-}
-
-fn set_profile(ce: &CandidateEntry, kind: ProfileKind) {
-    ce.profile.send_if_modified(|k| {
-        let changed = *k != kind;
-        *k = kind;
-        changed
-    });
 }
 
 /// A proctor connection's subscription; unsubscribes when dropped.

@@ -32,8 +32,6 @@ struct Watch {
 #[derive(Default)]
 pub(super) struct RemoteWatch {
     origins: HashMap<u64, Watch>,
-    /// Rooms of the candidates whose frames came from another instance.
-    rooms_of: HashMap<CandidateId, RoomId>,
 }
 
 impl RemoteWatch {
@@ -42,24 +40,25 @@ impl RemoteWatch {
         self.origins.values().any(|w| w.rooms.contains(&room) || w.focus.contains(&c))
     }
 
-    pub(super) fn room_of(&self, c: CandidateId) -> Option<RoomId> {
-        self.rooms_of.get(&c).copied()
-    }
-
-    /// Replaces `origin`'s word; returns the candidates it opened and closed since.
+    /// Replaces `origin`'s word; returns what changed since.
     fn update(
         &mut self,
         origin: u64,
         rooms: Vec<RoomId>,
         focus: Vec<CandidateId>,
         now: u64,
-    ) -> (Vec<CandidateId>, Vec<CandidateId>) {
+    ) -> WatchChange {
         let focus: HashSet<CandidateId> = focus.into_iter().collect();
-        let before = self.origins.remove(&origin).map(|w| w.focus).unwrap_or_default();
-        let opened = focus.difference(&before).copied().collect();
-        let closed = before.difference(&focus).copied().collect();
-        self.origins.insert(origin, Watch { rooms: rooms.into_iter().collect(), focus, at: now });
-        (opened, closed)
+        let rooms: HashSet<RoomId> = rooms.into_iter().collect();
+        let before = self.origins.remove(&origin);
+        let (rooms_before, focus_before) = before.map(|w| (w.rooms, w.focus)).unwrap_or_default();
+        let change = WatchChange {
+            rooms: rooms.difference(&rooms_before).copied().collect(),
+            opened: focus.difference(&focus_before).copied().collect(),
+            closed: focus_before.difference(&focus).copied().collect(),
+        };
+        self.origins.insert(origin, Watch { rooms, focus, at: now });
+        change
     }
 
     /// Forgets instances silent for [`WATCH_TTL_MS`]; returns the candidates they had open.
@@ -74,6 +73,17 @@ impl RemoteWatch {
         });
         closed
     }
+}
+
+/// What another instance's proctors started or stopped watching.
+#[derive(Debug, Default, PartialEq)]
+struct WatchChange {
+    /// Rooms it started watching.
+    rooms: Vec<RoomId>,
+    /// Candidates it opened.
+    opened: Vec<CandidateId>,
+    /// Candidates it closed.
+    closed: Vec<CandidateId>,
 }
 
 /// What this instance's own proctors watch.
@@ -103,7 +113,11 @@ impl FrameHub {
     pub fn remote_watching(&self, origin: u64, rooms: Vec<RoomId>, focus: Vec<CandidateId>) {
         let now = self.mono_ms();
         let mut g = self.lock();
-        let (opened, closed) = g.remote.update(origin, rooms, focus, now);
+        let WatchChange { rooms, opened, closed } = g.remote.update(origin, rooms, focus, now);
+        // Its proctors see the room's pictures once the pages here answer.
+        for room in rooms {
+            super::snap_room(&mut g, room);
+        }
         for c in &opened {
             let f = g.focus.entry(*c).or_default();
             f.watchers += 1;
@@ -122,15 +136,16 @@ impl FrameHub {
     }
 
     /// A frame another instance received and checked, for this instance's proctors of `room`:
-    /// latest wins per view, as for the frames received here.
+    /// latest wins per view, as for the frames received here (and kept while it is read).
     pub fn relay_remote(&self, room: RoomId, frame: Bytes) {
         let Some(h) = RelayHeader::parse(&frame) else {
             tracing::debug!(%room, "a forwarded frame without a relay header was ignored");
             return;
         };
+        let now = self.mono_ms();
         let mut g = self.lock();
-        g.remote.rooms_of.insert(h.candidate, room);
-        g.views.entry((h.candidate, h.view)).or_default().latest = Some(frame.clone());
+        let view = g.views.entry((h.candidate, h.view)).or_default();
+        view.latest = (view.wanted_until > now).then(|| frame.clone());
         let subs = g.rooms.get(&room).cloned();
         drop(g);
         for s in subs.iter().flat_map(|l| l.iter()).filter(|s| s.wants(h.candidate)) {
@@ -147,11 +162,20 @@ mod tests {
     fn an_instance_that_stops_saying_what_it_watches_is_forgotten() {
         let mut w = RemoteWatch::default();
         let (c1, c2) = (CandidateId(1), CandidateId(2));
-        assert_eq!(w.update(7, vec![RoomId(1)], vec![c1], 0), (vec![c1], vec![]));
+        let change = |rooms: &[i64], opened, closed| WatchChange {
+            rooms: rooms.iter().map(|r| RoomId(*r)).collect(),
+            opened,
+            closed,
+        };
+        assert_eq!(w.update(7, vec![RoomId(1)], vec![c1], 0), change(&[1], vec![c1], vec![]));
         assert!(w.watched(RoomId(1), c2) && !w.watched(RoomId(2), c2));
-        // Repeated: nothing opened again; then c1 closed and c2 opened.
-        assert_eq!(w.update(7, vec![RoomId(1)], vec![c1], 1_000), (vec![], vec![]));
-        assert_eq!(w.update(7, vec![RoomId(1)], vec![c2], 2_000), (vec![c2], vec![c1]));
+        // Repeated: nothing new; then c1 closed and c2 opened; then room 2 watched as well.
+        assert_eq!(w.update(7, vec![RoomId(1)], vec![c1], 1_000), change(&[], vec![], vec![]));
+        assert_eq!(w.update(7, vec![RoomId(1)], vec![c2], 2_000), change(&[], vec![c2], vec![c1]));
+        assert_eq!(
+            w.update(7, vec![RoomId(1), RoomId(2)], vec![c2], 2_000),
+            change(&[2], vec![], vec![])
+        );
         assert!(w.expire(2_000 + WATCH_TTL_MS - 1).is_empty());
         assert_eq!(w.expire(2_000 + WATCH_TTL_MS), vec![c2]);
         assert!(!w.watched(RoomId(1), c2));

@@ -4,8 +4,6 @@
 use super::evidence::EvidenceJob;
 use super::face::FaceJob;
 use super::{FLAG_WINDOW_MS, FrameHub};
-use bytes::Bytes;
-use domain::camera::EvidenceReason;
 use domain::watch::FOLLOW_UP_SECS;
 use domain::{CandidateId, View};
 use tokio::sync::mpsc;
@@ -52,8 +50,9 @@ impl FrameHub {
         }
     }
 
-    /// A flag was raised on `c`: keeps the current frames of both views and every frame for
-    /// the next [`FLAG_WINDOW_MS`].
+    /// A flag was raised on `c`: keeps every frame of both views for the next
+    /// [`FLAG_WINDOW_MS`], and asks the pages for a frame at once (the picture of the flag's
+    /// moment, a round trip after it).
     pub fn flag_raised(&self, c: CandidateId) {
         let now = self.mono_ms();
         let mut g = self.lock();
@@ -61,14 +60,6 @@ impl FrameHub {
             return;
         };
         cand.evidence_until = now + FLAG_WINDOW_MS;
-        let exam = cand.exam;
-        let frames: Vec<Bytes> = [View::Pc, View::Phone]
-            .iter()
-            .filter_map(|v| g.views.get(&(c, *v)).and_then(|e| e.latest.clone()))
-            .collect();
-        drop(g);
-        for frame in frames {
-            self.keep(EvidenceJob { candidate: c, exam, reason: EvidenceReason::Flag, frame });
-        }
+        super::ask::snap(&mut g, c);
     }
 }

@@ -44,17 +44,64 @@ fn frames_reach_subscribers_of_the_candidates_room_only() {
 }
 
 #[test]
-fn a_new_subscriber_gets_the_latest_frames_at_once() {
-    let hub = hub_with(&[(1, 10)]);
+fn a_new_room_subscriber_asks_the_rooms_pages_for_a_frame_at_once() {
+    let hub = hub_with(&[]);
+    let mut here = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
+    let there = hub.attach(CandidateId(2), RoomId(20), ExamId(1), CameraSettings::default());
     let mut seq = ConnSeq::default();
     for i in 1..=3 {
-        let pic = jpeg(320, 240, i, false);
-        pc_frame(&hub, 1, &mut seq, i, &pic).expect("accepted");
+        pc_frame(&hub, 1, &mut seq, i, &jpeg(320, 240, i, false)).expect("accepted");
     }
+    assert!(!here.has_changed().expect("open") && !there.has_changed().expect("open"));
+    // No picture was kept: the late proctor's page is filled by the pages' answers.
     let late = hub.subscribe(RoomId(10), None);
-    let got = late.sub.pop().expect("latest frame");
-    assert_eq!(RelayHeader::parse(&got).map(|h| h.seq), Some(3));
     assert!(late.sub.pop().is_none());
+    let ask = *here.borrow_and_update();
+    assert_eq!((ask.kind, ask.snap), (ProfileKind::Grid, 1));
+    assert!(!there.has_changed().expect("open"), "another room's pages are not asked");
+    pc_frame(&hub, 1, &mut seq, 4, &jpeg(320, 240, 4, false)).expect("the answer");
+    assert_eq!(late.sub.pop().and_then(|f| RelayHeader::parse(&f)).map(|h| h.seq), Some(4));
+}
+
+#[test]
+fn another_instance_opening_a_room_asks_the_rooms_pages_here_for_a_frame() {
+    let hub = hub_with(&[]);
+    let mut here = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
+    let other = hub.attach(CandidateId(2), RoomId(20), ExamId(1), CameraSettings::default());
+    hub.remote_watching(7, vec![RoomId(10)], vec![]);
+    assert_eq!(here.borrow_and_update().snap, 1);
+    assert!(!other.has_changed().expect("open"));
+    // Said again every second: asked once.
+    hub.remote_watching(7, vec![RoomId(10)], vec![]);
+    assert!(!here.has_changed().expect("open"));
+}
+
+#[tokio::test]
+async fn a_views_latest_frame_is_kept_only_while_it_is_read() {
+    let hub = hub_with(&[]);
+    let mut ask = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
+    let mut seq = ConnSeq::default();
+    pc_frame(&hub, 1, &mut seq, 1, &jpeg(320, 240, 1, false)).expect("accepted");
+    // Nobody read the view: nothing kept. The read asks the page and waits for its frame.
+    let wait = std::time::Duration::from_millis(150);
+    assert!(hub.latest(CandidateId(1), View::Pc, wait).await.is_none());
+    assert_eq!(ask.borrow_and_update().snap, 1, "the read asked the page for a frame");
+    let answer = {
+        let hub = hub.clone();
+        tokio::spawn(async move { hub.latest(CandidateId(1), View::Pc, wait * 10).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    pc_frame(&hub, 1, &mut seq, 2, &jpeg(320, 240, 2, false)).expect("accepted");
+    let got = answer.await.expect("task").expect("the page's answer");
+    assert_eq!(RelayHeader::parse(&got).map(|h| h.seq), Some(2));
+    assert_eq!(ask.borrow_and_update().snap, 2, "a read that found none asked again");
+    // While read, each new frame replaces the kept one; nothing asked again.
+    pc_frame(&hub, 1, &mut seq, 3, &jpeg(320, 240, 3, false)).expect("accepted");
+    let got = hub.latest(CandidateId(1), View::Pc, wait).await.expect("kept");
+    assert_eq!(RelayHeader::parse(&got).map(|h| h.seq), Some(3));
+    assert!(!ask.has_changed().expect("open"));
+    // A view of a candidate not attached here: nothing to ask, nothing comes.
+    assert!(hub.latest(CandidateId(9), View::Pc, wait).await.is_none());
 }
 
 #[test]
@@ -127,19 +174,19 @@ fn a_slow_reader_holds_only_the_latest_frame_per_view() {
 fn opening_a_candidate_switches_it_to_focus_and_back_after_the_grace() {
     let hub = hub_with(&[(1, 10)]);
     let mut profile = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
-    assert_eq!(*profile.borrow_and_update(), ProfileKind::Grid);
+    assert_eq!(profile.borrow_and_update().kind, ProfileKind::Grid);
     let a = hub.subscribe(RoomId(10), Some(CandidateId(1)));
     let b = hub.subscribe(RoomId(10), Some(CandidateId(1)));
-    assert_eq!(*profile.borrow_and_update(), ProfileKind::Focus);
+    assert_eq!(profile.borrow_and_update().kind, ProfileKind::Focus);
     drop(a);
     hub.sweep();
-    assert_eq!(*profile.borrow(), ProfileKind::Focus, "one proctor still has it open");
+    assert_eq!(profile.borrow().kind, ProfileKind::Focus, "one proctor still has it open");
     drop(b);
     hub.sweep();
-    assert_eq!(*profile.borrow(), ProfileKind::Focus, "grace period");
+    assert_eq!(profile.borrow().kind, ProfileKind::Focus, "grace period");
     std::thread::sleep(std::time::Duration::from_millis(FOCUS_GRACE_MS + 50));
     hub.sweep();
-    assert_eq!(*profile.borrow(), ProfileKind::Grid);
+    assert_eq!(profile.borrow().kind, ProfileKind::Grid);
 }
 
 #[test]
@@ -149,14 +196,14 @@ fn a_candidate_opened_before_its_pages_connect_starts_in_focus() {
     // The proctor's page is first (or reconnected first after a restart).
     let watcher = hub.subscribe(RoomId(10), Some(c));
     let profile = hub.attach(c, RoomId(10), ExamId(1), CameraSettings::default());
-    assert_eq!(*profile.borrow(), ProfileKind::Focus);
+    assert_eq!(profile.borrow().kind, ProfileKind::Focus);
     drop(watcher);
     std::thread::sleep(std::time::Duration::from_millis(FOCUS_GRACE_MS + 50));
     hub.sweep();
-    assert_eq!(*profile.borrow(), ProfileKind::Grid);
+    assert_eq!(profile.borrow().kind, ProfileKind::Grid);
     // A new page of a candidate nobody watches starts on the grid profile.
     let again = hub.attach(c, RoomId(10), ExamId(1), CameraSettings::default());
-    assert_eq!(*again.borrow(), ProfileKind::Grid);
+    assert_eq!(again.borrow().kind, ProfileKind::Grid);
 }
 
 #[test]
@@ -209,9 +256,11 @@ async fn sampled_frames_go_to_the_evidence_queue_once_per_interval() {
     let job = rx.try_recv().expect("a sample");
     assert_eq!(job.reason, EvidenceReason::Sample);
     assert!(rx.try_recv().is_err());
-    // A flag keeps the current frame and every frame after it for a while.
+    // A flag asks the page for the picture of its moment and keeps every frame for a while.
+    let mut ask = hub.attach(CandidateId(1), RoomId(10), ExamId(1), CameraSettings::default());
     hub.flag_raised(CandidateId(1));
-    assert_eq!(rx.try_recv().expect("flag frame").reason, EvidenceReason::Flag);
+    assert!(ask.has_changed().expect("open") && ask.borrow_and_update().snap == 1);
+    assert!(rx.try_recv().is_err(), "no picture was kept to send");
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let pic = jpeg(320, 240, 9, false);
     pc_frame(&hub, 1, &mut seq, 9, &pic).expect("accepted");

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
-    StaffUser, TicketNumber, View,
+    StaffUser, TicketNumber,
 };
 
 /// Locks a candidate's row for the rest of a write transaction (a sign-in), made once.
@@ -110,7 +110,7 @@ impl Store for DbStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>> {
-        let row: Option<(Option<i64>, Option<i64>, Option<String>, DateTime<Utc>)> =
+        let row: Option<SessionRow> =
             sqlx::query_as(
                 "SELECT s.staff_id, s.candidate_id, s.device, s.expires_at FROM sessions s \
                  LEFT JOIN staff st ON st.id = s.staff_id \
@@ -121,22 +121,7 @@ impl Store for DbStore {
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(match row {
-            Some((Some(s), _, _, expires_at)) => {
-                Some(SessionRecord { owner: SessionOwner::Staff(StaffId(s)), expires_at })
-            }
-            Some((None, Some(c), device, expires_at)) => {
-                let view = match device.as_deref() {
-                    Some("phone") => View::Phone,
-                    _ => View::Pc,
-                };
-                Some(SessionRecord {
-                    owner: SessionOwner::Candidate(CandidateId(c), view),
-                    expires_at,
-                })
-            }
-            _ => None,
-        })
+        Ok(row.and_then(session_record))
     }
 
     async fn live_sessions(
@@ -146,13 +131,11 @@ impl Store for DbStore {
     ) -> StoreResult<std::collections::HashSet<String>> {
         let mut live = std::collections::HashSet::new();
         for batch in token_hashes.chunks(crate::recheck::BATCH) {
-            // `$2, $3, …`: one placeholder per hash, which both databases read.
-            let list: Vec<String> = (2..batch.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT s.token_hash FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id \
                  WHERE s.expires_at > $1 AND (s.staff_id IS NULL OR st.disabled = FALSE) \
                  AND s.token_hash IN ({})",
-                list.join(", ")
+                placeholders(2, batch.len())
             );
             let mut q = sqlx::query_scalar::<_, String>(&sql).bind(now);
             for h in batch {

@@ -1,10 +1,10 @@
 //! Rows of the people, exam and candidate tables and their conversion into domain types; helpers the two stores share.
-use crate::store::{StaffCredentials, StoreError, StoreResult};
+use crate::store::{SessionOwner, SessionRecord, StaffCredentials, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use domain::face::FaceThresholds;
 use domain::{
     Candidate, CandidateId, Exam, ExamCode, ExamId, Phase, Role, RoomId, RoomSummary, StaffId,
-    StaffUser, TicketNumber, VerificationStatus,
+    StaffUser, TicketNumber, VerificationStatus, View,
 };
 use sqlx::FromRow;
 pub(crate) fn map_unique(e: sqlx::Error) -> StoreError {
@@ -166,4 +166,25 @@ pub(crate) fn frozen_answers(answers: Vec<(String, String, i64)>) -> StoreResult
         frozen.insert(question, serde_json::json!({ "answer": answer, "version": version }));
     }
     Ok(serde_json::Value::Object(frozen).to_string())
+}
+
+/// A session row: staff id, candidate id, device, expiry.
+pub type SessionRow = (Option<i64>, Option<i64>, Option<String>, DateTime<Utc>);
+
+/// The session a row records (`None` for a row with no owner).
+pub fn session_record(row: SessionRow) -> Option<SessionRecord> {
+    let owner = match row {
+        (Some(s), ..) => SessionOwner::Staff(StaffId(s)),
+        (None, Some(c), device, _) => {
+            let view = if device.as_deref() == Some("phone") { View::Phone } else { View::Pc };
+            SessionOwner::Candidate(CandidateId(c), view)
+        }
+        (None, None, ..) => return None,
+    };
+    Some(SessionRecord { owner, expires_at: row.3 })
+}
+
+/// `$first, $first+1, …`: `n` numbered placeholders, which both databases read.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
