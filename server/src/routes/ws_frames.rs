@@ -1,10 +1,10 @@
 //! `/ws/frames?room=N[&candidate=C]`: a proctor's camera frames. A text `hello` with the
 //! exam's camera settings and the server time, then binary frames (`RelayHeader` + JPEG):
 //! each new frame (the room's pages are asked for one at once when the socket opens: the relay
-//! keeps no picture in memory). Per connection a newer frame
-//! of a view replaces its unsent older one, so a slow reader skips frames instead of
-//! queueing them. With `candidate`, only that candidate's frames, and the candidate's pages
-//! switch to the focus profile while the socket is open.
+//! keeps no picture in memory). Per connection a newer frame of a view replaces its unsent
+//! older one, so a slow reader skips frames instead of queueing them. With `candidate`, only
+//! that candidate's frames, and the candidate's pages switch to the focus profile while the
+//! socket is open.
 use super::{Sink, send_json};
 use app::server::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};

@@ -5,8 +5,8 @@
 //! the blob store and the database through [`evidence`].
 //!
 //! No picture stays in memory once relayed, except a view someone reads over HTTP (the
-//! self-view, for [`WANTED_MS`] after each read): at 10,000 views the latest frames were a
-//! third of the memory the relay needs beyond its sockets. Where a picture is wanted at once
+//! self-view, for [`WANTED_MS`] after each read): at 10,000 views the latest frames were
+//! about half of the memory the relay used beyond the bare relay's. Where a picture is wanted at once
 //! (a proctor opens a room, a flag is raised, the first read of a view) the relay asks the
 //! pages for one ([`CaptureAsk::snap`]), which comes within a round trip.
 mod ask;
